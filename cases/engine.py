@@ -1,0 +1,211 @@
+"""The shared state-machine vocabulary every procedure uses.
+
+A procedure declares its steps with :func:`step` (a ``django_fsm.transition`` that also carries the
+acting office, the rule IDs, a label and the input it needs) and its guards with :func:`guard` (a
+condition with a message a student can read). Everything else here reads those declarations:
+who may act, what is possible now, which office acts next, what the diagram shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django_fsm import Transition, transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from cases.models import Case, Office
+
+    User = AbstractBaseUser | AnonymousUser
+
+GuardFunc = Callable[["Case"], bool]
+
+
+def guard(message: str) -> Callable[[GuardFunc], GuardFunc]:
+    """Mark a condition with the message shown when it fails (cite the rule ID in it)."""
+
+    def decorate(func: GuardFunc) -> GuardFunc:
+        func.message = message  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
+def variant_guard(variants: frozenset[str]) -> GuardFunc:
+    """Build a guard that admits the step only in the named procedure variants."""
+
+    @guard(f"This step belongs to the {' / '.join(sorted(variants))} procedure, not this case's.")
+    def in_variant(case: Case) -> bool:
+        return case.variant in variants
+
+    in_variant.is_variant_guard = True  # type: ignore[attr-defined]
+    return in_variant
+
+
+@dataclass(frozen=True)
+class StepMeta:
+    """What a step declares beyond django_fsm's source and target."""
+
+    label: str
+    office: str
+    rules: tuple[str, ...]
+    reason_required: bool = False
+    fields: tuple[str, ...] = ()
+    assumption: str = ""
+    variants: frozenset[str] | None = None
+    style: str = "default"
+
+
+def office_permission(office_kind: str) -> Callable[[Case, Any], bool]:
+    """Build the django_fsm permission: the user holds this case's office of ``office_kind``."""
+
+    def permitted(case: Case, user: Any) -> bool:
+        return acting_office(user, case, office_kind) is not None
+
+    permitted.office_kind = office_kind  # type: ignore[attr-defined]
+    return permitted
+
+
+def step(
+    *,
+    source: str | Iterable[str],
+    target: str | None,
+    office: str,
+    rules: Iterable[str],
+    label: str,
+    guards: Iterable[GuardFunc] = (),
+    variants: Iterable[str] | None = None,
+    reason_required: bool = False,
+    fields: Iterable[str] = (),
+    assumption: str = "",
+    style: str = "default",
+) -> Callable[[Any], Any]:
+    """Declare a transition of the ``state`` field with its office, rules and input.
+
+    ``fields`` names the keyword arguments the transition body takes (besides ``note``); the admin
+    asks for them. ``style`` is ``default``, ``refuse`` or ``close`` and only colours the button.
+    """
+    variant_set = frozenset(variants) if variants else None
+    conditions = list(guards)
+    if variant_set:
+        conditions.insert(0, variant_guard(variant_set))
+    meta = StepMeta(
+        label=label,
+        office=office,
+        rules=tuple(rules),
+        reason_required=reason_required,
+        fields=tuple(fields),
+        assumption=assumption,
+        variants=variant_set,
+        style=style,
+    )
+    src: str | list[str] = source if isinstance(source, str) else list(source)
+    return transition(
+        field="state",
+        source=src,
+        target=target,
+        conditions=conditions,
+        permission=office_permission(office),
+        custom={"meta": meta},
+    )
+
+
+def meta_of(t: Transition) -> StepMeta:
+    """Return the StepMeta of a transition declared with :func:`step`."""
+    return t.custom["meta"]
+
+
+def all_transitions(model: type[Case]) -> list[Transition]:
+    """Return every transition of a case model, in declaration order of source states."""
+    field = model._meta.get_field("state")
+    return list(field.get_all_transitions(model))  # type: ignore[attr-defined]
+
+
+def transitions_from(case: Case, state: str | None = None) -> list[Transition]:
+    """Return the transitions leaving ``state`` (default: the case's) that fit the case's variant."""
+    state = case.state if state is None else state
+    out = []
+    for t in all_transitions(type(case)):
+        if t.source != state:
+            continue
+        variants = meta_of(t).variants
+        if variants and case.variant not in variants:
+            continue
+        out.append(t)
+    return out
+
+
+def unmet_guards(case: Case, t: Transition) -> list[str]:
+    """Return the messages of the guards of ``t`` that the case does not meet now."""
+    return [getattr(c, "message", c.__name__) for c in (t.conditions or []) if not c(case)]
+
+
+def terminal_states(model: type[Case]) -> set[str]:
+    """Return the states no step leaves."""
+    sources = {t.source for t in all_transitions(model)}
+    targets = {t.target for t in all_transitions(model) if t.target is not None}
+    return targets - sources
+
+
+# --- Who acts ----------------------------------------------------------------------------------
+
+
+def memberships_of(user: Any, exercise_id: int) -> list[Any]:
+    """Return the user's memberships in one exercise (cached on the user object per request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cache: dict[int, list[Any]] = user.__dict__.setdefault("_border_desk_memberships", {})
+    if exercise_id not in cache:
+        from cases.models import Membership
+
+        cache[exercise_id] = list(
+            Membership.objects.filter(exercise_id=exercise_id, user=user).select_related("office")
+        )
+    return cache[exercise_id]
+
+
+def is_facilitator(user: Any, exercise_id: int) -> bool:
+    """Return whether the user runs this exercise as its teacher."""
+    return any(m.is_facilitator for m in memberships_of(user, exercise_id))
+
+
+def acting_office(user: Any, case: Case, office_kind: str) -> Office | None:
+    """Return the office the user would act for, or None when they may not act for it.
+
+    A student acts only for the office they hold in the case's exercise; the facilitator may act
+    for any office (the event records that the teacher did).
+    """
+    office = case.office_for(office_kind)
+    if office is None:
+        return None
+    for m in memberships_of(user, case.exercise_id):
+        if m.is_facilitator or m.office_id == office.pk:
+            return office
+    return None
+
+
+def next_step(case: Case) -> tuple[Office | None, tuple[str, ...]]:
+    """Return the office that must act next on the case and the rules governing that step."""
+    options = transitions_from(case)
+    if not options:
+        return None, ()
+    office_kind = meta_of(options[0]).office
+    rules: list[str] = []
+    for t in options:
+        if meta_of(t).office == office_kind:
+            rules.extend(r for r in meta_of(t).rules if r not in rules)
+    return case.office_for(office_kind), tuple(rules)
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    """A deadline a procedure sets when a case enters a state (see ``Case.deadlines_on_enter``)."""
+
+    kind: str
+    after: Any  # datetime.timedelta of simulated time
+    action: str
+    rules: tuple[str, ...] = ()
+    note: str = ""

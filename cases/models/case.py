@@ -1,0 +1,196 @@
+"""The case every procedure extends, its append-only event log, and its deadlines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField
+
+from cases.choices import OfficeKind
+from cases.models.exercise import Exercise, Office
+from cases.regimes import REGIME_CHOICES, Regime, get_regime
+
+if TYPE_CHECKING:
+    from cases.procedures import Procedure
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A case of any procedure. Procedures subclass it (multi-table) and declare their transitions.
+
+    ``state`` is protected: only transitions change it, and only services call transitions.
+    ``next_office`` and ``next_rules`` are kept by the services so that inboxes are one indexed query.
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="cases")
+    kind = models.CharField(max_length=30, editable=False, db_index=True)
+    reference = models.CharField(max_length=30, editable=False)
+    title = models.CharField(max_length=200)
+    state = FSMField(default="new", protected=True, db_index=True)
+    regime = models.CharField(max_length=40, choices=REGIME_CHOICES)
+    variant = models.CharField(max_length=20, blank=True)
+    filed_at = models.DateTimeField("filed (simulated)")
+    state_since = models.DateTimeField("in this state since (simulated)")
+    closed_at = models.DateTimeField("closed (simulated)", null=True, blank=True)
+    next_office = models.ForeignKey(
+        Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="queue"
+    )
+    next_rules = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Which field of the subclass names the office for a kind; kinds not listed resolve to the
+    # exercise's single office of that kind.
+    OFFICE_FIELDS: ClassVar[dict[str, str]] = {}
+    PROCEDURE_KIND: ClassVar[str] = ""
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "reference"], name="case_unique_reference"),
+        ]
+        indexes = [
+            models.Index(fields=["exercise", "next_office", "state_since"]),
+            models.Index(fields=["exercise", "kind", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def regime_obj(self) -> Regime:
+        return get_regime(self.regime)
+
+    @property
+    def procedure(self) -> Procedure:
+        from cases.procedures import get_procedure
+
+        return get_procedure(self.kind)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def specific(self) -> Case:
+        """Return this case as its procedure's model (the subclass row)."""
+        model = self.procedure.model
+        if isinstance(self, model):
+            return self
+        return model._default_manager.get(pk=self.pk)
+
+    def office_for(self, kind: str) -> Office | None:
+        """Return the office of ``kind`` that handles this case."""
+        cache: dict[str, Office | None] = self.__dict__.setdefault("_office_cache", {})
+        if kind not in cache:
+            field = self.OFFICE_FIELDS.get(kind)
+            if field is not None:
+                cache[kind] = getattr(self, field)
+            else:
+                cache[kind] = (
+                    Office.objects.filter(exercise_id=self.exercise_id, kind=kind).order_by("id").first()
+                )
+        return cache[kind]
+
+    def state_label(self) -> str:
+        return self.procedure.state_label(self.state)
+
+
+class EventKind(models.TextChoices):
+    FILED = "filed", "Filed"
+    TRANSITION = "transition", "Transition"
+    DEADLINE = "deadline", "Deadline fired"
+    REGIME = "regime", "Regime switched"
+    NOTE = "note", "Note"
+
+
+class AppendOnlyQuerySet(models.QuerySet["CaseEvent"]):
+    """Events are never changed or removed one by one; only the exercise's deletion takes them."""
+
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("Case events are append-only")
+
+
+class CaseEvent(models.Model):
+    """One step in a case's life: the timeline, the audit trail and the process-mining event log."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    transition = models.CharField(max_length=60, blank=True)
+    label = models.CharField(max_length=160)
+    source_state = models.CharField(max_length=50, blank=True)
+    target_state = models.CharField(max_length=50, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sim_time = models.DateTimeField("simulated time")
+    wall_time = models.DateTimeField(default=timezone.now)
+    rules = models.CharField(max_length=120, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sim_time", "id"]
+        indexes = [
+            models.Index(fields=["exercise", "sim_time"]),
+            models.Index(fields=["case", "sim_time"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sim_time:%Y-%m-%d} {self.label}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Insert only: an event once written is never rewritten."""
+        if self.pk is not None:
+            raise TypeError("Case events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [r for r in self.rules.split(",") if r]
+
+
+class DeadlineKind(models.TextChoices):
+    EXPIRY = "expiry", "Expiry of a pass or permit"
+    OVERDUE_RETURN = "overdue_return", "Overdue return"
+    CONSENT = "consent", "Consent deadline"
+    REMINDER = "reminder", "Reminder"
+    QUARANTINE_END = "quarantine_end", "End of quarantine"
+    ESCALATION = "escalation", "Escalation after a long wait"
+
+
+class DeadlineStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    FIRED = "fired", "Fired"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Deadline(models.Model):
+    """A deadline on the simulated calendar: when ``due_at`` passes, ``action`` fires once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+    due_at = models.DateTimeField("due (simulated)")
+    action = models.CharField(
+        max_length=60, help_text="The transition or handler that fires when the deadline passes."
+    )
+    rules = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.PENDING)
+    fired_at = models.DateTimeField("fired (simulated)", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["exercise", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d}"
+
+
+__all__ = ["Case", "CaseEvent", "Deadline", "DeadlineKind", "DeadlineStatus", "EventKind", "OfficeKind"]

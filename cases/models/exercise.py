@@ -1,0 +1,113 @@
+"""Exercises, their offices, the people in them, and who holds which office."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from cases.choices import DPRK_OFFICE_KINDS, Nationality, Occupation, OfficeKind, Sex, Side
+from cases.regimes import REGIME_CHOICES, Regime, get_regime
+
+SIM_MIN = dt.datetime(1955, 1, 1, tzinfo=dt.UTC)
+SIM_MAX = dt.datetime(1970, 12, 31, 23, 59, tzinfo=dt.UTC)
+
+
+class Exercise(models.Model):
+    """One running simulation, e.g. a class section; it owns its clock, regime, offices and cases."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    clock = models.DateTimeField(
+        "simulated time",
+        validators=[MinValueValidator(SIM_MIN), MaxValueValidator(SIM_MAX)],
+        help_text="The exercise's simulated date and time (1955-1970). It only moves forward.",
+    )
+    regime = models.CharField(max_length=40, choices=REGIME_CHOICES, default="1958_marriage")
+    paused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def regime_obj(self) -> Regime:
+        return get_regime(self.regime)
+
+
+class Office(models.Model):
+    """An office of either side that students (or the system) play in one exercise."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="offices")
+    kind = models.CharField(max_length=40, choices=OfficeKind.choices)
+    name = models.CharField(max_length=160)
+    place = models.CharField(max_length=120, blank=True)
+    side = models.CharField(max_length=2, choices=Side.choices, editable=False)
+
+    class Meta:
+        ordering = ["exercise", "side", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "name"], name="office_unique_name_per_exercise"),
+        ]
+        indexes = [models.Index(fields=["exercise", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Derive the side from the kind so that no office sits on the wrong side."""
+        self.side = Side.DPRK if self.kind in DPRK_OFFICE_KINDS else Side.CHINA
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Membership(models.Model):
+    """A user's place in an exercise: the office they hold, or the facilitator (teacher)."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    is_facilitator = models.BooleanField(
+        default=False, help_text="The teacher: sees every office's queue and may act for any office."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "user"], name="membership_one_per_exercise"),
+            models.CheckConstraint(
+                condition=models.Q(office__isnull=False) | models.Q(is_facilitator=True),
+                name="membership_office_or_facilitator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        role = "facilitator" if self.is_facilitator else str(self.office)
+        return f"{self.user} - {role} ({self.exercise})"
+
+
+class Person(models.Model):
+    """Someone a case is about: applicants, spouses, crossers. Not a user."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=120)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    nationality = models.CharField(max_length=20, choices=Nationality.choices)
+    occupation = models.CharField(max_length=20, choices=Occupation.choices, default=Occupation.OTHER)
+    employer = models.CharField(max_length=160, blank=True, help_text="Work unit or commune.")
+    residence = models.CharField(max_length=160, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    previously_married = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["exercise", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name

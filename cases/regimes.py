@@ -1,0 +1,117 @@
+"""Policy regimes as data: what was in force, from when, on whose authority, with which parameters.
+
+Guards and deadlines read the regime a case runs under (``Case.regime``); the exercise's regime is the
+one new cases start under. Later procedures add their own parameters to ``params``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One policy line."""
+
+    code: str
+    label: str
+    effective: dt.date
+    citation: str
+    summary: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def param(self, name: str, default: Any = None) -> Any:
+        """Return a parameter of this regime."""
+        return self.params.get(name, default)
+
+
+REGIMES: dict[str, Regime] = {
+    r.code: r
+    for r in (
+        Regime(
+            "1955_joint_record",
+            "1955 joint meeting record",
+            dt.date(1955, 6, 8),
+            "D1 §4; D9 §1-3 (June 1955 Record of the Joint Meeting)",
+            "Border permits in use from 8 June 1955; marriages with Korean women referred to the Centre.",
+            {"marriage_variant": "pre1958"},
+        ),
+        Regime(
+            "1957_lenient",
+            "1957 lenient line",
+            dt.date(1957, 12, 17),
+            "D1 §4, 17 Dec 1957, PRC MFA 118-01026-01",
+            "Approve applications to go to the DPRK leniently; refuse only for political issues or a "
+            "pending case.",
+            {"marriage_variant": "pre1958"},
+        ),
+        Regime(
+            "1958_marriage",
+            "October 1958 Interior notification",
+            dt.date(1958, 10, 18),
+            "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540",
+            "Marriage approval moves down to the man's work unit.",
+            {"marriage_variant": "1958"},
+        ),
+        Regime(
+            "1961_strict",
+            "1961 strict practice",
+            dt.date(1961, 1, 1),
+            "D6, 24 Mar 1962 (describing 1961)",
+            "Local authorities too strict and too slow with authorization letters.",
+            {"marriage_variant": "1958"},
+        ),
+        Regime(
+            "1962_correction",
+            "24 March 1962 correction",
+            dt.date(1962, 3, 24),
+            "D6; D7 §3",
+            "Be significantly more lenient and process letter holders as soon as possible.",
+            {"marriage_variant": "1958"},
+        ),
+        Regime(
+            "1963_august",
+            "August 1963 instructions",
+            dt.date(1963, 8, 1),
+            "D8 §2-3",
+            "Ethnic Koreans with ties in the DPRK generally allowed to move; KPA officers' families "
+            "expedited.",
+            {"marriage_variant": "1958"},
+        ),
+        Regime(
+            "1964_protocol",
+            "1964 Protocol",
+            dt.date(1964, 6, 9),
+            "D10, 9 Jun 1964",
+            "Protocol on border affairs: crossing hours, illegal crossers, meetings of representatives.",
+            {"marriage_variant": "1958"},
+        ),
+        Regime(
+            "1970_state_council",
+            "1970 State Council opinions",
+            dt.date(1970, 1, 1),
+            "D11 §4-9",
+            "Provincial revolutionary committees approve returns; capitalist destinations refused.",
+            {"marriage_variant": "1958"},
+        ),
+    )
+}
+
+
+def get_regime(code: str) -> Regime:
+    """Return the regime with this code."""
+    try:
+        return REGIMES[code]
+    except KeyError as exc:
+        raise KeyError(f"Unknown regime {code!r}; known: {', '.join(REGIMES)}") from exc
+
+
+def regime_in_force(on: dt.date) -> Regime:
+    """Return the latest regime whose effective date is on or before ``on``."""
+    candidates = [r for r in REGIMES.values() if r.effective <= on]
+    return max(candidates, key=lambda r: r.effective) if candidates else REGIMES["1955_joint_record"]
+
+
+REGIME_CHOICES = [(r.code, f"{r.label} ({r.effective:%d %b %Y})") for r in REGIMES.values()]

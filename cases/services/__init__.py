@@ -1,0 +1,1 @@
+"""Services: the only code that changes a case. See ``engine`` for the shared machinery."""

@@ -1,0 +1,216 @@
+"""Open cases and move them through their steps: the one writer every procedure shares.
+
+Each call checks the acting office on the server, runs the django_fsm transition, saves, appends the
+event, refreshes "who acts next" and writes any deadlines, all inside one ``transaction.atomic``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from cases.engine import acting_office, meta_of, next_step, transitions_from, unmet_guards
+from cases.errors import ApplicationError
+from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
+
+C = TypeVar("C", bound=Case)
+
+
+def _refresh_next(case: Case, now: dt.datetime) -> None:
+    office, rules = next_step(case)
+    case.next_office = office
+    case.next_rules = ",".join(rules)
+    case.state_since = now
+    if case.state in case.procedure.terminal:
+        case.closed_at = now
+
+
+def _next_reference(exercise: Exercise, prefix: str) -> str:
+    year = exercise.clock.year
+    stem = f"{prefix}-{year}-"
+    last = (
+        Case.objects.filter(exercise=exercise, reference__startswith=stem)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{stem}{number:04d}"
+
+
+def case_open(
+    *,
+    case: C,
+    actor: Any,
+    office_kind: str,
+    rules: tuple[str, ...],
+    note: str = "",
+) -> C:
+    """File a new case (an unsaved procedure instance in its initial state) for ``office_kind``.
+
+    ``actor`` None means the system (a scenario or the autopilot) files it.
+    """
+    exercise = Exercise.objects.get(pk=case.exercise_id)
+    if exercise.paused:
+        raise ApplicationError("The exercise is paused by the teacher; nothing can be filed now.")
+    case.kind = case.PROCEDURE_KIND
+    case.regime = case.regime or exercise.regime
+    office: Office | None = case.office_for(office_kind)
+    if office is None:
+        raise ApplicationError(f"This exercise has no office of the kind needed: {office_kind}.")
+    if actor is not None and acting_office(actor, case, office_kind) is None:
+        raise ApplicationError(f"Only {office} may file this case, and you do not hold that office.")
+    now = exercise.clock
+    case.filed_at = now
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case.reference = _next_reference(exercise, case.REFERENCE_PREFIX)  # type: ignore[attr-defined]
+                _refresh_next(case, now)
+                case.save()
+                CaseEvent.objects.create(
+                    case=case,
+                    exercise=exercise,
+                    kind=EventKind.FILED,
+                    label=f"Filed: {case.state_label()}",
+                    target_state=case.state,
+                    actor=actor,
+                    office=office,
+                    sim_time=now,
+                    rules=",".join(rules),
+                    note=note,
+                )
+                _write_deadlines(case, now)
+            return case
+        except IntegrityError:
+            case.pk = None
+            continue
+    raise ApplicationError("Could not number the new case; please try again.")
+
+
+def _required_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def case_transition(
+    *,
+    case: Case,
+    transition: str,
+    actor: Any,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    system: bool = False,
+) -> Case:
+    """Take the step ``transition`` on ``case`` for ``actor`` and return the updated case.
+
+    Raise ApplicationError (and change nothing) when the step does not exist, is not possible from
+    the case's state, is not the actor's office's to take, a guard fails, or input is missing.
+    ``system`` lets deadlines and the autopilot act without a user; it never comes from a request.
+    """
+    data = dict(data or {})
+    model = type(case.specific())
+    with transaction.atomic():
+        try:
+            locked = model._default_manager.select_for_update().select_related("exercise").get(pk=case.pk)
+        except model.DoesNotExist as exc:
+            raise ApplicationError("This case no longer exists.") from exc
+        exercise = locked.exercise
+        if exercise.paused and not system:
+            raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
+        options = {t.name: t for t in transitions_from(locked)}
+        known = {t.name for t in locked.procedure.transitions}
+        if transition not in known:
+            raise ApplicationError(f"There is no step called {transition!r} in this procedure.")
+        if transition not in options:
+            possible = ", ".join(meta_of(t).label for t in options.values()) or "none (the case is closed)"
+            raise ApplicationError(
+                f"That step cannot be taken while the case is at '{locked.state_label()}'. "
+                f"Possible now: {possible}."
+            )
+        t = options[transition]
+        meta = meta_of(t)
+        bound = getattr(locked, transition)
+        office = locked.office_for(meta.office)
+        if not system and not t.has_perm(locked, actor):
+            raise ApplicationError(
+                f"Only {office or meta.office} may take this step ({', '.join(meta.rules)}), "
+                "and you do not hold that office in this exercise.",
+                rules=meta.rules,
+            )
+        if not system:
+            office = acting_office(actor, locked, meta.office)
+        missing = [f for f in meta.fields if _required_missing(data.get(f))]
+        if meta.reason_required and _required_missing(data.get("reason")):
+            missing.append("reason")
+        if missing:
+            names = ", ".join(_field_label(model, f) for f in missing)
+            raise ApplicationError(f"'{meta.label}' needs: {names}.", rules=meta.rules)
+        kwargs = {f: data[f] for f in meta.fields}
+        if meta.reason_required:
+            kwargs["reason"] = data["reason"].strip()
+        failed = unmet_guards(locked, t)
+        if failed:
+            raise ApplicationError(" ".join(failed), rules=meta.rules)
+        source = locked.state
+        try:
+            bound(**kwargs)
+        except TransitionNotAllowed as exc:
+            raise ApplicationError(f"That step is not allowed now: {exc}") from exc
+        now = exercise.clock
+        _refresh_next(locked, now)
+        try:
+            locked.save()
+        except ConcurrentTransition as exc:
+            raise ApplicationError(
+                "Someone else moved this case a moment ago. Reload the page and look again."
+            ) from exc
+        CaseEvent.objects.create(
+            case=locked,
+            exercise=exercise,
+            kind=EventKind.TRANSITION,
+            transition=transition,
+            label=meta.label,
+            source_state=source,
+            target_state=locked.state,
+            actor=actor if not system else None,
+            office=office,
+            sim_time=now,
+            rules=",".join(meta.rules),
+            note=(kwargs.get("reason") or note or "").strip(),
+            data={k: v for k, v in kwargs.items() if k != "reason"},
+        )
+        _write_deadlines(locked, now)
+    return locked
+
+
+def _field_label(model: type[Case], name: str) -> str:
+    if name == "reason":
+        return "a reason"
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001
+        return name
+
+
+def _write_deadlines(case: Case, now: dt.datetime) -> None:
+    """Write the deadlines the procedure sets on entering the case's new state."""
+    hook = getattr(case, "deadlines_on_enter", None)
+    if hook is None:
+        return
+    rows = [
+        Deadline(
+            case=case,
+            exercise_id=case.exercise_id,
+            kind=spec.kind,
+            due_at=now + spec.after,
+            action=spec.action,
+            rules=",".join(spec.rules),
+            note=spec.note,
+        )
+        for spec in hook(case.state, now)
+    ]
+    if rows:
+        Deadline.objects.bulk_create(rows)
