@@ -18,7 +18,7 @@ from cases.models import Exercise, Membership, Office, Person
 from cases.services.marriage import marriage_file
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-DEMO_PASSWORD = "borderdesk"  # noqa: S105 - printed for the classroom demo on purpose
+DEMO_PASSWORD = "borderdesk"
 STUDENT_GROUP = "Students"
 
 # (login, office kind, office name, place)

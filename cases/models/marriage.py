@@ -83,7 +83,7 @@ def guard_post_compatible(case: MarriageCase) -> bool:
 
 @guard("MAR-4: the application must be one form in two copies.")
 def two_copies(case: MarriageCase) -> bool:
-    return case.copies == 2  # noqa: PLR2004
+    return case.copies == 2
 
 
 @guard("MAR-8: settling in the DPRK is for couples where she has work there or he can find work there.")

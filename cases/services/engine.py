@@ -191,7 +191,7 @@ def _field_label(model: type[Case], name: str) -> str:
         return "a reason"
     try:
         return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return name
 
 

@@ -36,7 +36,7 @@ def marriage_file(
         raise ApplicationError("D2 concerns a Korean woman: choose a female DPRK citizen as the woman.")
     if work_unit.kind != OfficeKind.WORK_UNIT:
         raise ApplicationError("The application goes to the man's work unit: choose a work-unit office.")
-    if copies != 2 and not woman_crossed_illegally:  # noqa: PLR2004
+    if copies != 2 and not woman_crossed_illegally:
         raise ApplicationError("MAR-4: the application is one form in two copies; bring both copies.")
     variant = variant or exercise.regime_obj.param("marriage_variant", "1958")
     if variant not in ("pre1958", "1958"):

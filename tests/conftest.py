@@ -1,0 +1,36 @@
+"""Shared fixtures: the demo exercise (one login per office) built through the real services."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cases.demo import build_demo_exercise
+
+
+class Desk:
+    """The demo exercise with handy lookups of its users, offices and people."""
+
+    def __init__(self, suffix: str = "") -> None:
+        self.result = build_demo_exercise(f"Test exercise{suffix}", login_suffix=suffix)
+        self.exercise = self.result.exercise
+        self.suffix = suffix
+
+    def user(self, login: str):
+        return get_user_model().objects.get(username=login + self.suffix)
+
+    def office(self, kind: str):
+        return self.exercise.offices.get(kind=kind)
+
+    def person(self, name: str):
+        return self.exercise.people.get(name=name)
+
+
+@pytest.fixture
+def desk(db: None) -> Desk:
+    return Desk()
+
+
+@pytest.fixture
+def other_desk(db: None) -> Desk:
+    return Desk("-b")
