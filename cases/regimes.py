@@ -61,7 +61,15 @@ REGIMES: dict[str, Regime] = {
             dt.date(1961, 1, 1),
             "D6, 24 Mar 1962 (describing 1961)",
             "Local authorities too strict and too slow with authorization letters.",
-            {"marriage_variant": "1958"},
+            {
+                "marriage_variant": "1958",
+                # RET-9 (MFA cable, 9 Aug 1961): the Embassy does not hear returning crossers' cases.
+                "embassy_hears_return_cases": False,
+                "leave_settled_han_alone": True,
+                # RET-10: Jilin persuades returnees back to the DPRK; Liaoning aids intercepted crossers.
+                "persuade_returnees_back": True,
+                "aid_intercepted_crossers": True,
+            },
         ),
         Regime(
             "1962_correction",
@@ -94,7 +102,13 @@ REGIMES: dict[str, Regime] = {
             dt.date(1970, 1, 1),
             "D11 §4-9",
             "Provincial revolutionary committees approve returns; capitalist destinations refused.",
-            {"marriage_variant": "1958"},
+            {
+                "marriage_variant": "1958",
+                # RET-12 (D11 §6): illegal Korean crossers are sent back promptly; no local stays, only
+                # special situations reported up for instructions.
+                "inbound_stay_allowed": False,
+                "report_special_inbound": True,
+            },
         ),
     )
 }

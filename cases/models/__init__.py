@@ -1,20 +1,41 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
 from cases.models.case import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.corpse import CorpseCase, CorpseState
+from cases.models.crosser import CrosserCase, CrosserState
+from cases.models.detention import DetentionCase, DetentionState
+from cases.models.embassy import EmbassyCase, EmbassyState
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
+from cases.models.naturalisation import NaturalisationCase, NaturalisationState
+from cases.models.reception import ReceptionCase, ReceptionState
+from cases.models.stray import StrayCase, StrayState
 
 __all__ = [
     "Case",
     "CaseEvent",
+    "CorpseCase",
+    "CorpseState",
+    "CrosserCase",
+    "CrosserState",
     "Deadline",
     "DeadlineKind",
     "DeadlineStatus",
+    "DetentionCase",
+    "DetentionState",
+    "EmbassyCase",
+    "EmbassyState",
     "EventKind",
     "Exercise",
     "MarriageCase",
     "MarriageState",
     "Membership",
+    "NaturalisationCase",
+    "NaturalisationState",
     "Office",
     "Person",
+    "ReceptionCase",
+    "ReceptionState",
+    "StrayCase",
+    "StrayState",
 ]
