@@ -1,12 +1,13 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
-from cases.models.case import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
 
 __all__ = [
     "Case",
     "CaseEvent",
+    "CaseProxy",
     "Deadline",
     "DeadlineKind",
     "DeadlineStatus",
