@@ -1,6 +1,6 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
-from cases.models.case import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.corpse import CorpseCase, CorpseState
 from cases.models.crosser import CrosserCase, CrosserState
 from cases.models.detention import DetentionCase, DetentionState
@@ -14,6 +14,7 @@ from cases.models.stray import StrayCase, StrayState
 __all__ = [
     "Case",
     "CaseEvent",
+    "CaseProxy",
     "CorpseCase",
     "CorpseState",
     "CrosserCase",
