@@ -1,3 +1,14 @@
 """Admin registrations: the working surface students and teachers use."""
 
-from cases.admin import exercise, inbox, marriage  # noqa: F401
+from cases.admin import (  # noqa: F401
+    corpse,
+    crosser,
+    detention,
+    embassy,
+    exercise,
+    inbox,
+    marriage,
+    naturalisation,
+    reception,
+    stray,
+)
