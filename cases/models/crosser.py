@@ -107,7 +107,8 @@ def check_handover_point(value: str) -> str:
 class CrosserState(models.TextChoices):
     REPORTED = "reported", "Crossing reported: identity and circumstances to establish"
     IDENTIFIED = "identified", "Identity and circumstances recorded"
-    CHECKED = "checked", "Crime and pending-case check done: decide"
+    CHECKED = "checked", "Checked: no crime or pending case at home; decide"
+    WANTED = "wanted", "Checked: crime or pending case at home; to be sent back"
     PERSUASION = "persuasion", "Being persuaded to come back"
     DPRK_ASKED = "dprk_asked", "DPRK side asked to help him come back"
     ENTRY_PERMIT = "entry_permit", "Entry permit issued by the Embassy"
@@ -150,11 +151,6 @@ def forced_by_disaster(case: CrosserCase) -> bool:
        "repatriated.")
 def no_home_case(case: CrosserCase) -> bool:
     return case.home_case is False
-
-
-@guard("RET-3/RET-6: this step is for a crosser with a crime or a pending case at home.")
-def has_home_case(case: CrosserCase) -> bool:
-    return bool(case.home_case)
 
 
 @guard("RET-5: only a crime committed after crossing is tried where it was committed.")
@@ -306,19 +302,30 @@ class CrosserCase(Case):
         """The DPRK helps a Chinese resident forced across by disaster and returns him (RET-4)."""
         self.disaster_exempt = True
 
-    @step(source=S.IDENTIFIED, target=S.CHECKED, office=K.COUNTY_PSB, rules=["RET-3", "RET-6", "RET-5", "RET-4"],
-          guards=[not_disaster], label="Check for crimes and pending cases",
-          fields=["home_case", "crime_after_crossing"],
+    @step(source=S.IDENTIFIED, target=S.CHECKED, office=K.COUNTY_PSB, rules=["RET-3", "RET-5", "RET-4"],
+          guards=[not_disaster], label="Checked: no crime or pending case at home",
+          fields=["crime_after_crossing"],
           assumption="The county public security bureau records the check, asking the other side where needed "
           "(D10 Art. 5(5)).")
-    def check_record(self, *, home_case: bool, crime_after_crossing: bool) -> None:
-        """Record whether he is wanted or has a pending case at home, or offended after crossing (RET-3, RET-6)."""
-        self.home_case = bool(home_case)
+    def check_record(self, *, crime_after_crossing: bool) -> None:
+        """Record a clean check at home and whether he offended after crossing (RET-3, RET-5)."""
+        self.home_case = False
+        self.crime_after_crossing = bool(crime_after_crossing)
+
+    @step(source=S.IDENTIFIED, target=S.WANTED, office=K.COUNTY_PSB, rules=["RET-3", "RET-6", "RET-4"],
+          variants=INBOUND + OUTBOUND, guards=[not_disaster], label="Checked: crime or pending case at home",
+          fields=["crime_after_crossing"], style="refuse",
+          assumption="The county public security bureau records the check, asking the other side where needed "
+          "(D10 Art. 5(5)).")
+    def record_home_case(self, *, crime_after_crossing: bool) -> None:
+        """Record that he committed a crime or has a pending case at home: he is always sent back (RET-3),
+        a fugitive criminal reported to the other side (RET-6)."""
+        self.home_case = True
         self.crime_after_crossing = bool(crime_after_crossing)
 
     # --- Inbound: a crosser into China (RET-2, RET-3, RET-6, RET-12) ---------------------------
 
-    @step(source=S.CHECKED, target=S.AWAITING_HANDOVER, office=K.COUNTY_PSB,
+    @step(source=[S.CHECKED, S.WANTED], target=S.AWAITING_HANDOVER, office=K.COUNTY_PSB,
           rules=["RET-2", "RET-3", "RET-6", "RET-12"], variants=INBOUND, guards=[not_returnee],
           label="Decide to send him back")
     def prepare_return(self) -> None:
@@ -372,7 +379,7 @@ class CrosserCase(Case):
         """Mobilise him to go back when it becomes necessary later (RET-2)."""
         self.reason = reason
 
-    @step(source=S.CHECKED, target=S.TRIED_WHERE_CAUGHT, office=K.COUNTY_PSB, rules=["RET-5", "RET-6"],
+    @step(source=[S.CHECKED, S.WANTED], target=S.TRIED_WHERE_CAUGHT, office=K.COUNTY_PSB, rules=["RET-5", "RET-6"],
           variants=INBOUND, guards=[crime_here], reason_required=True, fields=["keep_agreed"],
           label="Keep him for trial in China; notify the DPRK")
     def keep_for_trial_in_china(self, *, keep_agreed: bool, reason: str) -> None:
@@ -397,8 +404,8 @@ class CrosserCase(Case):
 
     # --- Outbound: a Chinese resident in the DPRK (RET-1, RET-3, RET-8, RET-9) -------------------
 
-    @step(source=S.CHECKED, target=S.AWAITING_HANDOVER, office=K.COUNTY_PSB, rules=["RET-3", "RET-6"],
-          variants=OUTBOUND, guards=[has_home_case], label="Report him and ask the DPRK to hand him over")
+    @step(source=S.WANTED, target=S.AWAITING_HANDOVER, office=K.COUNTY_PSB, rules=["RET-3", "RET-6"],
+          variants=OUTBOUND, label="Report him and ask the DPRK to hand him over")
     def ask_dprk_to_hand_over(self) -> None:
         """A crosser wanted at home is always sent back; the other side is told (RET-3, RET-6)."""
         self.other_side_notified_at = self.exercise.clock
@@ -465,7 +472,7 @@ class CrosserCase(Case):
     def leave_settled_han_alone(self) -> None:
         """Under the 1961 line a Han Chinese the DPRK has settled is not pursued (RET-9)."""
 
-    @step(source=S.CHECKED, target=S.TRIED_WHERE_CAUGHT, office=K.DPRK_SAFETY, rules=["RET-5", "RET-6"],
+    @step(source=[S.CHECKED, S.WANTED], target=S.TRIED_WHERE_CAUGHT, office=K.DPRK_SAFETY, rules=["RET-5", "RET-6"],
           variants=OUTBOUND, guards=[crime_here], reason_required=True, fields=["keep_agreed"],
           label="Keep him for trial in the DPRK; notify China")
     def keep_for_trial_in_dprk(self, *, keep_agreed: bool, reason: str) -> None:

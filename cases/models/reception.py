@@ -124,8 +124,11 @@ class ReceptionCase(Case):
     @step(source=S.QUARANTINE, target=S.READY_FOR_WORK, office=K.DPRK_RECEPTION, rules=["RET-13"],
           guards=[quarantine_served], label="End quarantine")
     def end_quarantine(self) -> None:
-        """Close the fifteen days of washing, disinfection, vaccination and examination (RET-13)."""
-        self.quarantine_ended_at = self.exercise.clock
+        """Close the fifteen days of washing, disinfection, vaccination and examination (RET-13).
+
+        The quarantine ends fifteen days after it began, whether the deadline sweep or a clerk closes it.
+        """
+        self.quarantine_ended_at = self.quarantine_started_at + dt.timedelta(days=QUARANTINE_DAYS)
 
     @step(source=S.READY_FOR_WORK, target=S.ASSIGNED, office=K.DPRK_LABOUR, rules=["RET-13"],
           guards=[quarantine_over], fields=["assignment", "workplace"], label="Assign work", style="close")

@@ -94,10 +94,11 @@ def crosser_record_identity(
 def crosser_check(
     *, case: CrosserCase, actor: Any, home_case: bool, crime_after_crossing: bool, note: str = ""
 ) -> CrosserCase:
-    """Record the crime and pending-case check (RET-3, RET-6, RET-5)."""
+    """Record the crime and pending-case check (RET-3, RET-6, RET-5): a crosser wanted at home goes to
+    the ``wanted`` state, from which he can only be sent back (or, by agreement, tried here)."""
     return case_transition(
-        case=case, transition="check_record", actor=actor, note=note,
-        data={"home_case": bool(home_case), "crime_after_crossing": bool(crime_after_crossing)},
+        case=case, transition="record_home_case" if home_case else "check_record", actor=actor, note=note,
+        data={"crime_after_crossing": bool(crime_after_crossing)},
     )  # type: ignore[return-value]
 
 

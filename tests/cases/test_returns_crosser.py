@@ -167,15 +167,28 @@ def test_ret_5_no_trial_here_without_a_crime_after_crossing(ret):
 
 def test_ret_3_crosser_with_a_pending_case_at_home_cannot_stay(ret):
     case = _checked(ret, D.INBOUND, home_case=True)
-    with pytest.raises(ApplicationError, match="RET-3"):
-        ret.act(case, "request_stay", reason="Family here")
+    assert case.state == S.WANTED and case.home_case is True
+    for step in ("request_stay", "report_special_situation"):
+        with pytest.raises(ApplicationError, match=r"Possible now: .*Decide to send him back"):
+            ret.act(case, step, reason="Family here")
     case = ret.act(case, "prepare_return")
     assert case.state == S.AWAITING_HANDOVER
 
 
+def test_ret_3_stay_guard_refuses_a_wanted_crosser_even_if_reached(ret):
+    """The RET-3 guard itself: no stay for anyone with a case at home, whatever the state machine allows."""
+    from cases.models.crosser import no_home_case
+
+    case = _checked(ret, D.INBOUND, home_case=True)
+    assert no_home_case(case) is False and "RET-3" in no_home_case.message
+    clean = _checked(ret, D.INBOUND)
+    assert no_home_case(clean) is True
+
+
 def test_ret_3_outbound_crosser_with_a_pending_case_is_not_persuaded_but_asked_back(ret):
     case = _checked(ret, D.OUTBOUND, home_case=True)
-    with pytest.raises(ApplicationError, match="RET-3"):
+    assert case.next_office.kind == K.COUNTY_PSB
+    with pytest.raises(ApplicationError, match="Possible now"):
         ret.act(case, "persuade_to_return")
     case = ret.act(case, "ask_dprk_to_hand_over")
     assert case.state == S.AWAITING_HANDOVER and case.other_side_notified_at is not None
@@ -195,7 +208,7 @@ def test_ret_6_fugitive_kept_for_a_graver_crime_only_with_the_other_sides_agreem
     with pytest.raises(ApplicationError, match="RET-6"):
         ret.act(case, "keep_for_trial_in_china", keep_agreed=False, reason="Robbery in Helong")
     case.refresh_from_db()
-    assert case.state == S.CHECKED
+    assert case.state == S.WANTED
     case = ret.act(case, "keep_for_trial_in_china", keep_agreed=True, reason="Robbery in Helong")
     assert case.state == S.TRIED_WHERE_CAUGHT and case.keep_agreed
 
@@ -253,6 +266,7 @@ def test_ret_12_ministry_may_instruct_a_prompt_return(ret):
 
 def test_ret_1_ret_8_outbound_crosser_who_refuses_stays_with_dprk_consent(ret):
     case = _checked(ret, D.OUTBOUND, regime="1962_correction")
+    assert case.next_office.kind == K.EMBASSY  # no case at home: the Embassy acts next
     case = ret.act(case, "persuade_to_return")
     assert case.state == S.PERSUASION and case.next_office.kind == K.EMBASSY
     case = ret.act(case, "refuses_to_return", reason="He has work on a cooperative farm")

@@ -47,6 +47,7 @@ def test_ret_13_reception_path_files_funds_fifteen_day_quarantine_deadline_then_
     _advance(ret, 15)
     case = case_transition(case=case, transition=deadline.action, actor=None, system=True)
     assert case.state == S.READY_FOR_WORK and case.next_office.kind == K.DPRK_LABOUR
+    assert case.quarantine_ended_at == deadline.due_at
     case = ret.act(case, "assign_work", assignment="mine", workplace="Musan iron mine")
     assert case.state == S.ASSIGNED and case.is_closed
 
