@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cases.choices import Nationality, Occupation, Sex
-from cases.demo_returns import build_returns_demo
+from cases.demo_returns import build_returns_demo, ensure_returns_offices
 from cases.engine import meta_of
 from cases.models import Case, Membership, Person
 from cases.services.engine import case_transition
@@ -14,10 +14,14 @@ from cases.services.engine import case_transition
 class Ret:
     """The test desk with every returns office and a login for each."""
 
-    def __init__(self, desk: Any) -> None:
+    def __init__(self, desk: Any, *, seed: bool = False) -> None:
+        """Add the returns offices and logins; with ``seed``, the demo's seed cases too."""
         self.desk = desk
         self.exercise = desk.exercise
-        self.demo = build_returns_demo(desk.exercise, login_suffix=desk.suffix)
+        if seed:
+            build_returns_demo(desk.exercise, login_suffix=desk.suffix)
+        else:
+            ensure_returns_offices(desk.exercise, login_suffix=desk.suffix)
 
     def user_for(self, kind: str) -> Any:
         """Return the login that holds the exercise's office of ``kind``."""

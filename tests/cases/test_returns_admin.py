@@ -28,7 +28,7 @@ MODELS = [CrosserCase, EmbassyCase, ReceptionCase, CorpseCase, NaturalisationCas
 
 @pytest.fixture
 def ret(desk):
-    return Ret(desk)
+    return Ret(desk, seed=True)
 
 
 def client_as(ret: Ret, kind: str) -> Client:
