@@ -352,12 +352,12 @@ class CrosserCase(Case):
         self.reason = reason
 
     @step(source=S.INSTRUCTIONS_REQUESTED, target=S.AWAITING_HANDOVER, office=K.MPS, rules=["RET-12"],
-          label="Instruct: send him back")
+          variants=INBOUND, label="Instruct: send him back")
     def instruct_return(self) -> None:
         """The ministry instructs that he be sent back after all (RET-12)."""
 
     @step(source=S.INSTRUCTIONS_REQUESTED, target=S.STAY_REQUESTED, office=K.MPS, rules=["RET-12", "RET-2"],
-          reason_required=True, label="Instruct: he may stay if the DPRK approves")
+          reason_required=True, variants=INBOUND, label="Instruct: he may stay if the DPRK approves")
     def instruct_stay(self, *, reason: str) -> None:
         """The ministry lets the special case go to the DPRK for approval of a stay (RET-12, RET-2)."""
         self.reason = reason
@@ -374,7 +374,7 @@ class CrosserCase(Case):
         self.reason = reason
 
     @step(source=S.STAYING_IN_CHINA, target=S.AWAITING_HANDOVER, office=K.COUNTY_PSB, rules=["RET-2"],
-          reason_required=True, label="Send him back after all")
+          reason_required=True, variants=INBOUND, label="Send him back after all")
     def recall_to_dprk(self, *, reason: str) -> None:
         """Mobilise him to go back when it becomes necessary later (RET-2)."""
         self.reason = reason
@@ -417,13 +417,13 @@ class CrosserCase(Case):
         """Mobilise him to return to China, the principle for those already across (RET-1, RET-8)."""
 
     @step(source=S.PERSUASION, target=S.AWAITING_HANDOVER, office=K.EMBASSY, rules=["RET-1"],
-          label="He agrees to come back")
+          variants=OUTBOUND, label="He agrees to come back")
     def agrees_to_return(self) -> None:
         """Persuasion worked: the DPRK is asked to hand him over (RET-1)."""
         self.wants_to_return = True
 
     @step(source=S.PERSUASION, target=S.STAY_REQUESTED, office=K.EMBASSY, rules=["RET-1", "RET-8"],
-          reason_required=True, label="He refuses: ask whether the DPRK will keep him")
+          reason_required=True, variants=OUTBOUND, label="He refuses: ask whether the DPRK will keep him")
     def refuses_to_return(self, *, reason: str) -> None:
         """He will not come back; the DPRK is asked whether it consents to keep him (RET-1, RET-8)."""
         self.reason = reason
@@ -451,18 +451,18 @@ class CrosserCase(Case):
         """Under the 1961 line the Embassy does not hear the case and asks the DPRK to help (RET-9)."""
 
     @step(source=S.DPRK_ASKED, target=S.AWAITING_HANDOVER, office=K.DPRK_SAFETY, rules=["RET-9", "RET-7"],
-          label="Repatriate him under the agreed rules")
+          variants=OUTBOUND, label="Repatriate him under the agreed rules")
     def dprk_repatriates(self) -> None:
         """The DPRK sends him back under the mutually agreed regulations (RET-9)."""
 
     @step(source=S.DPRK_ASKED, target=S.ENTRY_PERMIT, office=K.EMBASSY, rules=["RET-9"],
-          fields=["entry_permit_number"], label="He came to the Embassy: issue an entry permit")
+          fields=["entry_permit_number"], variants=OUTBOUND, label="He came to the Embassy: issue an entry permit")
     def issue_entry_permit(self, *, entry_permit_number: str) -> None:
         """Give an entry permit to a crosser who comes to the Embassy himself (RET-9)."""
         self.entry_permit_number = entry_permit_number
 
     @step(source=S.ENTRY_PERMIT, target=S.RETURNED, office=K.BORDER_STATION, rules=["RET-9"],
-          label="Record his entry on the permit", style="close")
+          variants=OUTBOUND, label="Record his entry on the permit", style="close")
     def record_return_entry(self) -> None:
         """He comes back through a crossing point on the Embassy's entry permit (RET-9)."""
 
