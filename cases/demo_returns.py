@@ -145,7 +145,7 @@ def build_returns_demo(exercise: Exercise, *, login_suffix: str = "") -> Returns
                          note="One of 20,517 arrivals in North Hamgyong by 8 Nov 1961 (E1961)."),
         corpse_report(exercise=exercise, place_found="Tumen River, below Kaishantun", actor=None,
                       description="Adult male, in the water some days.",
-                      note="1961: 243 corpses in the Yalu and Tumen; 150 never identified (D6)."),
+                      note="1961: 243 corpses in the Yalu and Tumen; 150 still unidentified (D6)."),
         naturalisation_apply(exercise=exercise, person=han, actor=None,
                              grounds="Born in Yanji, married to a Chinese citizen.",
                              note="OTH-1: the 1970 route through the provincial revolutionary committee."),

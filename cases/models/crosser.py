@@ -19,6 +19,8 @@ to the two sides).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from cases.choices import Nationality, OfficeKind
@@ -219,6 +221,16 @@ def settled_han_left_alone(case: CrosserCase) -> bool:
 @guard("RET-9: this step is for a crosser who says he wants to come back.")
 def says_wants_return(case: CrosserCase) -> bool:
     return case.wants_to_return
+
+
+# RET-8: the March 1962 telegram (D7 §4a) is a standing instruction from its date on.
+D7_DATE = dt.date(1962, 3, 24)
+
+
+@guard("RET-8: settling a crosser who wishes to stay, without first persuading him, is the line of "
+       "24 March 1962 onwards; before it he is first persuaded to return (RET-1).")
+def d7_line(case: CrosserCase) -> bool:
+    return case.regime_obj.effective >= D7_DATE
 
 
 @guard("RET-1: he already wants to come back; there is no one to persuade.")
@@ -426,6 +438,18 @@ class CrosserCase(Case):
           reason_required=True, variants=OUTBOUND, label="He refuses: ask whether the DPRK will keep him")
     def refuses_to_return(self, *, reason: str) -> None:
         """He will not come back; the DPRK is asked whether it consents to keep him (RET-1, RET-8)."""
+        self.reason = reason
+
+    @step(source=S.CHECKED, target=S.STAY_REQUESTED, office=K.EMBASSY, rules=["RET-8", "RET-3"],
+          variants=OUTBOUND, guards=[no_home_case, not_yet_willing, d7_line],
+          label="He wishes to stay: ask whether the DPRK will settle him")
+    def ask_dprk_to_settle(self) -> None:
+        """From March 1962 one willing to stay may stay if the DPRK is willing to settle him (RET-8)."""
+
+    @step(source=S.STAY_REQUESTED, target=S.PERSUASION, office=K.DPRK_SAFETY, rules=["RET-8"],
+          variants=OUTBOUND, reason_required=True, label="Cannot settle him: help persuade him to return")
+    def help_persuade(self, *, reason: str) -> None:
+        """The DPRK has difficulty settling him and helps mobilise him to return (RET-8)."""
         self.reason = reason
 
     @step(source=S.STAY_REQUESTED, target=S.SETTLED_IN_DPRK, office=K.DPRK_SAFETY, rules=["RET-1", "RET-8"],

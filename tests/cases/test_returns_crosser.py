@@ -289,6 +289,30 @@ def test_ret_8_dprk_unable_to_settle_him_hands_him_back(ret):
     assert case.state == S.AWAITING_HANDOVER
 
 
+def test_ret_8_from_march_1962_a_crosser_willing_to_stay_is_settled_without_persuasion(ret):
+    case = _checked(ret, D.OUTBOUND, regime="1964_protocol")
+    case = ret.act(case, "ask_dprk_to_settle")
+    assert case.state == S.STAY_REQUESTED and case.next_office.kind == K.DPRK_SAFETY
+    case = ret.act(case, "consent_to_keep")
+    assert case.state == S.SETTLED_IN_DPRK
+    events = list(case.events.values_list("transition", flat=True))
+    assert "persuade_to_return" not in events
+
+
+def test_ret_8_before_march_1962_he_is_persuaded_first(ret):
+    case = _checked(ret, D.OUTBOUND, regime="1957_lenient")
+    with pytest.raises(ApplicationError, match="RET-8"):
+        ret.act(case, "ask_dprk_to_settle")
+
+
+def test_ret_8_dprk_unable_to_settle_him_helps_persuade_him_back(ret):
+    case = ret.act(_checked(ret, D.OUTBOUND, regime="1962_correction"), "ask_dprk_to_settle")
+    case = ret.act(case, "help_persuade", reason="No housing in Onsong this winter")
+    assert case.state == S.PERSUASION
+    case = ret.act(case, "agrees_to_return")
+    assert case.state == S.AWAITING_HANDOVER
+
+
 # --- RET-9: the 1961 Embassy line -------------------------------------------------------------------
 
 

@@ -84,7 +84,8 @@ def test_ret_1_renunciation_of_an_zaixiu_is_investigated_and_processed(desk):
         ret.act(case, "forward_renunciation")
     case = ret.act(case, "begin_investigation")
     case = ret.act(case, "complete_investigation",
-                   investigation_findings="Counsellor at the North Hamgyong labour office; came legally in 1959")
+                   investigation_findings="Counsellor at the North Hamgyong labour office; came with an exit "
+                                          "permit and a passport to join construction")
     case = ret.act(case, "forward_renunciation")
     assert case.state == S.WITH_MINISTRY and case.next_office.kind == K.MFA
     case = ret.act(case, "approve_renunciation", renunciation_certificate="R-61-103")
