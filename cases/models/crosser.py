@@ -140,7 +140,8 @@ def _param(case: CrosserCase, name: str, default: bool) -> bool:
 
 @guard("RET-4: a person forced across by disaster is not an illegal crosser: assist and return him instead.")
 def not_disaster(case: CrosserCase) -> bool:
-    return case.crossing_cause not in DISASTER_CAUSES
+    # Someone stopped before crossing was not forced across, whatever drove him to the river.
+    return case.variant == CrossingDirection.INTERCEPTED or case.crossing_cause not in DISASTER_CAUSES
 
 
 @guard("RET-4: only people forced across by fire, flood, typhoon, a labour incident or another disaster "
@@ -245,7 +246,7 @@ class CrosserCase(Case):
     REFERENCE_PREFIX = "RET"
     State = CrosserState
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="crosser_cases")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="crosser_cases")
     source = models.CharField("how the case came in", max_length=30, choices=CrossingSource.choices)
     source_reference = models.CharField(
         max_length=120,
@@ -293,11 +294,6 @@ class CrosserCase(Case):
         """Record who he is, how he crossed and why: the papers that go with him (RET-5, RET-4)."""
         if crossing_cause not in CrossingCause.values:
             raise ApplicationError("Choose the cause of the crossing from the list.", rules=("RET-4",))
-        if self.variant == CrossingDirection.INTERCEPTED and crossing_cause in DISASTER_CAUSES:
-            raise ApplicationError(
-                "RET-4: someone stopped before crossing was not forced across by disaster; record the real cause.",
-                rules=("RET-4",),
-            )
         self.identity_details = identity_details
         self.circumstances = circumstances
         self.crossing_cause = crossing_cause

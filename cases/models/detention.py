@@ -44,7 +44,7 @@ class DetentionCase(Case):
     REFERENCE_PREFIX = "DET"
     State = DetentionState
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="detention_cases")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="detention_cases")
     measure = models.CharField(max_length=10, choices=DetentionMeasure.choices)
     grounds = models.TextField(help_text="The decree broken and the facts.")
     approved_at = models.DateTimeField("approved (simulated)", null=True, blank=True)

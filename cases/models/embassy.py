@@ -89,7 +89,7 @@ class EmbassyCase(Case):
     State = EmbassyState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.COMMUNE: "former_commune"}
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="embassy_cases")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="embassy_cases")
     crosser_case = models.ForeignKey(
         CrosserCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="embassy_cases",
         help_text="The illegal-crosser case this one follows from, if any.",
@@ -102,7 +102,7 @@ class EmbassyCase(Case):
     passport_number = models.CharField("emigrant passport no.", max_length=40, blank=True)
     renunciation_certificate = models.CharField("renunciation certificate no.", max_length=40, blank=True)
     former_commune = models.ForeignKey(
-        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="embassy_cases",
+        Office, on_delete=models.RESTRICT, null=True, blank=True, related_name="embassy_cases",
         help_text="RET-11: the commune (or local government) that certifies and settles.",
     )
     property_description = models.TextField(blank=True)

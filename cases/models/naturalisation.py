@@ -39,7 +39,7 @@ class NaturalisationCase(Case):
     REFERENCE_PREFIX = "NAT"
     State = NaturalisationState
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="naturalisation_cases")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="naturalisation_cases")
     grounds = models.TextField(blank=True)
     province_reviewed_at = models.DateTimeField("reviewed by the province (simulated)", null=True, blank=True)
     letter_number = models.CharField("letter of naturalisation no.", max_length=40, blank=True)

@@ -61,7 +61,7 @@ class ReceptionCase(Case):
     REFERENCE_PREFIX = "REC"
     State = ReceptionState
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reception_cases")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="reception_cases")
     crosser_case = models.ForeignKey(
         CrosserCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="reception_cases",
     )
