@@ -171,6 +171,12 @@ def not_returnee(case: CrosserCase) -> bool:
     return not case.returned_from_dprk
 
 
+@guard("RET-3: a Chinese resident coming back is already home; a case against him there is his own "
+       "bureau's matter, not a repatriation.")
+def repatriable(case: CrosserCase) -> bool:
+    return not case.returned_from_dprk
+
+
 @guard("RET-10: this step is for a Chinese resident who crossed back from the DPRK.")
 def is_returnee(case: CrosserCase) -> bool:
     return case.returned_from_dprk
@@ -321,8 +327,8 @@ class CrosserCase(Case):
         self.crime_after_crossing = bool(crime_after_crossing)
 
     @step(source=S.IDENTIFIED, target=S.WANTED, office=K.COUNTY_PSB, rules=["RET-3", "RET-6", "RET-4"],
-          variants=INBOUND + OUTBOUND, guards=[not_disaster], label="Checked: crime or pending case at home",
-          fields=["crime_after_crossing"], style="refuse",
+          variants=INBOUND + OUTBOUND, guards=[not_disaster, repatriable],
+          label="Checked: crime or pending case at home", fields=["crime_after_crossing"], style="refuse",
           assumption="The county public security bureau records the check, asking the other side where needed "
           "(D10 Art. 5(5)).")
     def record_home_case(self, *, crime_after_crossing: bool) -> None:

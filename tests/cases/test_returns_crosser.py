@@ -198,6 +198,12 @@ def test_ret_3_outbound_crosser_with_a_pending_case_is_not_persuaded_but_asked_b
     assert case.state == S.RETURNED
 
 
+def test_ret_3_a_returning_chinese_resident_is_not_repatriated_for_a_case_at_home(ret):
+    case = _identified(ret, D.INBOUND, returned_from_dprk=True)
+    with pytest.raises(ApplicationError, match="RET-3"):
+        crosser_check(case=case, actor=ret.user_for(K.COUNTY_PSB), home_case=True, crime_after_crossing=False)
+
+
 def test_ret_6_fugitive_is_reported_to_the_other_side_when_sent_back(ret):
     case = ret.act(_checked(ret, D.INBOUND, home_case=True), "prepare_return")
     assert case.other_side_notified_at == ret.exercise.clock
