@@ -1,10 +1,14 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
+from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
+from cases.models.relocation import RelocationQuota, RelocationState
 
 __all__ = [
+    "AuthorizationCase",
+    "AuthorizationState",
     "Case",
     "CaseEvent",
     "Deadline",
@@ -17,4 +21,6 @@ __all__ = [
     "Membership",
     "Office",
     "Person",
+    "RelocationQuota",
+    "RelocationState",
 ]
