@@ -179,11 +179,6 @@ def expedited_track_open(case: AuthorizationCase) -> bool:
     return case.qualifies_for_expedited_track()
 
 
-@guard("AUT-4: under the regime in force property may not travel with the applicant; settle it in China.")
-def property_allowed(case: AuthorizationCase) -> bool:
-    return not case.taking_property or policy_of(case).property_may_travel
-
-
 @guard("AUT-10: reporting the insistent to the MFA and MPS belongs to the 1970 State Council opinions.")
 def reporting_in_force(case: AuthorizationCase) -> bool:
     return policy_of(case).report_insistent_to_ministries
@@ -421,11 +416,21 @@ class AuthorizationCase(Case):
     # --- Before departure: commune accounts and property (AUT-8, AUT-4, AUT-5) -----------------
 
     @step(source=S.APPROVED, target=S.SETTLED, office=K.COMMUNE, rules=["AUT-8", "AUT-4", "AUT-5"],
-          label="Settle commune accounts and property", variants=list(MOVING), guards=[property_allowed],
-          fields=["property_disposition"],
+          label="Settle commune accounts and property", variants=list(MOVING),
+          fields=["taking_property", "property_disposition"],
           assumption="The applicant's commune settles shares, production investments and labour returns.")
-    def settle_accounts(self, *, property_disposition: str) -> None:
-        """Settle shares, investments, labour returns and personal property before departure (AUT-8)."""
+    def settle_accounts(self, *, taking_property: bool, property_disposition: str) -> None:
+        """Settle shares, investments, labour returns and personal property before departure (AUT-8).
+
+        Whether property may travel is the regime's (AUT-4: from March 1962 it may; AUT-3: not in the
+        strict 1961 practice, an assumption).
+        """
+        if taking_property and not self.policy.property_may_travel:
+            raise ApplicationError(
+                "AUT-4: under the regime in force property may not travel with the applicant; "
+                "record how it is disposed of in China."
+            )
+        self.taking_property = bool(taking_property)
         self.property_disposition = property_disposition
         self.accounts_settled_at = self.exercise.clock
 
