@@ -1,7 +1,7 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
 from cases.models.authorization import AuthorizationCase, AuthorizationState
-from cases.models.case import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
 from cases.models.relocation import RelocationQuota, RelocationState
@@ -11,6 +11,7 @@ __all__ = [
     "AuthorizationState",
     "Case",
     "CaseEvent",
+    "CaseProxy",
     "Deadline",
     "DeadlineKind",
     "DeadlineStatus",

@@ -229,6 +229,7 @@ class AuthorizationCase(Case):
     property_disposition = models.TextField("what was done with the property", blank=True)
     crossing_point = models.CharField(max_length=120, blank=True)
     departed_at = models.DateTimeField("departed (simulated)", null=True, blank=True)
+    visit_days = models.PositiveSmallIntegerField("length of the visit (days)", null=True, blank=True)
     return_by = models.DateField("must be back by", null=True, blank=True)
     returned_at = models.DateTimeField("came back (simulated)", null=True, blank=True)
     decided_by = models.CharField(max_length=40, blank=True, help_text="Office kind that decided.")
@@ -444,23 +445,20 @@ class AuthorizationCase(Case):
     # --- Visits with a proper reason (AUT-11) ---------------------------------------------------
 
     @step(source=S.APPROVED, target=S.VISIT_CLEARED, office=K.COUNTY_PSB, rules=["AUT-11"],
-          label="Clear the visit and set the return date", variants=[VISIT], fields=["return_by"])
-    def clear_visit(self, *, return_by: dt.date) -> None:
-        """Clear the visit and tell the traveller the date to be back by (AUT-11)."""
-        if isinstance(return_by, str):
-            try:
-                return_by = dt.date.fromisoformat(return_by)
-            except ValueError as exc:
-                raise ApplicationError("AUT-11: give the return date as YYYY-MM-DD.") from exc
-        if isinstance(return_by, dt.datetime):
-            return_by = return_by.date()
-        today = self.exercise.clock.date()
+          label="Clear the visit and set the return date", variants=[VISIT], fields=["visit_days"])
+    def clear_visit(self, *, visit_days: int) -> None:
+        """Clear the visit and tell the traveller the date to be back by: today plus ``visit_days`` (AUT-11)."""
+        try:
+            days = int(visit_days)
+        except (TypeError, ValueError) as exc:
+            raise ApplicationError("AUT-11: give the length of the visit as a number of days.") from exc
         longest = self.policy.visit_max_days
-        if return_by <= today:
+        if days < 1:
             raise ApplicationError("AUT-11: the return date must lie after today's simulated date.")
-        if (return_by - today).days > longest:
+        if days > longest:
             raise ApplicationError(f"AUT-11: a visit may last at most {longest} days under this regime.")
-        self.return_by = return_by
+        self.visit_days = days
+        self.return_by = self.exercise.clock.date() + dt.timedelta(days=days)
 
     @step(source=S.VISIT_CLEARED, target=S.ON_VISIT, office=K.BORDER_STATION, rules=["AUT-11"],
           label="Record the visitor's departure", variants=[VISIT], fields=["crossing_point"])

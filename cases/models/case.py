@@ -96,6 +96,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.procedure.state_label(self.state)
 
 
+class CaseProxy(Case):
+    """Case rows of every procedure listed together (the admin inbox)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "case (all procedures)"
+        verbose_name_plural = "inbox: cases of all procedures"
+
+
 class EventKind(models.TextChoices):
     FILED = "filed", "Filed"
     TRANSITION = "transition", "Transition"
@@ -193,4 +202,4 @@ class Deadline(models.Model):
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d}"
 
 
-__all__ = ["Case", "CaseEvent", "Deadline", "DeadlineKind", "DeadlineStatus", "EventKind", "OfficeKind"]
+__all__ = ["Case", "CaseEvent", "CaseProxy", "Deadline", "DeadlineKind", "DeadlineStatus", "EventKind", "OfficeKind"]

@@ -266,9 +266,10 @@ def authorization_clear_visit(*, case: AuthorizationCase, actor: Any, return_by:
     """Clear a visit with a proper reason and set the date to be back by (AUT-11)."""
     if not isinstance(return_by, dt.date):
         raise ApplicationError("AUT-11: give the return date as a date.")
+    today = Exercise.objects.values_list("clock", flat=True).get(pk=case.exercise_id).date()
+    # The step takes the visit's length in days (plain JSON in the event log); the case keeps the date.
     return case_transition(  # type: ignore[return-value]
-        # ISO text: the event log stores step data as JSON.
-        case=case, transition="clear_visit", actor=actor, data={"return_by": return_by.isoformat()}
+        case=case, transition="clear_visit", actor=actor, data={"visit_days": (return_by - today).days}
     )
 
 

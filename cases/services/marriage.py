@@ -28,19 +28,10 @@ def marriage_file(
 
     The variant (``pre1958`` or ``1958``, MAR-0) follows the exercise's regime unless given.
     """
-    if man.exercise_id != exercise.pk or woman.exercise_id != exercise.pk or work_unit.exercise_id != exercise.pk:
-        raise ApplicationError("The man, the woman and the work unit must all belong to this exercise.")
-    if man.sex != Sex.MALE or man.nationality not in (Nationality.HAN, Nationality.CN_KOREAN):
-        raise ApplicationError("D2 concerns a Chinese man: choose a male Chinese citizen as the man.")
-    if woman.sex != Sex.FEMALE or woman.nationality != Nationality.DPRK:
-        raise ApplicationError("D2 concerns a Korean woman: choose a female DPRK citizen as the woman.")
-    if work_unit.kind != OfficeKind.WORK_UNIT:
-        raise ApplicationError("The application goes to the man's work unit: choose a work-unit office.")
-    if copies != 2 and not woman_crossed_illegally:
-        raise ApplicationError("MAR-4: the application is one form in two copies; bring both copies.")
-    variant = variant or exercise.regime_obj.param("marriage_variant", "1958")
-    if variant not in ("pre1958", "1958"):
-        raise ApplicationError("The procedure variant must be 'pre1958' or '1958' (MAR-0).")
+    variant = marriage_validate(
+        exercise=exercise, man=man, woman=woman, work_unit=work_unit, copies=copies,
+        woman_crossed_illegally=woman_crossed_illegally, variant=variant,
+    )
     illegal = woman_crossed_illegally
     case = MarriageCase(
         exercise=exercise,
@@ -62,3 +53,30 @@ def marriage_file(
         rules=("MAR-9",) if illegal else ("MAR-4", "MAR-0") if variant == "pre1958" else ("MAR-4",),
         note=note,
     )
+
+
+def marriage_validate(
+    *,
+    exercise: Exercise,
+    man: Person,
+    woman: Person,
+    work_unit: Office,
+    copies: int,
+    woman_crossed_illegally: bool,
+    variant: str,
+) -> str:
+    """Check a marriage filing against D2 and return the procedure variant it will follow."""
+    if {man.exercise_id, woman.exercise_id, work_unit.exercise_id} != {exercise.pk}:
+        raise ApplicationError("The man, the woman and the work unit must all belong to this exercise.")
+    if man.sex != Sex.MALE or man.nationality not in (Nationality.HAN, Nationality.CN_KOREAN):
+        raise ApplicationError("D2 concerns a Chinese man: choose a male Chinese citizen as the man.")
+    if woman.sex != Sex.FEMALE or woman.nationality != Nationality.DPRK:
+        raise ApplicationError("D2 concerns a Korean woman: choose a female DPRK citizen as the woman.")
+    if work_unit.kind != OfficeKind.WORK_UNIT:
+        raise ApplicationError("The application goes to the man's work unit: choose a work-unit office.")
+    if copies != 2 and not woman_crossed_illegally:
+        raise ApplicationError("MAR-4: the application is one form in two copies; bring both copies.")
+    variant = variant or exercise.regime_obj.param("marriage_variant", "1958")
+    if variant not in ("pre1958", "1958"):
+        raise ApplicationError("The procedure variant must be 'pre1958' or '1958' (MAR-0).")
+    return variant

@@ -1,0 +1,3 @@
+"""Admin registrations: the working surface students and teachers use."""
+
+from cases.admin import exercise, inbox, marriage  # noqa: F401

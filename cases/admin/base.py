@@ -1,0 +1,226 @@
+"""The admin every procedure shares: read-only case pages whose step buttons call the services.
+
+Permissions are checked again on the server when a step is posted (the service does it); the buttons
+only reflect them. django-fsm's own admin mixin is not used because it does not check transition
+permissions on its buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Case as When_Case
+from django.db.models import IntegerField, Value, When
+from django.forms import modelform_factory
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from cases.diagram import procedure_svg
+from cases.errors import ApplicationError
+from cases.models import Case
+from cases.rules import get_rule
+from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
+from cases.services.engine import case_transition
+
+
+class ExerciseScopedAdmin(admin.ModelAdmin):
+    """Show only rows of the exercises the user takes part in (superusers see all)."""
+
+    exercise_path = "exercise_id"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        return scope_to_user(super().get_queryset(request), request.user, self.exercise_path)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        model = db_field.related_model
+        if field is not None and model is not None:
+            path_name = "id" if model._meta.model_name == "exercise" else "exercise_id"
+            if any(f.name == "exercise" for f in model._meta.fields) or path_name == "id":
+                field.queryset = scope_to_user(field.queryset, request.user, path_name)
+        return field
+
+
+def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
+    """Build the form a step needs: its declared fields (from the model), a reason, a note."""
+    meta = option.meta
+    base = modelform_factory(model, fields=list(meta.fields)) if meta.fields else forms.ModelForm
+    attrs: dict[str, Any] = {}
+    if meta.reason_required:
+        attrs["reason"] = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Reason (recorded on the case)"
+        )
+    else:
+        attrs["note"] = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 1}), max_length=2000, required=False, label="Note"
+        )
+    meta_cls = type("Meta", (), {"model": model, "fields": list(meta.fields)})
+    form_cls = type(f"{option.name}Form", (base,), {**attrs, "Meta": meta_cls})
+    for name in meta.fields:
+        field = form_cls.base_fields[name]
+        # Text and choice inputs of a step are required; a checkbox answers yes/no either way.
+        if not isinstance(field, forms.BooleanField | forms.NullBooleanField):
+            field.required = True
+        elif isinstance(field, forms.NullBooleanField):
+            form_cls.base_fields[name] = forms.BooleanField(required=False, label=field.label)
+    return form_cls
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Filter by state, named as the procedure names it (every procedure's states in the inbox)."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from cases.procedures import all_procedures
+
+        model = model_admin.model
+        procs = [p for p in all_procedures() if p.model is model] or all_procedures()
+        seen: dict[str, str] = {}
+        for proc in procs:
+            for value, label in proc.states.choices:
+                seen.setdefault(value, str(label))
+        return list(seen.items())
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset.filter(state=self.value()) if self.value() else queryset
+
+
+class CaseAdmin(ExerciseScopedAdmin):
+    """Base admin of every procedure: case page with state, next office, steps, diagram, timeline."""
+
+    change_form_template = "admin/cases/case_change_form.html"
+    list_display = ("reference", "title", "state_display", "next_office", "next_rules_display", "waiting_since")
+    list_display_links = ("reference", "title")
+    list_filter = ("exercise", StateFilter, "next_office")
+    search_fields = ("reference", "title")
+    list_select_related = ("next_office", "exercise")
+    list_per_page = 50
+
+    # --- Lists: the student's own queue first ----------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        # Annotate before ordering: ModelAdmin.get_queryset orders by get_ordering() at once.
+        offices = held_office_ids(request.user)
+        qs = self.model._default_manager.get_queryset().annotate(
+            awaiting_me=When_Case(When(next_office_id__in=offices, then=Value(0)), default=Value(1),
+                                  output_field=IntegerField())
+        )
+        return scope_to_user(qs, request.user, self.exercise_path).order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["awaiting_me", "state_since", "id"]
+
+    @admin.display(description="state", ordering="state")
+    def state_display(self, obj: Case) -> str:
+        mine = getattr(obj, "awaiting_me", 1) == 0
+        label = obj.state_label()
+        return format_html("<strong>▶ {}</strong>", label) if mine else label
+
+    @admin.display(description="next step under")
+    def next_rules_display(self, obj: Case) -> str:
+        return obj.next_rules.replace(",", ", ") or "—"
+
+    @admin.display(description="waiting since (simulated)", ordering="state_since")
+    def waiting_since(self, obj: Case) -> str:
+        return f"{obj.state_since:%d %b %Y}"
+
+    # --- Case page: read-only fields, steps through services ------------------------------------
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Fields never change by hand; steps do. Viewing is enough to reach the case page.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/step/<str:step_name>/",
+                self.admin_site.admin_view(self.step_view),
+                name="{}_{}_step".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def case_context(self, request: HttpRequest, case: Case) -> dict[str, Any]:
+        """Build what the case page shows above the fields."""
+        options = step_options(case, request.user)
+        model = type(case)
+        steps = []
+        for option in options:
+            steps.append(
+                {
+                    "option": option,
+                    "form": step_form_class(model, option)(prefix=option.name) if option.enabled else None,
+                    "url": reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_step", args=[case.pk, option.name]
+                    ),
+                }
+            )
+        events = list(case.events.select_related("actor", "office"))
+        for event in events:
+            event.rule_objs = [get_rule(r) for r in event.rule_ids]  # type: ignore[attr-defined]
+        return {
+            "case": case,
+            "state_label": case.state_label(),
+            "next_rules": [get_rule(r) for r in case.next_rules.split(",") if r],
+            "steps": steps,
+            "my_steps": [s for s in steps if s["option"].allowed],
+            "other_steps": [s for s in steps if not s["option"].allowed],
+            "events": events,
+            "deadlines": list(case.deadlines.all()),
+            "diagram": mark_safe(procedure_svg(case)),
+            "regime": case.regime_obj,
+        }
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        case = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if case is not None:
+            extra_context.update(self.case_context(request, case))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request: HttpRequest, object_id: str, step_name: str) -> HttpResponse:
+        """Take one step on POST, through the service; report the outcome as a message."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else -1)
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
+        option = next((o for o in step_options(case, request.user) if o.name == step_name), None)
+        data: dict[str, Any] = {}
+        note = ""
+        if option is not None and option.enabled:
+            form = step_form_class(type(case), option)(request.POST, prefix=step_name)
+            if not form.is_valid():
+                errors = "; ".join(
+                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
+                    for f, e in form.errors.items()
+                )
+                messages.error(request, f"'{option.meta.label}' was not taken: {errors}")
+                return HttpResponseRedirect(change_url)
+            data = {f: form.cleaned_data[f] for f in option.meta.fields}
+            if option.meta.reason_required:
+                data["reason"] = form.cleaned_data["reason"]
+            note = form.cleaned_data.get("note", "")
+        # Whatever the page showed, the service decides: it re-checks office, state and guards.
+        try:
+            updated = case_transition(case=case, transition=step_name, actor=request.user, note=note, data=data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"Done: {option.meta.label if option else step_name}. Now: {updated.state_label()}."
+            )
+        return HttpResponseRedirect(change_url)

@@ -1,0 +1,54 @@
+"""Exercises, offices, people and memberships: what the teacher sets up."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from cases.admin.base import ExerciseScopedAdmin
+from cases.models import CaseEvent, Exercise, Membership, Office, Person
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(ExerciseScopedAdmin):
+    list_display = ("name", "clock", "regime", "paused")
+    exercise_path = "id"
+    search_fields = ("name",)
+
+
+@admin.register(Office)
+class OfficeAdmin(ExerciseScopedAdmin):
+    list_display = ("name", "kind", "side", "place", "exercise")
+    list_filter = ("exercise", "side", "kind")
+    search_fields = ("name",)
+
+
+@admin.register(Person)
+class PersonAdmin(ExerciseScopedAdmin):
+    list_display = ("name", "sex", "nationality", "occupation", "employer", "exercise")
+    list_filter = ("exercise", "nationality", "occupation")
+    search_fields = ("name",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ExerciseScopedAdmin):
+    list_display = ("user", "office", "is_facilitator", "exercise")
+    list_filter = ("exercise", "is_facilitator")
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ExerciseScopedAdmin):
+    """The event log, read-only: it is append-only by design."""
+
+    list_display = ("sim_time", "case", "label", "office", "actor", "rules")
+    list_filter = ("exercise", "kind", "office")
+    list_select_related = ("case", "office", "actor")
+    search_fields = ("case__reference", "label", "note")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
