@@ -180,6 +180,7 @@ class AuthorizationCaseAdmin(CaseAdmin):
 class RelocationQuotaAdmin(CaseAdmin):
     """One province's share of the 1959 organised relocation (AUT-12), beside R1959's figures."""
 
+    list_display_links = ("reference",)
     list_display = ("reference", "province", "control_households", "applied_households", "selected_households",
                     "departed_households", "state_display", "next_office")
     list_filter = ("exercise", "province", StateFilter)

@@ -326,7 +326,8 @@ class AuthorizationCase(Case):
     # --- Examination (AUT-2, AUT-3, the papers of the regime) ----------------------------------
 
     @step(source=[S.EXAMINATION, S.EXAMINATION_OVERDUE], target=S.DOCUMENTS_REQUESTED, office=K.COUNTY_PSB,
-          rules=["AUT-3"], label="Ask for the missing papers", guards=[papers_incomplete], reason_required=True)
+          rules=["AUT-3"], label="Ask for the missing papers", guards=[papers_incomplete], reason_required=True,
+          variants=list(TO_DPRK))
     def request_documents(self, *, reason: str) -> None:
         """Send the applicant away for the papers the regime demands (AUT-3's restrictive practice)."""
         self.reason = reason
@@ -344,7 +345,7 @@ class AuthorizationCase(Case):
 
     @step(source=[S.EXAMINATION, S.EXAMINATION_OVERDUE], target=S.DECISION, office=K.COUNTY_PSB,
           rules=["AUT-2", "AUT-9"], label="Record the examination", guards=[bound_for_dprk, papers_complete],
-          fields=["political_issue", "pending_case"])
+          fields=["political_issue", "pending_case"], variants=list(TO_DPRK))
     def record_examination(self, *, political_issue: bool, pending_case: bool) -> None:
         """Record whether a political issue or a pending civil or criminal case was found (AUT-2)."""
         self.political_issue = bool(political_issue)
@@ -355,9 +356,10 @@ class AuthorizationCase(Case):
           guards=[bound_for_dprk, expedited_track_open], variants=[SETTLE, FAMILY_JOIN, VISIT],
           assumption="The expedited track skips the separate decision step; the sources say only 'quickly'.")
     def approve_expedited(self) -> None:
-        """Approve at once under Telegram 182 (AUT-7) or the March 1962 correction (AUT-4)."""
-        self.political_issue = False
-        self.pending_case = False
+        """Approve at once under Telegram 182 (AUT-7) or the March 1962 correction (AUT-4).
+
+        The examination findings stay unrecorded (None): the fast track does not examine them.
+        """
         self.decided_by = K.COUNTY_PSB
 
     @step(source=[S.DECISION, S.DECISION_OVERDUE], target=S.APPROVED, office=K.COUNTY_PSB,

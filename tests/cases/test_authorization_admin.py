@@ -111,3 +111,18 @@ def test_relocation_quota_page_shows_r1959_figures(aut):
     html = page.content.decode()
     assert page.status_code == 200
     assert "20,000 applied" in html and "36,274 people sent" in html and "Count the applications" in html
+
+
+def test_every_seed_case_page_and_list_renders(aut):
+    """AUT-1 ... AUT-12 seed cases: every case page and both lists render for the teacher and a student."""
+    from cases.models import RelocationQuota
+
+    teacher, student = client_for(aut, "teacher"), client_for(aut, "countypsb")
+    for client in (teacher, student):
+        for model, cases in (("authorizationcase", AuthorizationCase.objects.filter(exercise=aut.exercise)),
+                             ("relocationquota", RelocationQuota.objects.filter(exercise=aut.exercise))):
+            assert client.get(reverse(f"admin:cases_{model}_changelist")).status_code == 200
+            for case in cases:
+                page = client.get(reverse(f"admin:cases_{model}_change", args=[case.pk]))
+                assert page.status_code == 200, (model, case.reference)
+                assert f'data-state="{case.state}"' in page.content.decode()
