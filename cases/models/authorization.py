@@ -44,6 +44,7 @@ RETURN_HOME = "return_home"
 ABROAD = "abroad"
 TO_DPRK = (SETTLE, FAMILY_JOIN, VISIT, RETURN_HOME)
 MOVING = (SETTLE, FAMILY_JOIN, RETURN_HOME)
+LETTER_PURPOSES = (SETTLE, VISIT, RETURN_HOME)  # family_join starts at examination, abroad has no letter
 
 
 class Purpose(models.TextChoices):
@@ -308,7 +309,8 @@ class AuthorizationCase(Case):
     @step(source=S.LETTER_ISSUED, target=S.EXAMINATION, office=K.COUNTY_PSB, rules=["AUT-1"],
           label="Receive the holder's application", guards=[letter_on_file, bound_for_dprk],
           fields=["has_commune_introduction", "has_relative_letter", "has_political_clearance"],
-          assumption="The county public security bureau receives applications; D6 says only 'local authorities'.")
+          assumption="The county public security bureau receives applications; D6 says only 'local authorities'.",
+          variants=list(LETTER_PURPOSES))
     def receive_application(
         self, *, has_commune_introduction: bool, has_relative_letter: bool, has_political_clearance: bool
     ) -> None:
@@ -319,7 +321,8 @@ class AuthorizationCase(Case):
 
     @step(source=S.LETTER_ISSUED, target=S.LETTER_UNUSED, office=K.COUNTY_PSB, rules=["AUT-1", "AUT-3"],
           label="Record that the holder did not apply", style="close",
-          assumption="Yanbian 1961 (D6): 2,667 letters but about 1,778 applications; the rest were never used.")
+          assumption="Yanbian 1961 (D6): 2,667 letters but about 1,778 applications; the rest were never used.",
+          variants=list(LETTER_PURPOSES))
     def record_letter_unused(self) -> None:
         """Close a letter its holder never used (AUT-1; the gap in AUT-3's Yanbian figures)."""
 
@@ -334,7 +337,7 @@ class AuthorizationCase(Case):
 
     @step(source=S.DOCUMENTS_REQUESTED, target=S.EXAMINATION, office=K.COUNTY_PSB, rules=["AUT-3"],
           label="Record the papers brought",
-          fields=["has_commune_introduction", "has_relative_letter", "has_political_clearance"])
+          fields=["has_commune_introduction", "has_relative_letter", "has_political_clearance"], variants=list(TO_DPRK))
     def supply_documents(
         self, *, has_commune_introduction: bool, has_relative_letter: bool, has_political_clearance: bool
     ) -> None:
@@ -364,14 +367,14 @@ class AuthorizationCase(Case):
 
     @step(source=[S.DECISION, S.DECISION_OVERDUE], target=S.APPROVED, office=K.COUNTY_PSB,
           rules=["AUT-2", "AUT-6"], label="Approve",
-          guards=[decided_locally, bound_for_dprk, no_political_issue, no_pending_case])
+          guards=[decided_locally, bound_for_dprk, no_political_issue, no_pending_case], variants=list(TO_DPRK))
     def approve(self) -> None:
         """Approve: no political issue and no pending case (AUT-2; AUT-6 for Koreans with ties)."""
         self.decided_by = K.COUNTY_PSB
 
     @step(source=[S.DECISION, S.DECISION_OVERDUE], target=S.REFUSED, office=K.COUNTY_PSB,
           rules=["AUT-2", "AUT-3", "AUT-6"], label="Refuse", reason_required=True, style="refuse",
-          guards=[decided_locally, refusal_grounds_allowed, return_may_be_refused])
+          guards=[decided_locally, refusal_grounds_allowed, return_may_be_refused], variants=list(TO_DPRK))
     def refuse(self, *, reason: str) -> None:
         """Refuse with a reason; lenient regimes allow only AUT-2's grounds, 1963 no refusal of returns (AUT-6)."""
         self.reason = reason
@@ -407,12 +410,13 @@ class AuthorizationCase(Case):
         """Mark an examination that has waited past the regime's limit (AUT-3: too slow)."""
 
     @step(source=S.DECISION, target=S.DECISION_OVERDUE, office=K.COUNTY_PSB, rules=["AUT-3", "AUT-4"],
-          label="Flag the decision as overdue", guards=[wait_exceeded])
+          label="Flag the decision as overdue", guards=[wait_exceeded], variants=list(TO_DPRK))
     def escalate_decision(self) -> None:
         """Mark a decision that has waited past the regime's limit (AUT-3: too slow)."""
 
     @step(source=S.PROVINCE_REVIEW, target=S.PROVINCE_OVERDUE, office=K.PROVINCIAL_COMMITTEE,
-          rules=["AUT-3", "AUT-9"], label="Flag the provincial decision as overdue", guards=[wait_exceeded])
+          rules=["AUT-3", "AUT-9"], label="Flag the provincial decision as overdue", guards=[wait_exceeded],
+          variants=[RETURN_HOME])
     def escalate_province_review(self) -> None:
         """Mark a provincial decision that has waited past the regime's limit (AUT-3)."""
 
