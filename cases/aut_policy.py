@@ -69,7 +69,8 @@ LENIENT_1957 = AuthorizationPolicy(
 )
 
 STRICT_1961 = AuthorizationPolicy(
-    line="Too strict, overly restrictive and slow (D6): more papers, any ground to refuse, no property.",
+    line="Too strict, overly restrictive and slow (D6, D7); modelled (an assumption) as more papers, refusal "
+    "on any ground and property kept back.",
     rules=("AUT-3",),
     required_documents=("commune_introduction", "relative_letter", "political_clearance"),
     refuse_only_for_grounds=False,

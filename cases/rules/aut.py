@@ -37,7 +37,8 @@ register(
         "AUT-4",
         "The correction of 24 March 1962: be much more lenient from now on, deal with letter holders as "
         "soon as possible and let them go with their property; relatives of DPRK cadres going for "
-        "reunions are to be dealt with promptly (35 such family members had been waiting).",
+        "reunions are to be dealt with promptly (the DPRK had asked for 35 such family members; most "
+        "had gone, some were still waiting).",
         f"{D6}; {D7} §3",
     ),
     Rule(

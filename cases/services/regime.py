@@ -1,11 +1,12 @@
 """Switching the policy regime of a running exercise (the teacher's lever; AUT-2 ... AUT-10 change with it).
 
 New cases always start under the exercise's regime. For the cases already running the teacher
-chooses: they *keep* the rules they were filed under (as letter holders of 1961 kept waiting after
-the March 1962 correction until someone took their files up again), or they *migrate* to the new
-rules at once (as the correction demanded: "from today onwards", D7). Either way each running case
-gets a REGIME event on its timeline. Migrated cases get their escalation deadlines recomputed from
-the new regime, counted from when they entered their present state.
+chooses: they *keep* the rules they were filed under and finish under them, or they *migrate* to the
+new rules at once (the correction of 24 March 1962 speaks of leniency "from today onwards", D7;
+whether pending files were in fact re-examined the sources do not say, which is why it is the
+teacher's choice). Either way each running case gets a REGIME event on its timeline. Migrated cases
+get their escalation deadlines recomputed from the new regime, counted from when they entered their
+present state.
 """
 
 from __future__ import annotations
