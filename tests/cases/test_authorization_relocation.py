@@ -83,3 +83,14 @@ def test_aut_12_campaign_opens_four_provinces_by_the_state_council(aut, other_de
     quotas = relocation_open_campaign(exercise=other_desk.exercise, actor=other_desk.user("statecouncil"))
     assert sorted(q.province for q in quotas) == sorted(R1959_PROVINCES)
     assert all(q.events.get().office.kind == "state_council" for q in quotas)
+
+
+def test_authorization_demo_can_be_built_twice_without_duplicates(aut):
+    """AUT-1 / AUT-12 demo data: a second call adds no offices, cases or quotas."""
+    from cases.demo_authorization import build_authorization_demo
+    from cases.models import AuthorizationCase, Office
+
+    counts = (Office.objects.count(), AuthorizationCase.objects.count(), RelocationQuota.objects.count())
+    demo = build_authorization_demo(aut.exercise)
+    assert (Office.objects.count(), AuthorizationCase.objects.count(), RelocationQuota.objects.count()) == counts
+    assert len(demo.cases) == 6 and any(login == "commune" for login, _ in demo.logins)
