@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 STEP_NAMES = st.one_of(
     st.sampled_from([t.name for t in MarriageCase._meta.get_field("state").get_all_transitions(MarriageCase)]),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=40)
-    # "#" and "?" end the path in a URL: the rest never reaches the step view (a 301 to the slash URL).
-    .filter(lambda s: not any(c in s for c in "/\x00#?")),
+    .filter(lambda s: "/" not in s and "\x00" not in s),
 )
 JUNK = st.one_of(
     st.text(max_size=300),
