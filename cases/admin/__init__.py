@@ -1,6 +1,7 @@
 """Admin registrations: the working surface students and teachers use."""
 
 from cases.admin import (  # noqa: F401
+    authorization,
     corpse,
     crosser,
     detention,

@@ -1,5 +1,6 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
+from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.corpse import CorpseCase, CorpseState
 from cases.models.crosser import CrosserCase, CrosserState
@@ -9,9 +10,12 @@ from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
 from cases.models.naturalisation import NaturalisationCase, NaturalisationState
 from cases.models.reception import ReceptionCase, ReceptionState
+from cases.models.relocation import RelocationQuota, RelocationState
 from cases.models.stray import StrayCase, StrayState
 
 __all__ = [
+    "AuthorizationCase",
+    "AuthorizationState",
     "Case",
     "CaseEvent",
     "CaseProxy",
@@ -37,6 +41,8 @@ __all__ = [
     "Person",
     "ReceptionCase",
     "ReceptionState",
+    "RelocationQuota",
+    "RelocationState",
     "StrayCase",
     "StrayState",
 ]

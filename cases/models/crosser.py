@@ -9,8 +9,9 @@ Three variants (kept in ``Case.variant``):
   and the DPRK hands him over or keeps him.
 * ``intercepted``: a Chinese resident stopped at the border before getting across (D5).
 
-The policy lines of 1961 and 1970 (RET-9, RET-10, RET-12) are regime parameters read through
-``case.regime_obj``. Transition bodies only set fields in memory; services save, log and check offices.
+The policy lines of 1961, 1962 and 1970 (RET-8, RET-9, RET-10, RET-12) are regime data
+(``cases/ret_policy.py``) read through ``case.regime_obj``. Transition bodies only set fields in
+memory; services save, log and check offices.
 Assumptions (the sources are silent): which office performs each step; that the Chinese county bureau
 records the result of the crime check whichever side's records it rests on (D10 Art. 5(5) lets either
 side ask the other to investigate); the list of agreed handover points (D10 Art. 9(2) leaves the places
@@ -19,8 +20,6 @@ to the two sides).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 
 from cases.choices import Nationality, OfficeKind
@@ -28,6 +27,7 @@ from cases.engine import guard, step
 from cases.errors import ApplicationError
 from cases.models.case import Case
 from cases.models.exercise import Person
+from cases.ret_policy import ReturnsPolicy, returns_policy
 
 K = OfficeKind
 INBOUND = ("inbound",)
@@ -134,8 +134,8 @@ S = CrosserState
 # --- Guards (names differ from every field name: class-body shadowing) -------------------------
 
 
-def _param(case: CrosserCase, name: str, default: bool) -> bool:
-    return bool(case.regime_obj.param(name, default))
+def _policy(case: CrosserCase) -> ReturnsPolicy:
+    return returns_policy(case.regime_obj)
 
 
 @guard("RET-4: a person forced across by disaster is not an illegal crosser: assist and return him instead.")
@@ -185,41 +185,41 @@ def is_returnee(case: CrosserCase) -> bool:
 @guard("RET-12: under the 1970 State Council opinions Koreans who crossed illegally are sent back promptly; "
        "report a special situation for instructions instead of arranging a stay.")
 def stay_allowed_by_line(case: CrosserCase) -> bool:
-    return _param(case, "inbound_stay_allowed", True)
+    return _policy(case).inbound_stay_allowed
 
 
 @guard("RET-12: reporting a special situation for instructions is the 1970 line; before it, request the "
        "DPRK's approval of a stay directly (RET-2).")
 def special_report_line(case: CrosserCase) -> bool:
-    return _param(case, "report_special_inbound", False)
+    return _policy(case).report_special_inbound
 
 
 @guard("RET-10: persuading returnees to go back to the DPRK was the Jilin line of 1961 only.")
 def returnees_persuaded_back_line(case: CrosserCase) -> bool:
-    return _param(case, "persuade_returnees_back", False)
+    return _policy(case).persuade_returnees_back
 
 
 @guard("RET-10: living arrangements and money to go home for intercepted crossers were the Liaoning "
        "measure of 1961.")
 def aid_intercepted_line(case: CrosserCase) -> bool:
-    return _param(case, "aid_intercepted_crossers", False)
+    return _policy(case).aid_intercepted_crossers
 
 
 @guard("RET-9: in 1961 the Embassy does not hear the cases of crossers who want to come back; it asks the "
        "DPRK side for help.")
 def embassy_hears_line(case: CrosserCase) -> bool:
-    return _param(case, "embassy_hears_return_cases", True)
+    return _policy(case).embassy_hears_return_cases
 
 
 @guard("RET-9: referring a returning crosser to the DPRK side instead of hearing him is the 1961 line.")
 def embassy_refers_line(case: CrosserCase) -> bool:
-    return not _param(case, "embassy_hears_return_cases", True)
+    return not _policy(case).embassy_hears_return_cases
 
 
 @guard("RET-9: only Han Chinese whom the DPRK has settled are left alone, and only under the 1961 line.")
 def settled_han_left_alone(case: CrosserCase) -> bool:
     return (
-        _param(case, "leave_settled_han_alone", False)
+        _policy(case).leave_settled_han_alone
         and case.person.nationality == Nationality.HAN
         and case.settled_by_dprk
     )
@@ -230,14 +230,10 @@ def says_wants_return(case: CrosserCase) -> bool:
     return case.wants_to_return
 
 
-# RET-8: the March 1962 telegram (D7 §4a) is a standing instruction from its date on.
-D7_DATE = dt.date(1962, 3, 24)
-
-
 @guard("RET-8: settling a crosser who wishes to stay, without first persuading him, is the line of "
        "24 March 1962 onwards; before it he is first persuaded to return (RET-1).")
 def d7_line(case: CrosserCase) -> bool:
-    return case.regime_obj.effective >= D7_DATE
+    return _policy(case).settle_willing_without_persuasion
 
 
 @guard("RET-1: he already wants to come back; there is no one to persuade.")
