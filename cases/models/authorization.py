@@ -198,7 +198,7 @@ class AuthorizationCase(Case):
     State = AuthorizationState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {}
 
-    applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorization_cases")
+    applicant = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="authorization_cases")
     destination = models.CharField(max_length=20, choices=Destination.choices, default=Destination.DPRK)
     letter_number = models.CharField("authorization letter no.", max_length=60, blank=True)
     letter_issued_at = models.DateTimeField("letter issued (simulated)", null=True, blank=True)
@@ -208,7 +208,7 @@ class AuthorizationCase(Case):
     )
     reason_for_travel = models.TextField("reason given by the applicant", blank=True)
     follows = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followers",
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="followers",
         help_text="AUT-5: the case of the family member already settled in the DPRK.",
     )
     kpa_officer_family = models.BooleanField(

@@ -54,6 +54,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["exercise", "next_office", "state_since"]),
             models.Index(fields=["exercise", "kind", "state"]),
+            models.Index(fields=["state_since", "id"], name="case_oldest_first"),
         ]
 
     def __str__(self) -> str:
