@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.admin.base import StateFilter
 from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.models import Case, CorpseCase
 from cases.services.corpse import corpse_report
@@ -17,7 +16,6 @@ from cases.services.corpse import corpse_report
 class CorpseCaseAdmin(ServiceFilingAdmin):
     """Bodies found in the border region."""
 
-    list_filter = ("exercise", StateFilter, "next_office")  # one variant only
     filing_fields = ["exercise", "place_found", "description"]
     case_fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "place_found", "description")}),

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
+from cases.admin.base import StateFilter
+from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin, variant_filter
 from cases.models import Case, CrosserCase
 from cases.models.crosser import CrossingDirection
 from cases.regimes import REGIME_CHOICES
@@ -19,6 +20,7 @@ from cases.services.crosser import crosser_report
 class CrosserCaseAdmin(ServiceFilingAdmin):
     """Illegal crossers: identity, disaster exemption, crime check, handover or stay."""
 
+    list_filter = ("exercise", variant_filter(CrossingDirection.choices, "direction"), StateFilter, "next_office")
     filing_fields = ["exercise", "person", "source", "source_reference", "crossing_place", "returned_from_dprk",
                      "settled_by_dprk", "wants_to_return"]
     case_fieldsets = (

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.admin.base import StateFilter
 from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.choices import OfficeKind
 from cases.models import Case, DetentionCase
@@ -22,7 +21,6 @@ REPORTERS = [(k, OfficeKind(k).label) for k in (OfficeKind.COUNTY_PSB, OfficeKin
 class DetentionCaseAdmin(ServiceFilingAdmin):
     """Public security asks approval to detain or sentence a Korean national."""
 
-    list_filter = ("exercise", StateFilter, "next_office")  # one variant only
     filing_fields = ["exercise", "person", "measure", "grounds"]
     case_fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "person", "measure", "grounds")}),

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
+from cases.admin.base import StateFilter
+from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin, variant_filter
 from cases.models import Case, EmbassyCase
 from cases.models.embassy import EmbassyMatter
 from cases.services.embassy import embassy_case_open
@@ -18,6 +19,7 @@ from cases.services.embassy import embassy_case_open
 class EmbassyCaseAdmin(ServiceFilingAdmin):
     """Emigrant passports, renunciations and returns to settle property."""
 
+    list_filter = ("exercise", variant_filter(EmbassyMatter.choices, "matter"), StateFilter, "next_office")
     filing_fields = ["exercise", "person", "crosser_case", "papers_held", "dprk_consent_ref", "former_commune",
                      "property_description"]
     case_fieldsets = (

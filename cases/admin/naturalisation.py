@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.admin.base import StateFilter
 from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.models import Case, NaturalisationCase
 from cases.services.naturalisation import naturalisation_apply
@@ -17,7 +16,6 @@ from cases.services.naturalisation import naturalisation_apply
 class NaturalisationCaseAdmin(ServiceFilingAdmin):
     """A Korean national's application for Chinese citizenship."""
 
-    list_filter = ("exercise", StateFilter, "next_office")  # one variant only
     filing_fields = ["exercise", "person", "grounds"]
     case_fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "person", "grounds")}),

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.admin.base import StateFilter
 from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.models import Case, ReceptionCase
 from cases.services.reception import reception_arrive
@@ -17,7 +16,6 @@ from cases.services.reception import reception_arrive
 class ReceptionCaseAdmin(ServiceFilingAdmin):
     """Files check, funds and coupons, fifteen days' quarantine, work."""
 
-    list_filter = ("exercise", StateFilter, "next_office")  # one variant only
     filing_fields = ["exercise", "person", "station", "has_diploma", "crosser_case"]
     case_fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "person", "station", "crosser_case", "has_diploma")}),

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cases.admin.base import StateFilter
 from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.models import Case, StrayCase
 from cases.services.stray import stray_report
@@ -17,7 +16,6 @@ from cases.services.stray import stray_report
 class StrayCaseAdmin(ServiceFilingAdmin):
     """Vessels, livestock and poultry of the other side."""
 
-    list_filter = ("exercise", StateFilter, "next_office")  # one variant only
     filing_fields = ["exercise", "item_kind", "quantity", "place_found", "description"]
     case_fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "item_kind", "quantity", "place_found", "description")}),

@@ -148,3 +148,12 @@ def test_filing_as_the_wrong_office_is_a_form_error(ret):
     response = client_as(ret, K.EMBASSY).post(reverse("admin:cases_straycase_add"), data)
     assert "you do not hold that office" in response.content.decode()
     assert not StrayCase.objects.filter(place_found="Yalu at Ji'an").exists()
+
+
+def test_crosser_list_filters_by_direction_and_state(ret):
+    client = client_as(ret, K.BORDER_STATION)
+    response = client.get(reverse("admin:cases_crossercase_changelist"), {"variant": "outbound"})
+    rows = list(response.context["cl"].result_list)
+    assert rows and all(r.variant == "outbound" for r in rows)
+    response = client.get(reverse("admin:cases_crossercase_changelist"), {"state": "reported"})
+    assert all(r.state == "reported" for r in response.context["cl"].result_list)
