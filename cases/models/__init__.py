@@ -1,6 +1,7 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.clock import ClockMove, ClockMoveSource
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
 
@@ -8,6 +9,8 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseProxy",
+    "ClockMove",
+    "ClockMoveSource",
     "Deadline",
     "DeadlineKind",
     "DeadlineStatus",

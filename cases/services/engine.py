@@ -24,6 +24,8 @@ def _refresh_next(case: Case, now: dt.datetime) -> None:
     case.next_office = office
     case.next_rules = ",".join(rules)
     case.state_since = now
+    # An escalation flag is about waiting at one office; a step ends that wait.
+    case.escalated_at = None
     if case.state in case.procedure.terminal:
         case.closed_at = now
 
@@ -103,12 +105,17 @@ def case_transition(
     note: str = "",
     data: dict[str, Any] | None = None,
     system: bool = False,
+    at: dt.datetime | None = None,
+    event_kind: str = EventKind.TRANSITION,
+    event_data: dict[str, Any] | None = None,
 ) -> Case:
     """Take the step ``transition`` on ``case`` for ``actor`` and return the updated case.
 
     Raise ApplicationError (and change nothing) when the step does not exist, is not possible from
     the case's state, is not the actor's office's to take, a guard fails, or input is missing.
     ``system`` lets deadlines and the autopilot act without a user; it never comes from a request.
+    ``at`` (system only) dates the step at a simulated time not after the clock: a deadline fires
+    at its due time even when the clock jumped past it, so a year's jump keeps the timeline in order.
     """
     data = dict(data or {})
     model = type(case.specific())
@@ -160,6 +167,8 @@ def case_transition(
         except TransitionNotAllowed as exc:
             raise ApplicationError(f"That step is not allowed now: {exc}") from exc
         now = exercise.clock
+        if system and at is not None and at < now:
+            now = at
         _refresh_next(locked, now)
         try:
             locked.save()
@@ -170,7 +179,7 @@ def case_transition(
         CaseEvent.objects.create(
             case=locked,
             exercise=exercise,
-            kind=EventKind.TRANSITION,
+            kind=event_kind if system else EventKind.TRANSITION,
             transition=transition,
             label=meta.label,
             source_state=source,
@@ -180,7 +189,7 @@ def case_transition(
             sim_time=now,
             rules=",".join(meta.rules),
             note=(kwargs.get("reason") or note or "").strip(),
-            data={k: v for k, v in kwargs.items() if k != "reason"},
+            data={**{k: v for k, v in kwargs.items() if k != "reason"}, **(event_data or {})},
         )
         _write_deadlines(locked, now)
     return locked
@@ -209,6 +218,7 @@ def _write_deadlines(case: Case, now: dt.datetime) -> None:
             action=spec.action,
             rules=",".join(spec.rules),
             note=spec.note,
+            set_at=now,
         )
         for spec in hook(case.state, now)
     ]
