@@ -48,6 +48,7 @@ def student_group() -> Group:
     codenames = [
         "view_exercise", "view_office", "view_person", "view_case", "view_caseevent", "view_deadline",
         "view_marriagecase", "add_marriagecase",
+        "view_meetingcase", "view_representative", "view_entrypermit", "view_clockmove",
     ]
     perms = Permission.objects.filter(content_type__app_label="cases", codename__in=codenames)
     group.permissions.add(*perms)

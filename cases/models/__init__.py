@@ -4,6 +4,14 @@ from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind
 from cases.models.clock import ClockMove, ClockMoveSource
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
+from cases.models.meeting import (
+    EntryPermit,
+    MeetingCase,
+    MeetingKind,
+    MeetingState,
+    Representative,
+    RepresentativeRank,
+)
 
 __all__ = [
     "Case",
@@ -14,11 +22,17 @@ __all__ = [
     "Deadline",
     "DeadlineKind",
     "DeadlineStatus",
+    "EntryPermit",
     "EventKind",
     "Exercise",
     "MarriageCase",
     "MarriageState",
+    "MeetingCase",
+    "MeetingKind",
+    "MeetingState",
     "Membership",
     "Office",
     "Person",
+    "Representative",
+    "RepresentativeRank",
 ]
