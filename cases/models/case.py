@@ -210,7 +210,10 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["exercise", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["exercise", "status", "due_at"]),
+            models.Index(fields=["case", "status", "due_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d}"

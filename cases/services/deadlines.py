@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases.errors import ApplicationError
@@ -119,7 +120,14 @@ def deadline_escalation_set(*, case: Case, days: int, rules: tuple[str, ...] = (
 
 
 def _claim(exercise_id: int, clock: dt.datetime, size: int, skip: set[int]) -> list[Deadline]:
-    qs = Deadline.objects.filter(exercise_id=exercise_id, status=DeadlineStatus.PENDING, due_at__lte=clock)
+    # Only each case's earliest pending deadline is claimable: per case, deadlines fire in due order,
+    # and a worker never takes a later one while another worker holds the earlier one.
+    earlier = Deadline.objects.filter(
+        case_id=OuterRef("case_id"), status=DeadlineStatus.PENDING, due_at__lt=OuterRef("due_at")
+    )
+    qs = Deadline.objects.filter(
+        ~Exists(earlier), exercise_id=exercise_id, status=DeadlineStatus.PENDING, due_at__lte=clock
+    )
     if skip:
         qs = qs.exclude(pk__in=skip)
     qs = qs.order_by("due_at", "id")
@@ -209,16 +217,11 @@ def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batch
             # What was deferred behind an earlier deadline may be next now: look at it again.
             skip.clear()
         else:
-            # Only rows waiting behind deadlines another worker holds: leave them for a later sweep.
+            # Only rows waiting behind deadlines another worker holds: leave them to it.
             result.deferred = sorted(skip)
             break
-    if result.deferred:
-        # Rows deferred behind an earlier deadline of the same case get another sweep after commit.
-        from cases.services.clock import enqueue_sweep
-
-        still = Deadline.objects.filter(pk__in=result.deferred, status=DeadlineStatus.PENDING).exists()
-        if still:
-            enqueue_sweep(exercise_id)
+    # Rows left deferred wait behind deadlines another worker holds; that worker's next batch, or the
+    # periodic sweep, takes them (re-queueing here would only make the workers chase each other).
     return result
 
 
