@@ -151,25 +151,26 @@ def _fire(deadline: Deadline) -> str:
     )
     if not won:
         return "skipped"
-    case = Case.objects.get(pk=deadline.case_id).specific()
     try:
-        with transaction.atomic():
-            if deadline.action in HANDLERS:
-                HANDLERS[deadline.action](deadline, case)
-            else:
-                from cases.services.engine import case_transition
+        if deadline.action in HANDLERS:
+            # Handlers check before they write, so a refusal leaves nothing to roll back.
+            case = Case.objects.select_related("next_office").get(pk=deadline.case_id)
+            HANDLERS[deadline.action](deadline, case)
+        else:
+            from cases.services.engine import case_transition
 
-                case_transition(
-                    case=case,
-                    transition=deadline.action,
-                    actor=None,
-                    system=True,
-                    at=deadline.due_at,
-                    event_kind=EventKind.DEADLINE,
-                    note=f"Deadline passed ({deadline.get_kind_display()}, due {_fmt(deadline.due_at)})."
-                    + (f" {deadline.note}" if deadline.note else ""),
-                    event_data={"deadline": deadline.pk},
-                )
+            # case_transition is atomic on its own: a refusal rolls back only its savepoint.
+            case_transition(
+                case=Case.objects.get(pk=deadline.case_id).specific(),
+                transition=deadline.action,
+                actor=None,
+                system=True,
+                at=deadline.due_at,
+                event_kind=EventKind.DEADLINE,
+                note=f"Deadline passed ({deadline.get_kind_display()}, due {_fmt(deadline.due_at)})."
+                + (f" {deadline.note}" if deadline.note else ""),
+                event_data={"deadline": deadline.pk},
+            )
     except ApplicationError as exc:
         Deadline.objects.filter(pk=deadline.pk).update(
             status=DeadlineStatus.CANCELLED, fired_at=None, note=f"Cancelled: {exc.message}"[:200]

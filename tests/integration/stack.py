@@ -93,7 +93,7 @@ class Process:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, sig)
 
-    def stop(self, timeout: float = 15) -> None:
+    def stop(self, timeout: float = 5) -> None:
         if self.alive():
             self.kill(signal.SIGTERM)
             try:
@@ -202,9 +202,10 @@ class Stack:
     @property
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.pop("CELERY_TASK_ALWAYS_EAGER", None)
         env.update(
-            DJANGO_SETTINGS_MODULE="config.settings.local",
+            # The test settings (fast password hashing) with real, not eager, Celery.
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            CELERY_TASK_ALWAYS_EAGER="false",
             DATABASE_URL=self.postgres.url,
             CELERY_BROKER_URL=self.redis.url,
             BORDER_DESK_DATA_DIR=str(self.workdir / "data"),
