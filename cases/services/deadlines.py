@@ -187,6 +187,8 @@ def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batch
     Idempotent: a second run, or a concurrent one, finds nothing left to fire twice.
     """
     result = SweepResult()
+    if not Exercise.objects.filter(pk=exercise_id).exists():
+        return result  # deleted since the sweep was queued: nothing to do, nothing to retry
     skip: set[int] = set()
     batches = 0
     while True:

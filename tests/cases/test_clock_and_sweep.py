@@ -224,3 +224,7 @@ def test_escalation_flags_a_case_waiting_too_long_at_one_office(desk):
     assert zhang.escalated_at is None
     with pytest.raises(ApplicationError, match="whole number of days"):
         deadline_escalation_set(case=zhang, days=0)
+
+
+def test_sweep_of_a_deleted_exercise_does_nothing(db):
+    assert deadlines_sweep(exercise_id=987654).fired == []

@@ -280,3 +280,27 @@ def test_meeting_case_page_shows_steps_for_the_other_side(sides):
     response = client.post(reverse("admin:cases_meetingcase_step", args=[case.pk, "consent_kp"]), {}, follow=True)
     assert response.status_code == 200
     assert MeetingCase.objects.get(pk=case.pk).state == "consented"
+
+
+def test_meet_2_refusal_shown_on_the_admin_request_form(sides):
+    """MEET-2 through the admin: 20 days between Chief Representatives refused, 35 days filed."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(sides.cn_rep_user)
+    url = reverse("admin:cases_meetingcase_add")
+    assert client.get(url).status_code == 200
+    form = {"exercise": sides.exercise.pk, "meeting_kind": MeetingKind.CHIEF, "requesting_side": CN,
+            "place": "Tumen", "subject": "Crossing hours"}
+    short = (sides.clock + dt.timedelta(days=20)).date().isoformat()
+    page = client.post(url, {**form, "scheduled_for": short})
+    assert page.status_code == 200 and b"MEET-2" in page.content and not MeetingCase.objects.exists()
+    enough = (sides.clock + dt.timedelta(days=35)).date().isoformat()
+    response = client.post(url, {**form, "scheduled_for": enough})
+    assert response.status_code == 302
+    assert MeetingCase.objects.get().counterpart == sides.kp_chief
+    # A student of another office is not offered the form.
+    other = Client()
+    other.force_login(sides.desk.user("workunit"))
+    assert other.get(url).status_code in (302, 403)
