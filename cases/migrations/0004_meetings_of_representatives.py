@@ -43,9 +43,9 @@ class Migration(migrations.Migration):
                 ('approved_kp_at', models.DateTimeField(blank=True, null=True, verbose_name='approved by the DPRK side (simulated)')),
                 ('effective_from', models.DateTimeField(blank=True, null=True, verbose_name='in effect from (simulated)')),
                 ('reason', models.TextField(blank=True, verbose_name='reason given')),
-                ('chair', models.ForeignKey(help_text='MEET-3: the host chairs.', on_delete=django.db.models.deletion.PROTECT, related_name='meetings_chaired', to='cases.representative')),
-                ('counterpart', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings_invited', to='cases.representative')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings_requested', to='cases.representative')),
+                ('chair', models.ForeignKey(help_text='MEET-3: the host chairs.', on_delete=django.db.models.deletion.RESTRICT, related_name='meetings_chaired', to='cases.representative')),
+                ('counterpart', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='meetings_invited', to='cases.representative')),
+                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='meetings_requested', to='cases.representative')),
             ],
             options={
                 'verbose_name': 'meeting of representatives',
@@ -61,8 +61,8 @@ class Migration(migrations.Migration):
                 ('number', models.CharField(max_length=40)),
                 ('issued_at', models.DateTimeField(verbose_name='issued (simulated)')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entry_permits', to='cases.meetingcase')),
-                ('issuer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='permits_issued', to='cases.representative')),
-                ('representative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entry_permits', to='cases.representative')),
+                ('issuer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='permits_issued', to='cases.representative')),
+                ('representative', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='entry_permits', to='cases.representative')),
             ],
             options={
                 'ordering': ['meeting', 'issued_at'],

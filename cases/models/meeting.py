@@ -174,10 +174,10 @@ class MeetingCase(Case):
     emergency_agreed = models.BooleanField(
         "emergency agreed by both sides", default=False, help_text="MEET-2: any time, by mutual agreement."
     )
-    requested_by = models.ForeignKey(Representative, on_delete=models.PROTECT, related_name="meetings_requested")
-    counterpart = models.ForeignKey(Representative, on_delete=models.PROTECT, related_name="meetings_invited")
+    requested_by = models.ForeignKey(Representative, on_delete=models.RESTRICT, related_name="meetings_requested")
+    counterpart = models.ForeignKey(Representative, on_delete=models.RESTRICT, related_name="meetings_invited")
     chair = models.ForeignKey(
-        Representative, on_delete=models.PROTECT, related_name="meetings_chaired", help_text="MEET-3: the host chairs."
+        Representative, on_delete=models.RESTRICT, related_name="meetings_chaired", help_text="MEET-3: the host chairs."
     )
     resolution = models.TextField(blank=True)
     approved_cn_at = models.DateTimeField("approved by the Chinese side (simulated)", null=True, blank=True)
@@ -312,10 +312,10 @@ class EntryPermit(models.Model):
     """A permit for a representative to enter the other side's territory for a meeting (MEET-5)."""
 
     meeting = models.ForeignKey(MeetingCase, on_delete=models.CASCADE, related_name="entry_permits")
-    representative = models.ForeignKey(Representative, on_delete=models.PROTECT, related_name="entry_permits")
+    representative = models.ForeignKey(Representative, on_delete=models.RESTRICT, related_name="entry_permits")
     issued_by = models.CharField(max_length=160, help_text="The minister, or the Chief Representative (MEET-5).")
     issuer = models.ForeignKey(
-        Representative, on_delete=models.PROTECT, null=True, blank=True, related_name="permits_issued"
+        Representative, on_delete=models.RESTRICT, null=True, blank=True, related_name="permits_issued"
     )
     number = models.CharField(max_length=40)
     issued_at = models.DateTimeField("issued (simulated)")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(desk, login: str) -> Client:
     client = Client()
-    assert client.login(username=desk.user(login).username, password="borderdesk")
+    client.force_login(desk.user(login))
     return client
 
 
