@@ -22,10 +22,10 @@ from cases.services.marriage import marriage_file
 
 
 def fast_beat(seconds: int) -> list[str]:
-    """Run the periodic sweep every ``seconds`` seconds (the default 30 s is slow for a test)."""
+    """Run the periodic sweep and the pace every ``seconds`` seconds (the defaults are slow for a test)."""
     interval, _ = IntervalSchedule.objects.get_or_create(every=seconds, period=IntervalSchedule.SECONDS)
     names = []
-    for task in PeriodicTask.objects.filter(task="cases.tasks.sweep_all"):
+    for task in PeriodicTask.objects.filter(task__in=["cases.tasks.sweep_all", "cases.tasks.pace_clocks"]):
         task.interval = interval
         task.save()  # django-celery-beat notices the change through PeriodicTasks.last_update
         names.append(task.name)

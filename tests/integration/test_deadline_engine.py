@@ -49,6 +49,11 @@ def test_deadline_on_a_simulated_date_fires_exactly_once_when_the_clock_passes_i
     report = live.report(exercise_id)
     assert report == {"pending": 0, "fired": 1, "cancelled": 0, "events": 1, "deadlines_with_two_events": 0}
 
+    # Pace: beat moves the clock by itself, one simulated day per real minute.
+    live.manage("advance_clock", str(exercise_id), "--pace", "1")
+    wait_for(lambda: live.sql("SELECT count(*) FROM cases_clockmove WHERE exercise_id = %s AND source = 'pace'",
+                              exercise_id)[0][0] > 0, timeout=60, what="beat to move the paced clock")
+
 
 def test_a_thousand_deadlines_due_at_once_fire_exactly_once_with_two_workers(live, exercise):
     exercise_id, _ = exercise
