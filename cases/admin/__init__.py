@@ -1,3 +1,3 @@
 """Admin registrations: the working surface students and teachers use."""
 
-from cases.admin import clock, exercise, inbox, marriage, meeting  # noqa: F401
+from cases.admin import authorization, clock, exercise, inbox, marriage, meeting  # noqa: F401

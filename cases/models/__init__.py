@@ -1,5 +1,6 @@
 """Models of the case engine and of the procedures that live in the cases app."""
 
+from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.clock import ClockMove, ClockMoveSource
 from cases.models.exercise import Exercise, Membership, Office, Person
@@ -12,8 +13,11 @@ from cases.models.meeting import (
     Representative,
     RepresentativeRank,
 )
+from cases.models.relocation import RelocationQuota, RelocationState
 
 __all__ = [
+    "AuthorizationCase",
+    "AuthorizationState",
     "Case",
     "CaseEvent",
     "CaseProxy",
@@ -33,6 +37,8 @@ __all__ = [
     "Membership",
     "Office",
     "Person",
+    "RelocationQuota",
+    "RelocationState",
     "Representative",
     "RepresentativeRank",
 ]

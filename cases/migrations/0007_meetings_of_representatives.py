@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_periodic_deadline_sweep'),
+        ('cases', '0006_periodic_deadline_sweep'),
     ]
 
     operations = [

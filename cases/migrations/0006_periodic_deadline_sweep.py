@@ -26,7 +26,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_clock_pace_escalation_and_clock_moves"),
+        ("cases", "0005_clock_pace_escalation_and_clock_moves"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
