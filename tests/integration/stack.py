@@ -246,21 +246,32 @@ class Stack:
         with psycopg.connect(f"host=127.0.0.1 port={self.postgres.port} user=postgres dbname=border_desk") as conn:
             return list(conn.execute(query, params).fetchall())
 
-    def report(self, exercise_id: int) -> dict[str, int]:
-        """Count the exercise's deadlines by status and the events deadlines wrote (and any written twice)."""
-        by_status = dict(self.sql(
-            "SELECT status, count(*) FROM cases_deadline WHERE exercise_id = %s GROUP BY status", exercise_id))
-        events = self.sql("SELECT count(*) FROM cases_caseevent WHERE exercise_id = %s AND data ? 'deadline'",
-                          exercise_id)[0][0]
-        twice = self.sql(
-            "SELECT count(*) FROM (SELECT data->>'deadline' FROM cases_caseevent WHERE exercise_id = %s "
-            "AND data ? 'deadline' GROUP BY 1 HAVING count(*) > 1) AS t", exercise_id)[0][0]
+    def report(self, exercise_id: int, *, ids: list[int] | None = None, note_prefix: str | None = None
+               ) -> dict[str, int]:
+        """Count deadlines by status and the events they wrote (and any written twice).
+
+        Only the exercise's deadlines with the given ids, or whose note starts with ``note_prefix``,
+        are counted (the demo's own procedures set deadlines of their own); every one if neither.
+        """
+        where, params = "d.exercise_id = %s", [exercise_id]
+        if ids is not None:
+            where += " AND d.id = ANY(%s)"
+            params.append(ids)
+        if note_prefix is not None:
+            where += " AND d.note LIKE %s"
+            params.append(note_prefix + "%")
+        by_status = dict(self.sql(f"SELECT d.status, count(*) FROM cases_deadline d WHERE {where} GROUP BY 1",
+                                  *params))
+        per_deadline = self.sql(
+            f"SELECT d.id, count(e.id) FROM cases_deadline d LEFT JOIN cases_caseevent e "
+            f"ON e.exercise_id = d.exercise_id AND e.data ? 'deadline' AND e.data->>'deadline' = d.id::text "
+            f"WHERE {where} GROUP BY d.id", *params)
         return {
             "pending": by_status.get("pending", 0),
             "fired": by_status.get("fired", 0),
             "cancelled": by_status.get("cancelled", 0),
-            "events": events,
-            "deadlines_with_two_events": twice,
+            "events": sum(n for _, n in per_deadline),
+            "deadlines_with_two_events": sum(1 for _, n in per_deadline if n > 1),
         }
 
     def case_state(self, exercise_id: int, man: str) -> str:
