@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.admin.base import CaseAdmin, ExerciseScopedAdmin
+from cases.admin.base import CaseAdmin, ExerciseScopedAdmin, StateFilter
 from cases.choices import OfficeKind, Side
 from cases.errors import ApplicationError
 from cases.models import EntryPermit, Exercise, MeetingCase, MeetingKind, Membership, Representative
@@ -66,7 +66,7 @@ FIELDSETS = (
 class MeetingCaseAdmin(CaseAdmin):
     """Meetings between the two sides' representatives (D10 Art. 9)."""
 
-    list_filter = ("exercise", "meeting_kind", "state", "next_office")
+    list_filter = ("exercise", "meeting_kind", StateFilter, "next_office")
     fieldsets = FIELDSETS
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
