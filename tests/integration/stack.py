@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import http.cookiejar
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -16,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -305,3 +310,34 @@ class Stack:
         self.stop_processes()
         self.redis.stop()
         self.postgres.stop()
+
+
+class Browser:
+    """A tiny HTTP client with cookies that reports every status code instead of raising."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.statuses: list[tuple[str, int]] = []
+
+    def request(self, path: str, data: dict[str, str] | None = None) -> str:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        try:
+            with self.opener.open(req, timeout=30) as response:
+                self.statuses.append((path, response.status))
+                return response.read().decode()
+        except urllib.error.HTTPError as exc:
+            self.statuses.append((path, exc.code))
+            return exc.read().decode(errors="replace")
+
+    def csrf(self, page: str) -> str:
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def login(self, username: str, password: str) -> None:
+        page = self.request("/admin/login/")
+        self.request("/admin/login/?next=/admin/", {"csrfmiddlewaretoken": self.csrf(page), "username": username,
+                                                    "password": password, "next": "/admin/"})

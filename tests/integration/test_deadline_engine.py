@@ -5,16 +5,11 @@ Each test waits for outcomes (with generous limits), never for a set time.
 
 from __future__ import annotations
 
-import http.cookiejar
-import re
 import signal
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
-from tests.integration.stack import Stack, free_port, wait_for
+from tests.integration.stack import Browser, Stack, free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -90,37 +85,6 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_fires_nothing_twice(live, e
     report = wait_for(_all_fired(live, exercise_id, total), timeout=180, what="the rest to fire", every=0.5)
     assert report["fired"] == total and report["events"] == total
     assert report["deadlines_with_two_events"] == 0
-
-
-class Browser:
-    """A tiny HTTP client with cookies that reports every status code instead of raising."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.statuses: list[tuple[str, int]] = []
-
-    def request(self, path: str, data: dict[str, str] | None = None) -> str:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
-        try:
-            with self.opener.open(req, timeout=30) as response:
-                self.statuses.append((path, response.status))
-                return response.read().decode()
-        except urllib.error.HTTPError as exc:
-            self.statuses.append((path, exc.code))
-            return exc.read().decode(errors="replace")
-
-    def csrf(self, page: str) -> str:
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert match, "no CSRF token on the page"
-        return match.group(1)
-
-    def login(self, username: str, password: str) -> None:
-        page = self.request("/admin/login/")
-        self.request("/admin/login/?next=/admin/", {"csrfmiddlewaretoken": self.csrf(page), "username": username,
-                                                    "password": password, "next": "/admin/"})
 
 
 def test_with_redis_stopped_the_web_keeps_serving_and_deadlines_catch_up(live, exercise):
