@@ -9,6 +9,9 @@ public security bureau, which issues a one-month transit pass or an official per
 expiry (PER-12).
 
 Transition bodies only set fields in memory; services save, log, number and check permissions.
+Step names matter: django-fsm lists a state's steps alphabetically and the engine names the first
+one's office as next to act, so the follow-up steps sort after the inspection's (``set_expired``,
+``set_overdue``) and, once overdue, before it (``follow_up_not_returned``).
 Assumptions (the sources are silent): a transit pass serves one journey out and back; the border
 defence's inspection post records each crossing; the county/city public security bureau also issues
 officials' permits and follows up holders not back.
@@ -281,10 +284,10 @@ class PermitCase(Case):
             return []
         after = max(self.expires_at - now, dt.timedelta(0))
         if state == S.ISSUED:
-            return [DeadlineSpec(DeadlineKind.EXPIRY, after, "expire", ("PER-7", "PER-12"),
+            return [DeadlineSpec(DeadlineKind.EXPIRY, after, "set_expired", ("PER-7", "PER-12"),
                                  f"Permit {self.permit_number} lapses unused")]
         if state == S.ABROAD:
-            return [DeadlineSpec(DeadlineKind.OVERDUE_RETURN, after, "mark_overdue", ("PER-12",),
+            return [DeadlineSpec(DeadlineKind.OVERDUE_RETURN, after, "set_overdue", ("PER-12",),
                                  f"{self.applicant} must be back by the expiry of {self.permit_number}")]
         return []
 
@@ -375,26 +378,26 @@ class PermitCase(Case):
 
     @step(source=S.ABROAD, target=S.OVERDUE, office=K.COUNTY_PSB, rules=["PER-12"],
           label="Not back by expiry: follow up", guards=[past_expiry], style="refuse")
-    def mark_overdue(self) -> None:
+    def set_overdue(self) -> None:
         """Mark a holder not back by the expiry of the pass as overdue (PER-12); the deadline sweep fires it."""
 
     @step(source=S.ISSUED, target=S.EXPIRED, office=K.COUNTY_PSB, rules=["PER-7", "PER-12"],
           label="Permit lapsed unused", guards=[past_expiry], style="close")
-    def expire(self) -> None:
+    def set_expired(self) -> None:
         """Let a permit lapse that was not used before expiry (PER-7)."""
+
+    @step(source=S.OVERDUE, target=S.NOT_RETURNED, office=K.COUNTY_PSB, rules=["PER-12"],
+          label="Report as not returned", reason_required=True, style="refuse",
+          assumption="The bureau reports the holder as not returned; the returns procedure (RET) may take it up.")
+    def follow_up_not_returned(self, *, reason: str) -> None:
+        """Close the follow-up by reporting the holder as not returned (PER-12)."""
+        self.reason = reason
 
     @step(source=S.OVERDUE, target=S.RETURNED_LATE, office=K.BORDER_DEFENCE, rules=["PER-12", "PER-9"],
           label="Overdue holder came back", guards=[return_on_record], style="close")
     def record_late_return(self) -> None:
         """Record the late return of an overdue holder, closing the follow-up (PER-12)."""
         self.returned_at = self.exercise.clock
-
-    @step(source=S.OVERDUE, target=S.NOT_RETURNED, office=K.COUNTY_PSB, rules=["PER-12"],
-          label="Report as not returned", reason_required=True, style="refuse",
-          assumption="The bureau reports the holder as not returned; the returns procedure (RET) may take it up.")
-    def report_not_returned(self, *, reason: str) -> None:
-        """Close the follow-up by reporting the holder as not returned (PER-12)."""
-        self.reason = reason
 
 
 class PermitDocument(models.Model):

@@ -137,7 +137,7 @@ def crossing_record(
         if permit is not None:
             if direction == Direction.RETURN and permit.state == PermitState.ABROAD and permit.expires_at <= now:
                 # Back after expiry before the sweep caught it: overdue first, so the late return shows (PER-12).
-                permit = case_transition(case=permit, transition="mark_overdue", actor=None, system=True)
+                permit = case_transition(case=permit, transition="set_overdue", actor=None, system=True)
             step = _step_for(permit, direction)
             case_transition(case=permit, transition=step, actor=actor, system=actor is None,
                             note=f"{crossing.get_direction_display()} at {point}" + (f"; {note}" if note else ""))
