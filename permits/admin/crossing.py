@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from cases.admin.base import ExerciseScopedAdmin
 from cases.errors import ApplicationError
-from permits.models import Crossing, IllegalCrossingRecord
+from permits.models import Crossing, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import CrossingRefused, crossing_record
 
 
@@ -36,6 +36,13 @@ class CrossingAdmin(ExerciseScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Give the permit choice its own queryset: Django would otherwise order it by the CaseAdmin's
+        # list ordering, which names an annotation only that admin's queryset carries.
+        if db_field.name == "permit":
+            kwargs["queryset"] = PermitCase.objects.exclude(permit_number="").order_by("-filed_at")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
         data = form.cleaned_data
         # A refusal is an outcome, not an error: keep the recorded attempt (the admin's atomic block would
@@ -56,6 +63,9 @@ class CrossingAdmin(ExerciseScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Do nothing: the service saved the crossing."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Do nothing: the service saved everything."""
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
         try:
