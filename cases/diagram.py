@@ -7,7 +7,7 @@ diagrams are small layered graphs (a few dozen states) that a breadth-first laye
 from __future__ import annotations
 
 import textwrap
-from collections import defaultdict, deque
+from collections import defaultdict
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from cases.engine import all_transitions, meta_of
 if TYPE_CHECKING:
     from cases.models import Case
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 190, 46, 26, 44, 14
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 200, 50, 26, 40, 14
 
 
 def _edges(model: type[Case], variant: str | None) -> list[tuple[str, str, str]]:
@@ -31,26 +31,58 @@ def _edges(model: type[Case], variant: str | None) -> list[tuple[str, str, str]]
 
 
 def layers(model: type[Case], variant: str | None = None) -> list[list[str]]:
-    """Return the states in rows by their distance from the states nothing leads into."""
+    """Return the states in rows: longest-path layering of the forward edges, rows ordered by barycentre.
+
+    Edges that lead back up (papers returned for another round) are found by a depth-first search and
+    left out of the layering, so the main flow reads from top to bottom.
+    """
     edges = _edges(model, variant)
     states = [s for s in model.State.values if any(s in (a, b) for a, b, _ in edges)]  # type: ignore[attr-defined]
-    incoming = {b for _a, b, _o in edges}
-    starts = [s for s in states if s not in incoming] or states[:1]
-    depth: dict[str, int] = {s: 0 for s in starts}
-    queue = deque(starts)
     succ: dict[str, list[str]] = defaultdict(list)
     for a, b, _o in edges:
-        succ[a].append(b)
-    while queue:
-        s = queue.popleft()
-        for n in succ[s]:
-            if n not in depth:
-                depth[n] = depth[s] + 1
-                queue.append(n)
+        if b not in succ[a]:
+            succ[a].append(b)
+    incoming = {b for _a, b, _o in edges}
+    back: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    on_stack: set[str] = set()
+
+    def dfs(node: str) -> None:
+        seen.add(node)
+        on_stack.add(node)
+        for nxt in succ[node]:
+            if nxt in on_stack:
+                back.add((node, nxt))
+            elif nxt not in seen:
+                dfs(nxt)
+        on_stack.discard(node)
+
+    for start in [s for s in states if s not in incoming] + states:
+        if start not in seen:
+            dfs(start)
+    forward = [(a, b) for a, b, _o in edges if (a, b) not in back]
+    depth = {s: 0 for s in states}
+    for _ in states:  # relax until stable: longest path in a DAG of a few dozen nodes
+        changed = False
+        for a, b in forward:
+            if depth[b] < depth[a] + 1:
+                depth[b] = depth[a] + 1
+                changed = True
+        if not changed:
+            break
     rows: dict[int, list[str]] = defaultdict(list)
     for s in states:
-        rows[depth.get(s, max(depth.values(), default=0) + 1)].append(s)
-    return [rows[k] for k in sorted(rows)]
+        rows[depth[s]].append(s)
+    ordered = [rows[k] for k in sorted(rows)]
+    preds: dict[str, list[str]] = defaultdict(list)
+    for a, b in forward:
+        preds[b].append(a)
+    for _sweep in range(3):
+        index = {s: i for row in ordered for i, s in enumerate(row)}
+        for row in ordered[1:]:
+            row.sort(key=lambda s: sum(index[p] for p in preds[s]) / len(preds[s]) if preds[s] else index[s])
+            index.update({s: i for i, s in enumerate(row)})
+    return ordered
 
 
 def procedure_svg(case: Case) -> str:
@@ -91,7 +123,7 @@ def procedure_svg(case: Case) -> str:
         current = state == case.state
         fill = "#ffd54f" if current else ("#e8eef3" if state in terminal else "#ffffff")
         stroke = "#c62828" if current else "#5b7083"
-        lines = textwrap.wrap(label, 30)[:2]
+        lines = textwrap.wrap(label, 32)[:3]
         parts.append(
             f'<g class="bd-state{" bd-current" if current else ""}" data-state="{escape(state)}">'
             f'<title>{escape(label)}</title>'
@@ -99,7 +131,7 @@ def procedure_svg(case: Case) -> str:
             f'stroke="{stroke}" stroke-width="{3 if current else 1.2}"/>'
         )
         for i, line in enumerate(lines):
-            ty = y + BOX_H / 2 + (i - (len(lines) - 1) / 2) * 14 + 4
+            ty = y + BOX_H / 2 + (i - (len(lines) - 1) / 2) * 13 + 4
             parts.append(
                 f'<text x="{x + BOX_W / 2:.0f}" y="{ty:.0f}" text-anchor="middle" font-size="11.5" '
                 f'font-family="sans-serif" font-weight="{700 if current else 400}">{escape(line)}</text>'

@@ -34,3 +34,10 @@ def desk(db: None) -> Desk:
 @pytest.fixture
 def other_desk(db: None) -> Desk:
     return Desk("-b")
+
+
+def take(desk: Desk, case, transition: str, login: str, **data):
+    """Take a step through the service as the user ``login`` of the desk."""
+    from cases.services.engine import case_transition
+
+    return case_transition(case=case, transition=transition, actor=desk.user(login), data=data)

@@ -72,13 +72,34 @@ def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
     return form_cls
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Filter by state, named as the procedure names it (every procedure's states in the inbox)."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from cases.procedures import all_procedures
+
+        model = model_admin.model
+        procs = [p for p in all_procedures() if p.model is model] or all_procedures()
+        seen: dict[str, str] = {}
+        for proc in procs:
+            for value, label in proc.states.choices:
+                seen.setdefault(value, str(label))
+        return list(seen.items())
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset.filter(state=self.value()) if self.value() else queryset
+
+
 class CaseAdmin(ExerciseScopedAdmin):
     """Base admin of every procedure: case page with state, next office, steps, diagram, timeline."""
 
     change_form_template = "admin/cases/case_change_form.html"
-    list_display = ("reference", "title", "state_display", "next_office", "waiting_since", "exercise")
+    list_display = ("reference", "title", "state_display", "next_office", "next_rules_display", "waiting_since")
     list_display_links = ("reference", "title")
-    list_filter = ("exercise", "state", "next_office")
+    list_filter = ("exercise", StateFilter, "next_office")
     search_fields = ("reference", "title")
     list_select_related = ("next_office", "exercise")
     list_per_page = 50
@@ -103,7 +124,11 @@ class CaseAdmin(ExerciseScopedAdmin):
         label = obj.state_label()
         return format_html("<strong>▶ {}</strong>", label) if mine else label
 
-    @admin.display(description="in this state since (simulated)", ordering="state_since")
+    @admin.display(description="next step under")
+    def next_rules_display(self, obj: Case) -> str:
+        return obj.next_rules.replace(",", ", ") or "—"
+
+    @admin.display(description="waiting since (simulated)", ordering="state_since")
     def waiting_since(self, obj: Case) -> str:
         return f"{obj.state_since:%d %b %Y}"
 

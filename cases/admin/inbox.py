@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from cases.admin.base import CaseAdmin
+from cases.admin.base import CaseAdmin, StateFilter
 from cases.models import Case, CaseProxy
 
 
@@ -17,9 +17,10 @@ from cases.models import Case, CaseProxy
 class InboxAdmin(CaseAdmin):
     """Every case kind together; a case opens on its own procedure's page."""
 
-    list_display = ("reference_link", "title", "kind", "state_display", "next_office", "waiting_since", "exercise")
+    list_display = ("reference_link", "title", "kind", "state_display", "next_office", "next_rules_display",
+                    "waiting_since")
     list_display_links = None
-    list_filter = ("exercise", "kind", "next_office")
+    list_filter = ("exercise", "kind", StateFilter, "next_office")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from cases.admin.base import CaseAdmin
+from cases.admin.base import CaseAdmin, StateFilter
 from cases.choices import OfficeKind
 from cases.engine import acting_office
 from cases.errors import ApplicationError
@@ -58,7 +58,7 @@ class MarriageFilingForm(forms.ModelForm):
 class MarriageCaseAdmin(CaseAdmin):
     """Marriage of a Chinese man and a Korean woman (MAR-0 ... MAR-9)."""
 
-    list_filter = ("exercise", "variant", "state", "next_office")
+    list_filter = ("exercise", "variant", StateFilter, "next_office")
     fieldsets = (
         ("Case", {"fields": ("reference", "exercise", "variant", "regime", "filed_at", "state_since", "closed_at")}),
         ("The couple", {"fields": ("man", "woman", "work_unit", "copies", "applications",
