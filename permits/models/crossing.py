@@ -25,9 +25,9 @@ class Crossing(models.Model):
     """One exit or return presented at a crossing point, with the inspection's outcome (PER-8 ... PER-10)."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="crossings")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="crossings")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="crossings")
     permit = models.ForeignKey(
-        PermitCase, on_delete=models.PROTECT, null=True, blank=True, related_name="crossings"
+        PermitCase, on_delete=models.RESTRICT, null=True, blank=True, related_name="crossings"
     )
     point = models.ForeignKey(CrossingPoint, on_delete=models.PROTECT, related_name="crossings")
     direction = models.CharField(max_length=10, choices=Direction.choices)
@@ -74,8 +74,8 @@ class IllegalCrossingRecord(models.Model):
     """A person treated as an illegal border crosser (PER-10), waiting for the returns procedure (RET)."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="illegal_crossings")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="illegal_crossings")
-    crossing = models.OneToOneField(Crossing, on_delete=models.PROTECT, related_name="illegal_record")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="illegal_crossings")
+    crossing = models.OneToOneField(Crossing, on_delete=models.CASCADE, related_name="illegal_record")
     permit = models.ForeignKey(
         PermitCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="illegal_records"
     )

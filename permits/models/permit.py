@@ -213,7 +213,7 @@ class PermitCase(Case):
     State = PermitState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.BORDER_STATION: "filing_office", K.COUNTY_PSB: "county_bureau"}
 
-    applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="permit_cases")
+    applicant = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="permit_cases")
     category = models.CharField(max_length=20, choices=ApplicantCategory.choices)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     home_county = models.ForeignKey(
@@ -226,14 +226,14 @@ class PermitCase(Case):
         CrossingPoint, on_delete=models.PROTECT, related_name="+", help_text="PER-9/PER-10: the point named."
     )
     filing_office = models.ForeignKey(
-        Office, on_delete=models.PROTECT, related_name="permit_filings",
+        Office, on_delete=models.RESTRICT, related_name="permit_filings",
         help_text="PER-5: the public security or border work station, or the commune's special personnel.",
     )
     special_personnel = models.BooleanField(
         default=False, help_text="PER-5: filed with special personnel of a commune that has no station."
     )
     county_bureau = models.ForeignKey(
-        Office, on_delete=models.PROTECT, related_name="permit_reviews",
+        Office, on_delete=models.RESTRICT, related_name="permit_reviews",
         help_text="PER-6/PER-7: the county/city public security bureau.",
     )
     permit_kind = models.CharField(max_length=20, choices=PermitKind.choices, blank=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from cases.choices import Nationality, Occupation, Sex
 from cases.models import CaseEvent, Deadline, DeadlineStatus, Person
 from cases.services.engine import case_transition
-from permits.demo import DEMO_PASSWORD, build_permit_demo
+from permits.demo import build_permit_demo
 from permits.models import Crossing, DocumentKind, PermitCase
 from permits.services.crossing import crossing_record
 from permits.services.permit import permit_document_add, permit_file, permit_forward
@@ -47,7 +47,7 @@ def test_walk_helong_resident_visits_relatives_and_comes_back_through_services(h
 
 def _login(helong, login):
     client = Client()
-    assert client.login(username=login + helong.SUFFIX, password=DEMO_PASSWORD)
+    client.force_login(helong.user(login))
     return client
 
 
@@ -152,5 +152,5 @@ def test_print_page_only_for_an_issued_permit_of_ones_own_exercise(helong, desk)
     issued = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
     assert police.get(reverse("admin:permits_permitcase_print", args=[issued.pk])).status_code == 200
     outsider = Client()
-    assert outsider.login(username="countypsb", password=DEMO_PASSWORD)  # the other exercise's bureau
+    outsider.force_login(desk.user("countypsb"))  # the other exercise's bureau
     assert outsider.get(reverse("admin:permits_permitcase_print", args=[issued.pk])).status_code in (403, 404)
