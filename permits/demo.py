@@ -148,4 +148,7 @@ def build_helong_exercise(name: str = "Demo: Helong County 1963", *, login_suffi
                 teacher.is_staff = teacher.is_superuser = True
                 teacher.save()
             Membership.objects.create(exercise=exercise, user=teacher, is_facilitator=True)
-    return build_permit_demo(exercise, login_suffix=login_suffix)
+    demo = build_permit_demo(exercise, login_suffix=login_suffix)
+    if created:
+        demo.logins.insert(0, ("teacher" + login_suffix, "the teacher (facilitator, superuser)"))
+    return demo

@@ -80,6 +80,9 @@ def crossing_record(
     ApplicationError and records nothing. ``actor`` None is the system; a user must hold the border
     defence office (the inspection post) or run the exercise.
     """
+    exercise = Exercise.objects.get(pk=exercise.pk)  # the clock as the teacher has set it now
+    if exercise.paused:
+        raise ApplicationError("The exercise is paused by the teacher; no crossing can be recorded now.")
     if direction not in Direction.values:
         raise ApplicationError(f"Unknown direction {direction!r}: exit or return.")
     if person.exercise_id != exercise.pk:

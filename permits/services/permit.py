@@ -10,7 +10,7 @@ from cases.choices import Nationality, OfficeKind, Side
 from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import CaseEvent, EventKind, Exercise, Office, Person
-from cases.services.engine import case_open
+from cases.services.engine import case_open, case_transition
 from permits.models import (
     ApplicantCategory,
     BorderCounty,
@@ -21,7 +21,7 @@ from permits.models import (
     PermitState,
     Purpose,
 )
-from permits.models.permit import REQUIRED_DOCUMENTS
+from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
 from permits.services.geography import county_in_region
 
 C = ApplicantCategory
@@ -152,7 +152,9 @@ def permit_document_add(
     office = acting_office(actor, case, OfficeKind.BORDER_STATION) if actor is not None else case.filing_office
     if office is None:
         raise ApplicationError(f"Only {case.filing_office} records documents on this application.")
-    exercise = case.exercise
+    exercise = Exercise.objects.get(pk=case.exercise_id)  # the clock as the teacher has set it now
+    if exercise.paused:
+        raise ApplicationError("The exercise is paused by the teacher; nothing can be recorded now.")
     try:
         with transaction.atomic():
             doc = PermitDocument.objects.create(
@@ -172,9 +174,6 @@ def permit_document_add(
 
 def permit_forward(*, case: PermitCase, actor: Any, note: str = "") -> PermitCase:
     """Forward a complete application to the county/city bureau, naming any missing documents (PER-4)."""
-    from cases.services.engine import case_transition
-    from permits.models.permit import missing_documents
-
     missing = missing_documents(case)
     if missing:
         raise ApplicationError(f"PER-4: still missing: {', '.join(missing)}.", rules=("PER-4",))

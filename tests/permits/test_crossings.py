@@ -181,3 +181,15 @@ def test_bad_crossing_input_changes_nothing(helong):
         cross(helong, case, direction="sideways")
     assert not Crossing.objects.exists()
     assert PermitCase.objects.get(pk=case.pk).state == "issued"
+
+
+def test_nothing_is_recorded_while_the_teacher_pauses_the_exercise(helong):
+    """A paused exercise records no crossing, refused or not, and no document."""
+    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    helong.exercise.paused = True
+    helong.exercise.save(update_fields=["paused"])
+    with pytest.raises(ApplicationError, match="paused"):
+        cross(helong, case)
+    with pytest.raises(ApplicationError, match="paused"):
+        cross(helong, case, point="Sanhechun - Hoeryong")
+    assert not Crossing.objects.exists() and not IllegalCrossingRecord.objects.exists()
