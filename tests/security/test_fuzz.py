@@ -47,7 +47,7 @@ def test_fuzzed_step_posts_from_wrong_offices_never_500_and_change_nothing(desk,
     before = _totals()
     url = f"/admin/cases/marriagecase/{case.pk}/step/{quote(step, safe='')}/"  # '?' or '#' would cut the path
     response = client.post(url, {f"{step}-{k}": v for k, v in fields.items()})
-    assert response.status_code in (302, 404, 405), response.status_code
+    assert response.status_code < 500, response.status_code
     assert _totals() == before
 
 
