@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -45,7 +43,7 @@ def test_fuzzed_step_posts_from_wrong_offices_never_500_and_change_nothing(desk,
     client = Client(raise_request_exception=False)
     client.force_login(desk.user(login))
     before = _totals()
-    url = f"/admin/cases/marriagecase/{case.pk}/step/{quote(step, safe='')}/"  # '?' or '#' would cut the path
+    url = f"/admin/cases/marriagecase/{case.pk}/step/{step}/"
     response = client.post(url, {f"{step}-{k}": v for k, v in fields.items()})
     assert response.status_code < 500, response.status_code
     assert _totals() == before
