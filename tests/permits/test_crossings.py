@@ -6,10 +6,12 @@ import pytest
 
 from cases.errors import ApplicationError
 from cases.models import Deadline, DeadlineKind, DeadlineStatus
+from cases.services.bulk import case_bulk_transition
 from cases.services.engine import case_transition
-from permits.models import Crossing, IllegalCrossingRecord, PermitCase
+from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import CrossingRefused, crossing_record
 from permits.services.geography import border_region_change
+from permits.services.permit import permit_document_add
 from tests.permits.conftest import bj
 
 
@@ -193,3 +195,23 @@ def test_nothing_is_recorded_while_the_teacher_pauses_the_exercise(helong):
     with pytest.raises(ApplicationError, match="paused"):
         cross(helong, case, point="Sanhechun - Hoeryong")
     assert not Crossing.objects.exists() and not IllegalCrossingRecord.objects.exists()
+
+
+def test_per12_due_deadlines_fire_in_bulk_as_the_sweep_will(helong):
+    """PER-12: the bulk step the deadline sweep uses marks every holder not back by expiry as overdue."""
+    kim = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    pak = helong.case_of("Pak Yong-nam")
+    for kind in (DocumentKind.NATIONAL_CREDENTIALS, DocumentKind.DEPARTMENT_LETTER):
+        permit_document_add(case=pak, kind=kind, issued_by="x", actor=helong.user("nanping"))
+    pak = helong.issue_pass("Pak Yong-nam")
+    helong.set_clock(bj(1963, 9, 11, 10, 0))
+    cross(helong, kim)
+    cross(helong, pak)
+    helong.set_clock(bj(1963, 10, 11, 0, 0))
+    due = Deadline.objects.filter(exercise=helong.exercise, status=DeadlineStatus.PENDING,
+                                  due_at__lte=helong.exercise.clock)
+    assert {(d.case_id, d.action) for d in due} == {(kim.pk, "set_overdue"), (pak.pk, "set_overdue")}
+    result = case_bulk_transition(kind="permit", case_ids=[d.case_id for d in due], transition="set_overdue",
+                                  actor=None, system=True)
+    assert sorted(result.moved) == sorted([kim.pk, pak.pk]) and not result.refused
+    assert {helong.refresh(c).state for c in (kim, pak)} == {"overdue"}
