@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from cases.admin.base import CaseAdmin
+from cases.admin.base import CaseAdmin, StateFilter
 from cases.choices import OfficeKind
 from cases.engine import acting_office
 from cases.errors import ApplicationError
@@ -83,8 +83,8 @@ class PermitCaseAdmin(CaseAdmin):
 
     change_form_template = "admin/permits/permitcase/change_form.html"
     list_display = ("reference", "title", "variant", "state_display", "permit_number", "expires_at", "next_office",
-                    "waiting_since", "exercise")
-    list_filter = ("exercise", "variant", "state", "next_office")
+                    "next_rules_display", "waiting_since")
+    list_filter = ("exercise", "variant", StateFilter, "next_office")
     search_fields = ("reference", "title", "permit_number", "applicant__name")
     fieldsets = (
         ("Case", {"fields": ("reference", "exercise", "variant", "regime", "filed_at", "state_since", "closed_at")}),

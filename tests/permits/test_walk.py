@@ -154,3 +154,14 @@ def test_print_page_only_for_an_issued_permit_of_ones_own_exercise(helong, desk)
     outsider = Client()
     outsider.force_login(desk.user("countypsb"))  # the other exercise's bureau
     assert outsider.get(reverse("admin:permits_permitcase_print", args=[issued.pk])).status_code in (403, 404)
+
+
+def test_permit_case_list_and_inbox_show_the_queue(helong):
+    """PER-5: the station sees its applications in the permit list and in the all-procedures inbox."""
+    station = _login(helong, "nanping")
+    listing = station.get(reverse("admin:permits_permitcase_changelist")).content.decode()
+    assert "PER-1963-0001" in listing and "Kim Chol-su" in listing
+    filtered = station.get(reverse("admin:permits_permitcase_changelist") + "?state=filed")
+    assert filtered.status_code == 200
+    inbox = station.get(reverse("admin:cases_caseproxy_changelist")).content.decode()
+    assert "PER-1963-0001" in inbox
