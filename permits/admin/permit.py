@@ -18,8 +18,8 @@ from cases.errors import ApplicationError
 from cases.rules import get_rule
 from permits.models import BorderCounty, Crossing, CrossingHours, CrossingPoint, Direction, DocumentKind, PermitCase
 from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
+from permits.selectors import county_in_region
 from permits.services.crossing import CrossingRefused, crossing_record
-from permits.services.geography import county_in_region
 from permits.services.permit import permit_document_add, permit_file, permit_validate
 
 

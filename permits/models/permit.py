@@ -174,7 +174,7 @@ def purpose_allowed(case: PermitCase) -> bool:
 
 @guard("PER-2: the permit is valid only inside the border region of both sides; home or destination is outside it.")
 def within_border_region(case: PermitCase) -> bool:
-    from permits.services.geography import county_in_region
+    from permits.selectors import county_in_region
 
     ex = case.exercise
     return county_in_region(ex, case.home_county) and county_in_region(ex, case.destination_county)

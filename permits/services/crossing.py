@@ -27,7 +27,7 @@ from permits.models import (
     PermitCase,
     PermitState,
 )
-from permits.services.geography import county_in_region, within_hours
+from permits.selectors import county_in_region, within_hours
 
 
 class CrossingRefused(ApplicationError):

@@ -22,7 +22,7 @@ from permits.models import (
     Purpose,
 )
 from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
-from permits.services.geography import county_in_region
+from permits.selectors import county_in_region
 
 C = ApplicantCategory
 CHINESE = (Nationality.HAN, Nationality.CN_KOREAN)

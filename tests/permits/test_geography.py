@@ -7,7 +7,8 @@ import pytest
 from cases.choices import OfficeKind
 from cases.errors import ApplicationError
 from permits.models import BorderCounty, CrossingHours, CrossingPoint
-from permits.services.geography import border_region, border_region_change, county_in_region, within_hours
+from permits.selectors import border_region, county_in_region, within_hours
+from permits.services.geography import border_region_change
 from tests.permits.conftest import bj
 
 NINE = {"Yanji City", "Hunjiang City", "Yanji County", "Helong County", "Hunchun County", "Wangqing County",
