@@ -164,7 +164,7 @@ class PermitCaseAdmin(CaseAdmin):
     def case_context(self, request: HttpRequest, case: Any) -> dict[str, Any]:
         context = super().case_context(request, case)
         doc_form = DocumentForm(prefix="doc")
-        doc_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in REQUIRED_DOCUMENTS[case.variant]]
+        doc_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ())]
         crossing_form = CaseCrossingForm(prefix="crossing", initial={"point": case.crossing_point_id,
                                                                      "destination": case.destination_county_id})
         context.update({

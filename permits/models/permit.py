@@ -129,7 +129,7 @@ def expiry_after(issued: dt.datetime, months: int) -> dt.datetime:
 def missing_documents(case: PermitCase) -> list[str]:
     """Return the labels of the documents PER-4 / PER-6 ask for that are not on the case."""
     have = set(case.documents.values_list("kind", flat=True)) if case.pk else set()
-    return [DocumentKind(k).label for k in REQUIRED_DOCUMENTS[case.variant] if k not in have]
+    return [DocumentKind(k).label for k in REQUIRED_DOCUMENTS.get(case.variant, ()) if k not in have]
 
 
 @guard("PER-4: not every document this applicant must bring is on the case (see 'Documents' above).")

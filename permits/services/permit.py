@@ -139,6 +139,7 @@ def permit_document_add(
     reference: str = "",
 ) -> PermitDocument:
     """Record a document the applicant brought on the case, at the filing office (PER-4, PER-6)."""
+    case = PermitCase.objects.get(pk=case.pk)  # its state as it is now
     if kind not in DocumentKind.values:
         raise ApplicationError(f"Unknown kind of document {kind!r}.")
     if not issued_by.strip():
@@ -146,8 +147,8 @@ def permit_document_add(
     if case.state != PermitState.FILED:
         raise ApplicationError("PER-4: documents are recorded while the station checks the application; this "
                                "application has already moved on.")
-    if kind not in REQUIRED_DOCUMENTS[case.variant]:
-        wanted = ", ".join(DocumentKind(k).label.lower() for k in REQUIRED_DOCUMENTS[case.variant])
+    if kind not in REQUIRED_DOCUMENTS.get(case.variant, ()):
+        wanted = ", ".join(DocumentKind(k).label.lower() for k in REQUIRED_DOCUMENTS.get(case.variant, ()))
         raise ApplicationError(f"PER-4: a {ApplicantCategory(case.variant).label.lower()} brings: {wanted}.")
     office = acting_office(actor, case, OfficeKind.BORDER_STATION) if actor is not None else case.filing_office
     if office is None:
