@@ -94,7 +94,7 @@ def test_walk_through_the_admin(helong):
     print_url = reverse("admin:permits_permitcase_print", args=[case.pk])
     assert f'href="{print_url}"' in police.get(change_url).content.decode()
     sheet = police.get(print_url).content.decode()
-    for text in (case.permit_number, "So Yong-ho", "Helong County", "Musan County", "10 September 1963",
+    for text in (case.permit_number, "So Yong-ho", "Helong County", "Musan County", "10 September 1963", "Pyongyang",
                  "10 October 1963", "Helong County Public Security Bureau", case.reference):
         assert text in sheet
     # Out of hours the inspection refuses and records the attempt.
