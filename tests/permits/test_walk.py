@@ -165,3 +165,36 @@ def test_permit_case_list_and_inbox_show_the_queue(helong):
     assert filtered.status_code == 200
     inbox = station.get(reverse("admin:cases_caseproxy_changelist")).content.decode()
     assert "PER-1963-0001" in inbox
+
+
+def test_state_employee_and_official_through_the_admin(helong):
+    """PER-6 and PER-7 in the admin: police then border defence; an official permit's months checked by the form."""
+    station, police, defence = (_login(helong, n) for n in ("nanping", "helongpsb", "defence"))
+    zhao = helong.case_of("Zhao Lixin")
+    doc_url = reverse("admin:permits_permitcase_document", args=[zhao.pk])
+    for kind in (DocumentKind.UNIT_LETTER, DocumentKind.EMPLOYEE_APPLICATION):
+        station.post(doc_url, {"doc-kind": kind, "doc-issued_by": "Forestry Bureau", "doc-reference": ""})
+
+    def step(client, case, name, data=None):
+        return client.post(reverse("admin:permits_permitcase_step", args=[case.pk, name]), data or {}, follow=True)
+
+    step(station, zhao, "forward_to_county")
+    response = step(defence, zhao, "defence_approve")
+    assert any("cannot be taken" in m for m in _messages(response))
+    step(police, zhao, "police_approve")
+    assert helong.refresh(zhao).state == "defence_review"
+    step(defence, zhao, "defence_approve")
+    assert helong.refresh(zhao).permit_number == "TP-1963-0004"
+
+    official = Person.objects.create(exercise=helong.exercise, name="Tian Shoucheng", sex=Sex.MALE,
+                                     nationality=Nationality.HAN, birth_year=1920)
+    case = helong.new_application(official, category="official", purpose="official")
+    station.post(reverse("admin:permits_permitcase_document", args=[case.pk]),
+                 {"doc-kind": DocumentKind.OFFICIAL_ASSIGNMENT, "doc-issued_by": "Jilin PSD", "doc-reference": ""})
+    step(station, case, "forward_to_county")
+    response = step(police, case, "issue_official_permit", {"issue_official_permit-validity_months": "13"})
+    assert any("was not taken" in m for m in _messages(response))
+    assert helong.refresh(case).state == "county_review"
+    step(police, case, "issue_official_permit", {"issue_official_permit-validity_months": "6"})
+    case = helong.refresh(case)
+    assert case.state == "issued" and case.permit_kind == "official_permit" and case.validity_months == 6
