@@ -65,11 +65,16 @@ def case_bulk_transition(
     result = BulkResult()
     if not ids:
         return result
-    fk_names = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+    fk_names = [
+        f.name for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and not f.remote_field.parent_link
+    ]
     with transaction.atomic():
+        # Forward keys are prefetched, not joined: thousands of cases share a few offices and people,
+        # and a prefetch builds each of those once.
         cases = list(
             model._default_manager.select_for_update(of=("self", "case_ptr"))
-            .select_related(*fk_names)
+            .prefetch_related(*fk_names)
             .filter(pk__in=ids)
             .order_by("pk")
         )
@@ -78,7 +83,7 @@ def case_bulk_transition(
             result.refused[pk] = "This case does not exist or is not of this procedure."
         exercises = {e.pk: e for e in Exercise.objects.filter(pk__in={c.exercise_id for c in cases})}
         _prime_offices(cases)
-        concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
+        attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
         base_fields = {f.attname for f in Case._meta.concrete_fields}
         groups: dict[str, list[int]] = defaultdict(list)
         changes: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -91,13 +96,16 @@ def case_bulk_transition(
             except ApplicationError as exc:
                 result.refused[case.pk] = exc.message
                 continue
-            before = {f.attname: getattr(case, f.attname) for f in concrete}
+            before = case.__dict__.copy()
             source = case.state
-            getattr(case, transition)(**step.kwargs)
+            try:
+                getattr(case, transition)(**step.kwargs)
+            except ApplicationError as exc:  # a step body may refuse this case's input; it stays as it was
+                result.refused[case.pk] = exc.message
+                continue
             now = case.exercise.clock
             _refresh_next(case, now)
-            changed = {f.attname: getattr(case, f.attname) for f in concrete}
-            changed = {k: v for k, v in changed.items() if before[k] != v}
+            changed = {a: case.__dict__[a] for a in attnames if before.get(a) != case.__dict__[a]}
             key = repr((source, sorted(changed.items())))
             changes[key] = (source, changed)
             groups[key].append(case.pk)

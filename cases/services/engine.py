@@ -169,20 +169,27 @@ def case_transition(
     model = type(case.specific())
     with transaction.atomic():
         try:
-            locked = model._default_manager.select_for_update().select_related("exercise").get(pk=case.pk)
+            locked = (
+                model._default_manager.select_for_update(of=("self", "case_ptr"))
+                .select_related(*_forward_keys(model))
+                .get(pk=case.pk)
+            )
         except model.DoesNotExist as exc:
             raise ApplicationError("This case no longer exists.") from exc
         exercise = locked.exercise
         step = prepare_step(locked, transition, actor=actor, data=data, system=system)
         source = locked.state
+        before = _field_values(locked)
         try:
             getattr(locked, transition)(**step.kwargs)
         except TransitionNotAllowed as exc:
             raise ApplicationError(f"That step is not allowed now: {exc}") from exc
         now = exercise.clock
         _refresh_next(locked, now)
+        after = _field_values(locked)
         try:
-            locked.save()
+            # Only what the step changed is written, so a step on one table touches one table.
+            locked.save(update_fields=[name for name, value in after.items() if before[name] != value])
         except ConcurrentTransition as exc:
             raise ApplicationError(
                 "Someone else moved this case a moment ago. Reload the page and look again."
@@ -192,20 +199,31 @@ def case_transition(
     return locked
 
 
+def _forward_keys(model: type[Case]) -> list[str]:
+    return [
+        f.name for f in model._meta.concrete_fields
+        if f.is_relation and f.many_to_one and not f.remote_field.parent_link
+    ]
+
+
+def _field_values(case: Case) -> dict[str, Any]:
+    return {f.name: getattr(case, f.attname) for f in case._meta.concrete_fields if not f.primary_key}
+
+
 def step_event(
     case: Case, step: PreparedStep, *, source: str, actor: Any, now: dt.datetime, note: str, system: bool
 ) -> CaseEvent:
     """Build (unsaved) the event that records a step taken on ``case``."""
     return CaseEvent(
-        case=case,
+        case_id=case.pk,
         exercise_id=case.exercise_id,
         kind=EventKind.TRANSITION,
         transition=step.transition.name,
         label=step.meta.label,
         source_state=source,
         target_state=case.state,
-        actor=None if system else actor,
-        office=step.office,
+        actor_id=None if system or actor is None else actor.pk,
+        office_id=step.office.pk if step.office is not None else None,
         sim_time=now,
         rules=",".join(step.meta.rules),
         note=(step.kwargs.get("reason") or note or "").strip(),
