@@ -80,6 +80,11 @@ def build_permit_demo(exercise: Exercise, *, login_suffix: str = "", seed_cases:
     offices: dict[str, Office] = {}
     for login, kind, name, place in PERMIT_OFFICES:
         office = Office.objects.filter(exercise=exercise, kind=kind).order_by("id").first()
+        if kind == OfficeKind.COMMUNE:
+            # The special-personnel case (PER-5) needs a commune with no station at its place.
+            stations = Office.objects.filter(exercise=exercise, kind=OfficeKind.BORDER_STATION).values("place")
+            office = (Office.objects.filter(exercise=exercise, kind=kind).exclude(place__in=stations)
+                      .order_by("id").first())
         if office is None:
             office = Office.objects.create(exercise=exercise, kind=kind, name=name, place=place)
             user = _login(login + login_suffix)
