@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from cases.admin.base import ExerciseScopedAdmin
 from cases.errors import ApplicationError
 from permits.models import Crossing, IllegalCrossingRecord, PermitCase
-from permits.services.crossing import CrossingRefused, crossing_record
+from permits.services.crossing import CrossingRefused, crossing_record, illegal_crossing_take_up
 
 
 class CrossingForm(forms.ModelForm):
@@ -81,6 +81,7 @@ class IllegalCrossingRecordAdmin(ExerciseScopedAdmin):
 
     list_display = ("at", "person", "ground", "status", "permit", "taken_up_by", "exercise")
     list_filter = ("exercise", "status", "ground")
+    actions = ["take_up"]
     readonly_fields = ("exercise", "person", "crossing", "permit", "ground", "at", "rules", "status", "taken_up_by",
                        "note")
 
@@ -89,3 +90,14 @@ class IllegalCrossingRecordAdmin(ExerciseScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.action(description="Open an illegal-crosser case (returns procedure) for the selected records")
+    def take_up(self, request: HttpRequest, queryset: Any) -> None:
+        """Hand each open record to the returns procedure through the service (PER-10, RET-5)."""
+        for record in queryset:
+            try:
+                case = illegal_crossing_take_up(record=record, actor=request.user)
+            except ApplicationError as exc:
+                messages.error(request, f"{record}: {exc.message}")
+            else:
+                messages.success(request, f"{record}: opened {case.reference}.")

@@ -14,7 +14,9 @@ from django.db import transaction
 from cases.choices import OfficeKind, Side
 from cases.engine import memberships_of
 from cases.errors import ApplicationError
-from cases.models import CaseEvent, Deadline, DeadlineStatus, EventKind, Exercise, Office, Person
+from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, EventKind, Exercise, Office, Person
+from cases.models.crosser import CrossingDirection, CrossingSource
+from cases.services.crosser import crosser_report
 from cases.services.engine import case_transition
 from permits.models import (
     BorderCounty,
@@ -22,6 +24,7 @@ from permits.models import (
     CrossingPoint,
     Direction,
     IllegalCrossingRecord,
+    IllegalCrossingStatus,
     IllegalGround,
     Outcome,
     PermitCase,
@@ -196,3 +199,30 @@ def _refusal(
             return (f"PER-2: the permit is valid only inside the border region; {outside[0]} is outside it.",
                     ("PER-2", "PER-10"), IllegalGround.OUTSIDE_REGION)
     return None
+
+
+def illegal_crossing_take_up(*, record: IllegalCrossingRecord, actor: Any, note: str = "") -> Case:
+    """Open the returns procedure's illegal-crosser case for a PER-10 record and mark the record taken up.
+
+    A refused exit means the traveller was stopped on the Chinese side; a refused return is a resident
+    coming back from the DPRK at a point (or on papers) the permit does not cover (PER-10, RET-5).
+    """
+    with transaction.atomic():
+        record = IllegalCrossingRecord.objects.select_for_update().select_related("crossing__point", "person").get(
+            pk=record.pk)
+        if record.status != IllegalCrossingStatus.OPEN:
+            raise ApplicationError(f"This record was already taken up by {record.taken_up_by}.")
+        crossing = record.crossing
+        coming_back = crossing.direction == Direction.RETURN
+        case = crosser_report(
+            exercise=record.exercise, person=record.person, actor=actor,
+            direction=CrossingDirection.INBOUND if coming_back else CrossingDirection.INTERCEPTED,
+            returned_from_dprk=coming_back, source=CrossingSource.REFUSED_CROSSING,
+            source_reference=f"Crossing record {crossing.pk}: {record.get_ground_display()} (PER-10)",
+            crossing_place=crossing.point.name, crossed_at=crossing.at,
+            note=note or record.note,
+        )
+        record.status = IllegalCrossingStatus.TAKEN_UP
+        record.taken_up_by = case
+        record.save(update_fields=["status", "taken_up_by"])
+    return case

@@ -9,7 +9,7 @@ from cases.models import Deadline, DeadlineKind, DeadlineStatus, Person
 from cases.services.bulk import case_bulk_transition
 from cases.services.engine import case_transition
 from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
-from permits.services.crossing import CrossingRefused, crossing_record
+from permits.services.crossing import CrossingRefused, crossing_record, illegal_crossing_take_up
 from permits.services.geography import border_region_change
 from permits.services.permit import permit_document_add
 from tests.permits.conftest import bj
@@ -236,3 +236,18 @@ def test_per7_an_official_permit_serves_several_journeys_until_expiry(helong):
         assert helong.refresh(case).state == "issued"
     pending = Deadline.objects.filter(case=case, status=DeadlineStatus.PENDING)
     assert [(d.kind, d.due_at) for d in pending] == [(DeadlineKind.EXPIRY, bj(1964, 10, 2, 0, 0))]
+
+
+def test_per10_the_returns_procedure_takes_up_an_illegal_crossing_record(helong):
+    """PER-10: the record opens an illegal-crosser case (RET) once, and is marked as taken up."""
+    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    with pytest.raises(CrossingRefused):
+        cross(helong, case, point="Sanhechun - Hoeryong")
+    record = IllegalCrossingRecord.objects.get()
+    crosser = illegal_crossing_take_up(record=record, actor=helong.user("nanping"))
+    record.refresh_from_db()
+    assert record.status == "taken_up" and record.taken_up_by_id == crosser.pk
+    assert crosser.kind == "crosser" and crosser.specific().crossing_place == "Sanhechun - Hoeryong"
+    assert "PER-10" in crosser.specific().source_reference
+    with pytest.raises(ApplicationError, match="already taken up"):
+        illegal_crossing_take_up(record=record, actor=helong.user("nanping"))

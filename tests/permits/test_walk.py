@@ -9,7 +9,7 @@ from cases.choices import Nationality, Occupation, Sex
 from cases.models import CaseEvent, Deadline, DeadlineStatus, Person
 from cases.services.engine import case_transition
 from permits.demo import build_permit_demo
-from permits.models import Crossing, DocumentKind, PermitCase
+from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import crossing_record
 from permits.services.permit import permit_document_add, permit_file, permit_forward
 from tests.permits.conftest import bj
@@ -198,3 +198,19 @@ def test_state_employee_and_official_through_the_admin(helong):
     step(police, case, "issue_official_permit", {"issue_official_permit-validity_months": "6"})
     case = helong.refresh(case)
     assert case.state == "issued" and case.permit_kind == "official_permit" and case.validity_months == 6
+
+
+def test_illegal_crossing_record_taken_up_from_the_admin(helong):
+    """PER-10: the station hands an illegal-crossing record to the returns procedure with an admin action."""
+    helong.set_clock(bj(1963, 9, 10, 9, 0))
+    defence, station = _login(helong, "defence"), _login(helong, "nanping")
+    defence.post(reverse("admin:permits_crossing_add"), {
+        "exercise": helong.exercise.pk, "person": helong.person("Han Sun-ok").pk,
+        "point": helong.point("Nanping - Musan").pk, "direction": "exit", "consent_by": "", "note": "",
+    })
+    record = IllegalCrossingRecord.objects.get()
+    response = station.post(reverse("admin:permits_illegalcrossingrecord_changelist"),
+                            {"action": "take_up", "_selected_action": [record.pk]}, follow=True)
+    assert any(": opened " in m for m in _messages(response))
+    record.refresh_from_db()
+    assert record.status == "taken_up" and record.taken_up_by is not None
