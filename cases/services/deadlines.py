@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
+from cases.services.bulk import case_bulk_transition
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +169,7 @@ def _fire(deadline: Deadline) -> str:
                 system=True,
                 at=deadline.due_at,
                 event_kind=EventKind.DEADLINE,
-                note=f"Deadline passed ({deadline.get_kind_display()}, due {_fmt(deadline.due_at)})."
-                + (f" {deadline.note}" if deadline.note else ""),
+                note=_fired_note(deadline),
                 event_data={"deadline": deadline.pk},
             )
     except ApplicationError as exc:
@@ -177,6 +178,74 @@ def _fire(deadline: Deadline) -> str:
         )
         return "cancelled"
     return "fired"
+
+
+def _fired_note(deadline: Deadline) -> str:
+    return f"Deadline passed ({deadline.get_kind_display()}, due {_fmt(deadline.due_at)})." + (
+        f" {deadline.note}" if deadline.note else ""
+    )
+
+
+class _Lost(Exception):
+    """Another sweep took some of these rows first: go the careful way, one deadline at a time."""
+
+
+def _fire_steps_in_bulk(
+    kind: str, action: str, deadlines: list[Deadline]
+) -> tuple[list[int], list[int], list[Deadline]]:
+    """Fire one step for many cases through a bulk step; return (fired ids, cancelled ids, left over).
+
+    The gate is one conditional UPDATE of all the rows: if it moves every one of them, no other sweep
+    can have them (PostgreSQL: we hold their row locks; SQLite: we now hold the write lock), so the
+    effects follow in bulk. Otherwise, or if the bulk step meets a conflict, everything here is rolled
+    back and the rows are left over for ``_fire``, one at a time.
+    """
+    seen: set[int] = set()
+    bulk: list[Deadline] = []
+    later: list[Deadline] = []
+    for d in deadlines:  # two deadlines of one case due at the same instant: the second waits its turn
+        (later if d.case_id in seen else bulk).append(d)
+        seen.add(d.case_id)
+    fired: list[int] = []
+    cancelled: dict[str, list[int]] = defaultdict(list)
+    try:
+        with transaction.atomic():
+            won = Deadline.objects.filter(pk__in=[d.pk for d in bulk], status=DeadlineStatus.PENDING).update(
+                status=DeadlineStatus.FIRED, fired_at=F("due_at")
+            )
+            if won != len(bulk):
+                raise _Lost
+            result = case_bulk_transition(
+                kind=kind, case_ids=[d.case_id for d in bulk], transition=action, actor=None, system=True,
+                at={d.case_id: d.due_at for d in bulk}, event_kind=EventKind.DEADLINE,
+                notes={d.case_id: _fired_note(d) for d in bulk},
+                event_data={d.case_id: {"deadline": d.pk} for d in bulk},
+            )
+            moved = set(result.moved)
+            for d in bulk:
+                if d.case_id in moved:
+                    fired.append(d.pk)
+                else:
+                    reason = result.refused.get(d.case_id, "the step is no longer possible")
+                    cancelled[f"Cancelled: {reason}"[:200]].append(d.pk)
+            for note, pks in cancelled.items():
+                Deadline.objects.filter(pk__in=pks).update(status=DeadlineStatus.CANCELLED, fired_at=None, note=note)
+    except (_Lost, ApplicationError):
+        return [], [], deadlines
+    return fired, [pk for pks in cancelled.values() for pk in pks], later
+
+
+def _runs(batch: list[Deadline]) -> list[tuple[tuple[str, str] | None, list[Deadline]]]:
+    """Cut a batch (in due order) into runs of the same step on the same procedure; handlers alone."""
+    kinds = dict(Case.objects.filter(pk__in={d.case_id for d in batch}).values_list("pk", "kind"))
+    runs: list[tuple[tuple[str, str] | None, list[Deadline]]] = []
+    for d in batch:
+        key = None if d.action in HANDLERS else (kinds.get(d.case_id, ""), d.action)
+        if key is not None and runs and runs[-1][0] == key:
+            runs[-1][1].append(d)
+        else:
+            runs.append((key, [d]))
+    return runs
 
 
 def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batches: int | None = None) -> SweepResult:
@@ -206,16 +275,27 @@ def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batch
             if not batch:
                 break
             progress = False
-            for deadline in batch:
-                outcome = _fire(deadline)
-                if outcome == "fired":
-                    result.fired.append(deadline.pk)
-                    progress = True
-                elif outcome == "cancelled":
-                    result.cancelled.append(deadline.pk)
-                    progress = True
-                elif outcome == "deferred":
-                    skip.add(deadline.pk)
+            one_by_one: list[Deadline] = []
+            # Runs keep the due order: a run of one step on many cases goes through one bulk step.
+            for key, run in _runs(batch):
+                if key is not None and len(run) > 1:
+                    fired, cancelled, left = _fire_steps_in_bulk(key[0], key[1], run)
+                    result.fired.extend(fired)
+                    result.cancelled.extend(cancelled)
+                    progress = progress or bool(fired or cancelled)
+                    one_by_one = left
+                else:
+                    one_by_one = run
+                for deadline in one_by_one:
+                    outcome = _fire(deadline)
+                    if outcome == "fired":
+                        result.fired.append(deadline.pk)
+                        progress = True
+                    elif outcome == "cancelled":
+                        result.cancelled.append(deadline.pk)
+                        progress = True
+                    elif outcome == "deferred":
+                        skip.add(deadline.pk)
         if progress:
             # What was deferred behind an earlier deadline may be next now: look at it again.
             skip.clear()
@@ -230,8 +310,6 @@ def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batch
 
 def exercises_with_due_deadlines() -> list[int]:
     """Return the ids of exercises that have pending deadlines due by their clock."""
-    from django.db.models import F
-
     return list(
         Deadline.objects.filter(status=DeadlineStatus.PENDING, due_at__lte=F("exercise__clock"))
         .values_list("exercise_id", flat=True)

@@ -228,3 +228,29 @@ def test_escalation_flags_a_case_waiting_too_long_at_one_office(desk):
 
 def test_sweep_of_a_deleted_exercise_does_nothing(db):
     assert deadlines_sweep(exercise_id=987654).fired == []
+
+
+def test_many_deadlines_of_one_step_fire_once_through_a_bulk_step(desk):
+    """A run of the same step on many cases goes through one bulk step; each fires once, dated when due."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.cases.marriage_helpers import file_case
+
+    cases = [file_case(desk) for _ in range(25)]
+    soldier = _case(desk, "Wang Jun")  # begin_dissuasion is refused for him (MAR-2): cancelled, not fired
+    due = [_deadline(c, days=3 + i / 100, action="begin_dissuasion") for i, c in enumerate([*cases, soldier])]
+    clock_advance(exercise=desk.exercise, actor=None, days=10)
+    with CaptureQueriesContext(connection) as ctx:
+        result = deadlines_sweep(exercise_id=desk.exercise.pk)
+    assert sorted(result.fired) == sorted(d.pk for d in due[:-1])
+    assert result.cancelled == [due[-1].pk]
+    assert "MAR-2" in Deadline.objects.get(pk=due[-1].pk).note
+    assert len(ctx.captured_queries) < 60  # one bulk step, not a transaction per deadline
+    for case, deadline in zip(cases, due, strict=False):
+        event = CaseEvent.objects.get(case=case, transition="begin_dissuasion")
+        assert event.kind == EventKind.DEADLINE and event.sim_time == deadline.due_at
+        assert event.data == {"deadline": deadline.pk}
+    again = deadlines_sweep(exercise_id=desk.exercise.pk)
+    assert again.fired == [] and again.cancelled == []
+    assert CaseEvent.objects.filter(exercise=desk.exercise, transition="begin_dissuasion").count() == 25
