@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from cases.diagram import procedure_queue_svg, procedure_svg

@@ -1,0 +1,84 @@
+"""The exercise's analytics pages in the admin: dashboard, debrief, event-log download.
+
+Mixed into ``ExerciseAdmin`` so that any admin built on it (the clock page's subclass too) has them.
+Everyone who can see the exercise may read them; the teacher shows them on the projector.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from cases.analytics.dashboard import dashboard_data, debrief_data
+from cases.analytics.export import FORMATS, export
+from cases.analytics.log import load_log
+from cases.models import Exercise
+
+
+class ExerciseAnalyticsMixin:
+    """Add the dashboard, debrief and event export views to an Exercise admin."""
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view  # type: ignore[attr-defined]
+        return [
+            path("<path:object_id>/dashboard/", view(self.dashboard_view), name="cases_exercise_dashboard"),
+            path("<path:object_id>/debrief/", view(self.debrief_view), name="cases_exercise_debrief"),
+            path("<path:object_id>/events.<str:fmt>", view(self.events_view), name="cases_exercise_events"),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    @admin.display(description="Analytics")
+    def analytics_links(self, obj: Exercise) -> str:
+        return format_html(
+            '<a href="{}">Dashboard</a> · <a href="{}">Debrief</a>',
+            reverse("admin:cases_exercise_dashboard", args=[obj.pk]),
+            reverse("admin:cases_exercise_debrief", args=[obj.pk]),
+        )
+
+    def _exercise(self, request: HttpRequest, object_id: str) -> Exercise:
+        if not str(object_id).isdigit():
+            raise Http404("No such exercise.")
+        return get_object_or_404(self.get_queryset(request), pk=object_id)  # type: ignore[attr-defined]
+
+    def _page(self, request: HttpRequest, exercise: Exercise, template: str, title: str,
+              data: dict[str, Any]) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Exercise._meta,
+            "title": title,
+            "exercise": exercise,
+            "dashboard_url": reverse("admin:cases_exercise_dashboard", args=[exercise.pk]),
+            "debrief_url": reverse("admin:cases_exercise_debrief", args=[exercise.pk]),
+            "csv_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "csv"]),
+            "xes_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "xes"]),
+            **data,
+        }
+        return TemplateResponse(request, template, context)
+
+    def dashboard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show the exercise's queues, waits, flow, outcomes and funnel."""
+        exercise = self._exercise(request, object_id)
+        return self._page(request, exercise, "admin/cases/exercise_dashboard.html",
+                          f"Dashboard: {exercise.name}", dashboard_data(exercise))
+
+    def debrief_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show what happened in this class beside the historical figures."""
+        exercise = self._exercise(request, object_id)
+        return self._page(request, exercise, "admin/cases/exercise_debrief.html",
+                          f"Debrief: {exercise.name}", debrief_data(exercise))
+
+    def events_view(self, request: HttpRequest, object_id: str, fmt: str) -> HttpResponse:
+        """Download the event log as CSV or XES."""
+        if fmt not in FORMATS:
+            raise Http404("Choose csv or xes.")
+        exercise = self._exercise(request, object_id)
+        body, content_type = export(load_log(exercise), fmt)
+        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="exercise-{exercise.pk}-events.{fmt}"'
+        return response

@@ -1,0 +1,96 @@
+"""Dashboard, debrief and event-log download from the Exercise admin, on a class with real history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cases.analytics.dashboard import debrief_data
+from cases.models import Exercise, MarriageCase
+from tests.cases.marriage_helpers import TO_CHINA_APPROVED_1958
+from tests.conftest import take
+
+pytestmark = pytest.mark.django_db
+
+
+def advance(exercise: Exercise, days: int) -> None:
+    """Move the simulated clock forward (main has no clock service yet; only forward, as the rule is)."""
+    Exercise.objects.filter(pk=exercise.pk).update(clock=exercise.clock + dt.timedelta(days=days))
+    exercise.refresh_from_db()
+
+
+def class_with_history(desk) -> Exercise:
+    """Walk one demo case to approval over 20 simulated days; the three others wait at the work unit."""
+    case = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
+    for name, login, data in TO_CHINA_APPROVED_1958:
+        advance(desk.exercise, 5)
+        case = take(desk, case, name, login, **data)
+    advance(desk.exercise, 10)
+    return desk.exercise
+
+
+def client_for(desk, login: str) -> Client:
+    client = Client()
+    client.force_login(desk.user(login))
+    return client
+
+
+def test_dashboard_shows_queues_flow_funnel_and_coloured_diagram(desk):
+    exercise = class_with_history(desk)
+    page = client_for(desk, "teacher").get(reverse("admin:cases_exercise_dashboard", args=[exercise.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<b id="bd-open">4</b>' in html  # three waiting at the unit, one approved in China (open)
+    assert "Little&#x27;s law" in html or "Little's law" in html
+    assert "L = λ \u00d7 W" in html
+    assert "Cumulative flow" in html and "<polygon" in html
+    assert "Funnel: Marriage case" in html and "Approved in China (MAR-3 / MAR-0)" in html
+    assert 'data-state="filed" data-count="2"' in html  # the queue-coloured diagram
+    assert "Yanji Agricultural Machinery Works" in html
+    assert "<script" not in html.split("</header>", 1)[-1]  # no JavaScript charts
+
+
+def test_debrief_names_the_bottleneck_its_rules_little_and_history(desk):
+    exercise = class_with_history(desk)
+    data = debrief_data(exercise)
+    assert data["bottleneck"].office == "Yanji Agricultural Machinery Works"
+    assert data["bottleneck"].state == "filed" and data["bottleneck"].state_wip == 2
+    assert {r.id for r in data["rules"]} >= {"MAR-1", "MAR-2", "MAR-3"}
+    page = client_for(desk, "teacher").get(reverse("admin:cases_exercise_debrief", args=[exercise.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "The queue grew at Yanji Agricultural Machinery Works" in html
+    assert "MAR-1" in html and "D2" in html
+    assert "L = λ \u00d7 W" in html
+    assert "2,667 letters received" in html and "PRC MFA 118-01025-02" in html  # D6 beside the class
+    assert "52,014" in html  # the other figures of PROCEDURES.md
+
+
+def test_event_log_downloads_from_the_dashboard(desk):
+    exercise = class_with_history(desk)
+    client = client_for(desk, "teacher")
+    csv_resp = client.get(reverse("admin:cases_exercise_events", args=[exercise.pk, "csv"]))
+    assert csv_resp.status_code == 200 and csv_resp["Content-Type"].startswith("text/csv")
+    assert "attachment" in csv_resp["Content-Disposition"]
+    assert csv_resp.content.decode().count("\n") == 1 + exercise.events.count()
+    xes = client.get(reverse("admin:cases_exercise_events", args=[exercise.pk, "xes"]))
+    assert xes.status_code == 200 and b"<trace>" in xes.content
+    assert client.get(reverse("admin:cases_exercise_events", args=[exercise.pk, "pdf"])).status_code == 404
+
+
+def test_a_student_sees_the_dashboard_of_their_own_exercise_only(desk, other_desk):
+    mine = client_for(desk, "workunit")
+    assert mine.get(reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk])).status_code == 200
+    assert mine.get(reverse("admin:cases_exercise_dashboard", args=[other_desk.exercise.pk])).status_code == 404
+    assert mine.get(reverse("admin:cases_exercise_events", args=[other_desk.exercise.pk, "csv"])).status_code == 404
+
+
+def test_exercise_pages_link_to_the_analytics(desk):
+    client = client_for(desk, "teacher")
+    change = client.get(reverse("admin:cases_exercise_change", args=[desk.exercise.pk])).content.decode()
+    assert reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk]) in change
+    listing = client.get(reverse("admin:cases_exercise_changelist")).content.decode()
+    assert reverse("admin:cases_exercise_debrief", args=[desk.exercise.pk]) in listing
