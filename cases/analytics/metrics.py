@@ -135,6 +135,18 @@ def wait_by_office(log: Log) -> list[tuple[str, int, float | None]]:
     return sorted(rows, key=lambda r: (-(r[2] or 0), r[0]))
 
 
+def case_days_by_office(log: Log) -> list[tuple[str, float]]:
+    """Return per office the case-days cases spent waiting for it (finished and running stays), largest first.
+
+    Over a whole run this says where the queue was, even after it has drained.
+    """
+    total: dict[str, float] = defaultdict(float)
+    for s in stays(log):
+        if s.office:
+            total[s.office] += s.length(log.now)
+    return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 # --- Flow over time ----------------------------------------------------------------------------
 
 

@@ -152,3 +152,11 @@ def test_default_spec_reads_a_procedures_terminal_states(monkeypatch):
 def test_a_procedure_can_register_its_own_outcomes(monkeypatch):
     monkeypatch.setitem(o._REGISTRY, "widget", o.OutcomeSpec(refused=frozenset({"done"})))
     assert o.classify("widget", "done") == o.REFUSED
+
+
+def test_case_days_by_office_says_where_cases_waited():
+    b = LogBuilder()
+    b.case("A", "marriage", [(0, "filed", "W"), (2, "examination", "W"), (6, "refused", "X")], closed=True)
+    b.case("B", "marriage", [(1, "filed", "W")], next_office="X")
+    # A: filed 0-2 ended by W (2 days), examination 2-6 ended by X (4); B waits for X 1-10 (9 days).
+    assert m.case_days_by_office(b.log(now=10)) == [("X", 13), ("W", 2)]
