@@ -27,7 +27,9 @@ The model (every number an assumption unless a source is named; see :func:`assum
 * decisions are taken first come first served by the county at ``decisions_per_week`` (the capacity);
 * an applicant with a political issue or a pending case (share ``grounds_share``) is refused (AUT-2);
   under the 1961 practice others are also refused with probability ``strict_refusal`` (AUT-3);
-* the count is taken on the date of D6, 23 March 1962; settlement and departure (AUT-8) are not modelled.
+* an approved holder settles commune accounts (AUT-8; property travels only where the regime lets it,
+  AUT-4) and departs at the crossing point;
+* the count is taken on the date of D6, 23 March 1962.
 
 ``apply_share`` and ``strict_refusal`` of 1961 are the calibrated parameters: :func:`fit` derives them
 from D6's figures by averaging seeds; the values stored in ``CALIBRATED_1961`` are its output.
@@ -51,6 +53,8 @@ LETTERS_PER_YEAR = 2667
 TARGETS = {"letters": 2667, "applications": 1778, "approved": 1053, "refused": 735}
 SAFETY_OFFICE = "DPRK Ministry of Internal Affairs"
 COUNTY_OFFICE = "Yanbian county public security bureaus"
+COMMUNE_OFFICE = "Yanbian people's communes"
+STATION_OFFICE = "Tumen border work station"
 
 
 class RunnerUnavailable(RuntimeError):
@@ -71,6 +75,9 @@ class AutModel:
     grounds_share: float
     strict_refusal: float
     unused_after_days: float = 90
+    settle_days: float = 14  # AUT-8: the commune settles accounts before departure (assumption: two weeks)
+    depart_days: float = 7  # to the crossing point (assumption)
+    property_may_travel: bool = True  # AUT-4 from March 1962; not in the strict 1961 practice (assumption)
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -84,6 +91,7 @@ CALIBRATED_1961 = AutModel(
     decisions_per_week=40,  # assumption: enough to decide the year's applications by March 1962, as D6 reports
     grounds_share=0.05,  # assumption: political issue or pending case (AUT-2 grounds)
     strict_refusal=0.382,  # fitted by fit(): 735 not approved of 1,788 decided (D6), beyond AUT-2's grounds
+    property_may_travel=False,
     sources={
         "apply_share": "calibrated to D6 (1,778 of 2,667)",
         "strict_refusal": "calibrated to D6 (735 of 1,053 + 735)",
@@ -156,8 +164,10 @@ def assumptions(model: AutModel) -> list[Assumption]:
                    f"refused (AUT-2); others are refused with probability {model.strict_refusal:.1%} "
                    + ("(AUT-3: the 1961 practice refused beyond AUT-2's grounds)." if model.strict_refusal
                       else "(none: AUT-2's grounds only)."), src.get("strict_refusal", "assumption")),
-        Assumption("count date", "Counted on 23 March 1962, the date of D6; settlement and departure (AUT-8) "
-                   "are not modelled.", D6_SOURCE),
+        Assumption("departure", f"Approved holders settle commune accounts in {model.settle_days:g} days on "
+                   f"average, property {'may' if model.property_may_travel else 'may not'} travel, and they leave "
+                   f"{model.depart_days:g} days later.", "AUT-8 (R1959 §3(3)); AUT-4; the days: assumption"),
+        Assumption("count date", "Counted on 23 March 1962, the date of D6.", D6_SOURCE),
     ]
 
 
@@ -178,6 +188,10 @@ def letters_cohort(seed: int, size: int | None = None) -> Cohort:
         })
         for i, day in enumerate(days)
     ]
+    # A second stream for the steps after approval, so that adding them left the calibration's draws as they were.
+    after = random.Random(f"yanbian-departure:{seed}")
+    arrivals = [replace(a, attrs={**a.attrs, "e_settle": after.expovariate(1), "e_depart": after.expovariate(1)})
+                for a in arrivals]
     horizon = (D6_DATE - YEAR_START).total_seconds() / 86400
     return Cohort("authorization", "letters", YEAR_START, horizon, seed, tuple(arrivals),
                   {"scale": (size or LETTERS_PER_YEAR) / LETTERS_PER_YEAR})
@@ -193,6 +207,7 @@ class PlannedStep:
     target: str
     office: str
     political_issue: bool = False
+    papers_missing: bool = False  # the application comes in without every paper (AUT-3)
 
 
 def timeline(cohort: Cohort, model: AutModel) -> list[PlannedStep]:
@@ -210,8 +225,9 @@ def timeline(cohort: Cohort, model: AutModel) -> list[PlannedStep]:
                                      COUNTY_OFFICE))
             continue
         t = a.day + model.papers_days * u["e_papers"]
-        steps.append(PlannedStep(t, a.index, "letter_issued", "examination", COUNTY_OFFICE))
-        if u["u_missing"] < model.missing_papers:
+        missing = u["u_missing"] < model.missing_papers
+        steps.append(PlannedStep(t, a.index, "letter_issued", "examination", COUNTY_OFFICE, papers_missing=missing))
+        if missing:
             steps.append(PlannedStep(t + 1, a.index, "examination", "documents_requested", COUNTY_OFFICE))
             t += 1 + model.missing_papers_days * u["e_missing"]
             steps.append(PlannedStep(t, a.index, "documents_requested", "examination", COUNTY_OFFICE))
@@ -223,17 +239,23 @@ def timeline(cohort: Cohort, model: AutModel) -> list[PlannedStep]:
     by_index = {a.index: a for a in cohort.arrivals}
     for t, index, grounds in sorted(ready):
         free = max(free, t) + gap
-        refuse = grounds or by_index[index].attrs["u_strict"] < model.strict_refusal
+        u = by_index[index].attrs
+        refuse = grounds or u["u_strict"] < model.strict_refusal
         steps.append(PlannedStep(free, index, "decision", "refused" if refuse else "approved", COUNTY_OFFICE,
                                  political_issue=grounds))
+        if not refuse:  # AUT-8: accounts settled with the commune, then departure at the crossing point
+            settled = free + model.settle_days * u["e_settle"]
+            steps.append(PlannedStep(settled, index, "approved", "settled", COMMUNE_OFFICE))
+            steps.append(PlannedStep(settled + model.depart_days * u["e_depart"], index, "settled", "departed",
+                                     STATION_OFFICE))
     return sorted((s for s in steps if s.day <= horizon), key=lambda s: (s.day, s.index))
 
 
-CLOSING = {"letter_unused", "refused", "approved"}  # approved: the model stops at the decision
+CLOSING = {"letter_unused", "refused", "departed"}
 NEXT_OFFICE = {"letter_issued": COUNTY_OFFICE, "examination": COUNTY_OFFICE, "documents_requested": COUNTY_OFFICE,
-               "decision": COUNTY_OFFICE}
+               "decision": COUNTY_OFFICE, "approved": COMMUNE_OFFICE, "settled": STATION_OFFICE}
 NEXT_RULES = {"letter_issued": "AUT-1,AUT-3", "examination": "AUT-3,AUT-2,AUT-9", "documents_requested": "AUT-3",
-              "decision": "AUT-2,AUT-3,AUT-6"}
+              "decision": "AUT-2,AUT-3,AUT-6", "approved": "AUT-8,AUT-4,AUT-5", "settled": "AUT-8,AUT-1"}
 
 
 def log_of(cohort: Cohort, steps: list[PlannedStep], name: str) -> Log:
@@ -267,6 +289,7 @@ ACTIVITY = {
     "letter_issued": "Letter issued", "letter_unused": "Record that the holder did not apply",
     "examination": "Receive the holder's application", "documents_requested": "Ask for the missing papers",
     "decision": "Record the examination", "approved": "Approve", "refused": "Refuse",
+    "settled": "Settle commune accounts and property", "departed": "Record the departure at the crossing point",
 }
 
 
@@ -401,10 +424,10 @@ class AuthorizationServicesRunner:
         for kind, office_name, place in (
             (OfficeKind.DPRK_SAFETY, SAFETY_OFFICE, "Pyongyang"),
             (OfficeKind.COUNTY_PSB, COUNTY_OFFICE, "Yanji"),
-            (OfficeKind.COMMUNE, "Yanbian people's communes", "Yanji"),
+            (OfficeKind.COMMUNE, COMMUNE_OFFICE, "Yanji"),
             (OfficeKind.PROVINCIAL_PSB, "Jilin Provincial Public Security Department", "Changchun"),
             (OfficeKind.PROVINCIAL_COMMITTEE, "Jilin Provincial Committee", "Changchun"),
-            (OfficeKind.BORDER_STATION, "Tumen border work station", "Tumen"),
+            (OfficeKind.BORDER_STATION, STATION_OFFICE, "Tumen"),
         ):
             Office.objects.create(exercise=exercise, kind=kind, name=office_name, place=place)
         cases: dict[int, Any] = {}
@@ -420,21 +443,21 @@ class AuthorizationServicesRunner:
                 cases[s.index] = authorization_issue_letter(
                     exercise=exercise, applicant=person, letter_number=f"KP-61-{s.index + 1:04d}", actor=None)
                 continue
-            transition, data = _replay_step(s, all_papers)
+            transition, data = _replay_step(s, all_papers, model)
             cases[s.index] = case_transition(case=cases[s.index], transition=transition, actor=None, data=data,
                                              system=True)
         return RunResult(f"services, {regime}", regime, seed, load_log(exercise), exercise.pk, {"model": model})
 
 
-def _replay_step(s: PlannedStep, all_papers: dict[str, bool]) -> tuple[str, dict[str, Any]]:
+def _replay_step(s: PlannedStep, all_papers: dict[str, bool], model: AutModel) -> tuple[str, dict[str, Any]]:
     """Return the authorization transition and its input for one planned step."""
     reason = "Decided in the Yanbian model run (AUT-3)."
     if s.target == "letter_unused":
         return "record_letter_unused", {}
     if s.target == "examination" and s.source == "letter_issued":
-        # Papers are complete unless the model sends the applicant back for them next.
-        return "receive_application", {"has_commune_introduction": True, "has_relative_letter": not s.political_issue
-                                       and True, "has_political_clearance": True}
+        # Papers are complete unless the model sends the applicant back for them next: then none of
+        # the papers a regime may demand came with the application.
+        return "receive_application", {k: not s.papers_missing for k in all_papers}
     if s.target == "documents_requested":
         return "request_documents", {"reason": "AUT-3: papers missing."}
     if s.target == "examination":
@@ -445,4 +468,12 @@ def _replay_step(s: PlannedStep, all_papers: dict[str, bool]) -> tuple[str, dict
         return "approve", {}
     if s.target == "refused":
         return "refuse", {"reason": reason}
+    if s.target == "settled":
+        return "settle_accounts", {
+            "taking_property": model.property_may_travel,
+            "property_disposition": "Takes the property along (AUT-4)." if model.property_may_travel
+            else "Property sold or left with relatives: it may not travel under the 1961 practice.",
+        }
+    if s.target == "departed":
+        return "record_departure", {"crossing_point": "Tumen"}
     raise LookupError(f"no replay for {s.source} -> {s.target}")
