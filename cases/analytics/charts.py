@@ -100,3 +100,31 @@ def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int 
 
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def line_chart(series: dict[str, list[int]], *, width: int = 900, height: int = 300, x_label: str = "") -> str:
+    """Return one line per named series over the same sample points (queue growth side by side)."""
+    if not series or not any(any(v) for v in series.values()):
+        return '<p class="bd-empty">Nothing to draw.</p>'
+    left, right, top, bottom = 50, 200, 10, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(v) for v in series.values())
+    peak = max(max(v) for v in series.values() if v) or 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="bd-chart" role="img">',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>',
+             f'<text x="{left - 6}" y="{top + 12}" text-anchor="end" font-size="13" {FONT}>{peak}</text>',
+             f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="13" {FONT}>0</text>',
+             f'<text x="{left + plot_w / 2:.0f}" y="{height - 8}" text-anchor="middle" font-size="13" {FONT}>'
+             f"{escape(x_label)}</text>"]
+    colours = (PALETTE[1], PALETTE[3], PALETTE[0], PALETTE[4])
+    for k, (name, values) in enumerate(series.items()):
+        pts = " ".join(f"{left + plot_w * i / max(1, n - 1):.1f},{top + plot_h * (1 - v / peak):.1f}"
+                       for i, v in enumerate(values))
+        colour = colours[k % len(colours)]
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="3"/>')
+        parts.append(f'<rect x="{width - right + 12}" y="{top + k * 22}" width="14" height="14" fill="{colour}"/>'
+                     f'<text x="{width - right + 32}" y="{top + 12 + k * 22}" font-size="14" {FONT}>'
+                     f"{escape(name)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)

@@ -94,3 +94,28 @@ def test_exercise_pages_link_to_the_analytics(desk):
     assert reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk]) in change
     listing = client.get(reverse("admin:cases_exercise_changelist")).content.decode()
     assert reverse("admin:cases_exercise_debrief", args=[desk.exercise.pk]) in listing
+
+
+def test_teacher_runs_the_regime_comparison_from_the_admin(desk):
+    """MAR-0 from the admin: the same couples under the pre-1958 and 1958 lines, with dashboards to open."""
+    client = client_for(desk, "teacher")
+    url = reverse("admin:cases_exercise_compare")
+    assert url in client.get(reverse("admin:cases_exercise_changelist")).content.decode()
+    page = client.post(url, {"runner": "marriage", "seed": "3", "size": "8", "regime_a": "", "regime_b": ""})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="bd-comparison"' in html
+    assert "1957_lenient" in html and "1958_marriage" in html and "<polyline" in html
+    assert html.count("/dashboard/") >= 2
+
+
+def test_yanbian_model_and_calibration_from_the_admin(desk):
+    client = client_for(desk, "teacher")
+    page = client.post(reverse("admin:cases_exercise_compare"),
+                       {"runner": "yanbian", "seed": "1", "size": "200", "calibrate": "on"})
+    html = page.content.decode()
+    assert "1961_strict" in html and "1962_correction" in html
+    assert 'id="bd-calibration"' in html and "D6  2,667" in html
+
+
+def test_students_may_not_run_comparisons(desk):
+    assert client_for(desk, "workunit").get(reverse("admin:cases_exercise_compare")).status_code == 403
