@@ -50,7 +50,7 @@ def funnel_chart(stages: list[tuple[str, int]], *, width: int = 640) -> str:
         parts.append(
             f'<rect x="{x:.0f}" y="{y}" width="{w:.0f}" height="{bar_h}" fill="{colour}" opacity="0.85" rx="4"/>'
             f'<text x="{width / 2:.0f}" y="{y + bar_h * 0.64:.0f}" text-anchor="middle" font-size="16" {FONT} '
-            f'fill="#000" stroke="#fff" stroke-width="3" paint-order="stroke">'
+            f'fill="#000" stroke="#fff" stroke-width="2" paint-order="stroke" font-weight="600">'
             f"{escape(label)}: {n} ({100 * n / first:.0f}%)</text>"
         )
     parts.append("</svg>")
@@ -126,5 +126,37 @@ def line_chart(series: dict[str, list[int]], *, width: int = 900, height: int = 
         parts.append(f'<rect x="{width - right + 12}" y="{top + k * 22}" width="14" height="14" fill="{colour}"/>'
                      f'<text x="{width - right + 32}" y="{top + 12 + k * 22}" font-size="14" {FONT}>'
                      f"{escape(name)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def week_columns(weeks: list[tuple[str, int, int]], *, width: int = 640, height: int = 260) -> str:
+    """Return filed (blue) and closed (green) cases per period as paired columns; labels under the first,
+    middle and last period. ``weeks`` holds (label, filed, closed)."""
+    if not weeks or not any(f or c for _l, f, c in weeks):
+        return '<p class="bd-empty">Nothing yet.</p>'
+    left, top, bottom, right = 40, 24, 28, 10
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(weeks)
+    slot = plot_w / n
+    peak = max(max(f, c) for _l, f, c in weeks) or 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="bd-chart" role="img">',
+             f'<rect x="{left}" y="4" width="12" height="12" fill="{PALETTE[3]}"/>'
+             f'<text x="{left + 16}" y="15" font-size="13" {FONT}>filed</text>'
+             f'<rect x="{left + 70}" y="4" width="12" height="12" fill="{PALETTE[0]}"/>'
+             f'<text x="{left + 86}" y="15" font-size="13" {FONT}>closed</text>',
+             f'<text x="{left - 6}" y="{top + 12}" text-anchor="end" font-size="13" {FONT}>{peak}</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>']
+    for i, (label, filed, closed) in enumerate(weeks):
+        x = left + i * slot
+        for j, (v, colour) in enumerate(((filed, PALETTE[3]), (closed, PALETTE[0]))):
+            h = plot_h * v / peak
+            parts.append(f'<rect x="{x + j * slot * 0.45:.1f}" y="{top + plot_h - h:.1f}" width="{slot * 0.42:.1f}" '
+                         f'height="{h:.1f}" fill="{colour}"><title>{escape(label)}: {v}</title></rect>')
+        if i in (0, n // 2, n - 1):
+            anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
+            tx = x if i == 0 else x + slot if i == n - 1 else x + slot / 2
+            parts.append(f'<text x="{tx:.0f}" y="{height - 8}" text-anchor="{anchor}" font-size="13" '
+                         f"{FONT}>{escape(label)}</text>")
     parts.append("</svg>")
     return "".join(parts)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.analytics import metrics as m
-from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart
+from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, week_columns
 from cases.analytics.history import FIGURES, YANBIAN_1961, Figure
 from cases.analytics.log import Log, load_log
 from cases.models import Exercise
@@ -45,6 +45,16 @@ def queue_diagrams(log: Log) -> list[tuple[str, str]]:
     return out
 
 
+def _periods(weeks: list[m.WeekFlow], most: int = 52) -> list[tuple[str, int, int]]:
+    """Group weeks into at most ``most`` periods of whole weeks, as (label, filed, closed)."""
+    size = max(1, -(-len(weeks) // most))
+    out = []
+    for i in range(0, len(weeks), size):
+        chunk = weeks[i:i + size]
+        out.append((f"{chunk[0].start:%d %b %Y}", sum(w.filed for w in chunk), sum(w.closed for w in chunk)))
+    return out
+
+
 def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
     """Return everything the dashboard page shows for one exercise."""
     log = log or load_log(exercise)
@@ -74,8 +84,7 @@ def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]
              "oldest": fmt_days(t.oldest_wait)}
             for t in sorted(steps, key=lambda t: -(t.median or 0))
         ],
-        "throughput_chart": bar_chart([(f"week of {w.start:%d %b %Y}", w.closed) for w in weeks[-12:]],
-                                      colour="#2e7d32"),
+        "throughput_chart": week_columns(_periods(weeks)),
         "oldest": [(c, state_label(c.kind, c.state), w) for c, w in m.oldest_waiting(log, 10)],
         "cfd_chart": cumulative_flow_chart(m.cumulative_flow(log)),
         "funnels": funnels,
