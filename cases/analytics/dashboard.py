@@ -28,6 +28,19 @@ def procedure_label(kind: str) -> str:
     return proc.label if proc is not None else kind
 
 
+def rules_for_state(kind: str, state: str) -> list[str]:
+    """Return the rule IDs of the steps that leave ``state`` in procedure ``kind`` (every variant)."""
+    from cases.engine import meta_of
+    from cases.procedures import all_procedures
+
+    proc = next((p for p in all_procedures() if p.kind == kind), None)
+    out: list[str] = []
+    for t in proc.transitions if proc is not None else []:
+        if t.source == state:
+            out.extend(r for r in meta_of(t).rules if r not in out)
+    return out
+
+
 def fmt_days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -148,6 +161,15 @@ def debrief_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
         story.append(
             f"The longest median wait was at \u201c{state_label(longest.kind, longest.state)}\u201d "
             f"({procedure_label(longest.kind)}): {longest.median:.1f} days, 90% within {longest.p90:.1f} days."
+        )
+        if not rules:  # nothing waits now: cite the rules of the slowest step instead
+            rules = [get_rule(r) for r in rules_for_state(longest.kind, longest.state)]
+    held = m.case_days_by_office(log)
+    total = sum(v for _o, v in held)
+    if held and total:
+        story.append(
+            f"Over the whole exercise cases spent most of their waiting time on {held[0][0]}: "
+            f"{held[0][1]:.0f} case-days, {100 * held[0][1] / total:.0f}% of all the time cases spent waiting."
         )
     out = m.outcomes(log)
     kinds = set(m.kinds(log))

@@ -119,3 +119,19 @@ def test_yanbian_model_and_calibration_from_the_admin(desk):
 
 def test_students_may_not_run_comparisons(desk):
     assert client_for(desk, "workunit").get(reverse("admin:cases_exercise_compare")).status_code == 403
+
+
+def test_debrief_of_a_drained_run_cites_the_slowest_steps_rules(db):
+    """MAR-0, MAR-5: once every case is closed, the debrief still says where cases waited and under which rules."""
+    from cases.analytics import metrics as m
+    from cases.analytics.dashboard import rules_for_state
+    from cases.analytics.marriage_run import MarriageRunner
+
+    runner = MarriageRunner()
+    result = runner.run(cohort=runner.cohort(seed=2, size=12), regime="1957_lenient", seed=2)
+    data = debrief_data(Exercise.objects.get(pk=result.exercise_id))
+    assert data["open"] == 0 and data["bottleneck"] is None
+    assert any("case-days" in line for line in data["story"])
+    slowest = m.longest_median_wait(data["log"])
+    assert [r.id for r in data["rules"]] == rules_for_state("marriage", slowest.state) != []
+    assert rules_for_state("marriage", "centre_review") == ["MAR-0", "MAR-4"]
