@@ -477,3 +477,55 @@ def _replay_step(s: PlannedStep, all_papers: dict[str, bool], model: AutModel) -
     if s.target == "departed":
         return "record_departure", {"crossing_point": "Tumen"}
     raise LookupError(f"no replay for {s.source} -> {s.target}")
+
+
+# --- For the classroom autopilot (branch classroom): decisions with the model's odds ---------------
+
+
+def autopilot_decision(case: Any, rng: random.Random) -> tuple[str, dict[str, Any]] | None:
+    """Return the step an office takes on an authorization case with the model's odds, or None.
+
+    Meant for the classroom autopilot's policy registry, so a class run under the autopilot refuses,
+    asks for papers and lets property travel as the calibrated model does (the model of the case's
+    regime, :func:`model_for`). Only steps whose guards pass are returned; None leaves the case to
+    the autopilot's generic policy.
+    """
+    from cases.engine import transitions_from, unmet_guards
+
+    model = model_for(case.regime)
+    possible = {t.name for t in transitions_from(case) if not unmet_guards(case, t)}
+    papers = {"has_commune_introduction": True, "has_relative_letter": True, "has_political_clearance": True}
+    reason = "Decided by the office (autopilot, Yanbian model odds)."
+    s = case.state
+    wanted: list[tuple[str, dict[str, Any]]] = []
+    if s == "letter_issued":
+        if rng.random() < model.apply_share:
+            complete = rng.random() >= model.missing_papers
+            wanted = [("receive_application", {k: complete for k in papers})]
+        else:
+            wanted = [("record_letter_unused", {})]
+    elif s in ("examination", "examination_overdue"):
+        issue = rng.random() < model.grounds_share
+        wanted = [("approve_expedited", {}), ("request_documents", {"reason": "AUT-3: papers missing."}),
+                  ("record_examination", {"political_issue": issue, "pending_case": False}),
+                  ("refuse_destination", {"reason": reason})]
+    elif s == "documents_requested":
+        wanted = [("supply_documents", dict(papers))]
+    elif s in ("decision", "decision_overdue"):
+        refuse = bool(case.political_issue or case.pending_case) or rng.random() < model.strict_refusal
+        wanted = [("refer_to_province", {})]
+        wanted += [("refuse", {"reason": reason}), ("approve", {})] if refuse else [("approve", {})]
+    elif s in ("province_review", "province_overdue"):
+        wanted = [("province_refuse", {"reason": reason}), ("province_approve", {})]
+    elif s == "approved":
+        wanted = [("settle_accounts", {"taking_property": model.property_may_travel,
+                                       "property_disposition": "Settled with the commune (AUT-8)."}),
+                  ("clear_visit", {"visit_days": 14})]
+    elif s == "settled":
+        wanted = [("record_departure", {"crossing_point": "Tumen"})]
+    elif s == "visit_cleared":
+        wanted = [("record_visit_departure", {"crossing_point": "Tumen"})]
+    for name, data in wanted:
+        if name in possible:
+            return name, data
+    return None
