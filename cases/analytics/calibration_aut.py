@@ -446,6 +446,11 @@ class AuthorizationServicesRunner:
             transition, data = _replay_step(s, all_papers, model)
             cases[s.index] = case_transition(case=cases[s.index], transition=transition, actor=None, data=data,
                                              system=True)
+        # The run ends on the count date, as the model's log does: waits run on to it.
+        end = cohort.start + dt.timedelta(days=cohort.horizon_days)
+        if end > exercise.clock:
+            Exercise.objects.filter(pk=exercise.pk).update(clock=end)
+            exercise.clock = end
         return RunResult(f"services, {regime}", regime, seed, load_log(exercise), exercise.pk, {"model": model})
 
 

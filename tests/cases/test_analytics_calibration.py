@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from django.core.management import call_command
 
 from cases.analytics import calibration_aut as cal
 from cases.analytics.runs import compare
-
-HAS_AUT = importlib.util.find_spec("cases.services.authorization") is not None
 
 
 def test_aut3_yanbian_1961_reproduces_d6_within_two_percent_over_seeds():
@@ -71,14 +67,18 @@ def test_assumptions_are_written_with_sources():
     assert any("PRC MFA 118-01025-02" in a.source for a in items)
 
 
-@pytest.mark.skipif(HAS_AUT, reason="the authorization procedure is installed")
-@pytest.mark.django_db
-def test_services_runner_says_it_needs_the_authorization_procedure():
-    with pytest.raises(cal.RunnerUnavailable, match="authorization"):
-        cal.AuthorizationServicesRunner().run(cohort=cal.letters_cohort(1, size=5), regime="1961_strict", seed=1)
+def test_aut2_aut6_other_regimes_are_read_from_their_authorization_policy():
+    """AUT-2 (1957) and AUT-6 (1963): lenient lines refuse only on AUT-2's grounds; their rates come from the policy."""
+    from cases.regimes import get_regime
+
+    for code in ("1957_lenient", "1963_august"):
+        policy = get_regime(code).param("authorization")
+        model = cal.model_for(code)
+        assert model.strict_refusal == 0 and policy.refuse_only_for_grounds
+        assert model.apply_share == policy.application_rate
+        assert model.examination_days == policy.examination_days
 
 
-@pytest.mark.skipif(not HAS_AUT, reason="needs the authorization procedure (branch authorization)")
 @pytest.mark.django_db
 def test_aut3_services_replay_matches_the_model_exactly():
     """AUT-1, AUT-3: the model's timeline replayed through the real steps gives the same D6 funnel."""
@@ -87,6 +87,8 @@ def test_aut3_services_replay_matches_the_model_exactly():
     db = cal.AuthorizationServicesRunner().run(cohort=cohort, regime="1961_strict", seed=3)
     assert cal.d6_counts(db.log) == cal.d6_counts(model_log)
     assert db.exercise_id is not None
+    assert db.log.now == model_log.now == cal.D6_DATE
+    assert sorted(c.state for c in db.log.cases) == sorted(c.state for c in model_log.cases)
 
 
 def test_calibrate_command_prints_d6_beside_the_model(capsys):
