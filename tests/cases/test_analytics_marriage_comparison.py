@@ -12,13 +12,17 @@ from cases.models import CaseEvent, Exercise, MarriageCase
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def comparison(db):
+def run_comparison():
     return compare(MarriageRunner(), regimes=("1957_lenient", "1958_marriage"), seed=7, size=24)
 
 
-def test_mar0_same_cohort_runs_slower_and_loops_before_1958(comparison):
-    """MAR-0: before D2 the papers went up to the Centre and back; the 1958 procedure is decided by the unit."""
+def test_mar0_mar1_same_cohort_under_both_lines():
+    """MAR-0: before D2 the papers went up to the Centre and back; the 1958 procedure is decided by the unit.
+
+    MAR-1: men in barred posts never reach approval under either line. The runs are ordinary event logs
+    (Little's law holds on them) and the comparison lists its assumptions with sources.
+    """
+    comparison = run_comparison()
     pre, d1958 = comparison.summaries
     assert pre.filed == d1958.filed == 24
     assert pre.median_days > d1958.median_days
@@ -30,37 +34,28 @@ def test_mar0_same_cohort_runs_slower_and_loops_before_1958(comparison):
     assert not CaseEvent.objects.filter(exercise=new_ex, transition="refer_to_centre").exists()
     # MAR-2's dissuasion exists only in the 1958 procedure.
     assert not CaseEvent.objects.filter(exercise=pre_ex, transition="begin_dissuasion").exists()
-
-
-def test_mar1_barred_posts_are_refused_under_both_lines(comparison):
-    """MAR-1: men in military, diplomatic or vital posts never reach approval in either run."""
     for result in comparison.results:
         barred = MarriageCase.objects.filter(exercise_id=result.exercise_id,
                                              man__occupation__in=["military", "diplomatic", "vital"])
         for case in barred:
             states = set(case.events.values_list("target_state", flat=True))
             assert "china_approved" not in states
-
-
-def test_run_is_an_ordinary_event_log_and_littles_law_holds(comparison):
     for result, summary in zip(comparison.results, comparison.summaries, strict=True):
         assert len(result.log.events) == CaseEvent.objects.filter(exercise_id=result.exercise_id).count()
         assert pytest.approx(summary.little.lam * summary.little.W) == summary.little.L
         assert summary.closed + summary.open_at_end == summary.filed
-
-
-def test_same_seed_same_run(comparison):
-    again = compare(MarriageRunner(), regimes=("1957_lenient", "1958_marriage"), seed=7, size=24)
-    assert [s.rows() for s in again.summaries] == [s.rows() for s in comparison.summaries]
-    other = MarriageRunner().cohort(seed=8, size=24)
-    assert other.arrivals != MarriageRunner().cohort(seed=7, size=24).arrivals
-
-
-def test_comparison_text_lists_assumptions_with_sources(comparison):
     text = comparison.text()
     assert "1957_lenient" in text and "1958_marriage" in text
     assert "Queue growth" in text and "MAR-0; D2, 18 Oct 1958" in text and "assumption" in text
     assert variant_of("1957_lenient") == "pre1958" and variant_of("1961_strict") == "1958"
+
+
+def test_same_seed_same_run():
+    comparison = run_comparison()
+    again = compare(MarriageRunner(), regimes=("1957_lenient", "1958_marriage"), seed=7, size=24)
+    assert [s.rows() for s in again.summaries] == [s.rows() for s in comparison.summaries]
+    other = MarriageRunner().cohort(seed=8, size=24)
+    assert other.arrivals != MarriageRunner().cohort(seed=7, size=24).arrivals
 
 
 def test_compare_regimes_command_prints_the_marriage_comparison(capsys):
