@@ -137,6 +137,12 @@ def compare_with_history(log: Log) -> list[Comparison]:
     return out
 
 
+def _yanbian_assumptions() -> list[Any]:
+    from cases.analytics.calibration_aut import CALIBRATED_1961, assumptions
+
+    return assumptions(CALIBRATED_1961)
+
+
 def debrief_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
     """Return the debrief: where the queue grew and why, Little's law, the history beside the class."""
     log = log or load_log(exercise)
@@ -185,6 +191,7 @@ def debrief_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
         "story": story,
         "little": m.littles_law(log),
         "comparisons": compare_with_history(log),
+        "model_assumptions": _yanbian_assumptions() if "authorization" in kinds else [],
         # Figures about the procedures this class ran first, then the rest of PROCEDURES.md's list.
         "figures": sorted(FIGURES, key=lambda f: not (set(f.kinds) & kinds)),
         "diagrams": queue_diagrams(log),

@@ -75,6 +75,8 @@ def test_debrief_names_the_bottleneck_its_rules_little_and_history(desk):
     assert "L = λ \u00d7 W" in html
     assert "2,667 letters received" in html and "PRC MFA 118-01025-02" in html  # D6 beside the class
     assert "52,014" in html  # the other figures of PROCEDURES.md
+    # The demo holds authorization letters: the class's funnel beside D6, and the model's assumptions.
+    assert 'id="bd-compare"' in html and 'id="bd-model"' in html and "processing capacity" in html
 
 
 def test_debrief_of_marriages_only_names_the_work_unit_and_mar_rules(db):
