@@ -1,3 +1,15 @@
 """Admin registrations: the working surface students and teachers use."""
 
-from cases.admin import authorization, exercise, inbox, marriage  # noqa: F401
+from cases.admin import (  # noqa: F401
+    authorization,
+    corpse,
+    crosser,
+    detention,
+    embassy,
+    exercise,
+    inbox,
+    marriage,
+    naturalisation,
+    reception,
+    stray,
+)

@@ -2,9 +2,16 @@
 
 from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.corpse import CorpseCase, CorpseState
+from cases.models.crosser import CrosserCase, CrosserState
+from cases.models.detention import DetentionCase, DetentionState
+from cases.models.embassy import EmbassyCase, EmbassyState
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
+from cases.models.naturalisation import NaturalisationCase, NaturalisationState
+from cases.models.reception import ReceptionCase, ReceptionState
 from cases.models.relocation import RelocationQuota, RelocationState
+from cases.models.stray import StrayCase, StrayState
 
 __all__ = [
     "AuthorizationCase",
@@ -12,16 +19,30 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseProxy",
+    "CorpseCase",
+    "CorpseState",
+    "CrosserCase",
+    "CrosserState",
     "Deadline",
     "DeadlineKind",
     "DeadlineStatus",
+    "DetentionCase",
+    "DetentionState",
+    "EmbassyCase",
+    "EmbassyState",
     "EventKind",
     "Exercise",
     "MarriageCase",
     "MarriageState",
     "Membership",
+    "NaturalisationCase",
+    "NaturalisationState",
     "Office",
     "Person",
+    "ReceptionCase",
+    "ReceptionState",
     "RelocationQuota",
     "RelocationState",
+    "StrayCase",
+    "StrayState",
 ]

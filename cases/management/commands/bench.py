@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
 from cases.bench.data import bench_exercise, insert_marriage_cases
-from cases.bench.figures import Figure, bulk_transition_figure, single_case_figure
+from cases.bench.figures import Figure, admin_scale_figures, bulk_transition_figure, single_case_figure
 
 
 class Command(BaseCommand):
@@ -46,7 +46,16 @@ class Command(BaseCommand):
         def make_cases(n: int) -> list[int]:
             return insert_marriage_cases(exercise, n, start=next(counter) * 1_000_000)
 
-        return [
+        figures = [
             bulk_transition_figure(exercise=exercise, make_cases=make_cases, actor=actor, size=size, repeats=repeats),
             single_case_figure(exercise=exercise, make_cases=make_cases, actor=actor, count=200 if size > 1000 else 50),
         ]
+        scale = bench_exercise("Bench scale")
+        student = scale.memberships.get(office__kind="work_unit").user
+
+        def make_scale_cases(n: int) -> list[int]:
+            return insert_marriage_cases(scale, n, start=next(counter) * 1_000_000)
+
+        figures += admin_scale_figures(exercise=scale, make_cases=make_scale_cases, actor=student,
+                                       small=size // 10, large=size * 10, repeats=max(repeats, 3))
+        return figures
