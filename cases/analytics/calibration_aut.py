@@ -12,8 +12,8 @@ Two runners share one cohort and one timeline:
   fast enough to average many seeds, which the calibration needs.
 * :class:`AuthorizationServicesRunner` replays the same timeline through the authorization
   procedure's real steps (``case_transition(system=True)``), leaving an exercise the class can open
-  on the dashboard. It needs ``cases.models.authorization`` (branch ``authorization``); on a tree
-  without it, it raises :class:`RunnerUnavailable`.
+  on the dashboard. It needs the authorization procedure (``cases.services.authorization``); on a
+  tree without it, it raises :class:`RunnerUnavailable`.
 
 The model (every number an assumption unless a source is named; see :func:`assumptions`):
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cases.analytics.log import CaseRow, EventRow, Log
@@ -377,10 +377,6 @@ def longest_median_wait(log: Log) -> StepTime | None:
 def state_counts(log: Log, kind: str) -> dict[str, int]:
     """Return open cases per state of one procedure (for colouring its diagram)."""
     return dict(Counter(c.state for c in open_cases(log) if c.kind == kind))
-
-
-def flatten(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
-    return dict(rows)
 
 
 __all__ = [

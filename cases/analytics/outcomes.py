@@ -38,9 +38,9 @@ class OutcomeSpec:
     approved: frozenset[str] = frozenset()
     refused: frozenset[str] = frozenset()
     withdrawn: frozenset[str] = frozenset()
+    # Funnel stages count states *reached*, so a procedure whose cases go on after approval (AUT:
+    # settlement and departure) still counts the approval.
     funnel: tuple[FunnelStage, ...] = field(default=())
-    # States whose *reaching* means a decision for the funnel's approval/refusal counts (AUT: the
-    # case goes on after approval, to settlement and departure).
     note: str = ""
 
 

@@ -164,3 +164,15 @@ def test_debrief_of_a_drained_run_cites_the_slowest_steps_rules(db):
     slowest = m.longest_median_wait(data["log"])
     assert [r.id for r in data["rules"]] == rules_for_state("marriage", slowest.state) != []
     assert rules_for_state("marriage", "centre_review") == ["MAR-0", "MAR-4"]
+
+
+def test_an_empty_exercise_has_a_dashboard_and_a_debrief(desk):
+    from tests.factories import ExerciseFactory
+
+    empty = ExerciseFactory()
+    client = client_for(desk, "teacher")
+    for name in ("dashboard", "debrief"):
+        page = client.get(reverse(f"admin:cases_exercise_{name}", args=[empty.pk]))
+        assert page.status_code == 200
+    assert b"No case is waiting" in client.get(reverse("admin:cases_exercise_debrief", args=[empty.pk])).content
+    assert client.get(reverse("admin:cases_exercise_dashboard", args=["x1"])).status_code == 404
