@@ -42,3 +42,17 @@ def test_aut2_aut3_aut4_aut8_decisions_carry_letters_to_a_closing_state(regime):
         ends.add(case.state)
     assert ends <= {"departed", "refused", "letter_unused"}
     assert "departed" in ends
+
+
+def test_autopilot_policy_registers_only_where_the_classroom_autopilot_exists():
+    import importlib.util
+
+    from cases.analytics.autopilot_aut import register_autopilot_policy
+
+    has_autopilot = importlib.util.find_spec("cases.classroom") is not None and \
+        importlib.util.find_spec("cases.classroom.autopilot") is not None
+    assert register_autopilot_policy() is has_autopilot
+    if has_autopilot:
+        from cases.classroom.autopilot import POLICIES
+
+        assert POLICIES["authorization"].__name__ == "authorization_policy"
