@@ -2,6 +2,7 @@
 
 from cases.admin import (  # noqa: F401
     authorization,
+    clock,
     corpse,
     crosser,
     detention,
@@ -9,6 +10,7 @@ from cases.admin import (  # noqa: F401
     exercise,
     inbox,
     marriage,
+    meeting,
     naturalisation,
     reception,
     stray,

@@ -2,12 +2,21 @@
 
 from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.clock import ClockMove, ClockMoveSource
 from cases.models.corpse import CorpseCase, CorpseState
 from cases.models.crosser import CrosserCase, CrosserState
 from cases.models.detention import DetentionCase, DetentionState
 from cases.models.embassy import EmbassyCase, EmbassyState
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
+from cases.models.meeting import (
+    EntryPermit,
+    MeetingCase,
+    MeetingKind,
+    MeetingState,
+    Representative,
+    RepresentativeRank,
+)
 from cases.models.naturalisation import NaturalisationCase, NaturalisationState
 from cases.models.reception import ReceptionCase, ReceptionState
 from cases.models.relocation import RelocationQuota, RelocationState
@@ -19,6 +28,8 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseProxy",
+    "ClockMove",
+    "ClockMoveSource",
     "CorpseCase",
     "CorpseState",
     "CrosserCase",
@@ -30,10 +41,14 @@ __all__ = [
     "DetentionState",
     "EmbassyCase",
     "EmbassyState",
+    "EntryPermit",
     "EventKind",
     "Exercise",
     "MarriageCase",
     "MarriageState",
+    "MeetingCase",
+    "MeetingKind",
+    "MeetingState",
     "Membership",
     "NaturalisationCase",
     "NaturalisationState",
@@ -43,6 +58,8 @@ __all__ = [
     "ReceptionState",
     "RelocationQuota",
     "RelocationState",
+    "Representative",
+    "RepresentativeRank",
     "StrayCase",
     "StrayState",
 ]
