@@ -82,7 +82,10 @@ class StateFilter(admin.SimpleListFilter):
         from cases.procedures import all_procedures
 
         model = model_admin.model
-        procs = [p for p in all_procedures() if p.model is model] or all_procedures()
+        procs = [p for p in all_procedures() if p.model is model]
+        if not procs:  # the inbox: offer the states of the procedure chosen in the procedure filter
+            kind = request.GET.get("kind")
+            procs = [p for p in all_procedures() if p.kind == kind]
         seen: dict[str, str] = {}
         for proc in procs:
             for value, label in proc.states.choices:
