@@ -1,0 +1,226 @@
+"""The autopilot: the system plays every office that no student holds, so a few students can run it all.
+
+Decisions come from a per-procedure policy (``POLICIES[kind]``: a function of the case, its regime's
+parameters and a seeded RNG returning the step to take) and processing times from the regime's
+``autopilot`` parameters (:mod:`cases.regimes`). Each decision's RNG is seeded from the exercise's
+seed, the case reference, its state and how many events it has, so the same settings give the same
+run. Steps go through ``case_transition(system=True)`` like any deadline: the timeline shows them.
+Procedures without a policy get the generic one (the first step whose guards pass and that needs
+no typed input); the lead adds real policies for AUT/PER/RET/MEET with :func:`register_policy`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cases.engine import meta_of, transitions_from, unmet_guards
+from cases.errors import ApplicationError
+from cases.models import Case, Exercise, ExerciseScenario, Membership
+from cases.services.engine import case_transition
+
+SYSTEM_REASON = "Decided by the office (played by the autopilot)."
+MAX_STEPS_PER_RUN = 5000
+
+
+@dataclass(frozen=True)
+class AutoStep:
+    """What the autopilot does next on a case."""
+
+    transition: str
+    data: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+Policy = Callable[[Case, dict[str, Any], random.Random], AutoStep | None]
+POLICIES: dict[str, Policy] = {}
+
+
+def register_policy(kind: str) -> Callable[[Policy], Policy]:
+    """Register the autopilot's decision policy for a procedure kind."""
+
+    def decorate(func: Policy) -> Policy:
+        POLICIES[kind] = func
+        return func
+
+    return decorate
+
+
+def generic_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
+    """Take the first possible step that needs no typed input (refusals last); None when there is none."""
+    options = [t for t in transitions_from(case) if not unmet_guards(case, t) and not meta_of(t).fields]
+    options.sort(key=lambda t: meta_of(t).style == "refuse")
+    if not options:
+        return None
+    t = options[0]
+    return AutoStep(t.name, {"reason": SYSTEM_REASON} if meta_of(t).reason_required else {})
+
+
+@register_policy("marriage")
+def marriage_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
+    """Play the marriage offices (MAR-0 ... MAR-9) with the regime's rates."""
+    from cases.choices import RESTRICTED_OCCUPATIONS, Occupation
+
+    p = params.get("marriage", {})
+    m = case.specific()
+    possible = {t.name for t in transitions_from(m) if not unmet_guards(m, t)}
+    ref = m.reference.replace("-", "")
+
+    def pick(*names: str) -> AutoStep | None:
+        for name in names:
+            if name in possible:
+                return AutoStep(name, {"reason": SYSTEM_REASON} if name in _REASON_STEPS else {})
+        return None
+
+    def chance(key: str) -> bool:
+        return rng.random() < float(p.get(key, 0.5))
+
+    state = m.state
+    if state == "illegal_entry":  # MAR-9
+        if chance("repatriates_illegal"):
+            return pick("repatriate")
+        return pick("approve_special_circumstances", "repatriate")
+    if state == "filed":
+        if m.variant == "pre1958":  # MAR-0
+            return pick("forward_to_province")
+        if m.man.occupation in RESTRICTED_OCCUPATIONS:  # MAR-1
+            return pick("refuse_restricted_post")
+        return pick("begin_dissuasion") if m.man.occupation == Occupation.UNIT_STAFF else pick("begin_examination")
+    if state == "province_review":
+        return pick("return_to_unit") if chance("province_returns") else pick("refer_to_centre")
+    if state == "centre_review":
+        if chance("centre_asks_more"):
+            return pick("request_more_reports")
+        return pick("central_approve") if chance("centre_approves") else pick("central_refuse")
+    if state == "dissuasion":  # MAR-2
+        return pick("record_withdrawal") if chance("withdraws_after_dissuasion") else pick("record_insistence")
+    if state == "examination":  # MAR-3
+        return AutoStep("complete_examination", {
+            "found_truthful": chance("found_truthful"),
+            "remarrying": bool(m.man.previously_married),
+            "post_compatible": m.man.occupation not in RESTRICTED_OCCUPATIONS,
+        })
+    if state == "leader_review":
+        return pick("leader_approve", "refuse_after_examination")
+    if state == "china_approved":  # MAR-8 where there is work in the DPRK, else MAR-4
+        return pick("choose_settlement_in_dprk", "send_copies")
+    if state == "woman_applying":
+        if chance("dprk_refuses"):
+            return pick("dprk_refuse")
+        return AutoStep("dprk_approve", {"dprk_approval_ref": f"SPA-{ref}", "passport_number": f"P{ref}"})
+    if state == "dprk_approved":
+        return AutoStep("issue_visa", {"visa_number": f"V{ref}"})
+    if state in ("visa_issued", "special_approved"):
+        return AutoStep("register_marriage", {"marriage_certificate": f"YJ-{ref}"})
+    if state == "married":
+        return AutoStep("register_foreign_national", {"foreign_resident_number": f"FR-{ref}"})
+    if state == "exit_application":
+        return pick("refuse_exit") if chance("exit_refused") else pick("grant_exit_permission")
+    return generic_policy(m, params, rng)
+
+
+_REASON_STEPS = {"approve_special_circumstances", "return_to_unit", "request_more_reports", "central_refuse",
+                 "refuse_after_examination", "dprk_refuse", "refuse_exit", "refuse_entry"}
+
+
+def staffed_office_ids(exercise: Exercise) -> set[int]:
+    """Return the offices a student holds (the autopilot leaves them alone)."""
+    return set(
+        Membership.objects.filter(exercise=exercise, office__isnull=False, is_facilitator=False)
+        .values_list("office_id", flat=True)
+    )
+
+
+def _params(case: Case) -> dict[str, Any]:
+    return dict(case.regime_obj.param("autopilot", {}) or {})
+
+
+def planned_step(case: Case, seed: int) -> tuple[dt.datetime, AutoStep] | None:
+    """Return when and how the autopilot acts on the case (deterministic for a seed), or None."""
+    n_events = case.events.count()
+    rng = random.Random(f"{seed}:{case.reference}:{case.state}:{n_events}")
+    params = _params(case)
+    days_table = params.get("days", {})
+    office_kind = meta_of(transitions_from(case.specific())[0]).office if transitions_from(case.specific()) else ""
+    base = float(days_table.get(office_kind, days_table.get("default", 7)))
+    days = base * (0.5 + rng.random())  # +/-50% jitter, drawn first so decisions do not shift times
+    policy = POLICIES.get(case.kind, generic_policy)
+    decision = policy(case, params, rng)
+    if decision is None:
+        return None
+    return case.state_since + dt.timedelta(days=days), decision
+
+
+@dataclass
+class RunReport:
+    steps: int = 0
+    stuck: list[str] = field(default_factory=list)
+    clock_from: dt.datetime | None = None
+    clock_to: dt.datetime | None = None
+    log: list[str] = field(default_factory=list)
+
+
+def autopilot_run(*, exercise: Exercise, until: dt.datetime, actor: Any = None) -> RunReport:
+    """Play the unstaffed offices up to ``until`` (simulated), moving the clock as it goes; return a report.
+
+    The clock moves through :func:`cases.classroom.bridges.advance_clock` (deadline sweeps and the
+    pack's timed events fire on the way). Refused while the exercise is paused.
+    """
+    from cases.classroom.bridges import advance_clock
+
+    exercise.refresh_from_db()
+    if exercise.paused:
+        raise ApplicationError("The exercise is paused: resume it before moving time on.")
+    if until <= exercise.clock:
+        raise ApplicationError(f"Choose a time after the exercise clock ({exercise.clock:%d %b %Y}).")
+    scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
+    seed = scenario.seed if scenario else exercise.pk
+    enabled = scenario.autopilot if scenario else True
+    report = RunReport(clock_from=exercise.clock)
+    skipped: set[tuple[int, str]] = set()
+    while enabled and report.steps < MAX_STEPS_PER_RUN:
+        staffed = staffed_office_ids(exercise)
+        plans = []
+        for case in Case.objects.filter(exercise=exercise, closed_at__isnull=True, next_office__isnull=False).exclude(
+                next_office_id__in=staffed).order_by("id"):
+            if (case.pk, case.state) in skipped:
+                continue
+            plan = planned_step(case, seed)
+            if plan is None:
+                skipped.add((case.pk, case.state))
+                continue
+            plans.append((plan[0], case.pk, case, plan[1]))
+        if not plans:
+            break
+        due, _pk, case, decision = min(plans, key=lambda p: (p[0], p[1]))
+        if due > until:
+            break
+        if due > exercise.clock:
+            advance_clock(exercise=exercise, actor=actor, to=due, note="Autopilot")
+            if exercise.paused:  # a timed event paused the exercise
+                break
+        try:
+            case_transition(case=case, transition=decision.transition, actor=None, data=decision.data,
+                            note=decision.note or "Autopilot", system=True)
+        except ApplicationError as exc:
+            skipped.add((case.pk, case.state))
+            report.stuck.append(f"{case.reference}: {exc.message}")
+            continue
+        report.steps += 1
+        report.log.append(f"{exercise.clock:%Y-%m-%d} {case.reference} {decision.transition}")
+    exercise.refresh_from_db()
+    if exercise.clock < until and not exercise.paused:
+        advance_clock(exercise=exercise, actor=actor, to=until, note="Autopilot")
+    report.clock_to = exercise.clock
+    return report
+
+
+def fast_forward(*, exercise: Exercise, actor: Any, days: int) -> RunReport:
+    """Move the exercise on by ``days`` simulated days with the autopilot playing the empty offices."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1 or days > 3660:
+        raise ApplicationError("Fast-forward by a whole number of days between 1 and 3660.")
+    exercise.refresh_from_db()
+    return autopilot_run(exercise=exercise, until=exercise.clock + dt.timedelta(days=days), actor=actor)
