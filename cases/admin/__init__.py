@@ -1,3 +1,3 @@
 """Admin registrations: the working surface students and teachers use."""
 
-from cases.admin import exercise, inbox, marriage  # noqa: F401
+from cases.admin import classroom, exercise, inbox, marriage  # noqa: F401
