@@ -19,7 +19,7 @@ from typing import Any
 
 from cases.engine import meta_of, transitions_from, unmet_guards
 from cases.errors import ApplicationError
-from cases.models import Case, Exercise, ExerciseScenario, Membership
+from cases.models import Case, Exercise, ExerciseScenario, Membership, TimedEvent, TimedEventStatus
 from cases.services.engine import case_transition
 
 SYSTEM_REASON = "Decided by the office (played by the autopilot)."
@@ -170,6 +170,7 @@ def autopilot_run(*, exercise: Exercise, until: dt.datetime, actor: Any = None) 
     pack's timed events fire on the way). Refused while the exercise is paused.
     """
     from cases.classroom.bridges import advance_clock
+    from cases.classroom.timeline import fire_due_events
 
     exercise.refresh_from_db()
     if exercise.paused:
@@ -181,7 +182,9 @@ def autopilot_run(*, exercise: Exercise, until: dt.datetime, actor: Any = None) 
     enabled = scenario.autopilot if scenario else True
     report = RunReport(clock_from=exercise.clock)
     skipped: set[tuple[int, str]] = set()
-    while enabled and report.steps < MAX_STEPS_PER_RUN:
+    rounds = 0
+    while enabled and report.steps < MAX_STEPS_PER_RUN and rounds < 2 * MAX_STEPS_PER_RUN:
+        rounds += 1
         staffed = staffed_office_ids(exercise)
         plans = []
         for case in Case.objects.filter(exercise=exercise, closed_at__isnull=True, next_office__isnull=False).exclude(
@@ -193,6 +196,22 @@ def autopilot_run(*, exercise: Exercise, until: dt.datetime, actor: Any = None) 
                 skipped.add((case.pk, case.state))
                 continue
             plans.append((plan[0], case.pk, case, plan[1]))
+        # A timed event of the pack (news, new cases, a regime switch) due before the next step comes
+        # first: jump to it, let it fire, and plan again with what it changed.
+        event_at = (
+            TimedEvent.objects.filter(exercise=exercise, status=TimedEventStatus.PENDING)
+            .order_by("at").values_list("at", flat=True).first()
+        )
+        next_due = min(plans, key=lambda p: (p[0], p[1]))[0] if plans else None
+        if event_at is not None and event_at <= until and (next_due is None or event_at <= next_due):
+            if event_at > exercise.clock:
+                advance_clock(exercise=exercise, actor=actor, to=event_at, note="Autopilot: timed event")
+            else:
+                fire_due_events(exercise=exercise, actor=actor)
+                exercise.refresh_from_db()
+            if exercise.paused:
+                break
+            continue
         if not plans:
             break
         due, _pk, case, decision = min(plans, key=lambda p: (p[0], p[1]))

@@ -72,3 +72,18 @@ def test_paused_exercise_refuses_fast_forward_and_bad_days():
 def test_policy_registry_has_marriage_and_a_generic_fallback():
     assert "marriage" in POLICIES
     assert callable(generic_policy)
+
+
+def test_timed_events_fire_on_their_own_date_during_fast_forward():
+    """MAR-0 vs D2: the October 1958 switch fires on 18 October even when the autopilot jumps ahead."""
+    from django.utils import timezone
+
+    from cases.models import TimedEvent
+
+    exercise = load_pack("marriage-1958", name="On time")
+    students_create(exercise=exercise, actor=None, count=1)
+    fast_forward(exercise=exercise, actor=None, days=365)
+    switch = TimedEvent.objects.get(exercise=exercise, kind="switch_regime")
+    assert timezone.localtime(switch.fired_at).date().isoformat() == "1958-10-18"
+    d2 = Case.objects.filter(exercise=exercise, variant="1958").order_by("filed_at").first()
+    assert timezone.localtime(d2.filed_at).date().isoformat() == "1958-10-20"
