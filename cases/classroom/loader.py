@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.classroom.packs import Pack, PackError, PackProblem, PathT, get_pack, parse_date
-from cases.classroom.seeding import SEEDERS, SeedContext
+from cases.classroom.seeding import SEEDERS, SeedContext, number
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
@@ -47,7 +47,7 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
     out = []
     for index in range(int(entry.get("count", 1))):
         try:
-            case = SEEDERS[kind](ctx, dict(entry.get("params", {})), index)
+            case = SEEDERS[kind](ctx, number(dict(entry.get("params", {})), index), index)
             for step in entry.get("steps", []):
                 name, data, note = (step, {}, "") if isinstance(step, str) else (
                     step["step"], step.get("data", {}), step.get("note", ""))

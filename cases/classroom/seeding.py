@@ -50,8 +50,19 @@ class SeedContext:
         if isinstance(value, dict) and "name" in value:
             attrs = {k: v for k, v in value.items() if k in {
                 "sex", "nationality", "occupation", "employer", "residence", "birth_year", "previously_married"}}
-            return Person.objects.create(exercise=self.exercise, name=str(value["name"]).format(n=index + 1), **attrs)
+            return Person.objects.create(exercise=self.exercise, name=number(value["name"], index), **attrs)
         raise ApplicationError("a person is named by a pack key or given as a mapping with a name")
+
+
+def number(value: Any, index: int) -> Any:
+    """Replace ``{n}`` with the entry's running number (1, 2, ...) in every string of a param value."""
+    if isinstance(value, str):
+        return value.replace("{n}", str(index + 1))
+    if isinstance(value, dict):
+        return {k: number(v, index) for k, v in value.items()}
+    if isinstance(value, list):
+        return [number(v, index) for v in value]
+    return value
 
 
 Seeder = Callable[[SeedContext, dict[str, Any], int], Case]

@@ -124,3 +124,18 @@ def test_commands_list_and_load(capsys):
     assert "created" in capsys.readouterr().out
     with pytest.raises(CommandError, match="exists already"):
         call_command("load_scenario", "marriage-1958", "--name", "From the command line")
+
+
+@pytest.mark.django_db
+def test_count_creates_numbered_cases_through_the_seeding_hook():
+    """MAR-4: a 'count' entry files that many applications, each through marriage_file."""
+    text = MARRIAGE.read_text().replace(
+        "  - kind: marriage\n    label: A second old-route case, just filed\n",
+        "  - kind: marriage\n    count: 25\n    params:\n      man: {name: 'Worker {n}', sex: M, nationality: han,"
+        " occupation: peasant}\n      woman: {name: 'Bride {n}', sex: F, nationality: dprk}\n"
+        "  - kind: marriage\n    label: A second old-route case, just filed\n", 1)
+    pack = parse_pack(MARRIAGE, text)
+    exercise = load_pack(pack, name="Big")
+    names = set(MarriageCase.objects.filter(exercise=exercise).values_list("man__name", flat=True))
+    assert {"Worker 1", "Worker 25"} <= names
+    assert MarriageCase.objects.filter(exercise=exercise).count() == 27
