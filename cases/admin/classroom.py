@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from cases.classroom.autopilot import fast_forward
+from cases.classroom.autopilot import autopilot_run, fast_forward
 from cases.classroom.bridges import advance_clock, switch_regime
 from cases.classroom.documents import documents_for, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
@@ -169,6 +169,22 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         if exercise.paused:
             raise ApplicationError("The exercise is paused: resume it before moving time on.")
         advance_clock(exercise=exercise, actor=user, to=exercise.clock + dt.timedelta(days=days))
+        return f"Clock now {exercise.clock:%d %b %Y} (autopilot off)."
+    if action == "to_date":
+        try:
+            day = dt.date.fromisoformat(request.POST.get("date", ""))
+        except ValueError as exc:
+            raise ApplicationError("Give the date as YYYY-MM-DD.") from exc
+        from django.utils import timezone
+
+        local = timezone.localtime(exercise.clock)
+        until = local.replace(year=day.year, month=day.month, day=day.day)
+        if scenario is None or scenario.autopilot:
+            report = autopilot_run(exercise=exercise, until=until, actor=user)
+            return f"Clock now {report.clock_to:%d %b %Y}; the autopilot took {report.steps} step(s)."
+        if exercise.paused:
+            raise ApplicationError("The exercise is paused: resume it before moving time on.")
+        advance_clock(exercise=exercise, actor=user, to=until)
         return f"Clock now {exercise.clock:%d %b %Y} (autopilot off)."
     if action == "regime":
         return switch_regime(exercise=exercise, regime=request.POST.get("regime", ""),

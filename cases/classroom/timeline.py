@@ -60,7 +60,13 @@ def fire_due_events(*, exercise: Exercise, actor: Any = None) -> list[TimedEvent
             # Paused exercises keep the news but let no case move; seeding would file cases, so wait.
             if ex.paused and event.kind == "seed_cases":
                 return fired
-            event.result = _fire(event, actor)[:300]
+            # An event that no longer applies (the teacher already switched to that regime, say) is
+            # recorded as not carried out rather than stopping the clock for every later event.
+            try:
+                with transaction.atomic():
+                    event.result = _fire(event, actor)[:300]
+            except ApplicationError as exc:
+                event.result = f"Not carried out: {exc.message}"[:300]
             event.status = TimedEventStatus.FIRED
             event.fired_at = ex.clock
             event.save(update_fields=["result", "status", "fired_at"])

@@ -132,6 +132,16 @@ def test_console_advance_fire_inject_regime_and_queues(client, exercise):
     client.post(url, {"action": "regime", "regime": "1958_marriage"})
     exercise.refresh_from_db()
     assert exercise.regime == "1958_marriage"
+    client.post(url, {"action": "to_date", "date": "1958-10-19"})
+    exercise.refresh_from_db()
+    from django.utils import timezone
+
+    assert timezone.localtime(exercise.clock).date().isoformat() == "1958-10-19"
+    # The pack's own 18 October switch found the regime already in force: recorded, not fatal.
+    switch = TimedEvent.objects.get(exercise=exercise, kind="switch_regime")
+    assert switch.status == "fired" and switch.result.startswith("Not carried out")
+    response = client.post(url, {"action": "to_date", "date": "1957-01-01"}, follow=True)
+    assert "Choose a time after the exercise clock" in response.content.decode()
     response = client.post(url, {"action": "advance", "days": "-3"}, follow=True)
     assert "1 to 3660" in response.content.decode()
 
