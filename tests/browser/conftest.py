@@ -21,15 +21,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+@pytest.fixture
+def allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the test's own ORM calls run while Playwright's sync API holds an event loop in this thread.
+
+    Set per test (and undone after it) so that it never leaks into other tests, such as the
+    deployment check, which rightly refuses the variable.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def chromium(allow_orm_beside_playwright: None) -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs the Debian package 'chromium'.")
         pytest.skip(f"{CHROMIUM} not installed (set CI=true to make this a failure)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
-    # itself (fixtures, assertions) would otherwise be refused as "async unsafe".
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
