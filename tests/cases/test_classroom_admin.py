@@ -164,3 +164,13 @@ def test_marriage_application_prints_two_copies_as_html_and_pdf(client, exercise
     listing = client.get(reverse("classroom:documents", args=[case.pk])).content.decode()
     assert "Application to marry" in listing
     assert client.get(reverse("classroom:document", args=[case.pk, "nonsense"])).status_code == 404
+
+
+def test_superuser_without_a_seat_can_take_the_facilitator_seat(client, teacher):
+    exercise = load_pack("marriage-1958", name="No seat")
+    url = reverse("classroom:console", args=[exercise.pk])
+    assert "facilitator's seat" in client.get(url).content.decode()
+    client.post(url, {"action": "join"})
+    assert Membership.objects.filter(exercise=exercise, user=teacher, is_facilitator=True).exists()
+    response = client.post(url, {"action": "join"}, follow=True)
+    assert "already have a place" in response.content.decode()
