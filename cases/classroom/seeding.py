@@ -105,3 +105,7 @@ def seed_marriage(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
         man_can_find_work_in_dprk=bool(params.get("man_can_find_work_in_dprk", False)),
         note=str(params.get("note", "")),
     )
+
+
+# Hooks of procedures from other branches register themselves when their services are importable.
+from cases.classroom import seeding_more  # noqa: E402,F401

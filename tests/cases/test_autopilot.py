@@ -87,3 +87,23 @@ def test_timed_events_fire_on_their_own_date_during_fast_forward():
     assert timezone.localtime(switch.fired_at).date().isoformat() == "1958-10-18"
     d2 = Case.objects.filter(exercise=exercise, variant="1958").order_by("filed_at").first()
     assert timezone.localtime(d2.filed_at).date().isoformat() == "1958-10-20"
+
+
+def test_generic_policy_fills_typed_input_from_field_types():
+    """MAR-3: without a policy, the generic one still records an examination with yes/no answers."""
+    from cases.services.engine import case_transition
+
+    exercise = load_pack("marriage-1958", name="Generic")
+    case = Case.objects.get(exercise=exercise, title__startswith="Sun Deming").specific()
+    from cases.models import Exercise
+    Exercise.objects.filter(pk=exercise.pk).update(regime="1958_marriage")
+    # Put a D2 case at the examination through the services, then ask the generic policy.
+    from cases.services.marriage import marriage_file
+    d2 = marriage_file(exercise=exercise, man=exercise.people.get(name="Jin Chengzhe"),
+                       woman=exercise.people.get(name="Yun Kyong-hui"), work_unit=case.work_unit, actor=None,
+                       variant="1958")
+    d2 = case_transition(case=d2, transition="begin_examination", actor=None, system=True)
+    import random
+    step = generic_policy(d2, {}, random.Random(1))
+    assert step.transition == "complete_examination"
+    assert step.data == {"found_truthful": True, "remarrying": True, "post_compatible": True}
