@@ -178,11 +178,13 @@ def _params(case: Case) -> dict[str, Any]:
 
 def planned_step(case: Case, seed: int) -> tuple[dt.datetime, AutoStep] | None:
     """Return when and how the autopilot acts on the case (deterministic for a seed), or None."""
+    case = case.specific()  # policies read the procedure's own fields and transitions
     n_events = case.events.count()
     rng = random.Random(f"{seed}:{case.reference}:{case.state}:{n_events}")
     params = _params(case)
     days_table = params.get("days", {})
-    office_kind = meta_of(transitions_from(case.specific())[0]).office if transitions_from(case.specific()) else ""
+    options = transitions_from(case)
+    office_kind = meta_of(options[0]).office if options else ""
     base = float(days_table.get(office_kind, days_table.get("default", 7)))
     days = base * (0.5 + rng.random())  # +/-50% jitter, drawn first so decisions do not shift times
     policy = POLICIES.get(case.kind, generic_policy)
