@@ -108,13 +108,13 @@ def _attr(case: Case, *names: str, default: Any = "") -> Any:
 def authorization_letter(case: Case) -> dict[str, Any]:
     """Build the DPRK "authorization letter" (AUT-1) from an authorization case."""
     return {**_base(case), "applicant": _attr(case, "applicant"), "number": _attr(case, "letter_number"),
-            "relative": _attr(case, "inviting_relative"), "purpose": _attr(case, "purpose"),
+            "relative": _attr(case, "inviting_relative"), "purpose": _attr(case, "purpose", "variant"),
             "rules": [get_rule("AUT-1")]}
 
 
 def transit_pass(case: Case) -> dict[str, Any]:
     """Build the border resident transit pass, valid one month (PER-7), from a permit case."""
-    issued = _local(_attr(case, "issued_at", default=None)) or _base(case)["today"]
+    issued = _local(_attr(case, "issued_at", default=None))
     valid_until = _local(_attr(case, "valid_until", "expires_at", default=None)) or (
         issued + dt.timedelta(days=30) if issued else None)
     return {**_base(case), "holder": _attr(case, "applicant"), "number": _attr(case, "permit_number", "number"),
@@ -133,7 +133,9 @@ def meeting_notice(case: Case) -> dict[str, Any]:
 register_document("authorization", DocumentSpec(
     "letter", "Authorization letter", "documents/authorization_letter.html", authorization_letter))
 register_document("permit", DocumentSpec(
-    "transit-pass", "Border resident transit pass", "documents/transit_pass.html", transit_pass))
+    "transit-pass", "Border resident transit pass", "documents/transit_pass.html", transit_pass,
+    # Only a pass that was issued can be printed (the permits branch records ``issued_at``).
+    available=lambda case: getattr(case, "issued_at", None) is not None))
 register_document("meeting", DocumentSpec(
     "notice", "Notice of a meeting of border representatives", "documents/meeting_notice.html", meeting_notice))
 
