@@ -71,10 +71,14 @@ def _user(username: str, *, superuser: bool = False, suffix: str = "") -> object
 def build_demo_exercise(name: str = "Demo: Yanji County 1959", *, login_suffix: str = "") -> DemoResult:
     """Create the demo exercise, its offices, people, logins and seed cases; reuse it if it exists."""
     existing = Exercise.objects.filter(name=name).first()
+    if existing is not None:
+        logins = [
+            (m.user.username, str(m.office) if m.office else "the teacher (facilitator, superuser)")
+            for m in existing.memberships.select_related("user", "office").order_by("-is_facilitator", "id")
+        ]
+        return DemoResult(existing, logins, created=False)
     logins = [(login + login_suffix, office_name) for login, _k, office_name, _p in DEMO_OFFICES]
     logins.insert(0, ("teacher" + login_suffix, "the teacher (facilitator, superuser)"))
-    if existing is not None:
-        return DemoResult(existing, logins, created=False)
     exercise = Exercise.objects.create(
         name=name,
         description="Marriage applications on the 1958 procedure (D2), with a pre-1958 case to compare.",
@@ -113,4 +117,16 @@ def build_demo_exercise(name: str = "Demo: Yanji County 1959", *, login_suffix: 
                   note="An officer on active service (MAR-1).")
     marriage_file(exercise=exercise, man=chen, woman=choe, work_unit=wu, actor=None,
                   woman_crossed_illegally=True, note="She crossed the Tumen without papers (MAR-9).")
+    _extend(exercise, logins, login_suffix)
     return DemoResult(exercise, logins, created=True)
+
+
+def _extend(exercise: Exercise, logins: list[tuple[str, str]], login_suffix: str) -> None:
+    """Add the other procedures' demo offices, logins and seed cases to the demo exercise."""
+    from cases.demo_authorization import build_authorization_demo
+
+    known = {login for login, _ in logins}
+    for login, role in build_authorization_demo(exercise, login_suffix=login_suffix).logins:
+        if login not in known:
+            logins.append((login, role))
+            known.add(login)

@@ -118,24 +118,28 @@ def meta_of(t: Transition) -> StepMeta:
     return t.custom["meta"]
 
 
+_TRANSITIONS: dict[type, list[Transition]] = {}
+_FROM: dict[tuple[type, str, str], list[Transition]] = {}
+
+
 def all_transitions(model: type[Case]) -> list[Transition]:
-    """Return every transition of a case model, in declaration order of source states."""
-    field = model._meta.get_field("state")
-    return list(field.get_all_transitions(model))  # type: ignore[attr-defined]
+    """Return every transition of a case model (declared once at class creation, so cached)."""
+    if model not in _TRANSITIONS:
+        field = model._meta.get_field("state")
+        _TRANSITIONS[model] = list(field.get_all_transitions(model))  # type: ignore[attr-defined]
+    return _TRANSITIONS[model]
 
 
 def transitions_from(case: Case, state: str | None = None) -> list[Transition]:
     """Return the transitions leaving ``state`` (default: the case's) that fit the case's variant."""
     state = case.state if state is None else state
-    out = []
-    for t in all_transitions(type(case)):
-        if t.source != state:
-            continue
-        variants = meta_of(t).variants
-        if variants and case.variant not in variants:
-            continue
-        out.append(t)
-    return out
+    key = (type(case), state, case.variant)
+    if key not in _FROM:
+        _FROM[key] = [
+            t for t in all_transitions(type(case))
+            if t.source == state and (not meta_of(t).variants or case.variant in meta_of(t).variants)
+        ]
+    return _FROM[key]
 
 
 def unmet_guards(case: Case, t: Transition) -> list[str]:

@@ -2,6 +2,14 @@
 
 Guards and deadlines read the regime a case runs under (``Case.regime``); the exercise's regime is the
 one new cases start under. Later procedures add their own parameters to ``params``.
+
+``authorization`` (cases/aut_policy.py) is the authorization-letter policy of each line (AUT-2 ...
+AUT-10). Regimes that are not about these letters carry the line then in force: before D1 and under
+the 1958 marriage notification the lenient 1957 line (an assumption for 1955-1957), under the 1964
+Protocol the August 1963 instructions.
+
+``returns`` (cases/ret_policy.py) is the illegal-crosser policy (RET-2 ... RET-12); regimes without it
+run on the 1957 principles of D1.
 """
 
 from __future__ import annotations
@@ -9,6 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from cases.aut_policy import AUGUST_1963, CORRECTION_1962, LENIENT_1957, STATE_COUNCIL_1970, STRICT_1961
+from cases.ret_policy import PRACTICE_1961, PROTOCOL_1964, TELEGRAM_1962
+from cases.ret_policy import STATE_COUNCIL_1970 as STATE_COUNCIL_1970_RET
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,7 @@ REGIMES: dict[str, Regime] = {
             dt.date(1955, 6, 8),
             "D1 §4; D9 §1-3 (June 1955 Record of the Joint Meeting)",
             "Border permits in use from 8 June 1955; marriages with Korean women referred to the Centre.",
-            {"marriage_variant": "pre1958"},
+            {"marriage_variant": "pre1958", "authorization": LENIENT_1957},
         ),
         Regime(
             "1957_lenient",
@@ -45,7 +57,7 @@ REGIMES: dict[str, Regime] = {
             "D1 §4, 17 Dec 1957, PRC MFA 118-01026-01",
             "Approve applications to go to the DPRK leniently; refuse only for political issues or a "
             "pending case.",
-            {"marriage_variant": "pre1958"},
+            {"marriage_variant": "pre1958", "authorization": LENIENT_1957},
         ),
         Regime(
             "1958_marriage",
@@ -53,7 +65,7 @@ REGIMES: dict[str, Regime] = {
             dt.date(1958, 10, 18),
             "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540",
             "Marriage approval moves down to the man's work unit.",
-            {"marriage_variant": "1958"},
+            {"marriage_variant": "1958", "authorization": LENIENT_1957},
         ),
         Regime(
             "1961_strict",
@@ -61,7 +73,7 @@ REGIMES: dict[str, Regime] = {
             dt.date(1961, 1, 1),
             "D6, 24 Mar 1962 (describing 1961)",
             "Local authorities too strict and too slow with authorization letters.",
-            {"marriage_variant": "1958"},
+            {"marriage_variant": "1958", "authorization": STRICT_1961, "returns": PRACTICE_1961},
         ),
         Regime(
             "1962_correction",
@@ -69,7 +81,7 @@ REGIMES: dict[str, Regime] = {
             dt.date(1962, 3, 24),
             "D6; D7 §3",
             "Be significantly more lenient and process letter holders as soon as possible.",
-            {"marriage_variant": "1958"},
+            {"marriage_variant": "1958", "authorization": CORRECTION_1962, "returns": TELEGRAM_1962},
         ),
         Regime(
             "1963_august",
@@ -78,7 +90,7 @@ REGIMES: dict[str, Regime] = {
             "D8 §2-3",
             "Ethnic Koreans with ties in the DPRK generally allowed to move; KPA officers' families "
             "expedited.",
-            {"marriage_variant": "1958"},
+            {"marriage_variant": "1958", "authorization": AUGUST_1963, "returns": TELEGRAM_1962},
         ),
         Regime(
             "1964_protocol",
@@ -86,7 +98,7 @@ REGIMES: dict[str, Regime] = {
             dt.date(1964, 6, 9),
             "D10, 9 Jun 1964",
             "Protocol on border affairs: crossing hours, illegal crossers, meetings of representatives.",
-            {"marriage_variant": "1958"},
+            {"marriage_variant": "1958", "authorization": AUGUST_1963, "returns": PROTOCOL_1964},
         ),
         Regime(
             "1970_state_council",
@@ -94,7 +106,7 @@ REGIMES: dict[str, Regime] = {
             dt.date(1970, 1, 1),
             "D11 §4-9",
             "Provincial revolutionary committees approve returns; capitalist destinations refused.",
-            {"marriage_variant": "1958"},
+            {"marriage_variant": "1958", "authorization": STATE_COUNCIL_1970, "returns": STATE_COUNCIL_1970_RET},
         ),
     )
 }

@@ -11,9 +11,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
 from django.db import models
-from django.db.models import Case as When_Case
-from django.db.models import IntegerField, Value, When
 from django.forms import modelform_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -21,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from cases.admin.paging import MineFirstChangeList, MineFirstPaginator, mine_first
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
 from cases.models import Case
@@ -106,17 +106,24 @@ class CaseAdmin(ExerciseScopedAdmin):
 
     # --- Lists: the student's own queue first ----------------------------------------------------
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        # Annotate before ordering: ModelAdmin.get_queryset orders by get_ordering() at once.
-        offices = held_office_ids(request.user)
-        qs = self.model._default_manager.get_queryset().annotate(
-            awaiting_me=When_Case(When(next_office_id__in=offices, then=Value(0)), default=Value(1),
-                                  output_field=IntegerField())
-        )
-        return scope_to_user(qs, request.user, self.exercise_path).order_by(*self.get_ordering(request))
+    show_full_result_count = False  # one count per page view is enough at a province's scale
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["awaiting_me", "state_since", "id"]
+        return ["state_since", "id"]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
+        return MineFirstChangeList
+
+    def get_paginator(
+        self, request: HttpRequest, queryset: Any, per_page: int, orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> Any:
+        """Put the user's own queue first, unless they sorted by a column themselves."""
+        if ORDER_VAR in request.GET:
+            return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        object_list = mine_first(queryset, held_office_ids(request.user))
+        return MineFirstPaginator(object_list, per_page, orphans=orphans,
+                                  allow_empty_first_page=allow_empty_first_page)
 
     @admin.display(description="state", ordering="state")
     def state_display(self, obj: Case) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField
@@ -53,6 +54,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["exercise", "next_office", "state_since"]),
             models.Index(fields=["exercise", "kind", "state"]),
+            models.Index(fields=["state_since", "id"], name="case_oldest_first"),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +140,7 @@ class CaseEvent(models.Model):
     wall_time = models.DateTimeField(default=timezone.now)
     rules = models.CharField(max_length=120, blank=True)
     note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -109,11 +109,11 @@ class MarriageCase(Case):
     State = MarriageState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.WORK_UNIT: "work_unit"}
 
-    man = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="marriages_as_man")
-    woman = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="marriages_as_woman")
+    man = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="marriages_as_man")
+    woman = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="marriages_as_woman")
     work_unit = models.ForeignKey(
         Office,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="marriage_cases",
         help_text="The man's work unit, which examines and approves under D2.",
     )

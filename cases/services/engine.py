@@ -7,12 +7,13 @@ event, refreshes "who acts next" and writes any deadlines, all inside one ``tran
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition, Transition, TransitionNotAllowed
 
-from cases.engine import acting_office, meta_of, next_step, transitions_from, unmet_guards
+from cases.engine import StepMeta, acting_office, meta_of, next_step, transitions_from, unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
 
@@ -95,6 +96,60 @@ def _required_missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@dataclass(frozen=True)
+class PreparedStep:
+    """A step that passed every check for one case: what to call, with what, for which office."""
+
+    transition: Transition
+    meta: StepMeta
+    kwargs: dict[str, Any]
+    office: Office | None
+
+
+def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any], system: bool) -> PreparedStep:
+    """Check that ``actor`` may take ``transition`` on ``case`` now with ``data``; raise ApplicationError if not.
+
+    The single-case and the bulk services both call this, so a step is checked the same way however
+    it is taken: it exists, it leaves the case's state, the actor holds the acting office, the input is
+    complete, and the guards hold.
+    """
+    if case.exercise.paused and not system:
+        raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
+    options = {t.name: t for t in transitions_from(case)}
+    if transition not in options:
+        known = {t.name for t in case.procedure.transitions}
+        if transition not in known:
+            raise ApplicationError(f"There is no step called {transition!r} in this procedure.")
+        possible = ", ".join(meta_of(t).label for t in options.values()) or "none (the case is closed)"
+        raise ApplicationError(
+            f"That step cannot be taken while the case is at '{case.state_label()}'. Possible now: {possible}."
+        )
+    t = options[transition]
+    meta = meta_of(t)
+    office = case.office_for(meta.office)
+    if not system:
+        if not t.has_perm(case, actor):
+            raise ApplicationError(
+                f"Only {office or meta.office} may take this step ({', '.join(meta.rules)}), "
+                "and you do not hold that office in this exercise.",
+                rules=meta.rules,
+            )
+        office = acting_office(actor, case, meta.office)
+    missing = [f for f in meta.fields if _required_missing(data.get(f))]
+    if meta.reason_required and _required_missing(data.get("reason")):
+        missing.append("reason")
+    if missing:
+        names = ", ".join(_field_label(type(case), f) for f in missing)
+        raise ApplicationError(f"'{meta.label}' needs: {names}.", rules=meta.rules)
+    kwargs = {f: data[f] for f in meta.fields}
+    if meta.reason_required:
+        kwargs["reason"] = data["reason"].strip()
+    failed = unmet_guards(case, t)
+    if failed:
+        raise ApplicationError(" ".join(failed), rules=meta.rules)
+    return PreparedStep(t, meta, kwargs, office)
+
+
 def case_transition(
     *,
     case: Case,
@@ -114,76 +169,66 @@ def case_transition(
     model = type(case.specific())
     with transaction.atomic():
         try:
-            locked = model._default_manager.select_for_update().select_related("exercise").get(pk=case.pk)
+            locked = (
+                model._default_manager.select_for_update(of=("self", "case_ptr"))
+                .select_related(*_forward_keys(model))
+                .get(pk=case.pk)
+            )
         except model.DoesNotExist as exc:
             raise ApplicationError("This case no longer exists.") from exc
         exercise = locked.exercise
-        if exercise.paused and not system:
-            raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
-        options = {t.name: t for t in transitions_from(locked)}
-        known = {t.name for t in locked.procedure.transitions}
-        if transition not in known:
-            raise ApplicationError(f"There is no step called {transition!r} in this procedure.")
-        if transition not in options:
-            possible = ", ".join(meta_of(t).label for t in options.values()) or "none (the case is closed)"
-            raise ApplicationError(
-                f"That step cannot be taken while the case is at '{locked.state_label()}'. "
-                f"Possible now: {possible}."
-            )
-        t = options[transition]
-        meta = meta_of(t)
-        bound = getattr(locked, transition)
-        office = locked.office_for(meta.office)
-        if not system and not t.has_perm(locked, actor):
-            raise ApplicationError(
-                f"Only {office or meta.office} may take this step ({', '.join(meta.rules)}), "
-                "and you do not hold that office in this exercise.",
-                rules=meta.rules,
-            )
-        if not system:
-            office = acting_office(actor, locked, meta.office)
-        missing = [f for f in meta.fields if _required_missing(data.get(f))]
-        if meta.reason_required and _required_missing(data.get("reason")):
-            missing.append("reason")
-        if missing:
-            names = ", ".join(_field_label(model, f) for f in missing)
-            raise ApplicationError(f"'{meta.label}' needs: {names}.", rules=meta.rules)
-        kwargs = {f: data[f] for f in meta.fields}
-        if meta.reason_required:
-            kwargs["reason"] = data["reason"].strip()
-        failed = unmet_guards(locked, t)
-        if failed:
-            raise ApplicationError(" ".join(failed), rules=meta.rules)
+        step = prepare_step(locked, transition, actor=actor, data=data, system=system)
         source = locked.state
+        before = _field_values(locked)
         try:
-            bound(**kwargs)
+            getattr(locked, transition)(**step.kwargs)
         except TransitionNotAllowed as exc:
             raise ApplicationError(f"That step is not allowed now: {exc}") from exc
         now = exercise.clock
         _refresh_next(locked, now)
+        after = _field_values(locked)
         try:
-            locked.save()
+            # Only what the step changed is written, so a step on one table touches one table.
+            locked.save(update_fields=[name for name, value in after.items() if before[name] != value])
         except ConcurrentTransition as exc:
             raise ApplicationError(
                 "Someone else moved this case a moment ago. Reload the page and look again."
             ) from exc
-        CaseEvent.objects.create(
-            case=locked,
-            exercise=exercise,
-            kind=EventKind.TRANSITION,
-            transition=transition,
-            label=meta.label,
-            source_state=source,
-            target_state=locked.state,
-            actor=actor if not system else None,
-            office=office,
-            sim_time=now,
-            rules=",".join(meta.rules),
-            note=(kwargs.get("reason") or note or "").strip(),
-            data={k: v for k, v in kwargs.items() if k != "reason"},
-        )
+        step_event(locked, step, source=source, actor=actor, now=now, note=note, system=system).save()
         _write_deadlines(locked, now)
     return locked
+
+
+def _forward_keys(model: type[Case]) -> list[str]:
+    return [
+        f.name for f in model._meta.concrete_fields
+        if f.is_relation and f.many_to_one and not f.remote_field.parent_link
+    ]
+
+
+def _field_values(case: Case) -> dict[str, Any]:
+    return {f.name: getattr(case, f.attname) for f in case._meta.concrete_fields if not f.primary_key}
+
+
+def step_event(
+    case: Case, step: PreparedStep, *, source: str, actor: Any, now: dt.datetime, note: str, system: bool
+) -> CaseEvent:
+    """Build (unsaved) the event that records a step taken on ``case``."""
+    return CaseEvent(
+        case_id=case.pk,
+        exercise_id=case.exercise_id,
+        kind=EventKind.TRANSITION,
+        transition=step.transition.name,
+        label=step.meta.label,
+        source_state=source,
+        target_state=case.state,
+        actor_id=None if system or actor is None else actor.pk,
+        office_id=step.office.pk if step.office is not None else None,
+        sim_time=now,
+        rules=",".join(step.meta.rules),
+        note=(step.kwargs.get("reason") or note or "").strip(),
+        data={k: v for k, v in step.kwargs.items() if k != "reason"},
+    )
 
 
 def _field_label(model: type[Case], name: str) -> str:
@@ -197,10 +242,17 @@ def _field_label(model: type[Case], name: str) -> str:
 
 def _write_deadlines(case: Case, now: dt.datetime) -> None:
     """Write the deadlines the procedure sets on entering the case's new state."""
+    rows = deadlines_for(case, now)
+    if rows:
+        Deadline.objects.bulk_create(rows)
+
+
+def deadlines_for(case: Case, now: dt.datetime) -> list[Deadline]:
+    """Build (unsaved) the deadlines the procedure sets on entering the case's current state."""
     hook = getattr(case, "deadlines_on_enter", None)
     if hook is None:
-        return
-    rows = [
+        return []
+    return [
         Deadline(
             case=case,
             exercise_id=case.exercise_id,
@@ -212,5 +264,3 @@ def _write_deadlines(case: Case, now: dt.datetime) -> None:
         )
         for spec in hook(case.state, now)
     ]
-    if rows:
-        Deadline.objects.bulk_create(rows)

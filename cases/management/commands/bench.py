@@ -1,0 +1,61 @@
+"""Measure Border Desk's speed as ratios to floors measured in the same run (lower is better)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
+
+from cases.bench.data import bench_exercise, insert_marriage_cases
+from cases.bench.figures import Figure, admin_scale_figures, bulk_transition_figure, single_case_figure
+
+
+class Command(BaseCommand):
+    help = "Print one line per figure, 'NAME ratio R target T', then a summary line. Uses a throwaway database."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--size", type=int, default=10_000, help="Cases for the bulk figures.")
+        parser.add_argument("--repeats", type=int, default=3)
+        parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        size = 500 if options["quick"] else options["size"]
+        repeats = 1 if options["quick"] else options["repeats"]
+        setup_test_environment()
+        old_name = connection.settings_dict["NAME"]
+        test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            self.stdout.write(f"database: {connection.vendor} ({test_db})")
+            figures = self.run_figures(size=size, repeats=repeats)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
+        for figure in figures:
+            self.stdout.write(figure.line())
+        met = sum(f.met for f in figures)
+        self.stdout.write(f"summary: {met}/{len(figures)} figures within target on {connection.vendor}")
+
+    def run_figures(self, *, size: int, repeats: int) -> list[Figure]:
+        exercise = bench_exercise("Bench")
+        actor = exercise.memberships.get(office__kind="work_unit").user
+        counter = itertools.count()
+
+        def make_cases(n: int) -> list[int]:
+            return insert_marriage_cases(exercise, n, start=next(counter) * 1_000_000)
+
+        figures = [
+            bulk_transition_figure(exercise=exercise, make_cases=make_cases, actor=actor, size=size, repeats=repeats),
+            single_case_figure(exercise=exercise, make_cases=make_cases, actor=actor, count=200 if size > 1000 else 50),
+        ]
+        scale = bench_exercise("Bench scale")
+        student = scale.memberships.get(office__kind="work_unit").user
+
+        def make_scale_cases(n: int) -> list[int]:
+            return insert_marriage_cases(scale, n, start=next(counter) * 1_000_000)
+
+        figures += admin_scale_figures(exercise=scale, make_cases=make_scale_cases, actor=student,
+                                       small=size // 10, large=size * 10, repeats=max(repeats, 3))
+        return figures

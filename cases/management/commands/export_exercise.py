@@ -1,0 +1,33 @@
+"""Write an exercise and everything in it as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.models import Exercise
+from cases.services.transfer import exercise_export
+
+
+class Command(BaseCommand):
+    help = "Export an exercise (by name or id) as a JSON file that import_exercise reads back."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("exercise", help="Exercise name or id.")
+        parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        key = options["exercise"]
+        exercise = Exercise.objects.filter(name=key).first() or (
+            Exercise.objects.filter(pk=int(key)).first() if key.isdigit() else None
+        )
+        if exercise is None:
+            raise CommandError(f"No exercise named or numbered {key!r}.")
+        data = exercise_export(exercise=exercise)
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8") as fh:
+                fh.write(data)
+            self.stdout.write(f"Wrote {exercise.name} to {options['output']}.")
+        else:
+            self.stdout.write(data)

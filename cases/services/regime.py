@@ -1,0 +1,114 @@
+"""Switching the policy regime of a running exercise (the teacher's lever; AUT-2 ... AUT-10 change with it).
+
+New cases always start under the exercise's regime. For the cases already running the teacher
+chooses: they *keep* the rules they were filed under and finish under them, or they *migrate* to the
+new rules at once (the correction of 24 March 1962 speaks of leniency "from today onwards", D7;
+whether pending files were in fact re-examined the sources do not say, which is why it is the
+teacher's choice). Either way each running case gets a REGIME event on its timeline. Migrated cases
+get their escalation deadlines recomputed from the new regime, counted from when they entered their
+present state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from cases.engine import is_facilitator
+from cases.errors import ApplicationError
+from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
+from cases.regimes import REGIMES, get_regime
+
+
+@dataclass(frozen=True)
+class RegimeSwitchResult:
+    """What a switch did: the new regime, and how many running cases moved or kept their rules."""
+
+    old: str
+    new: str
+    migrated: int
+    kept: int
+
+
+def exercise_switch_regime(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any) -> RegimeSwitchResult:
+    """Put ``regime`` in force for the exercise; move running cases to it only if ``migrate_running``.
+
+    Only the exercise's facilitator (or a superuser) may switch; ``actor`` None means the system
+    (a scenario). Every running case gets a REGIME event; closed cases are history and are left alone.
+    """
+    if regime not in REGIMES:
+        raise ApplicationError(f"Unknown regime {regime!r}; choose one of: {', '.join(REGIMES)}.")
+    if actor is not None and not (
+        getattr(actor, "is_superuser", False) or is_facilitator(actor, exercise.pk)
+    ):
+        raise ApplicationError("Only the teacher running this exercise may switch its regime.")
+    with transaction.atomic():
+        locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+        old = locked.regime
+        if old == regime:
+            raise ApplicationError(f"{get_regime(regime).label} is already in force in this exercise.")
+        new_regime = get_regime(regime)
+        locked.regime = regime
+        locked.save(update_fields=["regime"])
+        now = locked.clock
+        running = list(Case.objects.filter(exercise=locked, closed_at__isnull=True).order_by("id"))
+        migrated = kept = 0
+        for case in running:
+            before = case.regime
+            if migrate_running and before != regime:
+                Case.objects.filter(pk=case.pk).update(regime=regime)
+                label = f"Regime switched: now under {new_regime.label}"
+                note = f"Moved from {get_regime(before).label} to the new rules ({new_regime.citation})."
+                migrated += 1
+            else:
+                label = f"Regime switched to {new_regime.label}; this case keeps its rules"
+                note = f"Keeps {get_regime(before).label}; new cases start under {new_regime.label}."
+                kept += 1
+            CaseEvent.objects.create(
+                case=case,
+                exercise=locked,
+                kind=EventKind.REGIME,
+                label=label[:160],
+                source_state=case.state,
+                target_state=case.state,
+                actor=actor,
+                sim_time=now,
+                note=note,
+                data={"from": before, "to": regime if migrate_running else before, "exercise_regime": regime,
+                      "migrated": bool(migrate_running and before != regime)},
+            )
+            if migrate_running and before != regime:
+                _recompute_escalations(case.pk)
+        exercise.regime = regime
+    return RegimeSwitchResult(old=old, new=regime, migrated=migrated, kept=kept)
+
+
+def _recompute_escalations(case_pk: int) -> None:
+    """Replace a migrated case's pending escalation deadlines by those of its new regime.
+
+    The wait is counted from when the case entered its state, so a case that has already waited
+    longer than the new regime allows escalates at the next sweep.
+    """
+    case = Case.objects.get(pk=case_pk).specific()
+    pending = Deadline.objects.filter(case_id=case_pk, kind=DeadlineKind.ESCALATION, status=DeadlineStatus.PENDING)
+    hook = getattr(case, "deadlines_on_enter", None)
+    if hook is None:
+        return
+    specs = [s for s in hook(case.state, case.state_since) if s.kind == DeadlineKind.ESCALATION]
+    if not specs and not pending.exists():
+        return
+    pending.update(status=DeadlineStatus.CANCELLED, note="Cancelled: the case moved to a new regime.")
+    Deadline.objects.bulk_create(
+        Deadline(
+            case_id=case_pk,
+            exercise_id=case.exercise_id,
+            kind=spec.kind,
+            due_at=case.state_since + spec.after,
+            action=spec.action,
+            rules=",".join(spec.rules),
+            note=spec.note[:200],
+        )
+        for spec in specs
+    )

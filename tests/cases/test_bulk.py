@@ -1,0 +1,67 @@
+"""Bulk steps: the same checks as one case at a time, one write per group, events for each case."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.choices import Occupation
+from cases.models import Case, CaseEvent, MarriageCase
+from cases.services.bulk import case_bulk_transition
+from tests.cases.marriage_helpers import file_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_moves_the_eligible_and_reports_the_rest(desk):
+    staff = [file_case(desk, occupation=Occupation.UNIT_STAFF) for _ in range(5)]
+    soldier = file_case(desk, occupation=Occupation.MILITARY)
+    result = case_bulk_transition(
+        kind="marriage", case_ids=[c.pk for c in [*staff, soldier]] + [999999], transition="begin_dissuasion",
+        actor=desk.user("workunit"), note="Campaign of persuasion",
+    )
+    assert sorted(result.moved) == sorted(c.pk for c in staff)
+    assert "MAR-2" in result.refused[soldier.pk]
+    assert "does not exist" in result.refused[999999]
+    assert set(Case.objects.filter(pk__in=result.moved).values_list("state", flat=True)) == {"dissuasion"}
+    assert Case.objects.get(pk=soldier.pk).state == "filed"
+    events = CaseEvent.objects.filter(case_id__in=result.moved, transition="begin_dissuasion")
+    assert events.count() == 5 and {e.note for e in events} == {"Campaign of persuasion"}
+    assert all(e.office == desk.office("work_unit") for e in events)
+
+
+def test_bulk_refuses_a_wrong_office_entirely(desk):
+    cases = [file_case(desk) for _ in range(3)]
+    result = case_bulk_transition(kind="marriage", case_ids=[c.pk for c in cases], transition="begin_dissuasion",
+                                  actor=desk.user("embassy"))
+    assert result.moved == [] and len(result.refused) == 3
+    assert all("Only" in m for m in result.refused.values())
+    assert set(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("state", flat=True)) == {"filed"}
+
+
+def test_bulk_writes_procedure_fields_and_next_office(desk):
+    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(4)]
+    ids = [c.pk for c in cases]
+    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    result = case_bulk_transition(
+        kind="marriage", case_ids=ids, transition="complete_examination", actor=desk.user("workunit"),
+        data={"found_truthful": True, "remarrying": False, "post_compatible": True},
+    )
+    assert sorted(result.moved) == sorted(ids)
+    rows = MarriageCase.objects.filter(pk__in=ids)
+    assert {(r.state, r.found_truthful, r.post_compatible) for r in rows} == {("leader_review", True, True)}
+    assert {r.next_rules for r in rows} == {"MAR-3,MAR-4,MAR-1"}
+
+
+def test_bulk_uses_a_constant_number_of_queries(desk):
+    few = [file_case(desk).pk for _ in range(3)]
+    many = [file_case(desk).pk for _ in range(30)]
+    actor = desk.user("workunit")
+    actor.__dict__.pop("_border_desk_memberships", None)
+    with CaptureQueriesContext(connection) as small:
+        case_bulk_transition(kind="marriage", case_ids=few, transition="begin_dissuasion", actor=actor)
+    actor.__dict__.pop("_border_desk_memberships", None)
+    with CaptureQueriesContext(connection) as large:
+        case_bulk_transition(kind="marriage", case_ids=many, transition="begin_dissuasion", actor=actor)
+    assert len(large.captured_queries) == len(small.captured_queries)

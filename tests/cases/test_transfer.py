@@ -1,0 +1,67 @@
+"""Export and import of a whole exercise: a round trip loses nothing, the event log comes back identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from cases.errors import ApplicationError
+from cases.models import Case, CaseEvent, Exercise, MarriageCase
+from cases.services.transfer import exercise_export, exercise_import
+from tests.cases.marriage_helpers import TO_CHINA_APPROVED_1958, walk
+
+pytestmark = pytest.mark.django_db
+
+
+def _event_log(exercise_id: int) -> list[tuple]:
+    return list(
+        CaseEvent.objects.filter(exercise_id=exercise_id)
+        .order_by("pk")
+        .values_list("pk", "case_id", "kind", "transition", "source_state", "target_state", "actor__username",
+                     "office_id", "sim_time", "wall_time", "rules", "note", "data")
+    )
+
+
+def test_round_trip_restores_everything_and_the_same_event_log(desk, other_desk):
+    case = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
+    walk(desk, case, TO_CHINA_APPROVED_1958)
+    exported = exercise_export(exercise=desk.exercise)
+    log = _event_log(desk.exercise.pk)
+    states = dict(Case.objects.filter(exercise=desk.exercise).values_list("pk", "state"))
+    exercise_id, name = desk.exercise.pk, desk.exercise.name
+    other_before = _event_log(other_desk.exercise.pk)
+
+    desk.exercise.delete()
+    assert not Case.objects.filter(exercise_id=exercise_id).exists()
+    restored = exercise_import(data=exported)
+
+    assert restored.pk == exercise_id and restored.name == name
+    assert _event_log(exercise_id) == log
+    assert dict(Case.objects.filter(exercise=restored).values_list("pk", "state")) == states
+    assert MarriageCase.objects.get(pk=case.pk).found_truthful is True
+    assert exercise_export(exercise=restored) == exported
+    assert _event_log(other_desk.exercise.pk) == other_before  # the other exercise is untouched
+
+
+def test_import_refuses_to_overwrite_and_changes_nothing(desk):
+    exported = exercise_export(exercise=desk.exercise)
+    count = CaseEvent.objects.count()
+    with pytest.raises(ApplicationError, match="already exists"):
+        exercise_import(data=exported)
+    with pytest.raises(ApplicationError, match="not a Border Desk export"):
+        exercise_import(data="{not json")
+    with pytest.raises(ApplicationError, match="no exercise"):
+        exercise_import(data="[]")
+    assert CaseEvent.objects.count() == count
+
+
+def test_commands_round_trip(desk, tmp_path):
+    path = tmp_path / "exercise.json"
+    call_command("export_exercise", desk.exercise.name, output=str(path))
+    rows = json.loads(path.read_text())
+    assert {r["model"] for r in rows} >= {"cases.exercise", "cases.case", "cases.marriagecase", "cases.caseevent"}
+    Exercise.objects.filter(pk=desk.exercise.pk).delete()
+    call_command("import_exercise", str(path))
+    assert Exercise.objects.filter(name=desk.exercise.name).exists()
