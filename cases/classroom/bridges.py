@@ -24,7 +24,29 @@ from cases.regimes import REGIMES, get_regime
 
 
 def advance_clock(*, exercise: Exercise, actor: Any, to: dt.datetime, note: str = "") -> Exercise:
-    """Move the exercise clock forward to ``to`` (never backwards), then fire due timed events."""
+    """Move the exercise clock forward to ``to`` (never backwards), stopping at each timed event on the way.
+
+    Each pending event of the pack fires at its own simulated time (cases it files are dated then),
+    not all at once at the end of a long jump.
+    """
+    from cases.models import TimedEvent, TimedEventStatus
+
+    exercise.refresh_from_db()
+    if to > exercise.clock:
+        stops = (
+            TimedEvent.objects.filter(exercise=exercise, status=TimedEventStatus.PENDING,
+                                      at__gt=exercise.clock, at__lt=to)
+            .order_by("at").values_list("at", flat=True).distinct()
+        )
+        for stop in list(stops):
+            _move_clock(exercise=exercise, actor=actor, to=stop, note=note)
+            if exercise.paused:  # an event paused the exercise: time stops here
+                return exercise
+    return _move_clock(exercise=exercise, actor=actor, to=to, note=note)
+
+
+def _move_clock(*, exercise: Exercise, actor: Any, to: dt.datetime, note: str = "") -> Exercise:
+    """Move the clock once (through the clock service when merged), then fire the events now due."""
     try:
         from cases.services.clock import clock_advance  # type: ignore[import-not-found]
     except ImportError:
