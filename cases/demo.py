@@ -124,9 +124,12 @@ def build_demo_exercise(name: str = "Demo: Yanji County 1959", *, login_suffix: 
 def _extend(exercise: Exercise, logins: list[tuple[str, str]], login_suffix: str) -> None:
     """Add the other procedures' demo offices, logins and seed cases to the demo exercise."""
     from cases.demo_authorization import build_authorization_demo
+    from cases.demo_meeting import build_meeting_demo
+    from cases.demo_returns import build_returns_demo
 
     known = {login for login, _ in logins}
-    for login, role in build_authorization_demo(exercise, login_suffix=login_suffix).logins:
-        if login not in known:
-            logins.append((login, role))
-            known.add(login)
+    for builder in (build_authorization_demo, build_returns_demo, build_meeting_demo):
+        for login, role in builder(exercise, login_suffix=login_suffix).logins:
+            if login not in known:
+                logins.append((login, role))
+                known.add(login)

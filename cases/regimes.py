@@ -112,6 +112,17 @@ REGIMES: dict[str, Regime] = {
 }
 
 
+# PER-11: the July 1953 border transit rules (ART): residents of 18 or over, to visit relatives and friends,
+# go to school, see a doctor, attend weddings or funerals. Assumption: they held for the border permit until
+# the 1964 Protocol, whose transit pass is for visiting relatives only (D10 Art. 3(3), PER-7).
+PERMIT_PURPOSES_1953 = ("relatives", "friends", "school", "doctor", "wedding", "funeral")
+for _regime in REGIMES.values():
+    _regime.params.setdefault("permit_min_age", 18)
+    _regime.params.setdefault(
+        "permit_purposes",
+        ("relatives",) if _regime.effective >= dt.date(1964, 6, 9) else PERMIT_PURPOSES_1953,
+    )
+
 def get_regime(code: str) -> Regime:
     """Return the regime with this code."""
     try:

@@ -3,6 +3,7 @@
 from cases.admin import (  # noqa: F401
     authorization,
     classroom,
+    clock,
     corpse,
     crosser,
     detention,
@@ -10,6 +11,7 @@ from cases.admin import (  # noqa: F401
     exercise,
     inbox,
     marriage,
+    meeting,
     naturalisation,
     reception,
     stray,

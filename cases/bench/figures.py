@@ -130,3 +130,27 @@ def admin_scale_figures(*, exercise: Exercise, make_cases: Callable[[int], list[
                f"{small} -> {large} cases; queries {before[url][1]} -> {after[url][1]}")
         for url in names
     ]
+
+
+def sweep_figure(*, exercise: Exercise, make_cases: Callable[[int], list[int]], size: int, repeats: int) -> Figure:
+    """Sweep of ``size`` due deadlines vs the floor of one raw UPDATE + one bulk INSERT of the same rows."""
+    import datetime as dt
+
+    from cases.models import Deadline, DeadlineKind
+    from cases.services.deadlines import deadlines_sweep
+
+    office_id = exercise.offices.get(kind="work_unit").pk
+    ratios = []
+    for _ in range(repeats):
+        floor_ids, swept_ids = make_cases(size), make_cases(size)
+        due = exercise.clock - dt.timedelta(hours=1)
+        Deadline.objects.bulk_create(
+            [Deadline(case_id=pk, exercise=exercise, kind=DeadlineKind.ESCALATION, due_at=due,
+                      action="begin_dissuasion", set_at=due) for pk in swept_ids],
+            batch_size=2000,
+        )
+        floor = timed(lambda ids=floor_ids: floor_update_and_insert(exercise.pk, ids, "dissuasion", office_id))
+        took = timed(lambda: deadlines_sweep(exercise_id=exercise.pk))
+        assert Case.objects.filter(pk__in=swept_ids, state="dissuasion").count() == size
+        ratios.append(took / floor)
+    return Figure("deadline_sweep_10k", statistics.median(ratios), 2, f"{size} deadlines, median of {repeats}")

@@ -9,12 +9,21 @@ from cases.models.classroom import (
     TimedEvent,
     TimedEventStatus,
 )
+from cases.models.clock import ClockMove, ClockMoveSource
 from cases.models.corpse import CorpseCase, CorpseState
 from cases.models.crosser import CrosserCase, CrosserState
 from cases.models.detention import DetentionCase, DetentionState
 from cases.models.embassy import EmbassyCase, EmbassyState
 from cases.models.exercise import Exercise, Membership, Office, Person
 from cases.models.marriage import MarriageCase, MarriageState
+from cases.models.meeting import (
+    EntryPermit,
+    MeetingCase,
+    MeetingKind,
+    MeetingState,
+    Representative,
+    RepresentativeRank,
+)
 from cases.models.naturalisation import NaturalisationCase, NaturalisationState
 from cases.models.reception import ReceptionCase, ReceptionState
 from cases.models.relocation import RelocationQuota, RelocationState
@@ -26,6 +35,8 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseProxy",
+    "ClockMove",
+    "ClockMoveSource",
     "CorpseCase",
     "CorpseState",
     "CrosserCase",
@@ -37,11 +48,15 @@ __all__ = [
     "DetentionState",
     "EmbassyCase",
     "EmbassyState",
+    "EntryPermit",
     "EventKind",
     "Exercise",
     "ExerciseScenario",
     "MarriageCase",
     "MarriageState",
+    "MeetingCase",
+    "MeetingKind",
+    "MeetingState",
     "Membership",
     "NaturalisationCase",
     "NaturalisationState",
@@ -51,6 +66,8 @@ __all__ = [
     "ReceptionState",
     "RelocationQuota",
     "RelocationState",
+    "Representative",
+    "RepresentativeRank",
     "ScenarioLoad",
     "ScenarioLoadStatus",
     "StrayCase",

@@ -39,6 +39,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="queue"
     )
     next_rules = models.CharField(max_length=120, blank=True)
+    escalated_at = models.DateTimeField(
+        "escalated (simulated)",
+        null=True,
+        blank=True,
+        help_text="Set when the case has waited too long at one office; cleared by its next step.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     # Which field of the subclass names the office for a kind; kinds not listed resolve to the
@@ -112,6 +118,8 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", "Transition"
     DEADLINE = "deadline", "Deadline fired"
     REGIME = "regime", "Regime switched"
+    ESCALATION = "escalation", "Escalated after a long wait"
+    REMINDER = "reminder", "Reminder"
     NOTE = "note", "Note"
 
 
@@ -193,12 +201,21 @@ class Deadline(models.Model):
     rules = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.PENDING)
     fired_at = models.DateTimeField("fired (simulated)", null=True, blank=True)
+    set_at = models.DateTimeField("set (simulated)", null=True, blank=True)
+    watch_state = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="For escalations: the state the case must still be in for the deadline to fire.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["exercise", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["exercise", "status", "due_at"]),
+            models.Index(fields=["case", "status", "due_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d}"

@@ -28,6 +28,14 @@ class Exercise(models.Model):
     )
     regime = models.CharField(max_length=40, choices=REGIME_CHOICES, default="1958_marriage")
     paused = models.BooleanField(default=False)
+    pace_days_per_minute = models.PositiveSmallIntegerField(
+        "pace (simulated days per real minute)",
+        default=0,
+        help_text="0 = the clock moves only when the teacher moves it; otherwise beat moves it at this pace.",
+    )
+    pace_anchor = models.DateTimeField(
+        "pace counted from (wall time)", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -25,6 +25,8 @@ def _refresh_next(case: Case, now: dt.datetime) -> None:
     case.next_office = office
     case.next_rules = ",".join(rules)
     case.state_since = now
+    # An escalation flag is about waiting at one office; a step ends that wait.
+    case.escalated_at = None
     if case.state in case.procedure.terminal:
         case.closed_at = now
 
@@ -158,12 +160,17 @@ def case_transition(
     note: str = "",
     data: dict[str, Any] | None = None,
     system: bool = False,
+    at: dt.datetime | None = None,
+    event_kind: str = EventKind.TRANSITION,
+    event_data: dict[str, Any] | None = None,
 ) -> Case:
     """Take the step ``transition`` on ``case`` for ``actor`` and return the updated case.
 
     Raise ApplicationError (and change nothing) when the step does not exist, is not possible from
     the case's state, is not the actor's office's to take, a guard fails, or input is missing.
     ``system`` lets deadlines and the autopilot act without a user; it never comes from a request.
+    ``at`` (system only) dates the step at a simulated time not after the clock: a deadline fires
+    at its due time even when the clock jumped past it, so a year's jump keeps the timeline in order.
     """
     data = dict(data or {})
     model = type(case.specific())
@@ -185,6 +192,8 @@ def case_transition(
         except TransitionNotAllowed as exc:
             raise ApplicationError(f"That step is not allowed now: {exc}") from exc
         now = exercise.clock
+        if system and at is not None and at < now:
+            now = at
         _refresh_next(locked, now)
         after = _field_values(locked)
         try:
@@ -194,7 +203,12 @@ def case_transition(
             raise ApplicationError(
                 "Someone else moved this case a moment ago. Reload the page and look again."
             ) from exc
-        step_event(locked, step, source=source, actor=actor, now=now, note=note, system=system).save()
+        event = step_event(locked, step, source=source, actor=actor, now=now, note=note, system=system)
+        if system:
+            event.kind = event_kind  # e.g. DEADLINE when the sweep fires the step
+        if event_data:
+            event.data = {**event.data, **event_data}
+        event.save()
         _write_deadlines(locked, now)
     return locked
 
@@ -261,6 +275,7 @@ def deadlines_for(case: Case, now: dt.datetime) -> list[Deadline]:
             action=spec.action,
             rules=",".join(spec.rules),
             note=spec.note,
+            set_at=now,
         )
         for spec in hook(case.state, now)
     ]

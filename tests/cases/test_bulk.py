@@ -65,3 +65,24 @@ def test_bulk_uses_a_constant_number_of_queries(desk):
     with CaptureQueriesContext(connection) as large:
         case_bulk_transition(kind="marriage", case_ids=many, transition="begin_dissuasion", actor=actor)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_bulk_dates_each_case_at_its_own_time_for_the_system(desk):
+    """The sweep's use: each case's step dated at its own deadline, with its own note and event data."""
+    import datetime as dt
+
+    cases = [file_case(desk) for _ in range(3)]
+    clock = desk.exercise.clock
+    at = {c.pk: clock - dt.timedelta(days=i + 1) for i, c in enumerate(cases)}
+    result = case_bulk_transition(
+        kind="marriage", case_ids=list(at), transition="begin_dissuasion", actor=None, system=True,
+        at=at, event_kind="deadline", notes={c.pk: f"note {c.pk}" for c in cases},
+        event_data={c.pk: {"deadline": c.pk * 10} for c in cases},
+    )
+    assert sorted(result.moved) == sorted(at)
+    for case in cases:
+        row = Case.objects.get(pk=case.pk)
+        assert row.state_since == at[case.pk]
+        event = CaseEvent.objects.get(case=case, transition="begin_dissuasion")
+        assert (event.kind, event.sim_time, event.note, event.data) == (
+            "deadline", at[case.pk], f"note {case.pk}", {"deadline": case.pk * 10})

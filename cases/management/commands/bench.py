@@ -10,7 +10,13 @@ from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
 from cases.bench.data import bench_exercise, insert_marriage_cases
-from cases.bench.figures import Figure, admin_scale_figures, bulk_transition_figure, single_case_figure
+from cases.bench.figures import (
+    Figure,
+    admin_scale_figures,
+    bulk_transition_figure,
+    single_case_figure,
+    sweep_figure,
+)
 
 
 class Command(BaseCommand):
@@ -48,6 +54,7 @@ class Command(BaseCommand):
 
         figures = [
             bulk_transition_figure(exercise=exercise, make_cases=make_cases, actor=actor, size=size, repeats=repeats),
+            sweep_figure(exercise=exercise, make_cases=make_cases, size=size, repeats=repeats),
             single_case_figure(exercise=exercise, make_cases=make_cases, actor=actor, count=200 if size > 1000 else 50),
         ]
         scale = bench_exercise("Bench scale")

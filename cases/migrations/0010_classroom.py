@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_returns_procedures'),
+        ('cases', '0009_deadline_case_order_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,158 @@
+"""The teacher's clock controls on the exercise page, and read-only deadlines and clock moves.
+
+The buttons call the clock services; they refuse a move backwards with the service's message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from cases.admin.base import ExerciseScopedAdmin
+from cases.admin.exercise import ExerciseAdmin
+from cases.engine import is_facilitator
+from cases.errors import ApplicationError
+from cases.models import ClockMove, ClockMoveSource, Deadline, DeadlineStatus, Exercise
+from cases.services.clock import clock_advance, clock_set_pace
+
+
+class ClockAdvanceForm(forms.Form):
+    """Move forward by days or to a date (one of the two)."""
+
+    days = forms.IntegerField(required=False, label="Advance by (simulated days)")
+    to = forms.DateField(
+        required=False, label="…or advance to (YYYY-MM-DD)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(required=False, max_length=200, label="Note (recorded with the move)")
+
+
+class ClockPaceForm(forms.Form):
+    pace = forms.IntegerField(min_value=0, label="Simulated days per real minute (0 stops the pace)")
+
+
+admin.site.unregister(Exercise)
+
+
+@admin.register(Exercise)
+class ExerciseClockAdmin(ExerciseAdmin):
+    """The exercise admin with a clock page (advance by days, to a date, or set a pace)."""
+
+    list_display = (*ExerciseAdmin.list_display, "pace_days_per_minute", "clock_link")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Set the clock when creating an exercise; afterwards only the clock page moves it."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "clock", "pace_days_per_minute") if obj is not None else fields
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<path:object_id>/clock/",
+                self.admin_site.admin_view(self.clock_view),
+                name="cases_exercise_clock",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Clock")
+    def clock_link(self, obj: Exercise) -> str:
+        return format_html('<a href="{}">Clock controls</a>', reverse("admin:cases_exercise_clock", args=[obj.pk]))
+
+    def clock_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show the clock, its moves and the next deadlines; on POST move it through the services."""
+        exercise = get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else -1)
+        if not (request.user.is_superuser or is_facilitator(request.user, exercise.pk)):
+            raise PermissionDenied("Only the exercise's teacher moves its clock.")
+        url = reverse("admin:cases_exercise_clock", args=[exercise.pk])
+        advance_form = ClockAdvanceForm(prefix="advance")
+        pace_form = ClockPaceForm(prefix="pace", initial={"pace": exercise.pace_days_per_minute})
+        if request.method == "POST":
+            if "pace-pace" in request.POST:
+                pace_form = ClockPaceForm(request.POST, prefix="pace")
+                if pace_form.is_valid():
+                    try:
+                        clock_set_pace(
+                            exercise=exercise, actor=request.user, days_per_minute=pace_form.cleaned_data["pace"]
+                        )
+                    except ApplicationError as exc:
+                        messages.error(request, exc.message)
+                    else:
+                        messages.success(request, f"Pace set to {pace_form.cleaned_data['pace']} day(s) per minute.")
+                        return HttpResponseRedirect(url)
+            else:
+                advance_form = ClockAdvanceForm(request.POST, prefix="advance")
+                if advance_form.is_valid():
+                    data = advance_form.cleaned_data
+                    try:
+                        move = clock_advance(
+                            exercise=exercise,
+                            actor=request.user,
+                            days=data["days"],
+                            to=data["to"],
+                            source=ClockMoveSource.ADMIN,
+                            note=data["note"] or "",
+                        )
+                    except ApplicationError as exc:
+                        messages.error(request, exc.message)
+                    else:
+                        messages.success(
+                            request,
+                            f"The clock moved to {timezone.localtime(move.to_time):%d %b %Y %H:%M}; "
+                            "deadlines due on the way are being fired in order.",
+                        )
+                        return HttpResponseRedirect(url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Clock: {exercise}",
+            "exercise": exercise,
+            "advance_form": advance_form,
+            "pace_form": pace_form,
+            "moves": ClockMove.objects.filter(exercise=exercise).select_related("actor")[:20],
+            "upcoming": Deadline.objects.filter(exercise=exercise, status=DeadlineStatus.PENDING)
+            .select_related("case")
+            .order_by("due_at", "id")[:20],
+            "overdue_pending": Deadline.objects.filter(
+                exercise=exercise, status=DeadlineStatus.PENDING, due_at__lte=exercise.clock
+            ).count(),
+        }
+        return TemplateResponse(request, "admin/cases/exercise_clock.html", context)
+
+
+class ReadOnlyAdmin(ExerciseScopedAdmin):
+    """Rows written only by services: visible, never edited here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    """Every deadline: due (simulated), status and what fires; the sweep alone changes them."""
+
+    list_display = ("due_at", "case", "kind", "action", "status", "fired_at", "rules", "note")
+    list_filter = ("exercise", "status", "kind")
+    list_select_related = ("case",)
+    search_fields = ("case__reference", "action", "note")
+    date_hierarchy = "due_at"
+
+
+@admin.register(ClockMove)
+class ClockMoveAdmin(ReadOnlyAdmin):
+    list_display = ("exercise", "from_time", "to_time", "source", "actor", "wall_time", "note")
+    list_filter = ("exercise", "source")

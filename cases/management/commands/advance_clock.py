@@ -1,0 +1,56 @@
+"""Move an exercise's simulated clock forward: ``advance_clock <exercise> --days N | --to YYYY-MM-DD``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from cases.errors import ApplicationError
+from cases.models import ClockMoveSource, Exercise
+from cases.services.clock import clock_advance, clock_set_pace
+
+
+class Command(BaseCommand):
+    help = "Move an exercise's simulated clock forward by days or to a date (never backwards), or set its pace."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("exercise", help="The exercise's name or id.")
+        group = parser.add_mutually_exclusive_group(required=True)
+        group.add_argument("--days", type=int, help="Move forward by this many simulated days.")
+        group.add_argument("--to", help="Move forward to this simulated date (YYYY-MM-DD).")
+        group.add_argument("--pace", type=int, help="Simulated days per real minute driven by beat (0 stops).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        exercise = self._exercise(options["exercise"])
+        try:
+            if options["pace"] is not None:
+                clock_set_pace(exercise=exercise, actor=None, days_per_minute=options["pace"])
+                self.stdout.write(f"{exercise}: pace set to {options['pace']} simulated day(s) per minute.")
+                return
+            to = None
+            if options["to"] is not None:
+                try:
+                    to = dt.date.fromisoformat(options["to"])
+                except ValueError as exc:
+                    raise CommandError(f"--to must be a date as YYYY-MM-DD, not {options['to']!r}.") from exc
+            move = clock_advance(
+                exercise=exercise, actor=None, days=options["days"], to=to, source=ClockMoveSource.COMMAND
+            )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"{exercise}: clock moved from {timezone.localtime(move.from_time):%Y-%m-%d %H:%M} "
+            f"to {timezone.localtime(move.to_time):%Y-%m-%d %H:%M}; a deadline sweep is queued."
+        )
+
+    def _exercise(self, ref: str) -> Exercise:
+        found = Exercise.objects.filter(name=ref).first()
+        if found is None and ref.isdigit():
+            found = Exercise.objects.filter(pk=int(ref)).first()
+        if found is None:
+            names = ", ".join(Exercise.objects.values_list("name", flat=True)[:10]) or "none"
+            raise CommandError(f"No exercise named or numbered {ref!r}. Exercises: {names}.")
+        return found

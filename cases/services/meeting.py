@@ -1,0 +1,236 @@
+"""Meeting services: appoint representatives (D10 Art. 7), ask for a meeting (MEET-1 ... MEET-3),
+issue entry permits (MEET-5) and read whether a resolution is in force (MEET-4).
+
+Steps after the request (consent, holding, resolution, approvals, notification) go through
+``case_transition`` like every procedure's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.choices import Side
+from cases.engine import acting_office
+from cases.errors import ApplicationError
+from cases.models import (
+    EntryPermit,
+    Exercise,
+    MeetingCase,
+    MeetingKind,
+    MeetingState,
+    Representative,
+    RepresentativeRank,
+)
+from cases.models.meeting import LEVEL_RANKS, NOTICE_TEXT, SENIOR_OFFICE, SIDE_OFFICE, notice_deadline
+from cases.services.engine import case_open
+
+SIDE_NAME = {Side.CHINA: "Chinese", Side.DPRK: "DPRK"}
+MINISTER = {Side.CHINA: "PRC Minister of Public Security", Side.DPRK: "DPRK Minister of Social Safety"}
+
+
+def _other(side: str) -> str:
+    return Side.DPRK if side == Side.CHINA else Side.CHINA
+
+
+def representative_appoint(
+    *, exercise: Exercise, side: str, rank: str, name: str, area: str = ""
+) -> Representative:
+    """Appoint a representative; each side has one Chief and one Deputy Chief (D10 Art. 7)."""
+    if side not in Side.values:
+        raise ApplicationError("Choose the Chinese or the DPRK side.")
+    if rank not in RepresentativeRank.values:
+        raise ApplicationError(f"Unknown rank {rank!r}.")
+    if not name.strip():
+        raise ApplicationError("A representative needs a name.")
+    try:
+        with transaction.atomic():
+            return Representative.objects.create(
+                exercise=exercise, side=side, rank=rank, name=name.strip(), area=area.strip()
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            f"D10 Art. 7: the {SIDE_NAME[side]} side already has a {RepresentativeRank(rank).label}."
+        ) from exc
+
+
+def representative_set_available(*, representative: Representative, available: bool) -> Representative:
+    """Record whether a representative can carry out their tasks (the Deputy acts otherwise, D10 Art. 8(2))."""
+    Representative.objects.filter(pk=representative.pk).update(available=available)
+    representative.available = available
+    return representative
+
+
+def representative_acting(*, exercise: Exercise, side: str, kind: str) -> Representative:
+    """Return who acts for ``side`` at a meeting of ``kind``: the Chief, or the Deputy when the Chief cannot."""
+    reps = Representative.objects.filter(exercise=exercise, side=side, rank__in=LEVEL_RANKS[kind], available=True)
+    order = {r: i for i, r in enumerate((RepresentativeRank.MINISTRY, RepresentativeRank.CHIEF,
+                                          RepresentativeRank.DEPUTY_CHIEF, RepresentativeRank.REPRESENTATIVE))}
+    found = sorted(reps, key=lambda r: (order[r.rank], r.pk))
+    if not found:
+        raise ApplicationError(
+            f"The {SIDE_NAME[side]} side has no representative available for a {MeetingKind(kind).label.lower()}."
+        )
+    return found[0]
+
+
+def _next_host(exercise: Exercise, requesting_side: str) -> str:
+    """MEET-3: the venue alternates; the first meeting is hosted by the side asking (assumption)."""
+    last = (
+        MeetingCase.objects.filter(exercise=exercise)
+        .exclude(state__in=[MeetingState.DECLINED, MeetingState.LAPSED])
+        .order_by("-scheduled_for", "-id")
+        .values_list("host_side", flat=True)
+        .first()
+    )
+    return requesting_side if last is None else _other(last)
+
+
+def meeting_request(
+    *,
+    exercise: Exercise,
+    actor: Any,
+    kind: str,
+    requesting_side: str,
+    scheduled_for: dt.datetime,
+    place: str,
+    subject: str,
+    requested_by: Representative | None = None,
+    counterpart: Representative | None = None,
+    emergency: bool = False,
+    emergency_agreed: bool = False,
+    note: str = "",
+) -> MeetingCase:
+    """Ask the other side for a meeting with time, place and subject (MEET-1).
+
+    Refuse when the notice is shorter than MEET-2 requires, unless it is an emergency agreed by both
+    sides. The host side follows the alternation of MEET-3 and its representative chairs.
+    """
+    exercise = Exercise.objects.get(pk=exercise.pk)
+    if kind not in MeetingKind.values:
+        raise ApplicationError(f"Unknown kind of meeting {kind!r}.")
+    if requesting_side not in Side.values:
+        raise ApplicationError("Choose the side asking for the meeting: Chinese or DPRK.")
+    if not place.strip() or not subject.strip():
+        raise ApplicationError("MEET-1: the request must give the time, the place and the subject.")
+    if timezone.is_naive(scheduled_for):
+        scheduled_for = timezone.make_aware(scheduled_for)
+    now = exercise.clock
+    if scheduled_for <= now:
+        raise ApplicationError("The meeting must be set for a time after today's simulated date.")
+    earliest = notice_deadline(kind, now)
+    if scheduled_for < earliest:
+        days = (scheduled_for - now).days
+        if not emergency:
+            raise ApplicationError(
+                f"MEET-2: a {MeetingKind(kind).label.lower()} needs {NOTICE_TEXT[kind]}' notice; "
+                f"{timezone.localtime(scheduled_for):%d %b %Y} is only {days} day(s) away. Set it on or after "
+                f"{timezone.localtime(earliest):%d %b %Y}, or mark it an emergency agreed by both sides.",
+                rules=("MEET-2",),
+            )
+        if not emergency_agreed:
+            raise ApplicationError(
+                "MEET-2: an emergency meeting at short notice may be held only by mutual agreement; "
+                "record that the other side agreed.",
+                rules=("MEET-2",),
+            )
+    other = _other(requesting_side)
+    levels = LEVEL_RANKS[kind]
+    if requested_by is None:
+        requested_by = representative_acting(exercise=exercise, side=requesting_side, kind=kind)
+    if counterpart is None:
+        counterpart = representative_acting(exercise=exercise, side=other, kind=kind)
+    for rep, side in ((requested_by, requesting_side), (counterpart, other)):
+        if rep.exercise_id != exercise.pk or rep.side != side or rep.rank not in levels:
+            raise ApplicationError(
+                f"A {MeetingKind(kind).label.lower()} is between "
+                f"{' / '.join(RepresentativeRank(r).label for r in levels)}s; {rep} does not fit on the "
+                f"{SIDE_NAME[side]} side."
+            )
+        if not rep.available:
+            raise ApplicationError(f"{rep} cannot act now; D10 Art. 8(2): the Deputy takes charge.")
+    host = _next_host(exercise, requesting_side)
+    case = MeetingCase(
+        exercise=exercise,
+        title=f"{MeetingKind(kind).label}: {subject.strip()[:120]}",
+        meeting_kind=kind,
+        requesting_side=requesting_side,
+        host_side=host,
+        scheduled_for=scheduled_for,
+        place=place.strip(),
+        subject=subject.strip(),
+        emergency=emergency,
+        emergency_agreed=emergency and emergency_agreed,
+        requested_by=requested_by,
+        counterpart=counterpart,
+        chair=requested_by if requested_by.side == host else counterpart,
+        variant=f"{requesting_side.lower()}_{host.lower()}",
+        state=MeetingState.REQUESTED,
+    )
+    return case_open(
+        case=case, actor=actor, office_kind=SIDE_OFFICE[requesting_side], rules=("MEET-1", "MEET-2", "MEET-3"),
+        note=note,
+    )
+
+
+def meeting_permit_issue(
+    *, meeting: MeetingCase, representative: Representative, actor: Any, number: str
+) -> EntryPermit:
+    """Issue a visiting representative's entry permit for the meeting (MEET-5).
+
+    A Chief or Deputy Chief Representative's permit comes from their minister; a Representative's from
+    their side's Chief Representative (the Deputy when the Chief cannot act).
+    """
+    meeting = MeetingCase.objects.select_related("exercise").get(pk=meeting.pk)
+    if not number.strip():
+        raise ApplicationError("MEET-5: give the permit's number.")
+    if representative.pk not in (meeting.requested_by_id, meeting.counterpart_id):
+        raise ApplicationError("MEET-5: permits are for the representatives taking part in this meeting.")
+    if representative.side == meeting.host_side:
+        raise ApplicationError(
+            f"MEET-5: {representative.name} meets on their own side's territory and needs no entry permit."
+        )
+    if meeting.state not in (MeetingState.REQUESTED, MeetingState.CONSENTED):
+        raise ApplicationError("MEET-5: permits are issued before the meeting is held.")
+    side = representative.side
+    issuer: Representative | None = None
+    if representative.rank in (RepresentativeRank.CHIEF, RepresentativeRank.DEPUTY_CHIEF):
+        office_kind = SENIOR_OFFICE[side]
+        issued_by = MINISTER[side]
+    elif representative.rank == RepresentativeRank.REPRESENTATIVE:
+        office_kind = SIDE_OFFICE[side]
+        issuer = representative_acting(exercise=meeting.exercise, side=side, kind=MeetingKind.CHIEF)
+        issued_by = f"{issuer.name}, {issuer.get_rank_display()}"
+    else:
+        raise ApplicationError("MEET-5 covers the border representatives; ministry representatives are not in it.")
+    if acting_office(actor, meeting, office_kind) is None:
+        raise ApplicationError(
+            f"MEET-5: {representative.name}'s permit is issued by the {issued_by}; "
+            "you do not hold that office in this exercise.",
+            rules=("MEET-5",),
+        )
+    try:
+        with transaction.atomic():
+            return EntryPermit.objects.create(
+                meeting=meeting,
+                representative=representative,
+                issued_by=issued_by,
+                issuer=issuer,
+                number=number.strip()[:40],
+                issued_at=meeting.exercise.clock,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(f"MEET-5: {representative.name} already holds a permit for this meeting.") from exc
+
+
+def meeting_resolution_in_force(*, meeting: MeetingCase, on: dt.datetime) -> bool:
+    """Return whether the meeting's resolution is in force on ``on`` (MEET-4: from mutual notification)."""
+    meeting = MeetingCase.objects.get(pk=meeting.pk)
+    return (
+        meeting.state == MeetingState.EFFECTIVE
+        and meeting.effective_from is not None
+        and on >= meeting.effective_from
+    )

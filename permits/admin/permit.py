@@ -1,0 +1,248 @@
+"""Permit cases in the admin: filing, documents, crossings and the printable permit, on the shared CaseAdmin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from cases.admin.base import CaseAdmin, StateFilter
+from cases.choices import OfficeKind
+from cases.engine import acting_office
+from cases.errors import ApplicationError
+from cases.rules import get_rule
+from permits.models import BorderCounty, Crossing, CrossingHours, CrossingPoint, Direction, DocumentKind, PermitCase
+from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
+from permits.selectors import county_in_region
+from permits.services.crossing import CrossingRefused, crossing_record
+from permits.services.permit import permit_document_add, permit_file, permit_validate
+
+
+class PermitFilingForm(forms.ModelForm):
+    """The application for the border crossing permit, taken at the station (PER-3, PER-5)."""
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    class Meta:
+        model = PermitCase
+        fields = ["exercise", "applicant", "category", "purpose", "home_county", "destination_county",
+                  "crossing_point", "filing_office", "county_bureau"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            permit_validate(
+                exercise=data["exercise"], applicant=data["applicant"], category=data["category"],
+                purpose=data["purpose"], home_county=data["home_county"],
+                destination_county=data["destination_county"], crossing_point=data["crossing_point"],
+                filing_office=data["filing_office"],
+            )
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        probe = PermitCase(exercise=data["exercise"], filing_office=data["filing_office"])
+        if acting_office(self.user, probe, OfficeKind.BORDER_STATION) is None:
+            raise forms.ValidationError(f"PER-5: only {data['filing_office']} takes this application, and you do "
+                                        "not hold that office.")
+        return data
+
+
+class DocumentForm(forms.Form):
+    """A document the applicant brought (PER-4, PER-6)."""
+
+    kind = forms.ChoiceField(choices=DocumentKind.choices)
+    issued_by = forms.CharField(max_length=160, label="Written or issued by")
+    reference = forms.CharField(max_length=60, required=False)
+
+
+class CaseCrossingForm(forms.Form):
+    """The holder presents the permit at a crossing point (PER-8, PER-9, PER-10)."""
+
+    direction = forms.ChoiceField(choices=Direction.choices)
+    point = forms.ModelChoiceField(queryset=CrossingPoint.objects.all(), label="Crossing point")
+    destination = forms.ModelChoiceField(queryset=BorderCounty.objects.filter(side="KP"), required=False,
+                                         help_text="On an exit: where on the DPRK side (default: the permit's).")
+    other_side_consent = forms.BooleanField(required=False, label="Other side's inspection body consents (PER-8)")
+    consent_by = forms.CharField(max_length=120, required=False, label="Consent given by")
+    note = forms.CharField(max_length=500, required=False)
+
+
+@admin.register(PermitCase)
+class PermitCaseAdmin(CaseAdmin):
+    """Border resident crossing permits (PER-1 ... PER-12)."""
+
+    change_form_template = "admin/permits/permitcase/change_form.html"
+    list_display = ("reference", "title", "variant", "state_display", "permit_number", "expires_at", "next_office",
+                    "next_rules_display", "waiting_since")
+    list_filter = ("exercise", "variant", StateFilter, "next_office")
+    search_fields = ("reference", "title", "permit_number", "applicant__name")
+    fieldsets = (
+        ("Case", {"fields": ("reference", "exercise", "variant", "regime", "filed_at", "state_since", "closed_at")}),
+        ("Application (PER-3, PER-5)", {"fields": ("applicant", "category", "purpose", "home_county",
+                                                    "destination_county", "crossing_point", "filing_office",
+                                                    "special_personnel", "county_bureau")}),
+        ("Approvals (PER-6)", {"fields": ("police_approved_at", "defence_approved_at")}),
+        ("Permit (PER-7)", {"fields": ("permit_kind", "permit_number", "issued_at", "expires_at", "validity_months",
+                                        "exited_at", "returned_at", "reason")}),
+    )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+
+        class BoundFilingForm(PermitFilingForm):
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, user=request.user, **kw)
+
+        for name in ("exercise", "applicant", "filing_office", "county_bureau"):
+            field = self.formfield_for_foreignkey(PermitCase._meta.get_field(name), request)
+            BoundFilingForm.base_fields[name].queryset = field.queryset  # type: ignore[attr-defined]
+        BoundFilingForm.base_fields["filing_office"].queryset = BoundFilingForm.base_fields[  # type: ignore[attr-defined]
+            "filing_office"].queryset.filter(kind__in=[OfficeKind.BORDER_STATION, OfficeKind.COMMUNE])
+        BoundFilingForm.base_fields["county_bureau"].queryset = BoundFilingForm.base_fields[  # type: ignore[attr-defined]
+            "county_bureau"].queryset.filter(kind=OfficeKind.COUNTY_PSB)
+        BoundFilingForm.base_fields["county_bureau"].required = False
+        return BoundFilingForm
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ((None, {"fields": [*PermitFilingForm.Meta.fields, "note"]}),)
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        return [f for fs in self.fieldsets for f in fs[1]["fields"]]
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        data = form.cleaned_data
+        return permit_file(
+            exercise=data["exercise"], applicant=data["applicant"], category=data["category"],
+            purpose=data["purpose"], home_county=data["home_county"], destination_county=data["destination_county"],
+            crossing_point=data["crossing_point"], filing_office=data["filing_office"], actor=request.user,
+            county_bureau=data.get("county_bureau"), note=data.get("note", ""),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Do nothing: the service in save_form already saved the case and its event."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Do nothing: filing has no inlines."""
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
+
+    # --- The permit papers panel: documents, crossings, the printable permit --------------------
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/document/", view(self.document_view), name="{}_{}_document".format(*info)),
+            path("<path:object_id>/crossing/", view(self.crossing_view), name="{}_{}_crossing".format(*info)),
+            path("<path:object_id>/print/", view(self.print_view), name="{}_{}_print".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def _url(self, name: str, case: PermitCase) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[case.pk])
+
+    def case_context(self, request: HttpRequest, case: Any) -> dict[str, Any]:
+        context = super().case_context(request, case)
+        doc_form = DocumentForm(prefix="doc")
+        doc_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ())]
+        crossing_form = CaseCrossingForm(prefix="crossing", initial={"point": case.crossing_point_id,
+                                                                     "destination": case.destination_county_id})
+        context.update({
+            "permit": case,
+            "documents": list(case.documents.all()),
+            "missing_documents": missing_documents(case),
+            "document_form": doc_form if case.state == "filed" else None,
+            "document_url": self._url("document", case),
+            "crossing_form": crossing_form if case.state in ("issued", "abroad", "overdue") else None,
+            "crossing_url": self._url("crossing", case),
+            "crossings": list(case.crossings.select_related("point")),
+            "print_url": self._url("print", case) if case.permit_number else "",
+        })
+        return context
+
+    def _case(self, request: HttpRequest, object_id: str) -> PermitCase:
+        return get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else -1)
+
+    def document_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Record a document on the case through the service (PER-4)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = self._case(request, object_id)
+        form = DocumentForm(request.POST, prefix="doc")
+        if not form.is_valid():
+            messages.error(request, "The document was not recorded: " + "; ".join(
+                f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+        else:
+            try:
+                doc = permit_document_add(case=case, kind=form.cleaned_data["kind"], actor=request.user,
+                                          issued_by=form.cleaned_data["issued_by"],
+                                          reference=form.cleaned_data["reference"])
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"Recorded: {doc}.")
+        return HttpResponseRedirect(self._url("change", case))
+
+    def crossing_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Present the holder at a crossing point through the service (PER-8, PER-9, PER-10, PER-12)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = self._case(request, object_id)
+        form = CaseCrossingForm(request.POST, prefix="crossing")
+        if not form.is_valid():
+            messages.error(request, "The crossing was not recorded: " + "; ".join(
+                f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+            return HttpResponseRedirect(self._url("change", case))
+        data = form.cleaned_data
+        try:
+            crossing: Crossing = crossing_record(
+                exercise=case.exercise, person=case.applicant, point=data["point"], direction=data["direction"],
+                actor=request.user, permit=case, destination=data["destination"],
+                other_side_consent=data["other_side_consent"], consent_by=data["consent_by"], note=data["note"],
+            )
+        except CrossingRefused as exc:
+            messages.warning(request, f"Refused and recorded: {exc.message}")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            case.refresh_from_db()
+            messages.success(request, f"Let through: {crossing.get_direction_display().lower()} at {crossing.point}. "
+                                      f"Now: {case.state_label()}.")
+        return HttpResponseRedirect(self._url("change", case))
+
+    def print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show the issued permit as a printable page in the style of the period (PER-1, PER-7)."""
+        case = self._case(request, object_id)
+        if not case.permit_number:
+            raise Http404("No permit has been issued on this case yet.")
+        region = [c for c in (case.home_county, case.destination_county) if county_in_region(case.exercise, c)]
+        context = {
+            "permit": case,
+            "region": region,
+            "issuing_office": case.county_bureau,
+            "station": case.filing_office,
+            "hours": list(CrossingHours.objects.all()),
+            "rules": [get_rule(r) for r in ("PER-1", "PER-2", "PER-7", "PER-8", "PER-9", "PER-12")],
+            "change_url": self._url("change", case),
+        }
+        return TemplateResponse(request, "permits/permit.html", context)
