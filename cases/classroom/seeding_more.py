@@ -39,9 +39,8 @@ def _register_authorization() -> None:
 
 def _register_permit() -> None:
     try:
-        from permits.services.permit import permit_file
-
         from permits.models import BorderCounty, CrossingPoint
+        from permits.services.permit import permit_document_add, permit_file
     except ImportError:
         return
 
@@ -57,7 +56,7 @@ def _register_permit() -> None:
         for needed in ("applicant", "category", "purpose", "home_county", "destination_county", "crossing_point"):
             if needed not in params:
                 raise ApplicationError(f"a permit case needs '{needed}'")
-        return permit_file(
+        case = permit_file(
             exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
             category=str(params["category"]), purpose=str(params["purpose"]),
             home_county=named(BorderCounty, params["home_county"], "county"),
@@ -66,6 +65,11 @@ def _register_permit() -> None:
             filing_office=ctx.office(params.get("filing_office"), kind="border_station"),
             actor=None, note=str(params.get("note", "")),
         )
+        # PER-4: the letters the applicant brings, recorded at the station.
+        for doc in params.get("documents", []):
+            permit_document_add(case=case, kind=str(doc.get("kind", "")), issued_by=str(doc.get("issued_by", "")),
+                                actor=None, reference=str(doc.get("reference", "")))
+        return case
 
 
 def _register_crosser() -> None:
