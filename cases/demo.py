@@ -126,9 +126,10 @@ def _extend(exercise: Exercise, logins: list[tuple[str, str]], login_suffix: str
     from cases.demo_authorization import build_authorization_demo
     from cases.demo_meeting import build_meeting_demo
     from cases.demo_returns import build_returns_demo
+    from permits.demo import build_permit_demo
 
     known = {login for login, _ in logins}
-    for builder in (build_authorization_demo, build_returns_demo, build_meeting_demo):
+    for builder in (build_authorization_demo, build_returns_demo, build_meeting_demo, build_permit_demo):
         for login, role in builder(exercise, login_suffix=login_suffix).logins:
             if login not in known:
                 logins.append((login, role))

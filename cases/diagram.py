@@ -85,10 +85,38 @@ def layers(model: type[Case], variant: str | None = None) -> list[list[str]]:
     return ordered
 
 
-def procedure_svg(case: Case) -> str:
-    """Return an SVG of the case's procedure (its variant only) with its current state marked."""
-    model = type(case)
-    variant = case.variant or None
+def procedure_svg(case: Case, counts: dict[str, int] | None = None) -> str:
+    """Return an SVG of the case's procedure (its variant only) with its current state marked.
+
+    With ``counts`` (open cases per state) the states are also coloured by queue size; without
+    them the drawing is exactly the plain case diagram.
+    """
+    return _draw(type(case), case.variant or None, case.state, counts)
+
+
+def procedure_queue_svg(model: type[Case], variant: str | None, counts: dict[str, int]) -> str:
+    """Return an SVG of a procedure (all variants when ``variant`` is None) coloured by queue size.
+
+    Each state is shaded from white to deep red by its share of the longest queue and shows its
+    count, so a class sees on the projector where the cases pile up.
+    """
+    return _draw(model, variant, None, counts)
+
+
+def queue_fill(count: int, largest: int) -> str:
+    """Return the fill of a state holding ``count`` cases when the longest queue holds ``largest``."""
+    if count <= 0 or largest <= 0:
+        return "#ffffff"
+    share = count / largest
+    # From a pale rose (one case) to a deep red (the longest queue): keep the label readable.
+    r, g, b = (255, round(235 - 150 * share), round(230 - 160 * share))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _draw(model: type[Case], variant: str | None, current_state: str | None, counts: dict[str, int] | None) -> str:
+    from cases.procedures import get_procedure
+
+    procedure = get_procedure(model.PROCEDURE_KIND)
     rows = layers(model, variant)
     width = max(len(r) for r in rows) * (BOX_W + GAP_X) + PAD * 2
     height = len(rows) * (BOX_H + GAP_Y) + PAD * 2
@@ -117,19 +145,33 @@ def procedure_svg(case: Case) -> str:
             path = f"M{ax + BOX_W:.0f},{ay + BOX_H / 2:.0f} C{bend:.0f},{ay:.0f} {bend:.0f},{by + BOX_H:.0f} " \
                    f"{bx + BOX_W:.0f},{by + BOX_H / 2:.0f}"
         parts.append(f'<path d="{path}" fill="none" stroke="#888" stroke-width="1.3" marker-end="url(#bd-arrow)"/>')
-    terminal = case.procedure.terminal
+    terminal = procedure.terminal
+    largest = max(counts.values(), default=0) if counts else 0
     for state, (x, y) in pos.items():
-        label = case.procedure.state_label(state)
-        current = state == case.state
+        label = procedure.state_label(state)
+        current = state == current_state
         fill = "#ffd54f" if current else ("#e8eef3" if state in terminal else "#ffffff")
         stroke = "#c62828" if current else "#5b7083"
+        count_attr = ""
+        if counts is not None:
+            n = counts.get(state, 0)
+            count_attr = f' data-count="{n}"'
+            if n and not current:
+                fill = queue_fill(n, largest)
+            label = f"{label} ({n} waiting)" if n and state not in terminal else label
         lines = textwrap.wrap(label, 32)[:3]
         parts.append(
-            f'<g class="bd-state{" bd-current" if current else ""}" data-state="{escape(state)}">'
+            f'<g class="bd-state{" bd-current" if current else ""}" data-state="{escape(state)}"{count_attr}>'
             f'<title>{escape(label)}</title>'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if current else 1.2}"/>'
         )
+        if counts and counts.get(state, 0) and state not in terminal:
+            parts.append(
+                f'<circle cx="{x + BOX_W - 4:.0f}" cy="{y + 4:.0f}" r="15" fill="#263238"/>'
+                f'<text x="{x + BOX_W - 4:.0f}" y="{y + 9:.0f}" text-anchor="middle" font-size="14" '
+                f'font-family="sans-serif" font-weight="700" fill="#ffffff">{counts[state]}</text>'
+            )
         for i, line in enumerate(lines):
             ty = y + BOX_H / 2 + (i - (len(lines) - 1) / 2) * 13 + 4
             parts.append(

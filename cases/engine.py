@@ -126,7 +126,11 @@ def all_transitions(model: type[Case]) -> list[Transition]:
     """Return every transition of a case model (declared once at class creation, so cached)."""
     if model not in _TRANSITIONS:
         field = model._meta.get_field("state")
-        _TRANSITIONS[model] = list(field.get_all_transitions(model))  # type: ignore[attr-defined]
+        found = list(field.get_all_transitions(model))  # type: ignore[attr-defined]
+        # django-fsm lists methods alphabetically; the procedure's own order (the order its steps are
+        # written in) is the one that says which office acts next, so sort by source line.
+        found.sort(key=lambda t: getattr(getattr(t.method, "__code__", None), "co_firstlineno", 0))
+        _TRANSITIONS[model] = found
     return _TRANSITIONS[model]
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from cases.admin.analytics import ExerciseAnalyticsMixin
 from cases.admin.base import ExerciseScopedAdmin
 from cases.models import CaseEvent, Exercise, Membership, Office, Person
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(ExerciseScopedAdmin):
-    list_display = ("name", "clock", "regime", "paused")
+class ExerciseAdmin(ExerciseAnalyticsMixin, ExerciseScopedAdmin):
+    list_display = ("name", "clock", "regime", "paused", "analytics_links")
     exercise_path = "id"
     search_fields = ("name",)
 

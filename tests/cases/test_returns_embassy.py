@@ -100,7 +100,7 @@ def test_ret_1_renunciation_may_be_refused(ret):
 
 
 def test_ret_11_no_return_to_settle_property_without_the_commune_certification_letter(ret):
-    commune = Office.objects.get(exercise=ret.exercise, kind=K.COMMUNE)
+    commune = Office.objects.filter(exercise=ret.exercise, kind=K.COMMUNE).order_by("id").first()
     case = _open(ret, M.PROPERTY, former_commune=commune, property_description="Shares not refunded")
     with pytest.raises(ApplicationError, match="RET-11"):
         ret.act(case, "permit_travel", travel_permit_number="T-1")
@@ -112,7 +112,7 @@ def test_ret_11_no_return_to_settle_property_without_the_commune_certification_l
 
 
 def test_ret_11_commune_may_settle_without_his_travelling(ret):
-    commune = Office.objects.get(exercise=ret.exercise, kind=K.COMMUNE)
+    commune = Office.objects.filter(exercise=ret.exercise, kind=K.COMMUNE).order_by("id").first()
     case = ret.act(_open(ret, M.PROPERTY, former_commune=commune, property_description="Labour returns"),
                    "request_certification")
     with pytest.raises(ApplicationError, match="representative, relative or remittance"):

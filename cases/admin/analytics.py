@@ -1,0 +1,141 @@
+"""The exercise's analytics pages in the admin: dashboard, debrief, event-log download.
+
+Mixed into ``ExerciseAdmin`` so that any admin built on it (the clock page's subclass too) has them.
+Everyone who can see the exercise may read them; the teacher shows them on the projector.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from cases.analytics.dashboard import dashboard_data, debrief_data
+from cases.analytics.export import FORMATS, export
+from cases.analytics.log import load_log
+from cases.analytics.registry import RUNNERS
+from cases.models import Exercise, Membership
+from cases.regimes import REGIME_CHOICES
+
+
+class ComparisonForm(forms.Form):
+    """Which cohort to run, under which two regimes, with which seed."""
+
+    runner = forms.ChoiceField(choices=[(k, f"{k}: {e.help}") for k, e in RUNNERS.items()])
+    regime_a = forms.ChoiceField(choices=[("", "(the runner's default)"), *REGIME_CHOICES], required=False)
+    regime_b = forms.ChoiceField(choices=[("", "(the runner's default)"), *REGIME_CHOICES], required=False)
+    seed = forms.IntegerField(min_value=0, max_value=10**9, initial=1)
+    size = forms.IntegerField(min_value=1, max_value=3000, required=False,
+                              help_text="Cases in the cohort (empty: the runner's default).")
+    calibrate = forms.BooleanField(required=False, label="Also check the Yanbian 1961 calibration (10 seeds)")
+
+
+class ExerciseAnalyticsMixin:
+    """Add the dashboard, debrief and event export views to an Exercise admin."""
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view  # type: ignore[attr-defined]
+        return [
+            path("<path:object_id>/dashboard/", view(self.dashboard_view), name="cases_exercise_dashboard"),
+            path("<path:object_id>/debrief/", view(self.debrief_view), name="cases_exercise_debrief"),
+            path("<path:object_id>/events.<str:fmt>", view(self.events_view), name="cases_exercise_events"),
+            path("compare-regimes/", view(self.compare_view), name="cases_exercise_compare"),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    @admin.display(description="Analytics")
+    def analytics_links(self, obj: Exercise) -> str:
+        return format_html(
+            '<a href="{}">Dashboard</a> · <a href="{}">Debrief</a>',
+            reverse("admin:cases_exercise_dashboard", args=[obj.pk]),
+            reverse("admin:cases_exercise_debrief", args=[obj.pk]),
+        )
+
+    def _exercise(self, request: HttpRequest, object_id: str) -> Exercise:
+        if not str(object_id).isdigit():
+            raise Http404("No such exercise.")
+        return get_object_or_404(self.get_queryset(request), pk=object_id)  # type: ignore[attr-defined]
+
+    def _page(self, request: HttpRequest, exercise: Exercise, template: str, title: str,
+              data: dict[str, Any]) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Exercise._meta,
+            "title": title,
+            "exercise": exercise,
+            "dashboard_url": reverse("admin:cases_exercise_dashboard", args=[exercise.pk]),
+            "debrief_url": reverse("admin:cases_exercise_debrief", args=[exercise.pk]),
+            "csv_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "csv"]),
+            "xes_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "xes"]),
+            **data,
+        }
+        return TemplateResponse(request, template, context)
+
+    def dashboard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show the exercise's queues, waits, flow, outcomes and funnel."""
+        exercise = self._exercise(request, object_id)
+        return self._page(request, exercise, "admin/cases/exercise_dashboard.html",
+                          f"Dashboard: {exercise.name}", dashboard_data(exercise))
+
+    def debrief_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show what happened in this class beside the historical figures."""
+        exercise = self._exercise(request, object_id)
+        return self._page(request, exercise, "admin/cases/exercise_debrief.html",
+                          f"Debrief: {exercise.name}", debrief_data(exercise))
+
+    def events_view(self, request: HttpRequest, object_id: str, fmt: str) -> HttpResponse:
+        """Download the event log as CSV or XES."""
+        if fmt not in FORMATS:
+            raise Http404("Choose csv or xes.")
+        exercise = self._exercise(request, object_id)
+        body, content_type = export(load_log(exercise), fmt)
+        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="exercise-{exercise.pk}-events.{fmt}"'
+        return response
+
+    def compare_view(self, request: HttpRequest) -> HttpResponse:
+        """Run one cohort under two regimes side by side (teachers only: runs may create exercises)."""
+        from cases.analytics.calibration_aut import RunnerUnavailable, calibrate
+        from cases.analytics.charts import line_chart
+        from cases.analytics.runs import compare
+
+        user = request.user
+        if not (user.is_superuser or Membership.objects.filter(user=user, is_facilitator=True).exists()):
+            raise PermissionDenied("Only a teacher runs regime comparisons.")
+        form = ComparisonForm(request.POST or None)
+        context: dict[str, Any] = {}
+        if request.method == "POST" and form.is_valid():
+            entry = RUNNERS[form.cleaned_data["runner"]]
+            data = form.cleaned_data
+            regimes = (data["regime_a"] or entry.regimes[0], data["regime_b"] or entry.regimes[1])
+            try:
+                result = compare(entry.make(), regimes=regimes, seed=form.cleaned_data["seed"],
+                                 size=form.cleaned_data["size"] or entry.default_size)
+            except RunnerUnavailable as exc:
+                form.add_error("runner", str(exc))
+            else:
+                runs = []
+                for r in result.results:
+                    if r.exercise_id and not user.is_superuser:
+                        Membership.objects.create(exercise_id=r.exercise_id, user=user, is_facilitator=True)
+                    runs.append((r, reverse("admin:cases_exercise_dashboard", args=[r.exercise_id])
+                                 if r.exercise_id else ""))
+                context.update(
+                    comparison=result, runs=runs, regimes=regimes,
+                    growth_chart=line_chart({s.regime: s.open_series for s in result.summaries},
+                                            x_label="open cases over the run"),
+                )
+            if form.cleaned_data["calibrate"]:
+                context["calibration"] = calibrate(tuple(range(1, 11)))
+        context.update({
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Exercise._meta, "title": "Regime comparison", "form": form,
+        })
+        return TemplateResponse(request, "admin/cases/regime_comparison.html", context)

@@ -1,0 +1,41 @@
+"""Write an exercise's event log as CSV or XES for process mining."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.analytics.export import FORMATS, export
+from cases.analytics.log import load_log
+from cases.models import Exercise
+
+
+def find_exercise(key: str) -> Exercise:
+    """Return the exercise named ``key`` or numbered ``key``; raise CommandError otherwise."""
+    exercise = Exercise.objects.filter(name=key).first() or (
+        Exercise.objects.filter(pk=int(key)).first() if key.isdigit() else None
+    )
+    if exercise is None:
+        raise CommandError(f"No exercise named or numbered {key!r}.")
+    return exercise
+
+
+class Command(BaseCommand):
+    help = "Export an exercise's event log (case id, activity, simulated time, office, case kind) as CSV or XES."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("exercise", help="Exercise name or id.")
+        parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="csv")
+        parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        exercise = find_exercise(options["exercise"])
+        log = load_log(exercise)
+        data, _content_type = export(log, options["format"])
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8") as fh:
+                fh.write(data)
+            self.stderr.write(f"Wrote {len(log.events)} events of {len(log.cases)} cases to {options['output']}.")
+        else:
+            self.stdout.write(data, ending="")
