@@ -13,3 +13,5 @@ class CasesConfig(AppConfig):
         from cases import procedures
 
         procedures.autodiscover()
+        # Register the classroom's Celery task (its module is not the app's ``tasks``).
+        from cases.classroom import tasks  # noqa: F401

@@ -138,3 +138,29 @@ def regime_in_force(on: dt.date) -> Regime:
 
 
 REGIME_CHOICES = [(r.code, f"{r.label} ({r.effective:%d %b %Y})") for r in REGIMES.values()]
+
+
+# --- Autopilot parameters (issue 7) -------------------------------------------------------------
+# How long an office the system plays takes to act (simulated days, before a seeded +/-50% jitter)
+# and how often it decides one way or the other. The sources give no processing times: these are
+# assumptions, set so that the pre-1958 referral (MAR-0: "a very long time") and the strict 1961
+# practice (AUT-3: "overly restrictive and slow") are visibly slower than what followed.
+AUTOPILOT_BASE: dict[str, Any] = {
+    "days": {"default": 7, "work_unit": 10, "county_psb": 14, "provincial_committee": 30,
+             "central_committee": 90, "mfa": 10, "embassy": 14, "dprk_spa": 30, "dprk_safety": 30,
+             "civil_affairs": 5},
+    "marriage": {"province_returns": 0.25, "centre_asks_more": 0.4, "centre_approves": 0.6,
+                 "withdraws_after_dissuasion": 0.3, "found_truthful": 0.9, "dprk_refuses": 0.15,
+                 "repatriates_illegal": 0.7, "exit_refused": 0.2},
+}
+AUTOPILOT_OVERRIDES: dict[str, dict[str, Any]] = {
+    "1958_marriage": {"days": {"work_unit": 7}},
+    "1961_strict": {"days": {"county_psb": 60, "provincial_psb": 45}},
+    "1962_correction": {"days": {"county_psb": 7, "provincial_psb": 10}},
+}
+for _code, _regime in REGIMES.items():
+    _over = AUTOPILOT_OVERRIDES.get(_code, {})
+    _regime.params.setdefault("autopilot", {
+        "days": {**AUTOPILOT_BASE["days"], **_over.get("days", {})},
+        "marriage": {**AUTOPILOT_BASE["marriage"], **_over.get("marriage", {})},
+    })

@@ -2,6 +2,7 @@
 
 from cases.admin import (  # noqa: F401
     authorization,
+    classroom,
     clock,
     corpse,
     crosser,

@@ -2,6 +2,13 @@
 
 from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
+from cases.models.classroom import (
+    ExerciseScenario,
+    ScenarioLoad,
+    ScenarioLoadStatus,
+    TimedEvent,
+    TimedEventStatus,
+)
 from cases.models.clock import ClockMove, ClockMoveSource
 from cases.models.corpse import CorpseCase, CorpseState
 from cases.models.crosser import CrosserCase, CrosserState
@@ -44,6 +51,7 @@ __all__ = [
     "EntryPermit",
     "EventKind",
     "Exercise",
+    "ExerciseScenario",
     "MarriageCase",
     "MarriageState",
     "MeetingCase",
@@ -60,6 +68,10 @@ __all__ = [
     "RelocationState",
     "Representative",
     "RepresentativeRank",
+    "ScenarioLoad",
+    "ScenarioLoadStatus",
     "StrayCase",
     "StrayState",
+    "TimedEvent",
+    "TimedEventStatus",
 ]

@@ -1,0 +1,250 @@
+"""Scenario packs: YAML files in ``cases/scenarios/``, parsed and validated with line numbers.
+
+A pack is data: start date, regime, offices, role slots, people, seeded cases and timed events.
+Validation has two layers, both reporting ``file:line: field: message``:
+
+1. the JSON Schema of :mod:`cases.classroom.schema` (jsonschema), whose error paths are mapped back
+   to the line of the YAML node they name;
+2. cross-references the schema cannot express (office keys named by roles, unique keys, a seeding
+   hook for every case kind), checked here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from cases.classroom.schema import PACK_SCHEMA
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+PathT = tuple[str | int, ...]
+
+
+class PackLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as strings, so that the schema (not YAML) decides what a date is."""
+
+
+PackLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class PackProblem:
+    """One thing wrong with a pack, where it is."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field or '(top level)'}: {self.message}"
+
+
+class PackError(Exception):
+    """A pack that cannot be loaded; ``problems`` lists every error found, with file and line."""
+
+    def __init__(self, problems: list[PackProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _field_name(path: PathT) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_of(root: yaml.Node | None, path: PathT) -> int:
+    """Return the 1-based line of the YAML node at ``path`` (or of its nearest existing parent)."""
+    node = root
+    line = 1 if root is None else root.start_mark.line + 1
+    for part in path:
+        nxt = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    nxt = value_node
+                    line = key_node.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+            line = nxt.start_mark.line + 1
+        if nxt is None:
+            break
+        node = nxt
+    return line
+
+
+def parse_date(value: str) -> dt.datetime:
+    """Return a pack date (``1958-09-01`` or ``1958-09-01 09:00``) as an aware Beijing datetime."""
+    if len(value) == 10:
+        return dt.datetime.fromisoformat(value + " 09:00").replace(tzinfo=BEIJING)
+    return dt.datetime.fromisoformat(value.replace(" ", "T")).replace(tzinfo=BEIJING)
+
+
+@dataclass
+class Pack:
+    """A validated scenario pack."""
+
+    path: Path
+    data: dict[str, Any]
+    root: yaml.Node | None = field(repr=False, default=None)
+
+    @property
+    def slug(self) -> str:
+        return str(self.data["slug"])
+
+    @property
+    def title(self) -> str:
+        return str(self.data["title"])
+
+    @property
+    def summary(self) -> str:
+        return str(self.data["summary"])
+
+    @property
+    def start(self) -> dt.datetime:
+        return parse_date(self.data["start"])
+
+    @property
+    def procedures(self) -> list[str]:
+        return list(self.data["procedures"])
+
+    def line(self, path: PathT) -> int:
+        return _line_of(self.root, path)
+
+    def problem(self, path: PathT, message: str) -> PackProblem:
+        return PackProblem(self.path.name, self.line(path), _field_name(path), message)
+
+    def case_entries(self) -> list[tuple[PathT, dict[str, Any]]]:
+        """Return every case entry of the pack (initial and in events) with its path."""
+        out: list[tuple[PathT, dict[str, Any]]] = [
+            (("cases", i), c) for i, c in enumerate(self.data.get("cases", []))
+        ]
+        for ei, event in enumerate(self.data.get("events", [])):
+            out += [(("events", ei, "cases", i), c) for i, c in enumerate(event.get("cases", []))]
+        return out
+
+    def size(self) -> int:
+        """Return how many units of work loading takes (the progress bar's total)."""
+        cases = sum(int(c.get("count", 1)) for path, c in self.case_entries() if path[0] == "cases")
+        return (
+            len(self.data["offices"]) + len(self.data.get("people", [])) + cases + len(self.data.get("events", []))
+        )
+
+    def missing(self) -> list[str]:
+        """Return what this installation lacks to load the pack: procedures or their seeding hooks."""
+        from cases.classroom.seeding import SEEDERS
+        from cases.procedures import all_procedures
+
+        kinds = {p.kind for p in all_procedures()}
+        out = [f"procedure '{k}' is not installed" for k in self.procedures if k not in kinds]
+        needed = {c["kind"] for _p, c in self.case_entries()}
+        out += [f"no seeding hook for case kind '{k}'" for k in sorted(needed) if k not in SEEDERS]
+        return out
+
+    @property
+    def available(self) -> bool:
+        return not self.missing()
+
+
+def parse_pack(path: Path, text: str | None = None) -> Pack:
+    """Read, schema-check and cross-check one pack; raise PackError listing every problem with its line."""
+    name = path.name
+    if text is None:
+        text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=PackLoader)
+        data = yaml.load(text, Loader=PackLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise PackError([PackProblem(name, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+    if not isinstance(data, dict):
+        raise PackError([PackProblem(name, 1, "", "a pack is a mapping of fields (slug, title, start, ...)")])
+    pack = Pack(path=path, data=data, root=root)
+    validator = Draft202012Validator(PACK_SCHEMA)
+    problems = [
+        pack.problem(tuple(err.absolute_path), _schema_message(err))
+        for err in sorted(validator.iter_errors(data),
+                          key=lambda e: (_line_of(root, tuple(e.absolute_path)), e.message))
+    ]
+    if problems:
+        raise PackError(problems)
+    problems = _cross_check(pack)
+    if problems:
+        raise PackError(problems)
+    return pack
+
+
+def _schema_message(err: Any) -> str:
+    if err.validator == "enum":
+        allowed = ", ".join(str(v) for v in err.validator_value)
+        return f"{err.instance!r} is not one of: {allowed}"
+    if err.validator == "pattern" and "195" in str(err.validator_value):
+        return f"{err.instance!r} is not a date between 1955 and 1970 written YYYY-MM-DD (optionally HH:MM)"
+    if err.validator == "additionalProperties":
+        return err.message.replace("Additional properties are not allowed", "unknown field(s)")
+    return str(err.message)
+
+
+def _cross_check(pack: Pack) -> list[PackProblem]:
+    """Check what the schema cannot: unique keys, references, dates after the start."""
+    data = pack.data
+    problems: list[PackProblem] = []
+
+    def unique(section: str) -> set[str]:
+        seen: set[str] = set()
+        for i, item in enumerate(data.get(section, [])):
+            if item["key"] in seen:
+                problems.append(pack.problem((section, i, "key"), f"duplicate key {item['key']!r}"))
+            seen.add(item["key"])
+        return seen
+
+    offices = unique("offices")
+    unique("people")
+    for i, role in enumerate(data["roles"]):
+        if role["office"] not in offices:
+            problems.append(pack.problem(("roles", i, "office"), f"no office with key {role['office']!r} in this pack"))
+    for i, event in enumerate(data.get("events", [])):
+        if parse_date(event["at"]) < pack.start:
+            message = f"{event['at']} is before the pack's start {data['start']}"
+            problems.append(pack.problem(("events", i, "at"), message))
+    for path, entry in pack.case_entries():
+        if entry["kind"] not in pack.procedures:
+            problems.append(
+                pack.problem(path + ("kind",), f"case kind {entry['kind']!r} is not listed under 'procedures'")
+            )
+    return problems
+
+
+def pack_files() -> list[Path]:
+    """Return the pack files shipped with the project."""
+    return sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+def all_packs() -> list[Pack]:
+    """Return every shipped pack (raise PackError for the first that does not validate)."""
+    return [parse_pack(p) for p in pack_files()]
+
+
+def get_pack(slug: str) -> Pack:
+    """Return the shipped pack with this slug."""
+    packs = {p.slug: p for p in all_packs()}
+    if slug not in packs:
+        from cases.errors import ApplicationError
+
+        raise ApplicationError(f"No scenario pack {slug!r}; known: {', '.join(sorted(packs))}.")
+    return packs[slug]

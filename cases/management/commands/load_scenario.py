@@ -1,0 +1,42 @@
+"""Create an exercise from a scenario pack: ``load_scenario <slug> [--name ...] [--teacher login]``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cases.classroom.loader import load_pack
+from cases.classroom.packs import PackError
+from cases.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Create an exercise from a scenario pack (see list_scenarios)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug")
+        parser.add_argument("--name", default="", help="Exercise name (default: the pack's title).")
+        parser.add_argument("--teacher", default="", help="Login of the teacher who runs it (facilitator).")
+        parser.add_argument("--seed", type=int, default=None, help="Autopilot seed (default: the pack's).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = None
+        if options["teacher"]:
+            actor = get_user_model().objects.filter(username=options["teacher"]).first()
+            if actor is None:
+                raise CommandError(f"No user called {options['teacher']!r}.")
+
+        def progress(done: int, total: int, message: str) -> None:
+            if options["verbosity"] > 1 or done == total:
+                self.stdout.write(f"[{done}/{total}] {message}")
+
+        try:
+            exercise = load_pack(options["slug"], name=options["name"], actor=actor, progress=progress,
+                                 seed=options["seed"])
+        except (ApplicationError, PackError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(
+            f"Exercise '{exercise.name}' created: {exercise.cases.count()} case(s), "
+            f"{exercise.offices.count()} office(s), clock {exercise.clock:%d %b %Y}."))

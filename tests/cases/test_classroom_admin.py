@@ -1,0 +1,185 @@
+"""Classroom pages: loading with progress, console actions, students, role cards, inbox, documents."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from cases.classroom.loader import load_pack
+from cases.classroom.students import parse_names, students_create
+from cases.models import Case, Exercise, MarriageCase, Membership, ScenarioLoad, TimedEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username: str, password: str) -> bool:
+    """Log in as a created student after checking the printed password works (axes needs a request)."""
+    user = get_user_model().objects.get(username=username)
+    client.logout()
+    client.force_login(user)
+    return user.check_password(password)
+
+
+@pytest.fixture
+def teacher(client):
+    user = get_user_model().objects.create_superuser("teach", "t@example.org", "pw-teach-123")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def exercise(teacher):
+    return load_pack("marriage-1958", name="Class 1", actor=teacher)
+
+
+def test_load_button_queues_a_load_and_progress_reaches_done(client, teacher, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("classroom:load_start"), {"slug": "marriage-1958", "name": "Via button"})
+    load = ScenarioLoad.objects.get(name="Via button")
+    assert response["Location"] == reverse("classroom:load_progress", args=[load.pk])
+    status = client.get(reverse("classroom:load_status", args=[load.pk])).json()
+    assert status["status"] == "done" and status["percent"] == 100
+    exercise = Exercise.objects.get(name="Via button")
+    assert status["console"] == reverse("classroom:console", args=[exercise.pk])
+    assert Membership.objects.filter(exercise=exercise, user=teacher, is_facilitator=True).exists()
+    page = client.get(reverse("classroom:load_progress", args=[load.pk]))
+    assert b"role=\"progressbar\"" in page.content
+
+
+def test_home_lists_packs_and_unavailable_ones_say_why(client, teacher):
+    from django.utils.html import escape
+
+    from cases.classroom.packs import all_packs
+
+    page = client.get(reverse("classroom:home")).content.decode()
+    assert "Marriage before and after 1958" in page
+    for pack in all_packs():
+        block = page.split(f'data-pack="{pack.slug}"', 1)[1].split("data-pack=", 1)[0]
+        if pack.available:
+            assert "Load this scenario" in block
+        else:  # e.g. the AUT/PER/RET packs until their procedures are merged
+            assert "Not loadable here" in block and escape(pack.missing()[0]) in block
+
+
+def test_students_in_bulk_from_a_csv_fill_role_slots(client, exercise):
+    response = client.post(reverse("classroom:students", args=[exercise.pk]),
+                           {"names": "name\nAnna Li\nBo Kim\nCai Wen\nDara Pak"})
+    assert response.status_code == 200
+    created = response.context["created"]
+    assert [s.display_name for s in created] == ["Anna Li", "Bo Kim", "Cai Wen", "Dara Pak"]
+    # The work unit has three seats in the pack, then the Central Committee.
+    assert [s.office.kind for s in created] == ["work_unit", "work_unit", "work_unit", "central_committee"]
+    assert created[0].password in response.content.decode()
+    assert login(client, created[0].username, created[0].password)
+
+
+def test_students_by_count_and_bad_input(exercise):
+    made = students_create(exercise=exercise, actor=None, count=12)
+    assert len({s.username for s in made}) == 12
+    from cases.errors import ApplicationError
+    with pytest.raises(ApplicationError):
+        students_create(exercise=exercise, actor=None, count=0)
+    with pytest.raises(ApplicationError):
+        students_create(exercise=exercise, actor=None, count=2, names=["A"])
+    assert parse_names("Name\n\n Zoe Ma ,x\n") == ["Zoe Ma"]
+
+
+def test_role_cards_show_decisions_rules_and_context(client, exercise):
+    """MAR-1, MAR-3: the work unit's card lists its steps with their rules and sources."""
+    students_create(exercise=exercise, actor=None, names=["Anna Li"])
+    page = client.get(reverse("classroom:role_cards", args=[exercise.pk])).content.decode()
+    assert "Personnel officer and leader of the Works" in page
+    assert "Refuse: restricted post" in page and "MAR-1" in page and "D2, 18 Oct 1958" in page
+    assert "Anna Li" in page
+    assert "@media print" in page
+
+
+def test_student_lands_on_inbox_oldest_first_with_age_and_rule(client, exercise):
+    """MAR-0: the student at the Centre sees the pre-1958 case waiting, with the rule that governs it."""
+    from cases.classroom.autopilot import fast_forward
+
+    s = students_create(exercise=exercise, actor=None, count=4)[-1]  # 4th slot: the Central Committee
+    fast_forward(exercise=exercise, actor=None, days=60)
+    assert login(client, s.username, s.password)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"] == reverse("classroom:inbox")
+    page = client.get(reverse("classroom:inbox"))
+    rows = page.context["rows"]
+    assert rows and all(r.case.next_office.kind == "central_committee" for r in rows)
+    assert [r.case.state_since for r in rows] == sorted(r.case.state_since for r in rows)
+    assert rows[0].age_days >= 0 and rows[0].rules[0].id == "MAR-0"
+    assert "MAR-0" in page.content.decode()
+
+
+def test_console_pause_blocks_steps_and_resume(client, exercise):
+    url = reverse("classroom:console", args=[exercise.pk])
+    client.post(url, {"action": "pause"})
+    exercise.refresh_from_db()
+    assert exercise.paused
+    client.post(url, {"action": "year"})
+    exercise.refresh_from_db()
+    assert exercise.clock.year == 1958  # refused while paused
+    client.post(url, {"action": "resume"})
+    exercise.refresh_from_db()
+    assert not exercise.paused
+
+
+def test_console_advance_fire_inject_regime_and_queues(client, exercise):
+    url = reverse("classroom:console", args=[exercise.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and len(page.context["queues"]) == exercise.offices.count()
+    client.post(url, {"action": "advance", "days": "10"})
+    exercise.refresh_from_db()
+    assert exercise.clock.day == 11
+    first = TimedEvent.objects.filter(exercise=exercise, kind="seed_cases").first()
+    client.post(url, {"action": "fire", "event": first.pk})
+    assert MarriageCase.objects.filter(exercise=exercise, variant="pre1958").count() >= 2
+    client.post(url, {"action": "inject", "kind": "announce", "label": "Flood on the Tumen", "text": "Roads closed.",
+                      "source": "teacher"})
+    assert TimedEvent.objects.filter(exercise=exercise, label="Flood on the Tumen", status="fired").exists()
+    client.post(url, {"action": "regime", "regime": "1958_marriage"})
+    exercise.refresh_from_db()
+    assert exercise.regime == "1958_marriage"
+    client.post(url, {"action": "to_date", "date": "1958-10-19"})
+    exercise.refresh_from_db()
+    from django.utils import timezone
+
+    assert timezone.localtime(exercise.clock).date().isoformat() == "1958-10-19"
+    # The pack's own 18 October switch found the regime already in force: recorded, not fatal.
+    switch = TimedEvent.objects.get(exercise=exercise, kind="switch_regime")
+    assert switch.status == "fired" and switch.result.startswith("Not carried out")
+    response = client.post(url, {"action": "to_date", "date": "1957-01-01"}, follow=True)
+    assert "Choose a time after the exercise clock" in response.content.decode()
+    response = client.post(url, {"action": "advance", "days": "-3"}, follow=True)
+    assert "1 to 3660" in response.content.decode()
+
+
+def test_console_is_refused_to_students(client, exercise):
+    s = students_create(exercise=exercise, actor=None, count=1)[0]
+    assert login(client, s.username, s.password)
+    assert client.get(reverse("classroom:console", args=[exercise.pk])).status_code == 403
+    assert client.post(reverse("classroom:console", args=[exercise.pk]), {"action": "pause"}).status_code == 403
+
+
+def test_marriage_application_prints_two_copies_as_html_and_pdf(client, exercise):
+    """MAR-4: the application is one form in two copies, each with the case reference and simulated dates."""
+    case = Case.objects.filter(exercise=exercise).order_by("id").first()
+    url = reverse("classroom:document", args=[case.pk, "application"])
+    html = client.get(url).content.decode()
+    assert case.reference in html and "Copy 1" in html and "Copy 2" in html and "1958" in html
+    pdf = client.get(url + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    listing = client.get(reverse("classroom:documents", args=[case.pk])).content.decode()
+    assert "Application to marry" in listing
+    assert client.get(reverse("classroom:document", args=[case.pk, "nonsense"])).status_code == 404
+
+
+def test_superuser_without_a_seat_can_take_the_facilitator_seat(client, teacher):
+    exercise = load_pack("marriage-1958", name="No seat")
+    url = reverse("classroom:console", args=[exercise.pk])
+    assert "facilitator's seat" in client.get(url).content.decode()
+    client.post(url, {"action": "join"})
+    assert Membership.objects.filter(exercise=exercise, user=teacher, is_facilitator=True).exists()
+    response = client.post(url, {"action": "join"}, follow=True)
+    assert "already have a place" in response.content.decode()

@@ -1,0 +1,31 @@
+"""The PER and RET/MEET packs load through their procedures' services once those are merged."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from cases.classroom.autopilot import fast_forward
+from cases.classroom.loader import load_pack
+from cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_permit_pack_files_with_the_letters_of_per_4_and_the_station_forwards():
+    """PER-4, PER-5: each applicant brings the relatives' and commune letters, so the station forwards."""
+    exercise = load_pack("permits-1963", name="Helong")
+    cases = [c.specific() for c in Case.objects.filter(exercise=exercise)]
+    assert len(cases) == 20
+    assert all(c.documents.count() == 2 for c in cases)
+    fast_forward(exercise=exercise, actor=None, days=20)
+    states = Counter(Case.objects.filter(exercise=exercise).values_list("state", flat=True))
+    assert states["refused"] == 0 and states["filed"] < 20
+
+
+def test_protocol_pack_seeds_crossers_and_a_meeting_with_its_representatives():
+    """RET-5, MEET-1: crossers are reported by the station; the meeting is asked for with its representatives."""
+    exercise = load_pack("protocol-1964", name="Protocol")
+    kinds = Counter(Case.objects.filter(exercise=exercise).values_list("kind", flat=True))
+    assert kinds == {"crosser": 15, "meeting": 1}
