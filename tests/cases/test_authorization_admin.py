@@ -126,3 +126,30 @@ def test_every_seed_case_page_and_list_renders(aut):
                 page = client.get(reverse(f"admin:cases_{model}_change", args=[case.pk]))
                 assert page.status_code == 200, (model, case.reference)
                 assert f'data-state="{case.state}"' in page.content.decode()
+
+
+@pytest.mark.parametrize("regime", ["1957_lenient", "1961_strict", "1962_correction", "1963_august",
+                                    "1970_state_council"])
+def test_walk_a_letter_through_the_admin_under_each_regime(aut, regime):
+    """AUT-1, AUT-8 under every regime, office by office in the admin: papers, examination, decision, departure."""
+    from cases.regimes import get_regime
+    from tests.cases.authorization_helpers import letter
+
+    case = letter(aut, regime=regime)
+    policy = get_regime(regime).param("authorization")
+    steps = [
+        ("countypsb", "receive_application",
+         {"has_commune_introduction": "on", "has_relative_letter": "on", "has_political_clearance": "on"}),
+        ("countypsb", "record_examination", {}),
+        ("countypsb", "approve", {"note": f"Approved under {regime}"}),
+        ("commune", "settle_accounts",
+         {**({"taking_property": "on"} if policy.property_may_travel else {}), "property_disposition": "Refunded"}),
+        ("borderstation", "record_departure", {"crossing_point": "Nanping - Musan"}),
+    ]
+    for login, step, data in steps:
+        response = post_step(client_for(aut, login), case, step, **data)
+        assert "Done:" in response.content.decode(), (regime, step, response.content.decode()[:3000])
+    final = AuthorizationCase.objects.get(pk=case.pk)
+    assert final.state == "departed" and final.regime == regime
+    page = client_for(aut, "countypsb").get(reverse("admin:cases_authorizationcase_change", args=[case.pk]))
+    assert f"Approved under {regime}" in page.content.decode()
