@@ -1,0 +1,42 @@
+"""Every printable period document renders as HTML and as PDF, with the case reference and dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases.classroom.documents import documents_for, render_document, render_pdf
+from cases.models import AuthorizationCase, MeetingCase
+from tests.permits.conftest import Helong, bj
+
+pytestmark = pytest.mark.django_db
+
+
+def _check(case, slug: str, *needles: str) -> None:
+    assert slug in [d.slug for d in documents_for(case)]
+    html = render_document(case, slug)
+    assert case.reference in html
+    for needle in needles:
+        assert needle in html, needle
+    pdf = render_pdf(case, slug)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+def test_authorization_letter_prints(desk):
+    """AUT-1: the DPRK's letter to a named person, with its number."""
+    case = AuthorizationCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+    _check(case, "letter", case.letter_number, case.applicant.name, "AUT-1")
+
+
+def test_meeting_notice_prints(desk):
+    """MEET-1/MEET-2: the notice gives time, place and subject."""
+    case = MeetingCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+    _check(case, "notice", case.place, "MEET-2")
+
+
+def test_transit_pass_prints_once_issued(db):
+    """PER-7: an issued pass prints with its number and one month's validity; an unissued one does not."""
+    helong = Helong()
+    waiting = helong.case_of("Kim Chol-su")
+    assert "transit-pass" not in [d.slug for d in documents_for(waiting)]
+    case = helong.issue_pass(at=bj(1963, 9, 10, 10, 0))
+    _check(case, "transit-pass", case.permit_number, "PER-7", "1963")
