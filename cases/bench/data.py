@@ -53,4 +53,7 @@ def insert_marriage_cases(exercise: Exercise, count: int, *, state: str = "filed
                    office=work_unit, sim_time=now, rules="MAR-4") for pk in ids],
         batch_size=2000,
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give a live database
     return ids
