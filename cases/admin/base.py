@@ -72,6 +72,27 @@ def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
     return form_cls
 
 
+class ServiceSavesAdminMixin:
+    """For add forms whose ``save_form`` calls a service: the service has saved the row and its event.
+
+    Put it before the ModelAdmin base. A refusal the form's own checks did not foresee comes back as a
+    message on the add page, with nothing saved.
+    """
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Do nothing: the service in save_form already saved it."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Do nothing: the service saved everything it needs."""
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().add_view(request, form_url, extra_context)  # type: ignore[misc]
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
+
+
 class StateFilter(admin.SimpleListFilter):
     """Filter by state, named as the procedure names it (every procedure's states in the inbox)."""
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.http import HttpRequest
 
-from cases.admin.base import CaseAdmin, StateFilter
+from cases.admin.base import CaseAdmin, ServiceSavesAdminMixin, StateFilter
 from cases.choices import OfficeKind
 from cases.engine import acting_office
 from cases.errors import ApplicationError
@@ -68,7 +68,7 @@ class VariantFilter(admin.SimpleListFilter):
 
 
 @admin.register(MarriageCase)
-class MarriageCaseAdmin(CaseAdmin):
+class MarriageCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
     """Marriage of a Chinese man and a Korean woman (MAR-0 ... MAR-9)."""
 
     list_filter = ("exercise", VariantFilter, StateFilter, "next_office")
@@ -115,16 +115,3 @@ class MarriageCaseAdmin(CaseAdmin):
             man_can_find_work_in_dprk=data["man_can_find_work_in_dprk"], variant=data["variant"],
             note=data.get("note", ""),
         )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Do nothing: the service in save_form already saved the case and its event."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Do nothing: a marriage case has no inlines."""
-
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)

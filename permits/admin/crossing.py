@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 
-from cases.admin.base import ExerciseScopedAdmin
+from cases.admin.base import ExerciseScopedAdmin, ServiceSavesAdminMixin
 from cases.errors import ApplicationError
 from permits.models import Crossing, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import CrossingRefused, crossing_record, illegal_crossing_take_up
@@ -24,7 +24,7 @@ class CrossingForm(forms.ModelForm):
 
 
 @admin.register(Crossing)
-class CrossingAdmin(ExerciseScopedAdmin):
+class CrossingAdmin(ServiceSavesAdminMixin, ExerciseScopedAdmin):
     list_display = ("at", "person", "direction", "point", "outcome", "rules", "permit", "exercise")
     list_filter = ("exercise", "outcome", "direction", "point")
     search_fields = ("person__name", "permit__reference")
@@ -60,19 +60,6 @@ class CrossingAdmin(ExerciseScopedAdmin):
             other_side_consent=data.get("other_side_consent", False), consent_by=data.get("consent_by", ""),
             note=data.get("note", ""),
         )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Do nothing: the service saved the crossing."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Do nothing: the service saved everything."""
-
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)
 
 
 @admin.register(IllegalCrossingRecord)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from cases.admin.base import CaseAdmin, StateFilter
+from cases.admin.base import CaseAdmin, ServiceSavesAdminMixin, StateFilter
 from cases.choices import OfficeKind
 from cases.engine import acting_office
 from cases.errors import ApplicationError
@@ -78,7 +78,7 @@ class CaseCrossingForm(forms.Form):
 
 
 @admin.register(PermitCase)
-class PermitCaseAdmin(CaseAdmin):
+class PermitCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
     """Border resident crossing permits (PER-1 ... PER-12)."""
 
     change_form_template = "admin/permits/permitcase/change_form.html"
@@ -132,19 +132,6 @@ class PermitCaseAdmin(CaseAdmin):
             crossing_point=data["crossing_point"], filing_office=data["filing_office"], actor=request.user,
             county_bureau=data.get("county_bureau"), note=data.get("note", ""),
         )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Do nothing: the service in save_form already saved the case and its event."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Do nothing: filing has no inlines."""
-
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)
 
     # --- The permit papers panel: documents, crossings, the printable permit --------------------
 
