@@ -26,6 +26,10 @@ class AutoStep:
     transition: str
     data: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    # For a decision that is not a step of the case's own machine (recording a crossing on a permit,
+    # say): the autopilot calls ``perform(case, at)`` in a transaction instead of a transition. It must
+    # go through the procedure's service, so the same checks apply; ``transition`` then names it in logs.
+    perform: Callable[[Case, dt.datetime], None] | None = None
 
 
 Policy = Callable[[Case, dict[str, Any], random.Random], AutoStep | None]
