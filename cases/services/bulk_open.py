@@ -16,18 +16,9 @@ from django.db import IntegrityError, router, transaction
 from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
-from cases.services.engine import _refresh_next, deadlines_for
+from cases.services.engine import _refresh_next, deadlines_for, next_number
 
 BATCH = 2000
-
-
-def _first_number(exercise: Exercise, prefix: str) -> tuple[str, int]:
-    stem = f"{prefix}-{exercise.clock.year}-"
-    last = (
-        Case.objects.filter(exercise=exercise, reference__startswith=stem)
-        .order_by("-reference").values_list("reference", flat=True).first()
-    )
-    return stem, (int(last.rsplit("-", 1)[1]) + 1 if last else 1)
 
 
 def case_bulk_open(
@@ -86,7 +77,7 @@ def case_bulk_open(
 
 def _insert(model: type[Case], cases: Sequence[Case], exercise: Exercise, *, actor: Any, office_kind: str,
             rules: tuple[str, ...], note: str) -> None:
-    stem, first = _first_number(exercise, model.REFERENCE_PREFIX)  # type: ignore[attr-defined]
+    stem, first = next_number(exercise, model.REFERENCE_PREFIX)  # type: ignore[attr-defined]
     for i, case in enumerate(cases):
         case.reference = f"{stem}{first + i:04d}"
     base_fields = [f.name for f in Case._meta.concrete_fields if not f.primary_key]

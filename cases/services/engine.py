@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django_fsm import ConcurrentTransition, Transition, TransitionNotAllowed
 
 from cases.engine import StepMeta, acting_office, meta_of, next_step, transitions_from, unmet_guards
@@ -31,16 +32,24 @@ def _refresh_next(case: Case, now: dt.datetime) -> None:
         case.closed_at = now
 
 
-def _next_reference(exercise: Exercise, prefix: str) -> str:
-    year = exercise.clock.year
-    stem = f"{prefix}-{year}-"
+def next_number(exercise: Exercise, prefix: str) -> tuple[str, int]:
+    """Return the reference stem for this simulated year and the next free number under it.
+
+    Numbers are zero-padded to four digits and grow wider past 9,999, so the longest reference is
+    the latest (a plain string order would put ``-9999`` after ``-10000``).
+    """
+    stem = f"{prefix}-{exercise.clock.year}-"
     last = (
         Case.objects.filter(exercise=exercise, reference__startswith=stem)
-        .order_by("-reference")
+        .order_by(Length("reference").desc(), "-reference")
         .values_list("reference", flat=True)
         .first()
     )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return stem, (int(last.rsplit("-", 1)[1]) + 1 if last else 1)
+
+
+def _next_reference(exercise: Exercise, prefix: str) -> str:
+    stem, number = next_number(exercise, prefix)
     return f"{stem}{number:04d}"
 
 

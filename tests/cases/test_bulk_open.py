@@ -65,3 +65,17 @@ def test_bulk_filing_refuses_while_paused_and_mixed_procedures(desk):
     mixed: list[Case] = [*_unsaved(desk, 1, start=10), Case(exercise=desk.exercise, title="x")]
     with pytest.raises(ApplicationError, match="one procedure"):
         case_bulk_open(cases=mixed, actor=None, office_kind=K.BORDER_STATION, rules=("RET-5",))
+
+
+def test_numbers_past_9999_keep_counting(desk):
+    """References grow a digit after 9,999 and the next case still gets the next number."""
+    from cases.services.engine import next_number
+
+    first = case_bulk_open(cases=_unsaved(desk, 1, start=50), actor=None, office_kind=K.BORDER_STATION,
+                           rules=("RET-5",))[0]
+    stem = first.reference.rsplit("-", 1)[0] + "-"
+    CrosserCase.objects.filter(pk=first.pk).update(reference=f"{stem}9999")
+    second = case_bulk_open(cases=_unsaved(desk, 2, start=60), actor=None, office_kind=K.BORDER_STATION,
+                            rules=("RET-5",))
+    assert [c.reference for c in second] == [f"{stem}10000", f"{stem}10001"]
+    assert next_number(desk.exercise, "RET") == (stem, 10002)
