@@ -1,0 +1,299 @@
+"""The autopilot's planner: every open case's next step in a heap by due time, taken in bulk batches.
+
+A case is (re-)planned only when something happened to it (an event since the last look), when a
+timed event of the pack fired, or now and then while a policy leaves it waiting. A batch is the steps
+due within :data:`WINDOW` of the earliest; a case whose own deadline falls due first waits for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Min
+
+from cases.classroom import policies  # noqa: F401  (registers every procedure's policy)
+from cases.classroom.policy_base import POLICIES, AutoStep, generic_policy
+from cases.engine import meta_of, transitions_from
+from cases.errors import ApplicationError
+from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
+from cases.procedures import get_procedure
+from cases.services.bulk import case_bulk_transition
+from cases.services.engine import case_transition
+
+# Steps due within this much simulated time of the earliest one are taken together (one bulk step per
+# procedure and step), each dated at its own due time; deadlines that fall due first still go first.
+WINDOW = dt.timedelta(days=1)
+# An office never acts sooner than this after the case reached its state (no zero-time loops).
+MIN_DELAY = dt.timedelta(hours=1)
+# Cases a policy left waiting (nothing to do yet) are looked at again this often, in simulated time.
+IDLE_RECHECK = dt.timedelta(days=30)
+LOAD_CHUNK = 2000
+
+
+def staffed_office_ids(exercise: Exercise) -> set[int]:
+    """Return the offices a student holds (the autopilot leaves them alone)."""
+    return set(
+        Membership.objects.filter(exercise=exercise, office__isnull=False, is_facilitator=False)
+        .values_list("office_id", flat=True)
+    )
+
+
+def _params(case: Case) -> dict[str, Any]:
+    return dict(case.regime_obj.param("autopilot", {}) or {})
+
+
+def _decide(case: Case, n_events: int, seed: int) -> tuple[dt.datetime, AutoStep, str] | None:
+    """Return (when, what, acting office kind) for a case loaded as its procedure's model, or None."""
+    rng = random.Random(f"{seed}:{case.reference}:{case.state}:{n_events}")
+    params = _params(case)
+    days_table = params.get("days", {})
+    options = transitions_from(case)
+    jitter = 0.5 + rng.random()  # +/-50%, drawn first so decisions do not shift times
+    policy = POLICIES.get(case.kind, generic_policy)
+    decision = policy(case, params, rng)
+    if decision is None:
+        return None
+    named = [t for t in options if t.name == decision.transition]
+    office_kind = meta_of(named[0]).office if named else (meta_of(options[0]).office if options else "")
+    after = getattr(decision, "after", None)
+    if after is not None:
+        delay = after
+    else:
+        delay = dt.timedelta(days=float(days_table.get(office_kind, days_table.get("default", 7))) * jitter)
+    return case.state_since + max(delay, MIN_DELAY), decision, office_kind
+
+
+@dataclass
+class RunReport:
+    steps: int = 0
+    stuck: list[str] = field(default_factory=list)
+    clock_from: dt.datetime | None = None
+    clock_to: dt.datetime | None = None
+    log: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    due: dt.datetime
+    state: str
+    step: AutoStep
+    case: Case
+
+
+class Pilot:
+    """One run: the plan of every open case in a heap by due time, re-planned only where something changed."""
+
+    def __init__(self, exercise: Exercise, seed: int, actor: Any, report: RunReport) -> None:
+        self.exercise = exercise
+        self.seed = seed
+        self.actor = actor
+        self.report = report
+        self.staffed = staffed_office_ids(exercise)
+        self.office_rows: dict[str, Office] = {}
+        for office in Office.objects.filter(exercise=exercise).order_by("-id"):
+            self.office_rows[office.kind] = office  # the lowest id wins, as in Case.office_for
+        self.offices = {kind: office.pk for kind, office in self.office_rows.items()}
+        self.plans: dict[int, _Plan] = {}
+        self.heap: list[tuple[dt.datetime, int]] = []
+        self.idle: set[int] = set()
+        self.stuck: set[tuple[int, str]] = set()
+        self.seen_event = 0
+        self.idle_checked = exercise.clock
+
+    # --- planning --------------------------------------------------------------------------------
+
+    def _office_id(self, case: Case, kind: str) -> int | None:
+        name = case.OFFICE_FIELDS.get(kind)
+        if name is not None:
+            return getattr(case, type(case)._meta.get_field(name).attname)
+        return self.offices.get(kind)
+
+    def _load(self, pks: Iterable[int]) -> list[Case]:
+        """Load open cases as their procedures' models, sharing the exercise; forward keys joined in."""
+        loaded: list[Case] = []
+        pks = sorted(set(pks))
+        for i in range(0, len(pks), LOAD_CHUNK):
+            chunk = pks[i:i + LOAD_CHUNK]
+            by_kind: dict[str, list[int]] = defaultdict(list)
+            for pk, kind in Case.objects.filter(pk__in=chunk, closed_at__isnull=True).values_list("pk", "kind"):
+                by_kind[kind].append(pk)
+            for kind, ids in sorted(by_kind.items()):
+                model = get_procedure(kind).model
+                fks = [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one
+                       and not f.remote_field.parent_link and f.name not in ("exercise", "next_office")]
+                loaded.extend(model._default_manager.filter(pk__in=ids).select_related(*fks))
+        for case in loaded:
+            case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
+            cache = case.__dict__.setdefault("_office_cache", {})
+            for kind, office in self.office_rows.items():
+                if kind not in case.OFFICE_FIELDS:
+                    cache.setdefault(kind, office)  # as Case.office_for would find it, without a query per case
+        return loaded
+
+    def plan(self, pks: Iterable[int]) -> None:
+        """(Re-)plan these cases: drop their old plans, decide each one's next step."""
+        pks = set(pks)
+        for pk in pks:
+            self.plans.pop(pk, None)
+            self.idle.discard(pk)
+        if not pks:
+            return
+        cases = self._load(pks)
+        counts: dict[int, int] = {}
+        ids = [c.pk for c in cases]
+        for i in range(0, len(ids), LOAD_CHUNK):
+            counts.update(
+                CaseEvent.objects.filter(case_id__in=ids[i:i + LOAD_CHUNK]).values("case_id")
+                .annotate(n=Count("id")).values_list("case_id", "n")
+            )
+        for case in cases:
+            if (case.pk, case.state) in self.stuck:
+                continue
+            decided = _decide(case, counts.get(case.pk, 0), self.seed)
+            if decided is None:
+                self.idle.add(case.pk)
+                continue
+            due, step, office_kind = decided
+            due = max(due, self.exercise.clock)  # overdue when planned: the office acts now, not in the past
+            if step.perform is None:
+                acting = self._office_id(case, office_kind)
+                if acting is None or acting in self.staffed:
+                    continue  # a student's decision: the autopilot waits for it (their step re-plans it)
+            elif case.next_office_id in self.staffed:
+                continue
+            self.plans[case.pk] = _Plan(due, case.state, step, case)
+            heapq.heappush(self.heap, (due, case.pk))
+
+    def plan_all(self) -> None:
+        self.seen_event = CaseEvent.objects.filter(exercise=self.exercise).order_by("-id").values_list(
+            "id", flat=True).first() or 0
+        self.plan(Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", flat=True))
+
+    def replan_touched(self, extra: Iterable[int] = ()) -> None:
+        """Re-plan the cases with events since the last look (steps, deadlines, students, new cases)."""
+        touched = set(extra)
+        rows = CaseEvent.objects.filter(exercise=self.exercise, id__gt=self.seen_event).values_list("id", "case_id")
+        for event_id, case_id in rows:
+            self.seen_event = max(self.seen_event, event_id)
+            touched.add(case_id)
+        if self.exercise.clock - self.idle_checked >= IDLE_RECHECK:
+            touched |= self.idle  # time alone may open a step (validity, seasons): look at waiting cases again
+            self.idle_checked = self.exercise.clock
+        self.plan(touched)
+
+    def next_due(self) -> dt.datetime | None:
+        while self.heap:
+            due, pk = self.heap[0]
+            plan = self.plans.get(pk)
+            if plan is not None and plan.due == due:
+                return due
+            heapq.heappop(self.heap)  # superseded by a newer plan
+        return None
+
+    def pop_until(self, end: dt.datetime, before: dt.datetime | None) -> list[_Plan]:
+        """Take the plans due by ``end`` (and strictly before ``before``), in due order."""
+        taken = []
+        while self.next_due() is not None:
+            due, pk = self.heap[0]
+            if due > end or (before is not None and due >= before):
+                break
+            heapq.heappop(self.heap)
+            taken.append(self.plans.pop(pk))
+        return taken
+
+    # --- acting ----------------------------------------------------------------------------------
+
+    def move_clock(self, to: dt.datetime, note: str = "Autopilot") -> None:
+        from cases.classroom.controls import advance_clock
+        from cases.services.deadlines import deadlines_sweep
+
+        if to > self.exercise.clock:
+            # No queued sweep: this run sweeps in-process, so it sees each deadline's effect before planning.
+            advance_clock(exercise=self.exercise, actor=self.actor, to=to, note=note, queue_sweep=False)
+        deadlines_sweep(exercise_id=self.exercise.pk, batch_size=1000)
+        self.exercise.refresh_from_db()
+
+    def act(self, batch: list[_Plan]) -> None:
+        """Take a batch of decisions: one bulk step per (procedure, step); other services one by one."""
+        groups: dict[tuple[str, str], list[_Plan]] = defaultdict(list)
+        singles: list[_Plan] = []
+        for plan in batch:
+            if plan.step.perform is not None:
+                singles.append(plan)
+            else:
+                groups[(plan.case.kind, plan.step.transition)].append(plan)
+        for (kind, transition), plans in sorted(groups.items()):
+            try:
+                result = case_bulk_transition(
+                    kind=kind, case_ids=[p.case.pk for p in plans], transition=transition, actor=None,
+                    system=True, at={p.case.pk: p.due for p in plans},
+                    notes={p.case.pk: p.step.note or "Autopilot" for p in plans},
+                    data_by_case={p.case.pk: p.step.data for p in plans},
+                )
+            except ApplicationError:  # someone moved one of them meanwhile: go one by one
+                singles.extend(plans)
+                continue
+            moved = set(result.moved)
+            for p in plans:
+                if p.case.pk in moved:
+                    self._done(p)
+                else:
+                    self._stuck(p, result.refused.get(p.case.pk, "the step is no longer possible"))
+        for p in sorted(singles, key=lambda p: (p.due, p.case.pk)):
+            try:
+                if p.step.perform is not None:
+                    with transaction.atomic():
+                        p.step.perform(p.case, min(p.due, self.exercise.clock))
+                else:
+                    case_transition(case=p.case, transition=p.step.transition, actor=None, data=p.step.data,
+                                    note=p.step.note or "Autopilot", system=True, at=p.due)
+            except ApplicationError as exc:
+                self._stuck(p, exc.message)
+                continue
+            self._done(p)
+
+    def _done(self, p: _Plan) -> None:
+        self.report.steps += 1
+        self.report.log.append(f"{p.due:%Y-%m-%d} {p.case.reference} {p.step.transition}")
+
+    def _stuck(self, p: _Plan, message: str) -> None:
+        self.stuck.add((p.case.pk, p.state))
+        self.report.stuck.append(f"{p.case.reference}: {message}")
+
+
+def deadline_first(batch: list[_Plan]) -> tuple[list[_Plan], list[_Plan], dt.datetime | None]:
+    """Split off the cases whose own pending deadline falls due before the office acts (it goes first)."""
+    if not batch:
+        return batch, [], None
+    end = max(p.due for p in batch)
+    first: dict[int, dt.datetime] = {}
+    ids = [p.case.pk for p in batch]
+    for i in range(0, len(ids), LOAD_CHUNK):
+        first.update(
+            Deadline.objects.filter(case_id__in=ids[i:i + LOAD_CHUNK], status=DeadlineStatus.PENDING, due_at__lte=end)
+            .values("case_id").annotate(first=Min("due_at")).values_list("case_id", "first")
+        )
+    now, later = [], []
+    for p in batch:
+        (later if p.case.pk in first and first[p.case.pk] <= p.due else now).append(p)
+    soonest = min((first[p.case.pk] for p in later), default=None)
+    return now, later, soonest
+
+
+def advance_clock_only(pilot: Pilot, to: dt.datetime) -> None:
+    """Move the clock to ``to`` without sweeping: the steps about to be taken are dated before it.
+
+    No timed event of the pack falls before ``to`` (the batch stops short of the next one), so the
+    clock service is called directly, without the classroom's stops at events.
+    """
+    from cases.services.clock import clock_advance
+
+    clock_advance(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False)
+    pilot.exercise.refresh_from_db()
