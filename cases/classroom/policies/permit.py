@@ -50,7 +50,7 @@ def _cross(direction: str) -> Callable[[Case, dt.datetime], None]:
         from permits.services.crossing import crossing_record
 
         crossing_record(exercise=case.exercise, person=case.applicant, point=case.crossing_point,  # type: ignore[attr-defined]
-                        direction=direction, actor=None, permit=case, note="Autopilot: the holder crosses")
+                        direction=direction, actor=None, permit=case, note="Autopilot: the holder crosses", at=at)
 
     return perform
 
@@ -120,18 +120,21 @@ def permit_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Aut
         if u[0] >= rate or case.expires_at is None:  # type: ignore[attr-defined]
             return None  # lapses unused: the expiry deadline closes it
         after = at_crossing(case.state_since + mean_days("days_to_exit", 6))
-        if case.state_since + after >= case.expires_at - dt.timedelta(hours=12):  # type: ignore[attr-defined]
+        # Two days' margin: the autopilot takes steps due within a day together, clock at the last one.
+        if case.state_since + after >= case.expires_at - dt.timedelta(days=2):  # type: ignore[attr-defined]
             return None  # too late to go before expiry
         return AutoStep("record_crossing", note="Autopilot: the holder crosses out", after=after,
                         perform=_cross("exit"))
     if state == "abroad":  # PER-12: back in time, or overstays and the deadline sweep marks him overdue
-        if u[0] < float(p.get("overstays", 0.08)):
-            return None
         expires = case.expires_at  # type: ignore[attr-defined]
+        if u[0] < float(p.get("overstays", 0.08)):
+            # Not back by expiry: the overdue deadline fires first; planning the same step just after it
+            # keeps the case in the autopilot's plans, so the follow-up (or a late return) comes after.
+            return AutoStep("set_overdue", after=expires - case.state_since + dt.timedelta(hours=1))
         target = case.state_since + mean_days("days_abroad", 10)
-        latest = expires - dt.timedelta(days=1)
+        latest = expires - dt.timedelta(days=3)
         after = at_crossing(min(target, latest))
-        if case.state_since + after >= expires:
+        if case.state_since + after >= expires - dt.timedelta(days=2):
             return None  # no opening hours left before expiry: he is overdue
         return AutoStep("record_crossing", note="Autopilot: the holder comes back", after=after,
                         perform=_cross("return"))
