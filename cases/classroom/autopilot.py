@@ -141,9 +141,10 @@ class _Pilot:
         self.actor = actor
         self.report = report
         self.staffed = staffed_office_ids(exercise)
-        self.offices: dict[str, int] = {}
-        for office in Office.objects.filter(exercise=exercise).order_by("-id").values("kind", "id"):
-            self.offices[office["kind"]] = office["id"]  # the lowest id wins, as in Case.office_for
+        self.office_rows: dict[str, Office] = {}
+        for office in Office.objects.filter(exercise=exercise).order_by("-id"):
+            self.office_rows[office.kind] = office  # the lowest id wins, as in Case.office_for
+        self.offices = {kind: office.pk for kind, office in self.office_rows.items()}
         self.plans: dict[int, _Plan] = {}
         self.heap: list[tuple[dt.datetime, int]] = []
         self.idle: set[int] = set()
@@ -175,6 +176,10 @@ class _Pilot:
                 loaded.extend(model._default_manager.filter(pk__in=ids).prefetch_related(*fks))
         for case in loaded:
             case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
+            cache = case.__dict__.setdefault("_office_cache", {})
+            for kind, office in self.office_rows.items():
+                if kind not in case.OFFICE_FIELDS:
+                    cache.setdefault(kind, office)  # as Case.office_for would find it, without a query per case
         return loaded
 
     def plan(self, pks: Iterable[int]) -> None:
@@ -402,10 +407,14 @@ def _fly(pilot: _Pilot, until: dt.datetime, max_steps: int | None) -> None:
 
 
 def advance_clock_only(pilot: _Pilot, to: dt.datetime) -> None:
-    """Move the clock to ``to`` without sweeping: the steps about to be taken are dated before it."""
-    from cases.classroom.controls import advance_clock
+    """Move the clock to ``to`` without sweeping: the steps about to be taken are dated before it.
 
-    advance_clock(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False)
+    No timed event of the pack falls before ``to`` (the batch stops short of the next one), so the
+    clock service is called directly, without the classroom's stops at events.
+    """
+    from cases.services.clock import clock_advance
+
+    clock_advance(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False)
     pilot.exercise.refresh_from_db()
 
 
