@@ -192,6 +192,11 @@ AUTOPILOT_BASE: dict[str, Any] = {
         "came_to_embassy": 0.7,        # RET-9: referred to the DPRK, he comes to the Embassy himself
         "travel_money_yuan": (5, 20),  # RET-10: money to go home (assumption: amount not in the sources)
     },
+    # RET-14 (cases/classroom/policies/corpse.py): nationality findings in D6's proportions for 1961
+    # (243 bodies in the Yalu and Tumen: 82 Chinese, 11 DPRK nationals, 150 unidentified); the rest are
+    # assumptions.
+    "corpse": {"chinese": 82, "korean": 11, "unknown": 150, "drowning": 0.85, "crime_suspected": 0.05,
+               "joint_for_unknown": 0.5, "joint_identifies": 0.2},
     # MEET-1 ... MEET-5 (cases/classroom/policies/meeting.py). Assumptions: the sources give no rates.
     "meeting": {
         "consents": 0.8,               # MEET-1: the other side consents before the date
@@ -252,5 +257,5 @@ for _code, _regime in REGIMES.items():
     _regime.params.setdefault("autopilot", {
         "days": {**AUTOPILOT_BASE["days"], **_over.get("days", {})},
         **{section: {**AUTOPILOT_BASE[section], **_over.get(section, {})}
-           for section in ("marriage", "permit", "crosser", "meeting")},
+           for section in ("marriage", "permit", "crosser", "meeting", "corpse")},
     })

@@ -43,7 +43,7 @@ def jilin_1961_report_mix() -> dict[str, int]:
     }
 
 
-def _handover_point(place: str, u: float) -> str:
+def handover_point_for(place: str, u: float) -> str:
     """Return the agreed point named in the crossing place, else one drawn from ``u`` (RET-7)."""
     from cases.models.crosser import AGREED_HANDOVER_POINTS, HandoverPoint
 
@@ -167,7 +167,7 @@ def crosser_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Au
     if state == "entry_permit":
         return pick("record_return_entry")
     if state == "awaiting_handover":  # RET-5, RET-7
-        point = _handover_point(case.crossing_place, u[0])
+        point = handover_point_for(case.crossing_place, u[0])
         return pick("hand_over_to_dprk", "hand_over_to_china", data={"handover_point": point})
     if state == "handed_over":  # RET-7
         return pick("confirm_receipt", "receive_from_dprk")
