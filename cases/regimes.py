@@ -197,6 +197,9 @@ AUTOPILOT_BASE: dict[str, Any] = {
     # assumptions.
     "corpse": {"chinese": 82, "korean": 11, "unknown": 150, "drowning": 0.85, "crime_suspected": 0.05,
                "joint_for_unknown": 0.5, "joint_identifies": 0.2},
+    # RET-13 (cases/classroom/policies/reception.py): E1961 gives the steps, not figures: assumptions.
+    "reception": {"files_problem": 0.03, "travel_funds_won": (20, 60), "ration_coupons": 15,
+                  "diploma_to_central": 0.5},
     # MEET-1 ... MEET-5 (cases/classroom/policies/meeting.py). Assumptions: the sources give no rates.
     "meeting": {
         "consents": 0.8,               # MEET-1: the other side consents before the date
@@ -257,5 +260,5 @@ for _code, _regime in REGIMES.items():
     _regime.params.setdefault("autopilot", {
         "days": {**AUTOPILOT_BASE["days"], **_over.get("days", {})},
         **{section: {**AUTOPILOT_BASE[section], **_over.get(section, {})}
-           for section in ("marriage", "permit", "crosser", "meeting", "corpse")},
+           for section in ("marriage", "permit", "crosser", "meeting", "corpse", "reception")},
     })
