@@ -22,8 +22,8 @@ def test_arrivals_are_quarantined_fifteen_days_and_given_work_by_diploma():
     for kind in ("dprk_reception", "dprk_labour"):
         Office.objects.create(exercise=exercise, kind=kind, name=kind)
     for i in range(30):
-        reception_arrive(exercise=exercise, person=PersonFactory(exercise=exercise, nationality="cn_korean"), actor=None,
-                         has_diploma=i % 3 == 0)
+        person = PersonFactory(exercise=exercise, nationality="cn_korean")
+        reception_arrive(exercise=exercise, person=person, actor=None, has_diploma=i % 3 == 0)
     fast_forward(exercise=exercise, actor=None, days=120)
     cases = list(ReceptionCase.objects.filter(exercise=exercise))
     assert {c.state for c in cases} <= {"assigned", "held"} and sum(c.state == "assigned" for c in cases) >= 25
