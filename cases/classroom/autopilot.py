@@ -267,23 +267,23 @@ class _Pilot:
 
     def act(self, batch: list[_Plan]) -> None:
         """Take a batch of decisions: one bulk step per (procedure, step), service calls one by one."""
-        groups: dict[tuple[str, str, str], list[_Plan]] = defaultdict(list)
+        groups: dict[tuple[str, str], list[_Plan]] = defaultdict(list)
         singles: list[_Plan] = []
         for plan in batch:
             if plan.step.perform is not None:
                 singles.append(plan)
             else:
-                key = repr(sorted(plan.step.data.items()))
-                groups[(plan.case.kind, plan.step.transition, key)].append(plan)
-        for (kind, transition, _key), plans in sorted(groups.items(), key=lambda kv: kv[0]):
+                groups[(plan.case.kind, plan.step.transition)].append(plan)
+        for (kind, transition), plans in sorted(groups.items()):
             if len(plans) == 1:
                 singles.extend(plans)
                 continue
             try:
                 result = case_bulk_transition(
                     kind=kind, case_ids=[p.case.pk for p in plans], transition=transition, actor=None,
-                    data=plans[0].step.data, system=True, at={p.case.pk: p.due for p in plans},
+                    system=True, at={p.case.pk: p.due for p in plans},
                     notes={p.case.pk: p.step.note or "Autopilot" for p in plans},
+                    data_by_case={p.case.pk: p.step.data for p in plans},
                 )
             except ApplicationError:  # someone moved one of them meanwhile: go one by one
                 singles.extend(plans)
