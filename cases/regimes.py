@@ -148,19 +148,117 @@ REGIME_CHOICES = [(r.code, f"{r.label} ({r.effective:%d %b %Y})") for r in REGIM
 AUTOPILOT_BASE: dict[str, Any] = {
     "days": {"default": 7, "work_unit": 10, "county_psb": 14, "provincial_committee": 30,
              "central_committee": 90, "mfa": 10, "embassy": 14, "dprk_spa": 30, "dprk_safety": 30,
-             "civil_affairs": 5},
+             "civil_affairs": 5,
+             # Assumptions: the station and the border posts act within days, ministries take weeks.
+             "border_station": 3, "border_defence": 5, "commune": 7, "provincial_psb": 21, "mps": 21,
+             "interior": 21, "state_council": 45, "border_representative": 5, "dprk_inspection": 3,
+             "dprk_reception": 15, "dprk_labour": 10},
     "marriage": {"province_returns": 0.25, "centre_asks_more": 0.4, "centre_approves": 0.6,
                  "withdraws_after_dissuasion": 0.3, "found_truthful": 0.9, "dprk_refuses": 0.15,
                  "repatriates_illegal": 0.7, "exit_refused": 0.2},
+    # PER-1 ... PER-12 (cases/classroom/policies/permit.py). The sources give no rates: all assumptions,
+    # except that D9 shows the permit in ordinary use (border residents crossing to visit relatives).
+    "permit": {
+        "brings_missing_documents": 0.85,  # PER-4: asked for a missing letter, the applicant brings it
+        "county_refuses": 0.05,            # PER-7: the county/city bureau refuses
+        "defence_refuses": 0.05,           # PER-6: the deputy representative of border defence refuses
+        "official_months": 6,              # PER-7: an official permit's validity (up to 12)
+        "uses_permit": 0.9,                # the holder actually crosses before expiry (else it lapses)
+        "days_to_exit": 6,                 # mean days from issue to the crossing out
+        "days_abroad": 10,                 # mean stay across the border (a one-month pass)
+        "overstays": 0.08,                 # PER-12: not back by expiry (the overdue follow-up fires)
+        "late_returns": 0.6,               # PER-12: an overdue holder comes back late (else reported)
+        "days_late": 12,                   # mean days after expiry for a late return
+        "official_journeys": 0.5,          # PER-7: an official crosses again while his permit is valid
+    },
+    # RET-1 ... RET-14 (cases/classroom/policies/crosser.py): rates of the facts the offices find and of
+    # the decisions they and the other side take. Assumptions unless a source is named; the 1961 line is
+    # calibrated to Jilin's 1961 figures below (D6).
+    "crosser": {
+        "disaster": 0.02,              # RET-4: cause recorded as fire, flood ... (assumption)
+        "home_case": 0.03,             # RET-3, RET-6: a crime or pending case at home (assumption)
+        "crime_after_crossing": 0.01,  # RET-5: offended after crossing (assumption)
+        "keep_for_trial": 0.5,         # RET-5, RET-6: an offender kept for trial where caught (assumption)
+        "inbound_stay_requested": 0.05,  # RET-2: return really impractical: DPRK asked to let him stay
+        "dprk_approves_stay": 0.4,     # RET-2 (assumption)
+        "recalled": 0.1,               # RET-2: one allowed to stay is sent back later (assumption)
+        "special_situation": 0.05,     # RET-12 (1970): reported for instructions (assumption)
+        "ministry_allows_stay": 0.3,   # RET-12 (assumption)
+        "returnee_persuaded_back": 0.0,  # RET-10: only Jilin 1961 persuaded returnees back
+        "settle_without_persuasion": 0.3,  # RET-8 (from 1962): one willing to stay asked about directly
+        "agrees_to_return": 0.5,       # RET-1: persuasion works (assumption)
+        "dprk_keeps": 0.5,             # RET-1, RET-8: the DPRK consents to keep and settle him
+        "dprk_helps_persuade": 0.2,    # RET-8 (1962): the DPRK helps persuade instead (assumption)
+        "came_to_embassy": 0.7,        # RET-9: referred to the DPRK, he comes to the Embassy himself
+        "travel_money_yuan": (5, 20),  # RET-10: money to go home (assumption: amount not in the sources)
+    },
+    # RET-14 (cases/classroom/policies/corpse.py): nationality findings in D6's proportions for 1961
+    # (243 bodies in the Yalu and Tumen: 82 Chinese, 11 DPRK nationals, 150 unidentified); the rest are
+    # assumptions.
+    "corpse": {"chinese": 82, "korean": 11, "unknown": 150, "drowning": 0.85, "crime_suspected": 0.05,
+               "joint_for_unknown": 0.5, "joint_identifies": 0.2},
+    # RET-13 (cases/classroom/policies/reception.py): E1961 gives the steps, not figures: assumptions.
+    "reception": {"files_problem": 0.03, "travel_funds_won": (20, 60), "ration_coupons": 15,
+                  "diploma_to_central": 0.5},
+    # MEET-1 ... MEET-5 (cases/classroom/policies/meeting.py). Assumptions: the sources give no rates.
+    "meeting": {
+        "consents": 0.8,               # MEET-1: the other side consents before the date
+        "proposes_other_date": 0.7,    # MEET-1: when not consenting, it proposes another date (else declines)
+        "other_date_days": 14,         # days later than the date asked for
+        "answer_share": 0.5,           # the answer comes this share of the time left before the date
+    },
 }
+
+# D6: Jilin 1961. Of 28,028 found crossing, 7,939 persuaded to return, 7,528 came back on their own,
+# 2,361 sent back by the DPRK, 7,034 still in the DPRK. The remaining 3,166 are not accounted for in
+# D6: ASSUMPTION, they were stopped at the border before getting across (D3 shows that a share of
+# those found crossing in early 1961 never got across) and were sent home (RET-10).
+JILIN_1961 = {"found": 28028, "persuaded": 7939, "returned_on_own": 7528, "sent_back_by_dprk": 2361,
+              "still_in_dprk": 7034}
+JILIN_1961["stopped_at_border"] = JILIN_1961["found"] - sum(
+    v for k, v in JILIN_1961.items() if k != "found")  # 3,166 (assumption above)
+
+
+def _jilin_1961_crosser_rates(disaster: float, home_case: float) -> dict[str, float]:
+    """Return the outbound decision rates that reproduce D6's Jilin 1961 outcomes (RET-1, RET-8, RET-9).
+
+    The crossers who did not ask to come back (persuaded + sent back + still there) are persuaded at
+    CHECKED; those forced across by disaster (RET-4) or wanted at home (RET-3) are sent back before it,
+    and count as sent back by the DPRK. Whoever asked to come back is referred to the DPRK under the
+    1961 line (RET-9) and counted as returning on his own (he comes to the Embassy).
+    """
+    j = JILIN_1961
+    stayers = j["persuaded"] + j["sent_back_by_dprk"] + j["still_in_dprk"]
+    reach = (1 - disaster) * (1 - home_case)
+    agrees = j["persuaded"] / stayers / reach
+    keeps = j["still_in_dprk"] / stayers / (reach * (1 - agrees))
+    return {"agrees_to_return": agrees, "dprk_keeps": keeps}
+
+
+_CROSSER_1961 = {"disaster": 0.01, "home_case": 0.02, "crime_after_crossing": 0.0}
+_CROSSER_1961 |= _jilin_1961_crosser_rates(_CROSSER_1961["disaster"], _CROSSER_1961["home_case"])
+_CROSSER_1961 |= {
+    "returnee_persuaded_back": 0.3,  # RET-10: Jilin firmly persuaded returnees back (rate assumed)
+    # D6 (Pak, 5 Mar 1962): those across were unwilling to return, the DPRK could only work on settling them.
+    "dprk_helps_persuade": 0.0,
+    "came_to_embassy": 1.0,  # D6 counts them as returning on their own initiative (RET-9)
+}
+
 AUTOPILOT_OVERRIDES: dict[str, dict[str, Any]] = {
     "1958_marriage": {"days": {"work_unit": 7}},
-    "1961_strict": {"days": {"county_psb": 60, "provincial_psb": 45}},
-    "1962_correction": {"days": {"county_psb": 7, "provincial_psb": 10}},
+    "1961_strict": {"days": {"county_psb": 60, "provincial_psb": 45}, "crosser": _CROSSER_1961},
+    "1962_correction": {"days": {"county_psb": 7, "provincial_psb": 10},
+                        # RET-8 (D7 §4a): one willing to stay may stay if the DPRK will settle him.
+                        "crosser": {"settle_without_persuasion": 0.4, "dprk_keeps": 0.6}},
+    # RET-4 ... RET-7 (D10): the Protocol's handback with identity papers is the norm; the DPRK helps
+    # persuade and keeps fewer (assumption: rates not in the sources).
+    "1964_protocol": {"crosser": {"agrees_to_return": 0.6, "dprk_keeps": 0.3, "dprk_helps_persuade": 0.3,
+                                  "settle_without_persuasion": 0.2}},
 }
 for _code, _regime in REGIMES.items():
     _over = AUTOPILOT_OVERRIDES.get(_code, {})
     _regime.params.setdefault("autopilot", {
         "days": {**AUTOPILOT_BASE["days"], **_over.get("days", {})},
-        "marriage": {**AUTOPILOT_BASE["marriage"], **_over.get("marriage", {})},
+        **{section: {**AUTOPILOT_BASE[section], **_over.get(section, {})}
+           for section in ("marriage", "permit", "crosser", "meeting", "corpse", "reception")},
     })

@@ -30,6 +30,10 @@ class AutoStep:
     # say): the autopilot calls ``perform(case, at)`` in a transaction instead of a transition. It must
     # go through the procedure's service, so the same checks apply; ``transition`` then names it in logs.
     perform: Callable[[Case, dt.datetime], None] | None = None
+    # Act this long after ``case.state_since`` instead of after the acting office's processing time
+    # (``params["days"]``): for what follows the calendar rather than an office's desk (a holder
+    # crossing inside the opening hours, a meeting held on its date, consent before the date).
+    after: dt.timedelta | None = None
 
 
 Policy = Callable[[Case, dict[str, Any], random.Random], AutoStep | None]

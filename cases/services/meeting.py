@@ -182,7 +182,7 @@ def meeting_permit_issue(
     """Issue a visiting representative's entry permit for the meeting (MEET-5).
 
     A Chief or Deputy Chief Representative's permit comes from their minister; a Representative's from
-    their side's Chief Representative (the Deputy when the Chief cannot act).
+    their side's Chief Representative (the Deputy when the Chief cannot act). ``actor`` None is the system.
     """
     meeting = MeetingCase.objects.select_related("exercise").get(pk=meeting.pk)
     if not number.strip():
@@ -206,7 +206,8 @@ def meeting_permit_issue(
         issued_by = f"{issuer.name}, {issuer.get_rank_display()}"
     else:
         raise ApplicationError("MEET-5 covers the border representatives; ministry representatives are not in it.")
-    if acting_office(actor, meeting, office_kind) is None:
+    # ``actor`` None is the system (the autopilot playing an office no student holds).
+    if actor is not None and acting_office(actor, meeting, office_kind) is None:
         raise ApplicationError(
             f"MEET-5: {representative.name}'s permit is issued by the {issued_by}; "
             "you do not hold that office in this exercise.",

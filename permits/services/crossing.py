@@ -7,6 +7,7 @@ border crosser, for the returns procedure), PER-12 (a return closes the follow-u
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -75,13 +76,16 @@ def crossing_record(
     other_side_consent: bool = False,
     consent_by: str = "",
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> Crossing:
     """Record an exit from or return to China at ``point`` now, and move the permit case along.
 
     Return the crossing when let through. When refused, save the attempt (and for PER-10 an
     IllegalCrossingRecord), then raise CrossingRefused with the reason. Bad input raises
     ApplicationError and records nothing. ``actor`` None is the system; a user must hold the border
-    defence office (the inspection post) or run the exercise.
+    defence office (the inspection post) or run the exercise. ``at`` (system only, not after the clock)
+    dates the crossing at a simulated moment the clock has just passed, as the autopilot does for the
+    holders it plays; every check (hours, point, validity) is made at that moment.
     """
     exercise = Exercise.objects.get(pk=exercise.pk)  # the clock as the teacher has set it now
     if exercise.paused:
@@ -112,7 +116,13 @@ def crossing_record(
             raise ApplicationError(f"No exit is on record for {person} on {permit.reference}; nothing to return from.")
 
     now = exercise.clock
-    refusal = _refusal(exercise, point, direction, permit, destination, other_side_consent)
+    if at is not None:
+        if actor is not None:
+            raise ApplicationError("Only the system dates a crossing in the past; a crossing is recorded now.")
+        if at > now:
+            raise ApplicationError("A crossing cannot be recorded ahead of the exercise clock.")
+        now = at
+    refusal = _refusal(exercise, point, direction, permit, destination, other_side_consent, now)
     crossing = Crossing(
         exercise=exercise, person=person, permit=permit, point=point, direction=direction, destination=destination,
         at=now, other_side_consent=other_side_consent, consent_by=consent_by.strip(), office=office, actor=actor,
@@ -143,10 +153,11 @@ def crossing_record(
         if permit is not None:
             if direction == Direction.RETURN and permit.state == PermitState.ABROAD and permit.expires_at <= now:
                 # Back after expiry before the sweep caught it: overdue first, so the late return shows (PER-12).
-                permit = case_transition(case=permit, transition="set_overdue", actor=None, system=True)
+                permit = case_transition(case=permit, transition="set_overdue", actor=None, system=True, at=now)
             step = _step_for(permit, direction)
             case_transition(case=permit, transition=step, actor=actor, system=actor is None,
-                            note=f"{crossing.get_direction_display()} at {point}" + (f"; {note}" if note else ""))
+                            note=f"{crossing.get_direction_display()} at {point}" + (f"; {note}" if note else ""),
+                            at=now if actor is None else None)
             if direction == Direction.EXIT:
                 _cancel_pending(permit, ("expiry",))
             else:
@@ -169,9 +180,9 @@ def _refusal(
     permit: PermitCase | None,
     destination: BorderCounty | None,
     consent: bool,
+    now: dt.datetime,
 ) -> tuple[str, tuple[str, ...], str | None] | None:
-    """Return (message, rules, illegal ground or None) when the crossing must be refused, else None."""
-    now = exercise.clock
+    """Return (message, rules, illegal ground or None) when the crossing at ``now`` must be refused, else None."""
     ok, season = within_hours(now)
     if not ok and not consent:
         return (
