@@ -5,8 +5,9 @@ the start of each month a twelfth of the year's border crossers (28,028 found in
 and of Yanbian's authorization letters (2,667 in 1961, D6) are filed with the bulk filing service,
 then the autopilot plays the month. The floor: building and bulk-inserting, with Django's
 ``bulk_create``, the rows the run ends with (people, cases, their own rows, events, deadlines).
-Which way each crosser went (into the DPRK, or stopped before crossing) is an assumption; the
-outcomes are the crosser and letter policies' business (cases/classroom/policies/).
+The crossers are filed in D6's mix (:func:`cases.classroom.policies.crosser.jilin_1961_report_mix`:
+found across the border, across and asking to come back, and the remainder D6 leaves unaccounted,
+assumed stopped at the border); their outcomes are the crosser policy's, calibrated to D6.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from cases.services.bulk_open import case_bulk_open
 
 CROSSERS_1961 = 28_028  # D6: found crossing the border in Jilin, 1961
 LETTERS_1961 = 2_667  # D6: authorization letters received in Yanbian, 1961
-INTERCEPTED_SHARE = 0.3  # assumption: stopped before crossing (RET-10); the rest are reported from across
 
 
 def jilin_exercise(template: Exercise, name: str) -> Exercise:
@@ -69,9 +69,14 @@ def file_month(exercise: Exercise, month: int, crossers: int, letters: int, rng:
     """File one month's crossers and letters through the bulk filing service (as the system)."""
     exercise.refresh_from_db()
     crosser_people, holders = _people(exercise, month, crossers, letters)
+    from cases.classroom.policies.crosser import jilin_1961_report_mix
+
+    mix = jilin_1961_report_mix()
+    total = sum(mix.values())
     reported, intercepted = [], []
     for person in crosser_people:
-        if rng.random() < INTERCEPTED_SHARE:
+        draw = rng.random() * total
+        if draw < mix["intercepted"]:
             intercepted.append(CrosserCase(
                 exercise=exercise, title=f"{person.name}: stopped at the border", person=person,
                 variant="intercepted", source="interception", state="reported"))
@@ -79,7 +84,7 @@ def file_month(exercise: Exercise, month: int, crossers: int, letters: int, rng:
             reported.append(CrosserCase(
                 exercise=exercise, title=f"{person.name}: crossed into the DPRK", person=person,
                 variant="outbound", source="notification", state="reported",
-                wants_to_return=rng.random() < 0.2))
+                wants_to_return=draw < mix["intercepted"] + mix["outbound_wants_return"]))
     case_bulk_open(cases=intercepted, actor=None, office_kind=OfficeKind.BORDER_STATION, rules=("RET-5",),
                    note="Jilin 1961 scale")
     case_bulk_open(cases=reported, actor=None, office_kind=OfficeKind.BORDER_REPRESENTATIVE, rules=("RET-5",),
@@ -169,8 +174,9 @@ def floor_insert(exercise: Exercise, template: Exercise) -> tuple[float, int]:
                 ids = list(model.objects.filter(exercise=exercise).order_by("pk").values_list("pk", flat=True))
                 for obj, old in zip(objs, ids, strict=True):
                     obj.case_ptr_id = obj.pk = case_map[old]
-                model._base_manager._insert(objs, fields=list(model._meta.local_concrete_fields),  # type: ignore[attr-defined]
-                                            using="default")
+                for i in range(0, len(objs), 2000):
+                    model._base_manager._insert(objs[i:i + 2000],  # type: ignore[attr-defined]
+                                                fields=list(model._meta.local_concrete_fields), using="default")
             else:
                 model.objects.bulk_create(objs, batch_size=2000)
         took = time.perf_counter() - start

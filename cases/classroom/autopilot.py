@@ -19,7 +19,6 @@ from cases.classroom.planner import (
     WINDOW,
     Pilot,
     RunReport,
-    advance_clock_only,
     deadline_first,
     staffed_office_ids,
 )
@@ -105,6 +104,15 @@ def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
                 pilot.move_clock(exercise.clock)
             pilot.plan_all()
             continue
+        # Deadlines due before the next office step (or, with none planned, before ``until``) fire
+        # first; what they change is planned again (a case only a deadline moves on included).
+        deadline_at = pilot.next_deadline()
+        if deadline_at is not None and deadline_at <= until and (due is None or deadline_at <= due):
+            to = min(due, until) if due is not None else deadline_at
+            if to > exercise.clock:
+                pilot.move_clock(to)
+                pilot.replan_touched()
+                continue
         if due is None or due > until:
             break
         batch = pilot.pop_until(min(due + WINDOW, until), event_at)
@@ -113,9 +121,6 @@ def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
             pilot.move_clock(soonest)  # only deadlines come first: let them fire, then plan again
         else:
             now, later = (now or later), (later if now else [])
-            target = max(p.due for p in now)
-            if target > exercise.clock:
-                advance_clock_only(pilot, target)
             pilot.act(now)
             pilot.move_clock(exercise.clock)
         pilot.replan_touched(p.case.pk for p in later)

@@ -197,6 +197,13 @@ class Pilot:
             heapq.heappop(self.heap)  # superseded by a newer plan
         return None
 
+    def next_deadline(self) -> dt.datetime | None:
+        """Return when the exercise's next pending deadline falls due."""
+        return (
+            Deadline.objects.filter(exercise=self.exercise, status=DeadlineStatus.PENDING)
+            .aggregate(first=Min("due_at"))["first"]
+        )
+
     def pop_until(self, end: dt.datetime, before: dt.datetime | None) -> list[_Plan]:
         """Take the plans due by ``end`` (and strictly before ``before``), in due order."""
         taken = []
@@ -221,14 +228,33 @@ class Pilot:
         self.exercise.refresh_from_db()
 
     def act(self, batch: list[_Plan]) -> None:
-        """Take a batch of decisions: one bulk step per (procedure, step); other services one by one."""
+        """Take a batch of decisions, moving the clock on as they go (never sweeping: the caller does).
+
+        Decisions made through another service (``perform``: a crossing, a reply to a meeting request)
+        go first, in time order, each with the clock at its own time, since those services stamp the
+        clock. Then the clock moves to the batch's last time and each group of the same step on one
+        procedure goes through one bulk step, every case dated at its own time.
+        """
         groups: dict[tuple[str, str], list[_Plan]] = defaultdict(list)
-        singles: list[_Plan] = []
+        performs: list[_Plan] = []
         for plan in batch:
             if plan.step.perform is not None:
-                singles.append(plan)
+                performs.append(plan)
             else:
                 groups[(plan.case.kind, plan.step.transition)].append(plan)
+        for p in sorted(performs, key=lambda p: (p.due, p.case.pk)):
+            if p.due > self.exercise.clock:
+                advance_clock_only(self, p.due)
+            try:
+                with transaction.atomic():
+                    p.step.perform(p.case, min(p.due, self.exercise.clock))  # type: ignore[misc]
+            except ApplicationError as exc:
+                self._stuck(p, exc.message)
+                continue
+            self._done(p)
+        last = max(p.due for p in batch)
+        if last > self.exercise.clock:
+            advance_clock_only(self, last)
         for (kind, transition), plans in sorted(groups.items()):
             try:
                 result = case_bulk_transition(
@@ -238,7 +264,7 @@ class Pilot:
                     data_by_case={p.case.pk: p.step.data for p in plans},
                 )
             except ApplicationError:  # someone moved one of them meanwhile: go one by one
-                singles.extend(plans)
+                self._one_by_one(plans)
                 continue
             moved = set(result.moved)
             for p in plans:
@@ -246,14 +272,12 @@ class Pilot:
                     self._done(p)
                 else:
                     self._stuck(p, result.refused.get(p.case.pk, "the step is no longer possible"))
-        for p in sorted(singles, key=lambda p: (p.due, p.case.pk)):
+
+    def _one_by_one(self, plans: list[_Plan]) -> None:
+        for p in sorted(plans, key=lambda p: (p.due, p.case.pk)):
             try:
-                if p.step.perform is not None:
-                    with transaction.atomic():
-                        p.step.perform(p.case, min(p.due, self.exercise.clock))
-                else:
-                    case_transition(case=p.case, transition=p.step.transition, actor=None, data=p.step.data,
-                                    note=p.step.note or "Autopilot", system=True, at=p.due)
+                case_transition(case=p.case, transition=p.step.transition, actor=None, data=p.step.data,
+                                note=p.step.note or "Autopilot", system=True, at=p.due)
             except ApplicationError as exc:
                 self._stuck(p, exc.message)
                 continue

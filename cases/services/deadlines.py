@@ -51,7 +51,9 @@ def _fmt(when: dt.datetime) -> str:
 
 
 def _handle_remind(deadline: Deadline, case: Case) -> str:
-    """Record a reminder on the case timeline (used by MEET-1 consent reminders)."""
+    """Record a reminder on the case timeline (used by MEET-1 consent reminders), unless it moved on first."""
+    if deadline.watch_state and case.state != deadline.watch_state:
+        raise ApplicationError("The case moved on before the reminder fell due.")
     CaseEvent.objects.create(
         case=case,
         exercise_id=deadline.exercise_id,

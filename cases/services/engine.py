@@ -285,6 +285,7 @@ def deadlines_for(case: Case, now: dt.datetime) -> list[Deadline]:
             rules=",".join(spec.rules),
             note=spec.note,
             set_at=now,
+            watch_state=case.state,
         )
         for spec in hook(case.state, now)
     ]

@@ -172,6 +172,10 @@ def test_meet_1_consent_after_the_date_is_refused_and_consent_cancels_the_lapse(
     assert MeetingCase.objects.get(pk=on_time.pk).state == "consented"
     lapse = Deadline.objects.get(case=on_time, kind=DeadlineKind.CONSENT)
     assert lapse.status == DeadlineStatus.CANCELLED
+    # Nobody is reminded of a consent already given.
+    reminders = Deadline.objects.filter(case=on_time, kind=DeadlineKind.REMINDER)
+    assert reminders.count() == 2 and not reminders.exclude(status=DeadlineStatus.CANCELLED).exists()
+    assert not CaseEvent.objects.filter(case=on_time, kind=EventKind.REMINDER).exists()
 
 
 # --- MEET-3: the venue alternates, the host chairs -----------------------------------------------------
