@@ -253,6 +253,9 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
                                       names=parse_names(text))
         except ApplicationError as exc:
             messages.error(request, exc.message)
+        else:
+            # An empty form under the sheet: a second batch must not repeat the first batch's count.
+            form = StudentsForm()
     return _render(request, "admin/classroom/students.html", {
         "title": f"Students: {exercise.name}", "exercise": exercise, "form": form, "created": created,
         "login_url": request.build_absolute_uri(reverse("admin:login")),

@@ -99,7 +99,8 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             username = f"{stem}-{number:02d}"
             number += 1
             password = "".join(secrets.choice(ALPHABET) for _ in range(10))
-            display = names[i] if names else f"Student {i + 1}"
+            # Numbered after the students already seated, so a second batch does not repeat "Student 1".
+            display = names[i] if names else f"Student {taken + i + 1}"
             first, _, last = display.partition(" ")
             user = user_model(username=username, first_name=first[:150], last_name=last[:150], is_staff=True)
             user.set_password(password)
@@ -143,10 +144,12 @@ class RoleCard:
     rules: list[Rule] = field(default_factory=list)
 
 
-def decisions_of(office_kind: str) -> list[Decision]:
-    """Return every step an office of this kind takes, across the registered procedures."""
+def decisions_of(office_kind: str, kinds: set[str] | None = None) -> list[Decision]:
+    """Return every step an office of this kind takes, across the registered procedures (or ``kinds`` only)."""
     out = []
     for proc in all_procedures():
+        if kinds is not None and proc.kind not in kinds:
+            continue
         for t in all_transitions(proc.model):
             meta = meta_of(t)
             if meta.office != office_kind:
@@ -169,10 +172,16 @@ def role_cards(exercise: Exercise) -> list[RoleCard]:
     holders: dict[int, list[str]] = {}
     for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
         holders.setdefault(m.office_id, []).append(m.user.get_full_name() or m.user.username)
+    # A card lists the steps of the procedures played in this exercise only: the pack's procedures and
+    # any kind a case of the exercise has (cases that a step opens in another procedure), so that the
+    # marriage pack's county bureau card does not list the permit and authorization steps.
+    kinds: set[str] | None = None
+    if pack is not None:
+        kinds = set(pack.procedures) | set(exercise.cases.order_by().values_list("kind", flat=True).distinct())
     cards = []
     for office in exercise.offices.order_by("side", "id"):
         role = roles.get(office.pk, {})
-        decisions = decisions_of(office.kind)
+        decisions = decisions_of(office.kind, kinds)
         rules: dict[str, Rule] = {}
         for d in decisions:
             for r in d.rules:

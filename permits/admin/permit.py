@@ -1,4 +1,4 @@
-"""Permit cases in the admin: filing, documents, crossings and the link to the printable permit, on the shared CaseAdmin."""
+"""Permit cases in the admin: filing, documents, crossings and the print link, on the shared CaseAdmin."""
 
 from __future__ import annotations
 
