@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cases.classroom.autopilot import autopilot_run, fast_forward
 from cases.classroom.controls import advance_clock, switch_regime
-from cases.classroom.documents import documents_for, render_document, render_pdf
+from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
 from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
@@ -330,8 +330,11 @@ def document(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
 def documents_list(request: HttpRequest, case_id: int) -> HttpResponse:
     """List the printable documents of a case."""
     case = get_object_or_404(scope_to_user(Case.objects.all(), request.user), pk=case_id)
+    opts = case.procedure.model._meta
     return _render(request, "admin/classroom/documents.html", {
-        "title": f"Documents of {case.reference}", "case": case, "docs": documents_for(case)})
+        "title": f"Documents of {case.reference}", "case": case, "docs": documents_for(case),
+        "pending": documents_pending(case),
+        "case_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[case.pk])})
 
 
 def _v(view: Any) -> Any:

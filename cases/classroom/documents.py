@@ -38,6 +38,7 @@ class DocumentSpec:
     template: str
     context: Context
     available: Callable[[Case], bool] = lambda case: True
+    when: str = ""  # when the document can be printed, for the documents page (with its rule)
 
 
 DOCUMENTS: dict[str, list[DocumentSpec]] = {}
@@ -47,6 +48,12 @@ def register_document(kind: str, spec: DocumentSpec) -> None:
     """Add a printable document to a procedure kind."""
     DOCUMENTS.setdefault(kind, [])
     DOCUMENTS[kind] = [d for d in DOCUMENTS[kind] if d.slug != spec.slug] + [spec]
+
+
+def documents_pending(case: Case) -> list[DocumentSpec]:
+    """Return the documents of this procedure that cannot be printed yet (or at all) for this case."""
+    ready = {d.slug for d in documents_for(case)}
+    return [d for d in DOCUMENTS.get(case.kind, []) if d.slug not in ready]
 
 
 def documents_for(case: Case) -> list[DocumentSpec]:
@@ -101,6 +108,7 @@ register_document("marriage", DocumentSpec(
     "application", "Application to marry a Korean citizen (two copies)",
     "documents/marriage_application.html", marriage_application,
     available=lambda case: case.state not in ("illegal_entry", "special_approved", "repatriated"),
+    when="for an application filed by the man with his work unit (MAR-4), not for a woman found without papers",
 ))
 
 
@@ -157,14 +165,19 @@ def meeting_notice(case: Case) -> dict[str, Any]:
 
 
 register_document("authorization", DocumentSpec(
-    "letter", "Authorization letter", "documents/authorization_letter.html", authorization_letter))
+    "letter", "Authorization letter", "documents/authorization_letter.html", authorization_letter,
+    # Only a case that began with a DPRK letter has one to print (AUT-1); family_join and abroad cases do not.
+    available=lambda case: bool(case.letter_number),
+    when="when the case began with a letter from the DPRK side (AUT-1)"))
 register_document("permit", DocumentSpec(
     "transit-pass", "Border resident transit pass", "documents/transit_pass.html", transit_pass,
     # Only an issued pass prints (PER-7); an official permit prints under its own title below.
-    available=lambda case: bool(case.permit_number) and case.permit_kind != "official_permit"))
+    available=lambda case: bool(case.permit_number) and case.permit_kind != "official_permit",
+    when="once the county/city public security bureau has issued the pass (PER-7)"))
 register_document("permit", DocumentSpec(
     "official-permit", "Official border crossing permit", "documents/transit_pass.html", transit_pass,
-    available=lambda case: bool(case.permit_number) and case.permit_kind == "official_permit"))
+    available=lambda case: bool(case.permit_number) and case.permit_kind == "official_permit",
+    when="once the bureau has issued an official permit instead of a transit pass (PER-7)"))
 register_document("meeting", DocumentSpec(
     "notice", "Notice of a meeting of border representatives", "documents/meeting_notice.html", meeting_notice))
 

@@ -72,3 +72,12 @@ def test_per7_an_official_permit_prints_under_its_own_title_from_the_same_templa
     assert html_url == reverse("classroom:document", args=[case.pk, "official-permit"])
     printed = police.get(html_url).content.decode()
     assert "Official permit" in printed and "Tian Shoucheng" in printed and "1 October 1964" in printed
+
+
+def test_per7_documents_page_says_when_the_pass_will_print(helong):
+    """PER-7: before issue the documents page names the pass and when it prints, and links back to the case."""
+    case = helong.case_of("Kim Chol-su")
+    police = _client(helong, "helongpsb")
+    page = police.get(reverse("classroom:documents", args=[case.pk])).content.decode()
+    assert "Not printable now: Border resident transit pass" in page and "(PER-7)" in page
+    assert reverse("admin:permits_permitcase_change", args=[case.pk]) in page
