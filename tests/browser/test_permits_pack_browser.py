@@ -48,7 +48,8 @@ def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_see
     pack = t.locator("[data-pack=permits-1963]")
     pack.locator("input[name=name]").fill("Class 4A")
     pack.locator("input[type=submit]").click()
-    t.wait_for_selector("#cr-open-console", state="visible")
+    # Loading 20 applications with their documents takes a few seconds, much longer on a busy CI machine.
+    t.wait_for_selector("#cr-open-console", state="visible", timeout=180_000)
     t.click("#cr-open-console")
     t.wait_for_selector("#cr-queues")
     exercise = Exercise.objects.get(name="Class 4A")
