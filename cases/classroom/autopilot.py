@@ -161,7 +161,7 @@ class _Pilot:
         return self.offices.get(kind)
 
     def _load(self, pks: Iterable[int]) -> list[Case]:
-        """Load open cases as their procedures' models, sharing the exercise; forward keys prefetched."""
+        """Load open cases as their procedures' models, sharing the exercise; forward keys joined in."""
         loaded: list[Case] = []
         pks = sorted(set(pks))
         for i in range(0, len(pks), LOAD_CHUNK):
@@ -173,7 +173,7 @@ class _Pilot:
                 model = get_procedure(kind).model
                 fks = [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one
                        and not f.remote_field.parent_link and f.name not in ("exercise", "next_office")]
-                loaded.extend(model._default_manager.filter(pk__in=ids).prefetch_related(*fks))
+                loaded.extend(model._default_manager.filter(pk__in=ids).select_related(*fks))
         for case in loaded:
             case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
             cache = case.__dict__.setdefault("_office_cache", {})
@@ -266,24 +266,21 @@ class _Pilot:
         self.exercise.refresh_from_db()
 
     def act(self, batch: list[_Plan]) -> None:
-        """Take a batch of decisions: one bulk step per (procedure, step), service calls one by one."""
-        groups: dict[tuple[str, str, str], list[_Plan]] = defaultdict(list)
+        """Take a batch of decisions: one bulk step per (procedure, step); other services one by one."""
+        groups: dict[tuple[str, str], list[_Plan]] = defaultdict(list)
         singles: list[_Plan] = []
         for plan in batch:
             if plan.step.perform is not None:
                 singles.append(plan)
             else:
-                key = repr(sorted(plan.step.data.items()))
-                groups[(plan.case.kind, plan.step.transition, key)].append(plan)
-        for (kind, transition, _key), plans in sorted(groups.items(), key=lambda kv: kv[0]):
-            if len(plans) == 1:
-                singles.extend(plans)
-                continue
+                groups[(plan.case.kind, plan.step.transition)].append(plan)
+        for (kind, transition), plans in sorted(groups.items()):
             try:
                 result = case_bulk_transition(
                     kind=kind, case_ids=[p.case.pk for p in plans], transition=transition, actor=None,
-                    data=plans[0].step.data, system=True, at={p.case.pk: p.due for p in plans},
+                    system=True, at={p.case.pk: p.due for p in plans},
                     notes={p.case.pk: p.step.note or "Autopilot" for p in plans},
+                    data_by_case={p.case.pk: p.step.data for p in plans},
                 )
             except ApplicationError:  # someone moved one of them meanwhile: go one by one
                 singles.extend(plans)

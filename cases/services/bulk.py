@@ -57,6 +57,7 @@ def case_bulk_transition(
     event_kind: str = EventKind.TRANSITION,
     notes: Mapping[int, str] | None = None,
     event_data: Mapping[int, dict[str, Any]] | None = None,
+    data_by_case: Mapping[int, dict[str, Any]] | None = None,
 ) -> BulkResult:
     """Take ``transition`` on every case of procedure ``kind`` in ``case_ids`` that allows it.
 
@@ -99,7 +100,8 @@ def case_bulk_transition(
         for case in cases:
             case.exercise = exercises[case.exercise_id]
             try:
-                step = prepare_step(case, transition, actor=actor, data=data, system=system)
+                own = data if not data_by_case or case.pk not in data_by_case else {**data, **data_by_case[case.pk]}
+                step = prepare_step(case, transition, actor=actor, data=own, system=system)
             except ApplicationError as exc:
                 result.refused[case.pk] = exc.message
                 continue
