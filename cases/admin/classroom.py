@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cases.classroom.autopilot import autopilot_run, fast_forward
 from cases.classroom.controls import advance_clock, switch_regime
-from cases.classroom.documents import documents_for, render_document, render_pdf
+from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
 from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
@@ -253,6 +253,9 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
                                       names=parse_names(text))
         except ApplicationError as exc:
             messages.error(request, exc.message)
+        else:
+            # An empty form under the sheet: a second batch must not repeat the first batch's count.
+            form = StudentsForm()
     return _render(request, "admin/classroom/students.html", {
         "title": f"Students: {exercise.name}", "exercise": exercise, "form": form, "created": created,
         "login_url": request.build_absolute_uri(reverse("admin:login")),
@@ -327,8 +330,11 @@ def document(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
 def documents_list(request: HttpRequest, case_id: int) -> HttpResponse:
     """List the printable documents of a case."""
     case = get_object_or_404(scope_to_user(Case.objects.all(), request.user), pk=case_id)
+    opts = case.procedure.model._meta
     return _render(request, "admin/classroom/documents.html", {
-        "title": f"Documents of {case.reference}", "case": case, "docs": documents_for(case)})
+        "title": f"Documents of {case.reference}", "case": case, "docs": documents_for(case),
+        "pending": documents_pending(case),
+        "case_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[case.pk])})
 
 
 def _v(view: Any) -> Any:

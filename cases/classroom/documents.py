@@ -5,10 +5,9 @@ on top of ReportLab (installs from PyPI alone, no system libraries such as Cairo
 WeasyPrint needs, and no browser as with a headless-Chromium print), which keeps CI and the embedded
 setup simple. Its CSS support is limited, so the templates use plain tables and borders.
 
-Marriage (MAR-4: one form in two copies) is wired fully. The authorization letter, the border
-resident transit pass and the meeting notice are registered for the kinds their branches use
-(``authorization``, ``permit``, ``meeting``) and read the case through ``getattr`` with defaults, so
-they print once those models are merged; the lead should check the field names then.
+Each document has exactly one template and one view (``classroom:document``): the marriage
+application in two copies (MAR-4), the authorization letter (AUT-1), the border permit (PER-7; the
+permit admin's "Print the permit" link opens this same document) and the meeting notice (MEET-1).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.errors import ApplicationError
@@ -38,6 +38,7 @@ class DocumentSpec:
     template: str
     context: Context
     available: Callable[[Case], bool] = lambda case: True
+    when: str = ""  # when the document can be printed, for the documents page (with its rule)
 
 
 DOCUMENTS: dict[str, list[DocumentSpec]] = {}
@@ -47,6 +48,12 @@ def register_document(kind: str, spec: DocumentSpec) -> None:
     """Add a printable document to a procedure kind."""
     DOCUMENTS.setdefault(kind, [])
     DOCUMENTS[kind] = [d for d in DOCUMENTS[kind] if d.slug != spec.slug] + [spec]
+
+
+def documents_pending(case: Case) -> list[DocumentSpec]:
+    """Return the documents of this procedure that cannot be printed yet (or at all) for this case."""
+    ready = {d.slug for d in documents_for(case)}
+    return [d for d in DOCUMENTS.get(case.kind, []) if d.slug not in ready]
 
 
 def documents_for(case: Case) -> list[DocumentSpec]:
@@ -59,8 +66,15 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value else None
 
 
+def _case_url(case: Case) -> str:
+    """Return the case's own admin page, for the "Back to the case" link above every printout."""
+    opts = case.procedure.model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[case.pk])
+
+
 def _base(case: Case) -> dict[str, Any]:
     return {
+        "case_url": _case_url(case),
         "case": case,
         "reference": case.reference,
         "filed": _local(case.filed_at),
@@ -94,48 +108,76 @@ register_document("marriage", DocumentSpec(
     "application", "Application to marry a Korean citizen (two copies)",
     "documents/marriage_application.html", marriage_application,
     available=lambda case: case.state not in ("illegal_entry", "special_approved", "repatriated"),
+    when="for an application filed by the man with his work unit (MAR-4), not for a woman found without papers",
 ))
 
 
-def _attr(case: Case, *names: str, default: Any = "") -> Any:
-    for name in names:
-        value = getattr(case, name, None)
-        if value not in (None, ""):
-            return value
-    return default
-
-
 def authorization_letter(case: Case) -> dict[str, Any]:
-    """Build the DPRK "authorization letter" (AUT-1) from an authorization case."""
-    return {**_base(case), "applicant": _attr(case, "applicant"), "number": _attr(case, "letter_number"),
-            "relative": _attr(case, "inviting_relative"), "purpose": _attr(case, "purpose", "variant"),
-            "rules": [get_rule("AUT-1")]}
+    """Build the DPRK "authorization letter" (AUT-1) from an authorization case, dated when it was issued."""
+    from cases.models.authorization import Purpose
+
+    letter: Any = case
+    purpose = Purpose(letter.variant).label if letter.variant in Purpose.values else letter.variant
+    return {**_base(case), "applicant": letter.applicant, "number": letter.letter_number,
+            "issued": _local(letter.letter_issued_at) or _local(case.filed_at),
+            "relative": letter.inviting_relative, "purpose": purpose, "rules": [get_rule("AUT-1")]}
 
 
 def transit_pass(case: Case) -> dict[str, Any]:
-    """Build the border resident transit pass, valid one month (PER-7), from a permit case."""
-    issued = _local(_attr(case, "issued_at", default=None))
-    valid_until = _local(_attr(case, "valid_until", "expires_at", default=None)) or (
-        issued + dt.timedelta(days=30) if issued else None)
-    return {**_base(case), "holder": _attr(case, "applicant"), "number": _attr(case, "permit_number", "number"),
-            "home": _attr(case, "home_county"), "destination": _attr(case, "destination_county"),
-            "crossing_point": _attr(case, "crossing_point"), "issued": issued, "valid_until": valid_until,
-            "rules": [get_rule(r) for r in ("PER-7", "PER-8", "PER-12")]}
+    """Build the border permit a county bureau issued: a transit pass (one month) or an official permit (PER-1, PER-7).
+
+    This is the only printout of the permit: the permit admin's "Print the permit" link opens this document
+    (see ``permit_document_slug``), so the classroom and the permit desk print the same page. It names the
+    valid region as it stands on the exercise clock (PER-2), the crossing point with its inspection body
+    (PER-9) and the crossing hours in Beijing and Pyongyang time (PER-8).
+    """
+    # Imported here: the permits app builds on cases, not the other way round.
+    from permits.models import CrossingHours
+    from permits.selectors import county_in_region
+
+    permit: Any = case
+    region = [c for c in (permit.home_county, permit.destination_county) if county_in_region(case.exercise, c)]
+    return {
+        **_base(case), "permit": permit, "holder": permit.applicant, "number": permit.permit_number,
+        "kind_label": permit.get_permit_kind_display() or "Border resident transit pass",
+        "issued": _local(permit.issued_at), "valid_through": permit.valid_through, "region": region,
+        "crossing_point": permit.crossing_point, "hours": list(CrossingHours.objects.all()),
+        "issuing_office": permit.county_bureau, "station": permit.filing_office,
+        "rules": [get_rule(r) for r in ("PER-1", "PER-2", "PER-7", "PER-8", "PER-9", "PER-12")],
+    }
+
+
+def permit_document_slug(case: Case) -> str:
+    """Return the slug of the printable permit of a permit case, or '' before a permit is issued (PER-7)."""
+    return next((d.slug for d in documents_for(case)), "") if case.kind == "permit" else ""
 
 
 def meeting_notice(case: Case) -> dict[str, Any]:
-    """Build the notice of a representatives' meeting: time, place, subject (MEET-1, MEET-2)."""
-    return {**_base(case), "when": _local(_attr(case, "scheduled_for", default=None)), "place": _attr(case, "place"),
-            "subject": _attr(case, "subject"), "meeting_kind": _attr(case, "meeting_kind", "kind"),
+    """Build the notice of a representatives' meeting: time, place, subject (MEET-1, MEET-2, MEET-3)."""
+    from cases.models.meeting import NOTICE_TEXT
+
+    meeting: Any = case
+    return {**_base(case), "when": _local(meeting.scheduled_for), "place": meeting.place,
+            "subject": meeting.subject, "meeting_kind": meeting.get_meeting_kind_display(),
+            "host": meeting.get_host_side_display(), "emergency": meeting.emergency,
+            "notice_period": NOTICE_TEXT.get(meeting.meeting_kind, ""),
             "rules": [get_rule(r) for r in ("MEET-1", "MEET-2", "MEET-3")]}
 
 
 register_document("authorization", DocumentSpec(
-    "letter", "Authorization letter", "documents/authorization_letter.html", authorization_letter))
+    "letter", "Authorization letter", "documents/authorization_letter.html", authorization_letter,
+    # Only a case that began with a DPRK letter has one to print (AUT-1); family_join and abroad cases do not.
+    available=lambda case: bool(case.letter_number),
+    when="when the case began with a letter from the DPRK side (AUT-1)"))
 register_document("permit", DocumentSpec(
     "transit-pass", "Border resident transit pass", "documents/transit_pass.html", transit_pass,
-    # Only a pass that was issued can be printed (the permits branch records ``issued_at``).
-    available=lambda case: getattr(case, "issued_at", None) is not None))
+    # Only an issued pass prints (PER-7); an official permit prints under its own title below.
+    available=lambda case: bool(case.permit_number) and case.permit_kind != "official_permit",
+    when="once the county/city public security bureau has issued the pass (PER-7)"))
+register_document("permit", DocumentSpec(
+    "official-permit", "Official border crossing permit", "documents/transit_pass.html", transit_pass,
+    available=lambda case: bool(case.permit_number) and case.permit_kind == "official_permit",
+    when="once the bureau has issued an official permit instead of a transit pass (PER-7)"))
 register_document("meeting", DocumentSpec(
     "notice", "Notice of a meeting of border representatives", "documents/meeting_notice.html", meeting_notice))
 

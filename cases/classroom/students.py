@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
 
-from cases.demo import student_group
 from cases.engine import all_transitions, meta_of
 from cases.errors import ApplicationError
 from cases.models import Exercise, Membership, Office
@@ -48,6 +48,25 @@ def parse_names(text: str) -> list[str]:
             continue
         names.append(name[:120])
     return names
+
+
+def classroom_student_group() -> Group:
+    """Return the students' group with the view (and file) permissions of every procedure's pages.
+
+    The demo builders grant these one procedure at a time; a pack loaded on a fresh install (``migrate``
+    then ``load_scenario``, without the demo) must not leave its students facing "permission denied"
+    on the permit, authorization, returns or meeting cases of their inbox.
+    """
+    from cases.demo_authorization import STUDENT_CODENAMES as AUTHORIZATION_CODENAMES
+    from cases.demo_meeting import STUDENT_CODENAMES as MEETING_CODENAMES
+    from cases.demo_returns import RETURNS_MODELS
+    from permits.demo import permit_student_group
+
+    group = permit_student_group()  # the marriage and base permissions, and the permits app's
+    returns = [f"{action}_{model}" for model in RETURNS_MODELS for action in ("view", "add")]
+    group.permissions.add(*Permission.objects.filter(
+        content_type__app_label="cases", codename__in=[*AUTHORIZATION_CODENAMES, *MEETING_CODENAMES, *returns]))
+    return group
 
 
 def role_slots(exercise: Exercise) -> list[Office]:
@@ -91,7 +110,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
     taken = Membership.objects.filter(exercise=exercise, office__isnull=False).count()
     out: list[StudentLogin] = []
     with transaction.atomic():
-        group = student_group()
+        group = classroom_student_group()
         number = 1
         for i in range(total):
             while user_model.objects.filter(username=f"{stem}-{number:02d}").exists():
@@ -99,7 +118,8 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             username = f"{stem}-{number:02d}"
             number += 1
             password = "".join(secrets.choice(ALPHABET) for _ in range(10))
-            display = names[i] if names else f"Student {i + 1}"
+            # Numbered after the students already seated, so a second batch does not repeat "Student 1".
+            display = names[i] if names else f"Student {taken + i + 1}"
             first, _, last = display.partition(" ")
             user = user_model(username=username, first_name=first[:150], last_name=last[:150], is_staff=True)
             user.set_password(password)
@@ -143,10 +163,12 @@ class RoleCard:
     rules: list[Rule] = field(default_factory=list)
 
 
-def decisions_of(office_kind: str) -> list[Decision]:
-    """Return every step an office of this kind takes, across the registered procedures."""
+def decisions_of(office_kind: str, kinds: set[str] | None = None) -> list[Decision]:
+    """Return every step an office of this kind takes, across the registered procedures (or ``kinds`` only)."""
     out = []
     for proc in all_procedures():
+        if kinds is not None and proc.kind not in kinds:
+            continue
         for t in all_transitions(proc.model):
             meta = meta_of(t)
             if meta.office != office_kind:
@@ -169,10 +191,16 @@ def role_cards(exercise: Exercise) -> list[RoleCard]:
     holders: dict[int, list[str]] = {}
     for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
         holders.setdefault(m.office_id, []).append(m.user.get_full_name() or m.user.username)
+    # A card lists the steps of the procedures played in this exercise only: the pack's procedures and
+    # any kind a case of the exercise has (cases that a step opens in another procedure), so that the
+    # marriage pack's county bureau card does not list the permit and authorization steps.
+    kinds: set[str] | None = None
+    if pack is not None:
+        kinds = set(pack.procedures) | set(exercise.cases.order_by().values_list("kind", flat=True).distinct())
     cards = []
     for office in exercise.offices.order_by("side", "id"):
         role = roles.get(office.pk, {})
-        decisions = decisions_of(office.kind)
+        decisions = decisions_of(office.kind, kinds)
         rules: dict[str, Rule] = {}
         for d in decisions:
             for r in d.rules:

@@ -60,9 +60,11 @@ def crosser_report(
         raise ApplicationError("RET-1 concerns residents of China; choose a person who lives in China.")
     if direction != CrossingDirection.OUTBOUND and (settled_by_dprk or wants_to_return):
         raise ApplicationError("'Settled by the DPRK' and 'wants to come back' apply only to crossers into the DPRK.")
+    label = str(CrossingDirection(direction).label)
     case = CrosserCase(
         exercise=exercise,
-        title=f"{person.name}: {CrossingDirection(direction).label.lower()}",
+        # Lower-case the first letter only: "crossed into China", not "crossed into china".
+        title=f"{person.name}: {label[:1].lower()}{label[1:]}",
         person=person,
         variant=direction,
         source=source,

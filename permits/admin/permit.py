@@ -1,4 +1,4 @@
-"""Permit cases in the admin: filing, documents, crossings and the printable permit, on the shared CaseAdmin."""
+"""Permit cases in the admin: filing, documents, crossings and the print link, on the shared CaseAdmin."""
 
 from __future__ import annotations
 
@@ -6,21 +6,25 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from cases.admin.base import CaseAdmin, ServiceSavesAdminMixin, StateFilter
 from cases.choices import OfficeKind
+from cases.classroom.documents import permit_document_slug
 from cases.engine import acting_office
 from cases.errors import ApplicationError
-from cases.rules import get_rule
-from permits.models import BorderCounty, Crossing, CrossingHours, CrossingPoint, Direction, DocumentKind, PermitCase
+from permits.models import BorderCounty, Crossing, CrossingPoint, Direction, DocumentKind, PermitCase
 from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
-from permits.selectors import county_in_region
 from permits.services.crossing import CrossingRefused, crossing_record
 from permits.services.permit import permit_document_add, permit_file, permit_validate
+
+
+def print_url(case: PermitCase) -> str:
+    """Return the printable permit of the case (the classroom document view), or '' before issue (PER-7)."""
+    slug = permit_document_slug(case)
+    return reverse("classroom:document", args=[case.pk, slug]) if slug else ""
 
 
 class PermitFilingForm(forms.ModelForm):
@@ -133,7 +137,7 @@ class PermitCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
             county_bureau=data.get("county_bureau"), note=data.get("note", ""),
         )
 
-    # --- The permit papers panel: documents, crossings, the printable permit --------------------
+    # --- The permit papers panel: documents, crossings, the link to the printable permit ---------
 
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
@@ -141,7 +145,6 @@ class PermitCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
         return [
             path("<path:object_id>/document/", view(self.document_view), name="{}_{}_document".format(*info)),
             path("<path:object_id>/crossing/", view(self.crossing_view), name="{}_{}_crossing".format(*info)),
-            path("<path:object_id>/print/", view(self.print_view), name="{}_{}_print".format(*info)),
             *super().get_urls(),
         ]
 
@@ -163,7 +166,8 @@ class PermitCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
             "crossing_form": crossing_form if case.state in ("issued", "abroad", "overdue") else None,
             "crossing_url": self._url("crossing", case),
             "crossings": list(case.crossings.select_related("point")),
-            "print_url": self._url("print", case) if case.permit_number else "",
+            # The one printout of the permit is the classroom document (HTML and PDF), not a second template.
+            "print_url": print_url(case),
         })
         return context
 
@@ -216,20 +220,3 @@ class PermitCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
             messages.success(request, f"Let through: {crossing.get_direction_display().lower()} at {crossing.point}. "
                                       f"Now: {case.state_label()}.")
         return HttpResponseRedirect(self._url("change", case))
-
-    def print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Show the issued permit as a printable page in the style of the period (PER-1, PER-7)."""
-        case = self._case(request, object_id)
-        if not case.permit_number:
-            raise Http404("No permit has been issued on this case yet.")
-        region = [c for c in (case.home_county, case.destination_county) if county_in_region(case.exercise, c)]
-        context = {
-            "permit": case,
-            "region": region,
-            "issuing_office": case.county_bureau,
-            "station": case.filing_office,
-            "hours": list(CrossingHours.objects.all()),
-            "rules": [get_rule(r) for r in ("PER-1", "PER-2", "PER-7", "PER-8", "PER-9", "PER-12")],
-            "change_url": self._url("change", case),
-        }
-        return TemplateResponse(request, "permits/permit.html", context)

@@ -183,3 +183,34 @@ def test_superuser_without_a_seat_can_take_the_facilitator_seat(client, teacher)
     assert Membership.objects.filter(exercise=exercise, user=teacher, is_facilitator=True).exists()
     response = client.post(url, {"action": "join"}, follow=True)
     assert "already have a place" in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["permits-1963", "authorization-1961", "protocol-1964"])
+def test_students_of_a_fresh_pack_open_the_cases_of_their_inbox(client, teacher, slug):
+    """Without the demo loaded, a pack's students may open every case their inbox lists (no 403)."""
+    exercise = load_pack(slug, name=f"Fresh {slug}", actor=teacher)
+    client.logout()
+    student = students_create(exercise=exercise, actor=teacher, count=1)[0]
+    assert login(client, student.username, student.password)
+    inbox = client.get(reverse("classroom:inbox")).content.decode()
+    case = Case.objects.filter(exercise=exercise, next_office=student.office).order_by("id").first()
+    assert case is not None and case.reference in inbox
+    opts = case.procedure.model._meta
+    page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[case.pk]))
+    assert page.status_code == 200 and case.reference in page.content.decode()
+
+
+def test_student_form_is_empty_after_a_batch_and_numbers_continue(client, exercise):
+    """A second batch by count does not repeat the first one's names or keep the count filled in."""
+    url = reverse("classroom:students", args=[exercise.pk])
+    client.post(url, {"count": "2"})
+    response = client.post(url, {"count": "1"})
+    page = response.content.decode()
+    assert "Student 3" in page and 'name="count" value="1"' not in page
+
+
+def test_role_cards_list_only_the_packs_procedures(client, exercise):
+    """MAR-0: the marriage pack's county bureau card lists no permit or authorization steps."""
+    page = client.get(reverse("classroom:role_cards", args=[exercise.pk])).content.decode()
+    assert "Marriage case" in page and "Border crossing permit case" not in page
+    assert "Authorization letter case" not in page and 'id="cr-back-console"' in page

@@ -40,3 +40,13 @@ def test_transit_pass_prints_once_issued(db):
     assert "transit-pass" not in [d.slug for d in documents_for(waiting)]
     case = helong.issue_pass(at=bj(1963, 9, 10, 10, 0))
     _check(case, "transit-pass", case.permit_number, "PER-7", "1963")
+
+
+def test_authorization_letter_only_for_a_case_with_a_letter(desk):
+    """AUT-1: a case that did not begin with a DPRK letter has no letter to print."""
+    without = AuthorizationCase.objects.filter(exercise=desk.exercise, letter_number="").first()
+    if without is None:
+        case = AuthorizationCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+        without = AuthorizationCase(exercise=desk.exercise, applicant=case.applicant, variant="family_join",
+                                    reference="AUT-TEST-0001")
+    assert "letter" not in [d.slug for d in documents_for(without)]

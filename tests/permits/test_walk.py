@@ -91,7 +91,7 @@ def test_walk_through_the_admin(helong):
     step(police, "issue_transit_pass")
     case = helong.refresh(case)
     assert case.state == "issued" and case.permit_number
-    print_url = reverse("admin:permits_permitcase_print", args=[case.pk])
+    print_url = reverse("classroom:document", args=[case.pk, "transit-pass"])
     assert f'href="{print_url}"' in police.get(change_url).content.decode()
     sheet = police.get(print_url).content.decode()
     for text in (case.permit_number, "So Yong-ho", "Helong County", "Musan County", "10 September 1963", "Pyongyang",
@@ -147,12 +147,13 @@ def test_print_page_only_for_an_issued_permit_of_ones_own_exercise(helong, desk)
     """PER-7: the printable permit exists once the pass is issued, and only for the exercise's members."""
     case = helong.case_of("Pak Yong-nam")
     police = _login(helong, "helongpsb")
-    assert police.get(reverse("admin:permits_permitcase_print", args=[case.pk])).status_code == 404
+    assert police.get(reverse("classroom:document", args=[case.pk, "transit-pass"])).status_code == 404
     issued = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
-    assert police.get(reverse("admin:permits_permitcase_print", args=[issued.pk])).status_code == 200
+    url = reverse("classroom:document", args=[issued.pk, "transit-pass"])
+    assert police.get(url).status_code == 200
     outsider = Client()
     outsider.force_login(desk.user("countypsb"))  # the other exercise's bureau
-    assert outsider.get(reverse("admin:permits_permitcase_print", args=[issued.pk])).status_code in (403, 404)
+    assert outsider.get(url).status_code in (403, 404)
 
 
 def test_permit_case_list_and_inbox_show_the_queue(helong):

@@ -1,0 +1,133 @@
+"""The permits pack in real Chromium: the teacher loads it and seats students from a CSV file; the station
+forwards a case from its inbox; the county bureau issues the pass and prints it (HTML and PDF, the one
+permit document); the teacher fast-forwards a year and sees the unused pass lapse (PER-5, PER-7, PER-12)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cases.models import Exercise
+from permits.models import PermitCase
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def border_geography() -> None:
+    """Load the border geography again (PER-2, PER-8, PER-9): an earlier transactional test flushed every
+    table, the rows the data migration loads among them, and the permits pack names its counties."""
+    from django.apps import apps
+
+    migration = importlib.import_module("permits.migrations.0002_load_border_geography")
+    migration.load(apps, None)
+
+TIMEOUT = 30_000
+
+
+def _login(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+
+
+def _student(chromium, base: str, username: str, password: str):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    _login(page, base, username, password)
+    page.wait_for_selector("#cr-inbox")
+    return context, page
+
+
+def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_sees_it_lapse(
+        chromium, live_server, shot, tmp_path, border_geography):
+    """PER-5, PER-7, PER-12: forward at the station, issue and print at the bureau, lapse unused after a month."""
+    get_user_model().objects.create_superuser("teacher2", "t2@example.org", "teach-pass-1963")
+    base = live_server.url
+    teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    t = teacher_ctx.new_page()
+    t.set_default_timeout(TIMEOUT)
+    _login(t, base, "teacher2", "teach-pass-1963")
+
+    # --- The teacher loads the permits pack from the admin button.
+    t.goto(f"{base}/admin/classroom/")
+    pack = t.locator("[data-pack=permits-1963]")
+    pack.locator("input[name=name]").fill("Class 4A")
+    pack.locator("input[type=submit]").click()
+    # Loading 20 applications with their documents takes a few seconds, longer on a busy CI machine.
+    t.wait_for_selector("#cr-open-console", state="visible", timeout=60_000)
+    t.click("#cr-open-console")
+    t.wait_for_selector("#cr-queues")
+    exercise = Exercise.objects.get(name="Class 4A")
+
+    # --- Logins from a CSV file (header skipped); both fill the station's seats; one moves to the bureau.
+    csv = tmp_path / "class-4a.csv"
+    csv.write_text("name,group\nHana Cho,A\nIvan Song,B\n", encoding="utf-8")
+    t.click("text=Create student logins")
+    t.set_input_files("#id_csv_file", str(csv))
+    t.click("#cr-students-form input[type=submit]")
+    t.wait_for_selector("#cr-login-sheet")
+    logins = [(r.locator(".cr-username").inner_text().strip(), r.locator(".cr-password").inner_text().strip())
+              for r in t.locator("tr.cr-login").all()]
+    assert len(logins) == 2 and "Nanping Border Work Station" in t.inner_text("#cr-login-sheet")
+    assert t.input_value("#id_count") == ""  # the form under the sheet is empty again
+    shot(t, "11-permits-login-sheet-from-csv")
+    t.goto(f"{base}/admin/classroom/exercise/{exercise.pk}/console/")
+    ivan = t.locator("#cr-students tr", has_text="Ivan Song")
+    ivan.locator("select[name=office]").select_option(label="Helong County Public Security Bureau")
+    ivan.locator("input[type=submit]").click()
+    t.wait_for_selector("text=now holds Helong County Public Security Bureau")
+    t.goto(f"{base}/admin/classroom/exercise/{exercise.pk}/role-cards/")
+    station_card = t.inner_text(".card[data-office=border_station]")
+    assert "PER-5" in station_card and "Marriage case" not in station_card  # only this pack's procedures
+    shot(t, "12-permits-role-cards")
+
+    # --- The station forwards the oldest application from its inbox.
+    station_ctx, s = _student(chromium, base, *logins[0])
+    row = s.locator("tr.cr-inbox-row").first
+    reference = row.get_attribute("data-reference")
+    assert "PER-" in row.inner_text()
+    row.locator("a").first.click()
+    s.click("input[name=take_forward_to_county]")
+    s.wait_for_selector(".messagelist .success")
+    shot(s, "13-permits-station-forwarded")
+    case = PermitCase.objects.get(exercise=exercise, reference=reference)
+    assert case.state == "county_review"
+
+    # --- The bureau finds it in its inbox, issues the pass and prints it as HTML and PDF.
+    bureau_ctx, b = _student(chromium, base, *logins[1])
+    b.locator(f"tr.cr-inbox-row[data-reference='{reference}'] a").first.click()
+    b.click("input[name=take_issue_transit_pass]")
+    b.wait_for_selector("#bd-print-link")
+    case.refresh_from_db()
+    assert b.get_attribute("#bd-print-link", "href") == f"/admin/classroom/case/{case.pk}/documents/transit-pass/"
+    b.goto(base + b.get_attribute("#bd-print-link", "href"))
+    sheet = b.inner_text("#permit-page")
+    for text in (reference, case.permit_number, "Nanping resident", "Nanping - Musan", "PER-7", "PER-8",
+                 "10 September 1963"):
+        assert text in sheet, text
+    shot(b, "14-permits-transit-pass")
+    assert b.get_attribute("#doc-pdf", "href") == "?format=pdf"
+    pdf = b.request.get(b.url + "?format=pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    (ARTIFACTS / "14-permits-transit-pass.pdf").write_bytes(pdf.body())
+
+    # --- The teacher fast-forwards a year: the unused pass lapsed (PER-7, PER-12) and shows so.
+    t.goto(f"{base}/admin/classroom/exercise/{exercise.pk}/console/")
+    t.click("#cr-fast-forward")
+    t.wait_for_selector(".messagelist .success")
+    assert t.get_attribute("#cr-sim-date", "data-date").startswith("1964-09")
+    case.refresh_from_db()
+    assert case.state == "expired"
+    t.goto(f"{base}/admin/permits/permitcase/{case.pk}/change/")
+    assert "Permit expired unused" in t.inner_text(".bd-state")
+    assert "Permit lapsed unused" in t.content()
+    shot(t, "15-permits-teacher-sees-lapse")
+    for ctx in (teacher_ctx, station_ctx, bureau_ctx):
+        ctx.close()
