@@ -105,6 +105,7 @@ class Pilot:
         self.idle: set[int] = set()
         self.stuck: set[tuple[int, str]] = set()
         self.seen_event = 0
+        self.n_events: dict[int, int] = {}
         self.idle_checked = exercise.clock
 
     # --- planning --------------------------------------------------------------------------------
@@ -146,17 +147,10 @@ class Pilot:
         if not pks:
             return
         cases = self._load(pks)
-        counts: dict[int, int] = {}
-        ids = [c.pk for c in cases]
-        for i in range(0, len(ids), LOAD_CHUNK):
-            counts.update(
-                CaseEvent.objects.filter(case_id__in=ids[i:i + LOAD_CHUNK]).values("case_id")
-                .annotate(n=Count("id")).values_list("case_id", "n")
-            )
         for case in cases:
             if (case.pk, case.state) in self.stuck:
                 continue
-            decided = _decide(case, counts.get(case.pk, 0), self.seed)
+            decided = _decide(case, self.n_events.get(case.pk, 0), self.seed)
             if decided is None:
                 self.idle.add(case.pk)
                 continue
@@ -172,9 +166,19 @@ class Pilot:
             heapq.heappush(self.heap, (due, case.pk))
 
     def plan_all(self) -> None:
+        """Plan every open case, counting each one's events once (later events are counted as they come)."""
         self.seen_event = CaseEvent.objects.filter(exercise=self.exercise).order_by("-id").values_list(
             "id", flat=True).first() or 0
-        self.plan(Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", flat=True))
+        open_ids = list(
+            Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", flat=True)
+        )
+        self.n_events = {}
+        for i in range(0, len(open_ids), LOAD_CHUNK):
+            self.n_events.update(
+                CaseEvent.objects.filter(case_id__in=open_ids[i:i + LOAD_CHUNK], id__lte=self.seen_event)
+                .values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
+            )
+        self.plan(open_ids)
 
     def replan_touched(self, extra: Iterable[int] = ()) -> None:
         """Re-plan the cases with events since the last look (steps, deadlines, students, new cases)."""
@@ -182,6 +186,7 @@ class Pilot:
         rows = CaseEvent.objects.filter(exercise=self.exercise, id__gt=self.seen_event).values_list("id", "case_id")
         for event_id, case_id in rows:
             self.seen_event = max(self.seen_event, event_id)
+            self.n_events[case_id] = self.n_events.get(case_id, 0) + 1  # the seed of the next decision
             touched.add(case_id)
         if self.exercise.clock - self.idle_checked >= IDLE_RECHECK:
             touched |= self.idle  # time alone may open a step (validity, seasons): look at waiting cases again
