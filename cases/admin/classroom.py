@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from cases.classroom.autopilot import autopilot_run, fast_forward
+from cases.classroom.autopilot import RunReport, autopilot_run, fast_forward, staffed_office_ids
 from cases.classroom.controls import advance_clock, switch_regime
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
@@ -153,6 +153,19 @@ def _int(value: str | None, what: str) -> int:
         raise ApplicationError(f"{what} must be a whole number.") from exc
 
 
+def _run_summary(exercise: Exercise, report: RunReport) -> str:
+    """Say what the autopilot did, and why it did nothing when students hold every office with work."""
+    text = (f"Clock now {report.clock_to:%d %b %Y}; the autopilot took {report.steps} step(s) "
+            f"for the offices without students.")
+    waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
+                                  next_office_id__in=staffed_office_ids(exercise)).count()
+    if waiting:
+        text += f" {waiting} open case(s) wait for an office a student holds."
+    if report.stuck:
+        text += f" Stuck: {'; '.join(report.stuck[:3])}"
+    return text
+
+
 def _console_action(request: HttpRequest, exercise: Exercise) -> str:
     """Carry out one console button through the services; return what happened."""
     action = request.POST.get("action", "")
@@ -164,9 +177,7 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
             raise ApplicationError("Move the clock on by 1 to 3660 days.")
         if scenario is None or scenario.autopilot:
             report = fast_forward(exercise=exercise, actor=user, days=days)
-            extra = f" Stuck: {'; '.join(report.stuck[:3])}" if report.stuck else ""
-            return (f"Clock now {report.clock_to:%d %b %Y}; the autopilot took {report.steps} step(s) "
-                    f"for the offices without students.{extra}")
+            return _run_summary(exercise, report)
         if exercise.paused:
             raise ApplicationError("The exercise is paused: resume it before moving time on.")
         advance_clock(exercise=exercise, actor=user, to=exercise.clock + dt.timedelta(days=days))
@@ -182,7 +193,7 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         until = local.replace(year=day.year, month=day.month, day=day.day)
         if scenario is None or scenario.autopilot:
             report = autopilot_run(exercise=exercise, until=until, actor=user)
-            return f"Clock now {report.clock_to:%d %b %Y}; the autopilot took {report.steps} step(s)."
+            return _run_summary(exercise, report)
         if exercise.paused:
             raise ApplicationError("The exercise is paused: resume it before moving time on.")
         advance_clock(exercise=exercise, actor=user, to=until)

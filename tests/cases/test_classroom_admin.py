@@ -214,3 +214,14 @@ def test_role_cards_list_only_the_packs_procedures(client, exercise):
     page = client.get(reverse("classroom:role_cards", args=[exercise.pk])).content.decode()
     assert "Marriage case" in page and "Border crossing permit case" not in page
     assert "Authorization letter case" not in page and 'id="cr-back-console"' in page
+
+
+def test_console_fast_forward_says_which_cases_wait_for_students(client, exercise):
+    """With a student at the work unit, the autopilot leaves the D2 cases to them and the console says so."""
+    students_create(exercise=exercise, actor=None, count=1)  # the first role slot: the work unit
+    url = reverse("classroom:console", args=[exercise.pk])
+    page = client.post(url, {"action": "advance", "days": "30"}, follow=True).content.decode()
+    waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
+                                  next_office__kind="work_unit").count()
+    assert waiting > 0
+    assert f"{waiting} open case(s) wait for an office a student holds." in page
