@@ -30,7 +30,7 @@ from cases.services.bulk import case_bulk_transition
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
+BATCH_SIZE = 2000
 
 
 @dataclass
@@ -215,10 +215,17 @@ def _fire_steps_in_bulk(
             )
             if won != len(bulk):
                 raise _Lost
+            # Deadlines of one kind due together share their note: word each one once.
+            wording: dict[tuple[str, dt.datetime, str], str] = {}
+            notes = {}
+            for d in bulk:
+                key = (d.kind, d.due_at, d.note)
+                if key not in wording:
+                    wording[key] = _fired_note(d)
+                notes[d.case_id] = wording[key]
             result = case_bulk_transition(
                 kind=kind, case_ids=[d.case_id for d in bulk], transition=action, actor=None, system=True,
-                at={d.case_id: d.due_at for d in bulk}, event_kind=EventKind.DEADLINE,
-                notes={d.case_id: _fired_note(d) for d in bulk},
+                at={d.case_id: d.due_at for d in bulk}, event_kind=EventKind.DEADLINE, notes=notes,
                 event_data={d.case_id: {"deadline": d.pk} for d in bulk},
             )
             moved = set(result.moved)
