@@ -173,7 +173,9 @@ def case_transition(
     at its due time even when the clock jumped past it, so a year's jump keeps the timeline in order.
     """
     data = dict(data or {})
-    model = type(case.specific())
+    # The procedure's model follows from the kind: no need to load the subclass row only to load it
+    # again, locked, below.
+    model = case.procedure.model if case.kind else type(case.specific())
     with transaction.atomic():
         try:
             locked = (
