@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from cases.classroom.autopilot import autopilot_run, fast_forward
-from cases.classroom.bridges import advance_clock, switch_regime
+from cases.classroom.controls import advance_clock, switch_regime
 from cases.classroom.documents import documents_for, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues

@@ -19,7 +19,7 @@ EVENT_KINDS = {
 
 def _fire(event: TimedEvent, actor: Any) -> str:
     """Carry out one event; return what it did (stored on the row)."""
-    from cases.classroom.bridges import switch_regime
+    from cases.classroom.controls import switch_regime
     from cases.classroom.loader import pack_context, seed_entry
 
     exercise = event.exercise

@@ -78,10 +78,13 @@ def clock_advance(
     to: dt.date | dt.datetime | None = None,
     source: str = ClockMoveSource.SERVICE,
     note: str = "",
+    queue_sweep: bool = True,
 ) -> ClockMove:
     """Move the exercise's clock forward by ``days`` or to ``to``; refuse any move backwards.
 
-    Record the move and queue a deadline sweep once the transaction commits.
+    Record the move and queue a deadline sweep once the transaction commits. A caller that sweeps
+    in-process itself (the autopilot, which must see each deadline's effect before it plans on)
+    passes ``queue_sweep=False``.
     """
     with transaction.atomic():
         try:
@@ -93,12 +96,13 @@ def clock_advance(
             raise ApplicationError(
                 f"The simulation ends on {timezone.localtime(SIM_MAX):%d %b %Y}; the clock cannot go beyond it."
             )
-        move = _move(locked, target, actor=actor, source=source, note=note)
+        move = _move(locked, target, actor=actor, source=source, note=note, queue_sweep=queue_sweep)
     exercise.clock = locked.clock
     return move
 
 
-def _move(locked: Exercise, target: dt.datetime, *, actor: Any, source: str, note: str) -> ClockMove:
+def _move(locked: Exercise, target: dt.datetime, *, actor: Any, source: str, note: str,
+          queue_sweep: bool = True) -> ClockMove:
     """Write the new clock, its record and the sweep-on-commit (caller holds the row lock)."""
     move = ClockMove.objects.create(
         exercise=locked,
@@ -111,7 +115,8 @@ def _move(locked: Exercise, target: dt.datetime, *, actor: Any, source: str, not
     locked.clock = target
     locked.save(update_fields=["clock"])
     exercise_id = locked.pk
-    transaction.on_commit(lambda: enqueue_sweep(exercise_id))
+    if queue_sweep:
+        transaction.on_commit(lambda: enqueue_sweep(exercise_id))
     return move
 
 

@@ -44,15 +44,15 @@ def test_aut2_aut3_aut4_aut8_decisions_carry_letters_to_a_closing_state(regime):
     assert "departed" in ends
 
 
-def test_autopilot_policy_registers_only_where_the_classroom_autopilot_exists():
-    import importlib.util
+def test_the_classroom_autopilot_plays_letters_with_the_calibrated_model_aut_3():
+    """AUT-3: the autopilot's authorization policy is the Yanbian model's, not a second set of odds."""
+    from cases.classroom.autopilot import POLICIES
 
-    from cases.analytics.autopilot_aut import register_autopilot_policy
-
-    has_autopilot = importlib.util.find_spec("cases.classroom") is not None and \
-        importlib.util.find_spec("cases.classroom.autopilot") is not None
-    assert register_autopilot_policy() is has_autopilot
-    if has_autopilot:
-        from cases.classroom.autopilot import POLICIES
-
-        assert POLICIES["authorization"].__name__ == "authorization_policy"
+    exercise = _exercise("1961_strict")
+    person = Person.objects.create(exercise=exercise, name="Holder", sex="M", nationality=Nationality.CN_KOREAN)
+    case = authorization_issue_letter(exercise=exercise, applicant=person, letter_number="KP-1", actor=None)
+    for seed in range(20):
+        step = POLICIES["authorization"](case, {}, random.Random(seed))
+        expected = autopilot_decision(case, random.Random(seed))
+        assert step is not None and expected is not None
+        assert (step.transition, step.data) == expected

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cases.classroom.autopilot import fast_forward
-from cases.classroom.bridges import advance_clock
+from cases.classroom.controls import advance_clock
 from cases.classroom.loader import load_pack
 from cases.classroom.packs import pack_files, parse_date, parse_pack
 from cases.models import AuthorizationCase

@@ -83,7 +83,7 @@ def test_load_builds_exercise_with_seeded_cases_and_timed_events():
 @pytest.mark.django_db
 def test_timed_events_switch_regime_and_seed_cases_under_d2():
     """MAR-0 vs D2: after 18 October 1958 new applications go to the work unit (1958 variant)."""
-    from cases.classroom.bridges import advance_clock
+    from cases.classroom.controls import advance_clock
     from cases.classroom.packs import parse_date
 
     exercise = load_pack("marriage-1958", name="Class B")

@@ -17,6 +17,7 @@ from cases.bench.figures import (
     single_case_figure,
     sweep_figure,
 )
+from cases.bench.jilin import jilin_figure
 
 
 class Command(BaseCommand):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=10_000, help="Cases for the bulk figures.")
         parser.add_argument("--repeats", type=int, default=3)
         parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
+        parser.add_argument("--only", choices=["bulk", "sweep", "single", "admin", "jilin"], action="append",
+                            help="Measure only these figures (repeatable).")
+        parser.add_argument("--jilin-scale", type=float, default=None,
+                            help="Share of the Jilin 1961 year to run for figure 5 (default 1, --quick 0.02).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         size = 500 if options["quick"] else options["size"]
@@ -35,7 +40,9 @@ class Command(BaseCommand):
         test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         try:
             self.stdout.write(f"database: {connection.vendor} ({test_db})")
-            figures = self.run_figures(size=size, repeats=repeats)
+            jilin_scale = options["jilin_scale"] or (0.02 if options["quick"] else 1.0)
+            figures = self.run_figures(size=size, repeats=repeats, only=set(options["only"] or ()),
+                                       jilin_scale=jilin_scale)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
@@ -44,7 +51,7 @@ class Command(BaseCommand):
         met = sum(f.met for f in figures)
         self.stdout.write(f"summary: {met}/{len(figures)} figures within target on {connection.vendor}")
 
-    def run_figures(self, *, size: int, repeats: int) -> list[Figure]:
+    def run_figures(self, *, size: int, repeats: int, only: set[str], jilin_scale: float) -> list[Figure]:
         exercise = bench_exercise("Bench")
         actor = exercise.memberships.get(office__kind="work_unit").user
         counter = itertools.count()
@@ -52,17 +59,27 @@ class Command(BaseCommand):
         def make_cases(n: int) -> list[int]:
             return insert_marriage_cases(exercise, n, start=next(counter) * 1_000_000)
 
-        figures = [
-            bulk_transition_figure(exercise=exercise, make_cases=make_cases, actor=actor, size=size, repeats=repeats),
-            sweep_figure(exercise=exercise, make_cases=make_cases, size=size, repeats=repeats),
-            single_case_figure(exercise=exercise, make_cases=make_cases, actor=actor, count=200 if size > 1000 else 50),
-        ]
-        scale = bench_exercise("Bench scale")
-        student = scale.memberships.get(office__kind="work_unit").user
+        def wanted(name: str) -> bool:
+            return not only or name in only
 
-        def make_scale_cases(n: int) -> list[int]:
-            return insert_marriage_cases(scale, n, start=next(counter) * 1_000_000)
+        figures = []
+        if wanted("bulk"):
+            figures.append(bulk_transition_figure(exercise=exercise, make_cases=make_cases, actor=actor, size=size,
+                                                  repeats=repeats))
+        if wanted("sweep"):
+            figures.append(sweep_figure(exercise=exercise, make_cases=make_cases, size=size, repeats=repeats))
+        if wanted("single"):
+            figures.append(single_case_figure(exercise=exercise, make_cases=make_cases, actor=actor,
+                                              count=200 if size > 1000 else 50))
+        if wanted("admin"):
+            scale = bench_exercise("Bench scale")
+            student = scale.memberships.get(office__kind="work_unit").user
 
-        figures += admin_scale_figures(exercise=scale, make_cases=make_scale_cases, actor=student,
-                                       small=size // 10, large=size * 10, repeats=max(repeats, 3))
+            def make_scale_cases(n: int) -> list[int]:
+                return insert_marriage_cases(scale, n, start=next(counter) * 1_000_000)
+
+            figures += admin_scale_figures(exercise=scale, make_cases=make_scale_cases, actor=student,
+                                           small=size // 10, large=size * 10, repeats=max(repeats, 3))
+        if wanted("jilin"):
+            figures.append(jilin_figure(template=exercise, scale=jilin_scale))
         return figures

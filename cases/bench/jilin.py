@@ -1,0 +1,198 @@
+"""Figure 5: the Jilin 1961 scale through a simulated year by the autopilot, vs the bulk-insert floor.
+
+The run: an exercise under the 1961 line with no students, so the autopilot plays every office. At
+the start of each month a twelfth of the year's border crossers (28,028 found in Jilin in 1961, D6)
+and of Yanbian's authorization letters (2,667 in 1961, D6) are filed with the bulk filing service,
+then the autopilot plays the month. The floor: building and bulk-inserting, with Django's
+``bulk_create``, the rows the run ends with (people, cases, their own rows, events, deadlines).
+Which way each crosser went (into the DPRK, or stopped before crossing) is an assumption; the
+outcomes are the crosser and letter policies' business (cases/classroom/policies/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.bench.figures import Figure
+from cases.choices import Nationality, OfficeKind, Sex
+from cases.models import (
+    AuthorizationCase,
+    Case,
+    CaseEvent,
+    CrosserCase,
+    Deadline,
+    Exercise,
+    Office,
+    Person,
+)
+from cases.services.bulk_open import case_bulk_open
+
+CROSSERS_1961 = 28_028  # D6: found crossing the border in Jilin, 1961
+LETTERS_1961 = 2_667  # D6: authorization letters received in Yanbian, 1961
+INTERCEPTED_SHARE = 0.3  # assumption: stopped before crossing (RET-10); the rest are reported from across
+
+
+def jilin_exercise(template: Exercise, name: str) -> Exercise:
+    """Return a fresh exercise on 1 January 1961 under the 1961 line, with ``template``'s offices and no students."""
+    start = timezone.make_aware(dt.datetime(1961, 1, 1, 9, 0))
+    exercise = Exercise.objects.create(name=name, clock=start, regime="1961_strict")
+    Office.objects.bulk_create([
+        Office(exercise=exercise, kind=o.kind, name=o.name, place=o.place, side=o.side)
+        for o in template.offices.order_by("id")
+    ])
+    return exercise
+
+
+def _people(exercise: Exercise, month: int, crossers: int, letters: int) -> tuple[list[Person], list[Person]]:
+    # Fictional names; Korean residents of China are the ones the sources describe crossing.
+    people = [
+        Person(exercise=exercise, name=f"Crosser {month:02d}-{i:05d}", sex=Sex.MALE if i % 2 else Sex.FEMALE,
+               nationality=Nationality.CN_KOREAN if i % 3 else Nationality.KOREAN_IN_CHINA)
+        for i in range(crossers)
+    ] + [
+        Person(exercise=exercise, name=f"Letter holder {month:02d}-{i:05d}", sex=Sex.FEMALE if i % 2 else Sex.MALE,
+               nationality=Nationality.KOREAN_IN_CHINA)
+        for i in range(letters)
+    ]
+    Person.objects.bulk_create(people, batch_size=2000)
+    return people[:crossers], people[crossers:]
+
+
+def file_month(exercise: Exercise, month: int, crossers: int, letters: int, rng: random.Random) -> None:
+    """File one month's crossers and letters through the bulk filing service (as the system)."""
+    exercise.refresh_from_db()
+    crosser_people, holders = _people(exercise, month, crossers, letters)
+    reported, intercepted = [], []
+    for person in crosser_people:
+        if rng.random() < INTERCEPTED_SHARE:
+            intercepted.append(CrosserCase(
+                exercise=exercise, title=f"{person.name}: stopped at the border", person=person,
+                variant="intercepted", source="interception", state="reported"))
+        else:
+            reported.append(CrosserCase(
+                exercise=exercise, title=f"{person.name}: crossed into the DPRK", person=person,
+                variant="outbound", source="notification", state="reported",
+                wants_to_return=rng.random() < 0.2))
+    case_bulk_open(cases=intercepted, actor=None, office_kind=OfficeKind.BORDER_STATION, rules=("RET-5",),
+                   note="Jilin 1961 scale")
+    case_bulk_open(cases=reported, actor=None, office_kind=OfficeKind.BORDER_REPRESENTATIVE, rules=("RET-5",),
+                   note="Jilin 1961 scale")
+    letter_cases = [
+        AuthorizationCase(exercise=exercise, title=f"{p.name}: letter to move to the DPRK", applicant=p,
+                          destination="dprk", letter_number=f"AL-61-{month:02d}-{i:05d}",
+                          letter_issued_at=exercise.clock, variant="settle", state="letter_issued")
+        for i, p in enumerate(holders)
+    ]
+    case_bulk_open(cases=letter_cases, actor=None, office_kind=OfficeKind.DPRK_SAFETY, rules=("AUT-1",),
+                   note="Jilin 1961 scale")
+
+
+def run_year(exercise: Exercise, *, crossers: int, letters: int) -> dict[str, Any]:
+    """File the year month by month and let the autopilot play it; return what it did."""
+    from cases.classroom.autopilot import autopilot_run
+
+    rng = random.Random(1961)
+    steps = 0
+    stuck = 0
+    for month in range(12):
+        share = (month + 1) * crossers // 12 - month * crossers // 12
+        letter_share = (month + 1) * letters // 12 - month * letters // 12
+        file_month(exercise, month + 1, share, letter_share, rng)
+        exercise.refresh_from_db()
+        local = timezone.localtime(exercise.clock)
+        until = local.replace(year=local.year + (month == 11), month=1 if month == 11 else local.month + 1, day=1)
+        report = autopilot_run(exercise=exercise, until=until)
+        steps += report.steps
+        stuck += len(report.stuck)
+    return {"steps": steps, "stuck": stuck}
+
+
+# The tables a run ends with, in insert order (parents first).
+def _final_rows(exercise: Exercise) -> list[tuple[type, list[dict[str, Any]]]]:
+    def values(model: type, qs: Any) -> list[dict[str, Any]]:
+        names = [f.attname for f in model._meta.local_concrete_fields if not f.primary_key]
+        return list(qs.order_by("pk").values(*names))
+
+    return [
+        (Person, values(Person, Person.objects.filter(exercise=exercise))),
+        (Case, values(Case, Case.objects.filter(exercise=exercise))),
+        (CrosserCase, values(CrosserCase, CrosserCase.objects.filter(exercise=exercise))),
+        (AuthorizationCase, values(AuthorizationCase, AuthorizationCase.objects.filter(exercise=exercise))),
+        (CaseEvent, values(CaseEvent, CaseEvent.objects.filter(exercise=exercise))),
+        (Deadline, values(Deadline, Deadline.objects.filter(exercise=exercise))),
+    ]
+
+
+def floor_insert(exercise: Exercise, template: Exercise) -> tuple[float, int]:
+    """Time building and bulk-inserting the run's final rows into a twin exercise (rolled back); return (s, rows)."""
+    tables = _final_rows(exercise)
+    rows = sum(len(r) for _m, r in tables)
+    with transaction.atomic():
+        twin = jilin_exercise(template, f"{exercise.name} (floor)")
+        person_base = Person.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        case_base = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        start = time.perf_counter()
+        person_map: dict[int, int] = {}
+        case_map: dict[int, int] = {}
+        for model, table in tables:
+            objs = []
+            for row in table:
+                row = dict(row, exercise_id=twin.pk) if "exercise_id" in row else dict(row)
+                for key in ("person_id", "applicant_id"):
+                    if row.get(key) is not None:
+                        row[key] = person_map.get(row[key], row[key])
+                if model is Person:
+                    objs.append(model(id=person_base + len(objs) + 1, **row))
+                    continue
+                if model is Case:
+                    objs.append(model(id=case_base + len(objs) + 1, **row))
+                    continue
+                if "case_id" in row:
+                    row["case_id"] = case_map[row["case_id"]]
+                objs.append(model(**row))
+            if model is Person:
+                person_map = {old: new.id for old, new in zip(
+                    Person.objects.filter(exercise=exercise).order_by("pk").values_list("id", flat=True), objs,
+                    strict=True)}
+            if model is Case:
+                case_map = {old: new.id for old, new in zip(
+                    Case.objects.filter(exercise=exercise).order_by("pk").values_list("id", flat=True), objs,
+                    strict=True)}
+            if model in (CrosserCase, AuthorizationCase):
+                ids = list(model.objects.filter(exercise=exercise).order_by("pk").values_list("pk", flat=True))
+                for obj, old in zip(objs, ids, strict=True):
+                    obj.case_ptr_id = obj.pk = case_map[old]
+                model._base_manager._insert(objs, fields=list(model._meta.local_concrete_fields),  # type: ignore[attr-defined]
+                                            using="default")
+            else:
+                model.objects.bulk_create(objs, batch_size=2000)
+        took = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return took, rows
+
+
+def jilin_figure(*, template: Exercise, scale: float = 1.0) -> Figure:
+    """Figure 5: load and run the Jilin 1961 year at ``scale`` vs the bulk-insert floor of its final rows."""
+    crossers, letters = round(CROSSERS_1961 * scale), round(LETTERS_1961 * scale)
+    exercise = jilin_exercise(template, f"Jilin 1961 x{scale:g}")
+    start = time.perf_counter()
+    did = run_year(exercise, crossers=crossers, letters=letters)
+    took = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    floor, rows = floor_insert(exercise, template)
+    outcomes = Counter(CrosserCase.objects.filter(exercise=exercise).values_list("state", flat=True))
+    top = ", ".join(f"{state} {n}" for state, n in outcomes.most_common(4))
+    return Figure(
+        "jilin_1961_year", took / floor, 5,
+        f"{crossers} crossers + {letters} letters, {did['steps']} autopilot steps, {did['stuck']} stuck, "
+        f"{rows} rows; run {took:.1f}s vs floor {floor:.1f}s; crossers: {top}",
+    )

@@ -1,0 +1,114 @@
+"""File many new cases of one procedure at once, with the same checks and records as one at a time.
+
+Large scenario loads (a province's year of border crossers) would spend most of their time in one
+INSERT per row; this writes the shared base rows, the procedure's own rows, the filing events and the
+first deadlines with one bulk INSERT each per batch, all in one transaction, numbering the cases in
+sequence the way :func:`cases.services.engine.case_open` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, router, transaction
+
+from cases.engine import acting_office
+from cases.errors import ApplicationError
+from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
+from cases.services.engine import _refresh_next, deadlines_for
+
+BATCH = 2000
+
+
+def _first_number(exercise: Exercise, prefix: str) -> tuple[str, int]:
+    stem = f"{prefix}-{exercise.clock.year}-"
+    last = (
+        Case.objects.filter(exercise=exercise, reference__startswith=stem)
+        .order_by("-reference").values_list("reference", flat=True).first()
+    )
+    return stem, (int(last.rsplit("-", 1)[1]) + 1 if last else 1)
+
+
+def case_bulk_open(
+    *,
+    cases: Sequence[Case],
+    actor: Any,
+    office_kind: str,
+    rules: tuple[str, ...],
+    note: str = "",
+) -> list[Case]:
+    """File ``cases`` (unsaved instances of one procedure, one exercise, in their initial state) at once.
+
+    ``actor`` None means the system (a scenario, a benchmark) files them; a user must hold the
+    filing office for every case. Nothing is written unless every case can be filed.
+    """
+    if not cases:
+        return []
+    model = type(cases[0])
+    if any(type(c) is not model for c in cases) or len({c.exercise_id for c in cases}) != 1:
+        raise ApplicationError("File cases of one procedure in one exercise at a time.")
+    exercise = Exercise.objects.get(pk=cases[0].exercise_id)
+    if exercise.paused:
+        raise ApplicationError("The exercise is paused by the teacher; nothing can be filed now.")
+    offices = {o.kind: o for o in Office.objects.filter(exercise=exercise).order_by("-id")}  # lowest id wins
+    now = exercise.clock
+    checked: dict[int | None, bool] = {}
+    for case in cases:
+        case.exercise = exercise
+        case.kind = model.PROCEDURE_KIND
+        case.regime = case.regime or exercise.regime
+        cache = case.__dict__.setdefault("_office_cache", {})
+        for kind, office in offices.items():
+            if kind not in case.OFFICE_FIELDS:
+                cache.setdefault(kind, office)
+        office = case.office_for(office_kind)
+        if office is None:
+            raise ApplicationError(f"This exercise has no office of the kind needed: {office_kind}.")
+        if actor is not None and office.pk not in checked:
+            checked[office.pk] = acting_office(actor, case, office_kind) is not None
+        if actor is not None and not checked[office.pk]:
+            raise ApplicationError(f"Only {office} may file these cases, and you do not hold that office.")
+        case.filed_at = now
+        _refresh_next(case, now)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                _insert(model, cases, exercise, actor=actor, office_kind=office_kind, rules=rules, note=note)
+            return list(cases)
+        except IntegrityError:  # another filing took one of the numbers meanwhile: number again
+            for case in cases:
+                case.pk = case.id = None
+                case.case_ptr_id = None  # type: ignore[attr-defined]
+            continue
+    raise ApplicationError("Could not number the new cases; please try again.")
+
+
+def _insert(model: type[Case], cases: Sequence[Case], exercise: Exercise, *, actor: Any, office_kind: str,
+            rules: tuple[str, ...], note: str) -> None:
+    stem, first = _first_number(exercise, model.REFERENCE_PREFIX)  # type: ignore[attr-defined]
+    for i, case in enumerate(cases):
+        case.reference = f"{stem}{first + i:04d}"
+    base_fields = [f.name for f in Case._meta.concrete_fields if not f.primary_key]
+    db = router.db_for_write(model)
+    own_fields = list(model._meta.local_concrete_fields)
+    now = exercise.clock
+    for start in range(0, len(cases), BATCH):
+        chunk = cases[start:start + BATCH]
+        parents = [Case(**{name: getattr(c, name) for name in base_fields}) for c in chunk]
+        Case.objects.bulk_create(parents)  # returns the new keys on SQLite and PostgreSQL
+        for case, parent in zip(chunk, parents, strict=True):
+            case.pk = case.id = parent.pk
+            case.case_ptr_id = parent.pk  # type: ignore[attr-defined]
+            case._state.adding = False
+            case._state.db = db
+        # Django's bulk_create does not write multi-table children; its own per-row save path inserts
+        # the child row with ``_insert``: the same call, for a batch of rows.
+        model._base_manager._insert(chunk, fields=own_fields, using=db)  # type: ignore[attr-defined]
+        CaseEvent.objects.bulk_create([
+            CaseEvent(case_id=c.pk, exercise_id=exercise.pk, kind=EventKind.FILED, label=f"Filed: {c.state_label()}",
+                      target_state=c.state, actor=actor, office=c.office_for(office_kind), sim_time=now,
+                      rules=",".join(rules), note=note)
+            for c in chunk
+        ])
+        Deadline.objects.bulk_create([d for c in chunk for d in deadlines_for(c, now)])
