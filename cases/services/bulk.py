@@ -15,6 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Office
@@ -69,6 +70,17 @@ def _attach_related(model: type[Case], cases: list[Case]) -> None:
                 case._state.fields_cache[f.name] = obj
 
 
+def pks(ids: list[int]) -> Any:
+    """Return the right-hand side of a ``pk__in`` filter for many ids.
+
+    On PostgreSQL, one array parameter expanded by ``unnest`` instead of one placeholder per id: the
+    driver parses a statement with ten thousand placeholders slowly, the server plans it slowly too.
+    """
+    if connection.vendor == "postgresql" and len(ids) > 100:
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return ids
+
+
 def _key(value: Any) -> Any:
     """Return a hashable stand-in for a field value (type included: 1, 1.0 and True stay apart)."""
     try:
@@ -115,7 +127,7 @@ def case_bulk_transition(
         return result
     with transaction.atomic():
         cases = list(
-            model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=ids).order_by("pk")
+            model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(ids)).order_by("pk")
         )
         missing = set(ids) - {c.pk for c in cases}
         for pk in missing:
@@ -190,16 +202,16 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
     if len(base_groups) <= MAX_UPDATE_GROUPS:
         for key, group in base_groups.items():
             first = group[0]
-            pks = [c.pk for c in group]
+            ids = [c.pk for c in group]
             changes = {"state": first.state, **{f.attname: getattr(first, f.attname) for f in base}}
-            if Case.objects.filter(pk__in=pks, state=key[0]).update(**changes) != len(pks):
+            if Case.objects.filter(pk__in=pks(ids), state=key[0]).update(**changes) != len(ids):
                 raise ApplicationError(conflict)
     else:
         by_move: dict[tuple[str, str], list[int]] = defaultdict(list)
         for case in cases:
             by_move[(sources[case.pk], case.state)].append(case.pk)
-        for (source, target), pks in by_move.items():
-            if Case.objects.filter(pk__in=pks, state=source).update(state=target) != len(pks):
+        for (source, target), ids in by_move.items():
+            if Case.objects.filter(pk__in=pks(ids), state=source).update(state=target) != len(ids):
                 raise ApplicationError(conflict)
         Case._base_manager.bulk_update(cases, [f.name for f in base], batch_size=500)
     if not own:
@@ -211,7 +223,7 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
     if len(own_groups) <= MAX_UPDATE_GROUPS:
         for group in own_groups.values():
             first = group[0]
-            model._base_manager.filter(pk__in=[c.pk for c in group]).update(
+            model._base_manager.filter(pk__in=pks([c.pk for c in group])).update(
                 **{f.attname: getattr(first, f.attname) for f in own}
             )
     else:
@@ -254,7 +266,18 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            # SQLite is in-process: one prepared statement stepped per row is the fastest way in.
+            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+            for i in range(0, len(params), 5000):
+                cursor.executemany(sql, params[i:i + 5000])
+            return
+        # PostgreSQL: one array per column, expanded by UNNEST (as Django's bulk_create does there), so a
+        # statement carries thousands of rows in a handful of parameters.
+        types = [f.rel_db_type(connection) if f.is_relation else f.db_type(connection) for f in fields]
+        unnest = ", ".join(f"%s::{t}[]" for t in types)
         for i in range(0, len(params), 5000):
-            cursor.executemany(sql, params[i:i + 5000])
+            columns_of_chunk = [list(col) for col in zip(*params[i:i + 5000], strict=True)]
+            cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT * FROM UNNEST({unnest})",
+                           columns_of_chunk)
