@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from cases.admin.paging import MineFirstChangeList, MineFirstPaginator, mine_first
+from cases.admin.paging import CappedPaginator, MineFirstChangeList, MineFirstPaginator, count_limit, mine_first
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
 from cases.models import Case
@@ -142,10 +142,16 @@ class CaseAdmin(ExerciseScopedAdmin):
         self, request: HttpRequest, queryset: Any, per_page: int, orphans: int = 0,
         allow_empty_first_page: bool = True,
     ) -> Any:
-        """Put the user's own queue first, unless they sorted by a column themselves."""
+        """Put the user's own queue first, unless they sorted by a column themselves; count with a cap.
+
+        The count reads at most ``COUNT_CAP`` rows (further when the page asked for is deep), so a
+        list of a province's cases costs what a list of a thousand does; the page says "more than".
+        """
+        limit = count_limit(request, per_page)
         if ORDER_VAR in request.GET:
-            return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
-        object_list = mine_first(queryset, held_office_ids(request.user))
+            return CappedPaginator(queryset, per_page, limit=limit, orphans=orphans,
+                                   allow_empty_first_page=allow_empty_first_page)
+        object_list = mine_first(queryset, held_office_ids(request.user), limit)
         return MineFirstPaginator(object_list, per_page, orphans=orphans,
                                   allow_empty_first_page=allow_empty_first_page)
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin
 
 from cases.choices import OfficeKind
 from cases.models.exercise import Exercise, Office
@@ -16,6 +16,8 @@ from cases.regimes import REGIME_CHOICES, Regime, get_regime
 
 if TYPE_CHECKING:
     from cases.procedures import Procedure
+
+_STATE_FIELDS: dict[type, tuple[models.Field, ...]] = {}
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -65,6 +67,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    @property
+    def state_fields(self) -> tuple[models.Field, ...]:
+        """Return the FSM fields of this model (django-fsm's lock reads them for every instance built).
+
+        django-fsm filters every field of the model each time a case is loaded; the answer is fixed
+        per class, so compute it once. Loading ten thousand cases in bulk spends noticeably less.
+        """
+        cls = type(self)
+        found = _STATE_FIELDS.get(cls)
+        if found is None:
+            found = _STATE_FIELDS[cls] = tuple(f for f in cls._meta.fields if isinstance(f, FSMFieldMixin))
+        return found
 
     @property
     def regime_obj(self) -> Regime:

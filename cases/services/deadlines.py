@@ -26,11 +26,11 @@ from django.utils import timezone
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
-from cases.services.bulk import case_bulk_transition
+from cases.services.bulk import case_bulk_transition, pks
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
+BATCH_SIZE = 2000
 
 
 @dataclass
@@ -212,15 +212,22 @@ def _fire_steps_in_bulk(
     cancelled: dict[str, list[int]] = defaultdict(list)
     try:
         with transaction.atomic():
-            won = Deadline.objects.filter(pk__in=[d.pk for d in bulk], status=DeadlineStatus.PENDING).update(
+            won = Deadline.objects.filter(pk__in=pks([d.pk for d in bulk]), status=DeadlineStatus.PENDING).update(
                 status=DeadlineStatus.FIRED, fired_at=F("due_at")
             )
             if won != len(bulk):
                 raise _Lost
+            # Deadlines of one kind due together share their note: word each one once.
+            wording: dict[tuple[str, dt.datetime, str], str] = {}
+            notes = {}
+            for d in bulk:
+                key = (d.kind, d.due_at, d.note)
+                if key not in wording:
+                    wording[key] = _fired_note(d)
+                notes[d.case_id] = wording[key]
             result = case_bulk_transition(
                 kind=kind, case_ids=[d.case_id for d in bulk], transition=action, actor=None, system=True,
-                at={d.case_id: d.due_at for d in bulk}, event_kind=EventKind.DEADLINE,
-                notes={d.case_id: _fired_note(d) for d in bulk},
+                at={d.case_id: d.due_at for d in bulk}, event_kind=EventKind.DEADLINE, notes=notes,
                 event_data={d.case_id: {"deadline": d.pk} for d in bulk},
             )
             moved = set(result.moved)
@@ -230,16 +237,17 @@ def _fire_steps_in_bulk(
                 else:
                     reason = result.refused.get(d.case_id, "the step is no longer possible")
                     cancelled[f"Cancelled: {reason}"[:200]].append(d.pk)
-            for note, pks in cancelled.items():
-                Deadline.objects.filter(pk__in=pks).update(status=DeadlineStatus.CANCELLED, fired_at=None, note=note)
+            for note, ids in cancelled.items():
+                Deadline.objects.filter(pk__in=pks(ids)).update(status=DeadlineStatus.CANCELLED, fired_at=None,
+                                                                note=note)
     except (_Lost, ApplicationError):
         return [], [], deadlines
-    return fired, [pk for pks in cancelled.values() for pk in pks], later
+    return fired, [pk for ids in cancelled.values() for pk in ids], later
 
 
 def _runs(batch: list[Deadline]) -> list[tuple[tuple[str, str] | None, list[Deadline]]]:
     """Cut a batch (in due order) into runs of the same step on the same procedure; handlers alone."""
-    kinds = dict(Case.objects.filter(pk__in={d.case_id for d in batch}).values_list("pk", "kind"))
+    kinds = dict(Case.objects.filter(pk__in=pks(list({d.case_id for d in batch}))).values_list("pk", "kind"))
     runs: list[tuple[tuple[str, str] | None, list[Deadline]]] = []
     for d in batch:
         key = None if d.action in HANDLERS else (kinds.get(d.case_id, ""), d.action)

@@ -182,7 +182,9 @@ def case_transition(
     at its due time even when the clock jumped past it, so a year's jump keeps the timeline in order.
     """
     data = dict(data or {})
-    model = type(case.specific())
+    # The procedure's model follows from the kind: no need to load the subclass row only to load it
+    # again, locked, below.
+    model = case.procedure.model if case.kind else type(case.specific())
     with transaction.atomic():
         try:
             locked = (
@@ -237,21 +239,31 @@ def step_event(
     case: Case, step: PreparedStep, *, source: str, actor: Any, now: dt.datetime, note: str, system: bool
 ) -> CaseEvent:
     """Build (unsaved) the event that records a step taken on ``case``."""
-    return CaseEvent(
-        case_id=case.pk,
-        exercise_id=case.exercise_id,
-        kind=EventKind.TRANSITION,
-        transition=step.transition.name,
-        label=step.meta.label,
-        source_state=source,
-        target_state=case.state,
-        actor_id=None if system or actor is None else actor.pk,
-        office_id=step.office.pk if step.office is not None else None,
-        sim_time=now,
-        rules=",".join(step.meta.rules),
-        note=(step.kwargs.get("reason") or note or "").strip(),
-        data={k: v for k, v in step.kwargs.items() if k != "reason"},
-    )
+    return CaseEvent(**step_event_values(case, step, source=source, actor=actor, now=now, note=note, system=system))
+
+
+def step_event_values(
+    case: Case, step: PreparedStep, *, source: str, actor: Any, now: dt.datetime, note: str, system: bool
+) -> dict[str, Any]:
+    """Return the column values (by attname) of the event that records a step taken on ``case``.
+
+    The bulk service writes these rows directly, without building a model instance per event.
+    """
+    return {
+        "case_id": case.pk,
+        "exercise_id": case.exercise_id,
+        "kind": EventKind.TRANSITION,
+        "transition": step.transition.name,
+        "label": step.meta.label,
+        "source_state": source,
+        "target_state": case.state,
+        "actor_id": None if system or actor is None else actor.pk,
+        "office_id": step.office.pk if step.office is not None else None,
+        "sim_time": now,
+        "rules": ",".join(step.meta.rules),
+        "note": (step.kwargs.get("reason") or note or "").strip(),
+        "data": {k: v for k, v in step.kwargs.items() if k != "reason"},
+    }
 
 
 def _field_label(model: type[Case], name: str) -> str:

@@ -86,3 +86,54 @@ def test_bulk_dates_each_case_at_its_own_time_for_the_system(desk):
         event = CaseEvent.objects.get(case=case, transition="begin_dissuasion")
         assert (event.kind, event.sim_time, event.note, event.data) == (
             "deadline", at[case.pk], f"note {case.pk}", {"deadline": case.pk * 10})
+
+
+def test_bulk_gives_each_case_its_own_input(desk):
+    """data_by_case: each case's own step input, merged over the shared data, lands on that case."""
+    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(3)]
+    ids = [c.pk for c in cases]
+    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    result = case_bulk_transition(
+        kind="marriage", case_ids=ids, transition="complete_examination", actor=desk.user("workunit"),
+        data={"found_truthful": True, "remarrying": False, "post_compatible": True},
+        data_by_case={ids[1]: {"remarrying": True}, ids[2]: {"post_compatible": False, "found_truthful": False}},
+    )
+    assert sorted(result.moved) == sorted(ids) and result.refused == {}
+    rows = {r.pk: (r.found_truthful, r.remarrying, r.post_compatible) for r in MarriageCase.objects.filter(pk__in=ids)}
+    assert rows == {ids[0]: (True, False, True), ids[1]: (True, True, True), ids[2]: (False, False, False)}
+    events = {e.case_id: e.data for e in CaseEvent.objects.filter(case_id__in=ids, transition="complete_examination")}
+    assert events[ids[1]] == {"found_truthful": True, "remarrying": True, "post_compatible": True}
+
+
+def test_bulk_refuses_a_case_whose_own_input_is_incomplete_and_moves_the_others(desk):
+    """A case's own input is checked like shared input: incomplete, it is refused with the field named."""
+    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(3)]
+    ids = [c.pk for c in cases]
+    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    result = case_bulk_transition(
+        kind="marriage", case_ids=ids, transition="complete_examination", actor=desk.user("workunit"),
+        data={"found_truthful": True, "remarrying": False, "post_compatible": True},
+        data_by_case={ids[0]: {"found_truthful": None}},
+    )
+    assert sorted(result.moved) == sorted(ids[1:])
+    assert "needs" in result.refused[ids[0]] and "truthful" in result.refused[ids[0]]
+    states = dict(Case.objects.filter(pk__in=ids).values_list("pk", "state"))
+    assert states == {ids[0]: "examination", ids[1]: "leader_review", ids[2]: "leader_review"}
+    assert not CaseEvent.objects.filter(case_id=ids[0], transition="complete_examination").exists()
+
+
+def test_bulk_with_varying_values_beyond_the_group_limit_writes_each_case(desk, monkeypatch):
+    """Many distinct values fall back to one bulk_update; every case still gets its own."""
+    import datetime as dt
+
+    from cases.services import bulk
+
+    monkeypatch.setattr(bulk, "MAX_UPDATE_GROUPS", 1)
+    cases = [file_case(desk) for _ in range(3)]
+    clock = desk.exercise.clock
+    at = {c.pk: clock - dt.timedelta(days=i + 1) for i, c in enumerate(cases)}
+    result = case_bulk_transition(kind="marriage", case_ids=list(at), transition="begin_dissuasion", actor=None,
+                                  system=True, at=at)
+    assert sorted(result.moved) == sorted(at)
+    assert {c.pk: (c.state, c.state_since) for c in Case.objects.filter(pk__in=list(at))} == {
+        pk: ("dissuasion", when) for pk, when in at.items()}
