@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Office
 from cases.procedures import get_procedure
-from cases.services.engine import _refresh_next, deadlines_for, prepare_step, step_event_values
+from cases.services.engine import _refresh_next, dated, deadlines_for, prepare_step, step_event_values
 
 # Above this many distinct combinations of written values, one UPDATE per combination would cost
 # more than one bulk_update (a CASE per column) of all the rows.
@@ -145,22 +145,20 @@ def case_bulk_transition(
         deadlines: list[Deadline] = []
         for case in cases:
             case_data = {**data, **data_by_case[case.pk]} if case.pk in data_by_case else data
-            try:
-                step = prepare_step(case, transition, actor=actor, data=case_data, system=system)
-            except ApplicationError as exc:
-                result.refused[case.pk] = exc.message
-                continue
-            before = snapshot(case)
-            source = case.state
-            try:
-                getattr(case, transition)(**step.kwargs)
-            except ApplicationError as exc:  # a step body may refuse this case's input; it is not written
-                result.refused[case.pk] = exc.message
-                continue
-            now = case.exercise.clock
-            if system and at is not None and case.pk in at and at[case.pk] < now:
-                now = at[case.pk]
-            _refresh_next(case, now)
+            with dated(case, at.get(case.pk) if at else None, system=system) as now:
+                try:
+                    step = prepare_step(case, transition, actor=actor, data=case_data, system=system)
+                except ApplicationError as exc:
+                    result.refused[case.pk] = exc.message
+                    continue
+                before = snapshot(case)
+                source = case.state
+                try:
+                    getattr(case, transition)(**step.kwargs)
+                except ApplicationError as exc:  # a step body may refuse this case's input; it is not written
+                    result.refused[case.pk] = exc.message
+                    continue
+                _refresh_next(case, now)
             after = snapshot(case)
             if after != before:
                 changed.update(i for i, (b, a) in enumerate(zip(before, after, strict=True)) if b != a)

@@ -7,6 +7,8 @@ event, refreshes "who acts next" and writes any deadlines, all inside one ``tran
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -194,18 +196,15 @@ def case_transition(
             )
         except model.DoesNotExist as exc:
             raise ApplicationError("This case no longer exists.") from exc
-        exercise = locked.exercise
-        step = prepare_step(locked, transition, actor=actor, data=data, system=system)
-        source = locked.state
-        before = _field_values(locked)
-        try:
-            getattr(locked, transition)(**step.kwargs)
-        except TransitionNotAllowed as exc:
-            raise ApplicationError(f"That step is not allowed now: {exc}") from exc
-        now = exercise.clock
-        if system and at is not None and at < now:
-            now = at
-        _refresh_next(locked, now)
+        with dated(locked, at, system=system) as now:
+            step = prepare_step(locked, transition, actor=actor, data=data, system=system)
+            source = locked.state
+            before = _field_values(locked)
+            try:
+                getattr(locked, transition)(**step.kwargs)
+            except TransitionNotAllowed as exc:
+                raise ApplicationError(f"That step is not allowed now: {exc}") from exc
+            _refresh_next(locked, now)
         after = _field_values(locked)
         try:
             # Only what the step changed is written, so a step on one table touches one table.
@@ -222,6 +221,23 @@ def case_transition(
         event.save()
         _write_deadlines(locked, now)
     return locked
+
+
+@contextmanager
+def dated(case: Case, at: dt.datetime | None, *, system: bool) -> Iterator[dt.datetime]:
+    """Let a step dated ``at`` (the system's, never after the clock) see the clock at ``at``; yield that time.
+
+    Guards read the clock and step bodies stamp it (a departure, a notice to the other side): a step
+    the sweep or the autopilot dates at its own time must read and record that time, not the clock's.
+    """
+    exercise = case.exercise
+    clock = exercise.clock
+    now = at if system and at is not None and at < clock else clock
+    exercise.clock = now
+    try:
+        yield now
+    finally:
+        exercise.clock = clock
 
 
 def _forward_keys(model: type[Case]) -> list[str]:
