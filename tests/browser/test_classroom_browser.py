@@ -9,19 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cases.models import Exercise, MarriageCase
+from tests.browser.support import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TIMEOUT = 30_000
-
-
-def _login(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
-
 
 def test_teacher_loads_assigns_student_moves_teacher_fast_forwards(chromium, live_server, shot):
     """MAR-0: the pre-1958 case the student forwards reaches the province; a year later the Centre has ruled."""
@@ -29,10 +19,7 @@ def test_teacher_loads_assigns_student_moves_teacher_fast_forwards(chromium, liv
     base = live_server.url
 
     # --- The teacher loads the marriage pack from the admin and waits for the progress bar.
-    teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    t = teacher_ctx.new_page()
-    t.set_default_timeout(TIMEOUT)
-    _login(t, base, "teacher1", "teach-pass-1958")
+    teacher_ctx, t = logged_in(chromium, base, "teacher1", "teach-pass-1958")
     t.goto(f"{base}/admin/classroom/")
     pack = t.locator("[data-pack=marriage-1958]")
     pack.locator("input[name=name]").fill("Class 3B")
@@ -68,10 +55,7 @@ def test_teacher_loads_assigns_student_moves_teacher_fast_forwards(chromium, liv
     assert "What you decide" in t.content()
 
     # --- A student of the Works logs in, lands on the inbox and forwards the pre-1958 case.
-    student_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    s = student_ctx.new_page()
-    s.set_default_timeout(TIMEOUT)
-    _login(s, base, *logins[0])
+    student_ctx, s = logged_in(chromium, base, *logins[0])
     s.wait_for_selector("#cr-inbox")
     assert s.url.endswith("/admin/classroom/inbox/")
     sun = MarriageCase.objects.get(exercise=exercise, man__name="Sun Deming")

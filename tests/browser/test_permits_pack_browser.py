@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from cases.models import Exercise
 from permits.models import PermitCase
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.support import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,22 +26,8 @@ def border_geography() -> None:
     migration = importlib.import_module("permits.migrations.0002_load_border_geography")
     migration.load(apps, None)
 
-TIMEOUT = 30_000
-
-
-def _login(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
-
-
 def _student(chromium, base: str, username: str, password: str):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    _login(page, base, username, password)
+    context, page = logged_in(chromium, base, username, password)
     page.wait_for_selector("#cr-inbox")
     return context, page
 
@@ -50,10 +37,7 @@ def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_see
     """PER-5, PER-7, PER-12: forward at the station, issue and print at the bureau, lapse unused after a month."""
     get_user_model().objects.create_superuser("teacher2", "t2@example.org", "teach-pass-1963")
     base = live_server.url
-    teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    t = teacher_ctx.new_page()
-    t.set_default_timeout(TIMEOUT)
-    _login(t, base, "teacher2", "teach-pass-1963")
+    teacher_ctx, t = logged_in(chromium, base, "teacher2", "teach-pass-1963")
 
     # --- The teacher loads the permits pack from the admin button.
     t.goto(f"{base}/admin/classroom/")
