@@ -415,10 +415,7 @@ class AuthorizationServicesRunner:
         model = model_for(regime)
         steps = timeline(cohort, model)
         base = f"Comparison: Yanbian letters {regime}, seed {seed}, {len(cohort.arrivals)} letters"
-        name, n = base, 1
-        while Exercise.objects.filter(name=name).exists():
-            n += 1
-            name = f"{base} ({n})"
+        name = Exercise.free_name(base)
         exercise = Exercise.objects.create(name=name, clock=cohort.start, regime=regime,
                                            description="Replay of the Yanbian model (cases.analytics.calibration_aut).")
         for kind, office_name, place in (

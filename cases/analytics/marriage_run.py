@@ -142,10 +142,7 @@ def _exercise(cohort: Cohort, regime: str, seed: int) -> tuple[Exercise, dict[st
     from cases.demo import DEMO_OFFICES
 
     base = f"Comparison: marriage {regime}, seed {seed}, {len(cohort.arrivals)} couples"
-    name, n = base, 1
-    while Exercise.objects.filter(name=name).exists():
-        n += 1
-        name = f"{base} ({n})"
+    name = Exercise.free_name(base)
     exercise = Exercise.objects.create(name=name, clock=cohort.start, regime=regime,
                                        description="Simulated comparison run (cases.analytics.marriage_run).")
     offices = {kind: Office.objects.create(exercise=exercise, kind=kind, name=office_name, place=place)

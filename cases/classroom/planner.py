@@ -22,7 +22,7 @@ from cases.classroom import policies  # noqa: F401  (registers every procedure's
 from cases.classroom.policy_base import POLICIES, AutoStep, generic_policy
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
+from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership
 from cases.procedures import get_procedure
 from cases.services.bulk import case_bulk_transition
 from cases.services.engine import case_transition
@@ -96,9 +96,7 @@ class Pilot:
         self.actor = actor
         self.report = report
         self.staffed = staffed_office_ids(exercise)
-        self.office_rows: dict[str, Office] = {}
-        for office in Office.objects.filter(exercise=exercise).order_by("-id"):
-            self.office_rows[office.kind] = office  # the lowest id wins, as in Case.office_for
+        self.office_rows = Case.offices_by_kind(exercise.pk)
         self.offices = {kind: office.pk for kind, office in self.office_rows.items()}
         self.plans: dict[int, _Plan] = {}
         self.heap: list[tuple[dt.datetime, int]] = []
@@ -132,10 +130,7 @@ class Pilot:
                 loaded.extend(model._default_manager.filter(pk__in=ids).select_related(*fks))
         for case in loaded:
             case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
-            cache = case.__dict__.setdefault("_office_cache", {})
-            for kind, office in self.office_rows.items():
-                if kind not in case.OFFICE_FIELDS:
-                    cache.setdefault(kind, office)  # as Case.office_for would find it, without a query per case
+            case.prime_offices(self.office_rows)  # as Case.office_for would find them, without a query per case
         return loaded
 
     def plan(self, pks: Iterable[int]) -> None:

@@ -115,6 +115,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 )
         return cache[kind]
 
+    @staticmethod
+    def offices_by_kind(exercise_id: int) -> dict[str, Office]:
+        """Return the exercise's office of each kind that cases default to (the lowest id, as in office_for)."""
+        offices: dict[str, Office] = {}
+        for office in Office.objects.filter(exercise_id=exercise_id).order_by("-id"):
+            offices[office.kind] = office
+        return offices
+
+    def prime_offices(self, offices: dict[str, Office]) -> None:
+        """Fill the office cache from ``offices_by_kind``, so many cases resolve offices without a query each."""
+        cache: dict[str, Office | None] = self.__dict__.setdefault("_office_cache", {})
+        for kind, office in offices.items():
+            if kind not in self.OFFICE_FIELDS:
+                cache.setdefault(kind, office)
+
     def state_label(self) -> str:
         return self.procedure.state_label(self.state)
 

@@ -48,6 +48,15 @@ class Exercise(models.Model):
     def regime_obj(self) -> Regime:
         return get_regime(self.regime)
 
+    @classmethod
+    def free_name(cls, base: str) -> str:
+        """Return ``base``, or ``base (2)``, ``base (3)``... whichever no exercise has yet."""
+        name, n = base, 1
+        while cls.objects.filter(name=name).exists():
+            n += 1
+            name = f"{base} ({n})"
+        return name
+
 
 class Office(models.Model):
     """An office of either side that students (or the system) play in one exercise."""

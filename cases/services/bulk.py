@@ -18,7 +18,7 @@ from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
 
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Deadline, EventKind, Office
+from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
 from cases.services.engine import _refresh_next, dated, deadlines_for, prepare_step, step_event_values
 
@@ -37,17 +37,9 @@ class BulkResult:
 
 def _prime_offices(cases: list[Case]) -> None:
     """Fill each case's office cache with one query per exercise instead of one per case."""
-    by_exercise: dict[int, dict[str, Office]] = {}
-    for exercise_id in {c.exercise_id for c in cases}:
-        offices: dict[str, Office] = {}
-        for office in Office.objects.filter(exercise_id=exercise_id).order_by("-id"):
-            offices[office.kind] = office  # the lowest id wins, as in Case.office_for
-        by_exercise[exercise_id] = offices
+    by_exercise = {exercise_id: Case.offices_by_kind(exercise_id) for exercise_id in {c.exercise_id for c in cases}}
     for case in cases:
-        cache = case.__dict__.setdefault("_office_cache", {})
-        for kind, office in by_exercise[case.exercise_id].items():
-            if kind not in case.OFFICE_FIELDS:
-                cache.setdefault(kind, office)
+        case.prime_offices(by_exercise[case.exercise_id])
 
 
 def _attach_related(model: type[Case], cases: list[Case]) -> None:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, router, transaction
 
 from cases.engine import acting_office
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
+from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise
 from cases.services.engine import _refresh_next, deadlines_for, next_number
 
 BATCH = 2000
@@ -42,17 +42,14 @@ def case_bulk_open(
     exercise = Exercise.objects.get(pk=cases[0].exercise_id)
     if exercise.paused:
         raise ApplicationError("The exercise is paused by the teacher; nothing can be filed now.")
-    offices = {o.kind: o for o in Office.objects.filter(exercise=exercise).order_by("-id")}  # lowest id wins
+    offices = Case.offices_by_kind(exercise.pk)
     now = exercise.clock
     checked: dict[int | None, bool] = {}
     for case in cases:
         case.exercise = exercise
         case.kind = model.PROCEDURE_KIND
         case.regime = case.regime or exercise.regime
-        cache = case.__dict__.setdefault("_office_cache", {})
-        for kind, office in offices.items():
-            if kind not in case.OFFICE_FIELDS:
-                cache.setdefault(kind, office)
+        case.prime_offices(offices)
         office = case.office_for(office_kind)
         if office is None:
             raise ApplicationError(f"This exercise has no office of the kind needed: {office_kind}.")
