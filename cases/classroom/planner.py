@@ -62,9 +62,8 @@ def _decide(case: Case, n_events: int, seed: int) -> tuple[dt.datetime, AutoStep
         return None
     named = [t for t in options if t.name == decision.transition]
     office_kind = meta_of(named[0]).office if named else (meta_of(options[0]).office if options else "")
-    after = getattr(decision, "after", None)
-    if after is not None:
-        delay = after
+    if decision.after is not None:
+        delay = decision.after
     else:
         delay = dt.timedelta(days=float(days_table.get(office_kind, days_table.get("default", 7))) * jitter)
     return case.state_since + max(delay, MIN_DELAY), decision, office_kind
@@ -97,7 +96,6 @@ class Pilot:
         self.report = report
         self.staffed = staffed_office_ids(exercise)
         self.office_rows = Case.offices_by_kind(exercise.pk)
-        self.offices = {kind: office.pk for kind, office in self.office_rows.items()}
         self.plans: dict[int, _Plan] = {}
         self.heap: list[tuple[dt.datetime, int]] = []
         self.idle: set[int] = set()
@@ -109,10 +107,8 @@ class Pilot:
     # --- planning --------------------------------------------------------------------------------
 
     def _office_id(self, case: Case, kind: str) -> int | None:
-        name = case.OFFICE_FIELDS.get(kind)
-        if name is not None:
-            return getattr(case, type(case)._meta.get_field(name).attname)
-        return self.offices.get(kind)
+        office = case.office_for(kind)  # primed or joined in by _load: no query
+        return office.pk if office is not None else None
 
     def _load(self, pks: Iterable[int]) -> list[Case]:
         """Load open cases as their procedures' models, sharing the exercise; forward keys joined in."""
