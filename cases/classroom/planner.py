@@ -22,7 +22,7 @@ from cases.classroom import policies  # noqa: F401  (registers every procedure's
 from cases.classroom.policy_base import POLICIES, AutoStep, generic_policy
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership
+from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
 from cases.procedures import get_procedure
 from cases.services.bulk import case_bulk_transition
 from cases.services.engine import case_transition
@@ -96,6 +96,7 @@ class Pilot:
         self.report = report
         self.staffed = staffed_office_ids(exercise)
         self.office_rows = Case.offices_by_kind(exercise.pk)
+        self.offices = {o.pk: o for o in Office.objects.filter(exercise=exercise)}
         self.plans: dict[int, _Plan] = {}
         self.heap: list[tuple[dt.datetime, int]] = []
         self.idle: set[int] = set()
@@ -127,6 +128,7 @@ class Pilot:
         for case in loaded:
             case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
             case.prime_offices(self.office_rows)  # as Case.office_for would find them, without a query per case
+            case._state.fields_cache["next_office"] = self.offices.get(case.next_office_id)
         return loaded
 
     def plan(self, pks: Iterable[int]) -> None:
@@ -254,7 +256,7 @@ class Pilot:
         for (kind, transition), plans in sorted(groups.items()):
             try:
                 result = case_bulk_transition(
-                    kind=kind, case_ids=[p.case.pk for p in plans], transition=transition, actor=None,
+                    kind=kind, cases=[p.case for p in plans], transition=transition, actor=None,
                     system=True, at={p.case.pk: p.due for p in plans},
                     notes={p.case.pk: p.step.note or "Autopilot" for p in plans},
                     data_by_case={p.case.pk: p.step.data for p in plans},

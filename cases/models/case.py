@@ -129,6 +129,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         for kind, office in offices.items():
             if kind not in self.OFFICE_FIELDS:
                 cache.setdefault(kind, office)
+        self.__dict__["_offices_primed"] = True
 
     def state_label(self) -> str:
         return self.procedure.state_label(self.state)

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models.expressions import RawSQL
+from django.db import models, transaction
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
 from cases.services.engine import _refresh_next, dated, deadlines_for, prepare_step, step_event_values
+from cases.services.rows import insert_rows, pks, update_rows, value_key
 
-# Above this many distinct combinations of written values, one UPDATE per combination would cost
-# more than one bulk_update (a CASE per column) of all the rows.
-MAX_UPDATE_GROUPS = 100
+# Above this many distinct combinations of written values, one UPDATE per combination costs more than
+# one statement writing each row its own values.
+MAX_UPDATE_GROUPS = 3
 
 
 @dataclass
@@ -43,53 +43,77 @@ def _prime_offices(cases: list[Case]) -> None:
 
 
 def _attach_related(model: type[Case], cases: list[Case]) -> None:
-    """Load each forward key's rows once (one query per key) and cache them on every case.
+    """Load each forward key's rows once (one query per key) and cache them on every case lacking them.
 
     Thousands of cases share a few exercises, offices and people: each of those is built once and
-    shared, as ``prefetch_related`` would, without its per-instance bookkeeping.
+    shared, as ``prefetch_related`` would, without its per-instance bookkeeping. Keys a case already
+    holds (joined in by its caller) are left as they are.
     """
     for f in model._meta.concrete_fields:
         if not isinstance(f, models.ForeignKey) or f.remote_field.parent_link:
             continue
         get_id = attrgetter(f.attname)
-        ids = {get_id(c) for c in cases} - {None}
-        if not ids:
+        lacking = [c for c in cases if f.name not in c._state.fields_cache and get_id(c) is not None]
+        if not lacking:
             continue
-        rows = f.related_model._base_manager.in_bulk(ids)
-        for case in cases:
+        rows = f.related_model._base_manager.in_bulk({get_id(c) for c in lacking})
+        for case in lacking:
             obj = rows.get(get_id(case))
             if obj is not None:
                 case._state.fields_cache[f.name] = obj
 
 
-def pks(ids: list[int]) -> Any:
-    """Return the right-hand side of a ``pk__in`` filter for many ids.
+def _load_locked(model: type[Case], ids: list[int]) -> list[Case]:
+    """Load and lock these cases as ``model`` (the rows of both tables), forward keys and offices attached."""
+    cases = list(
+        model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(ids)).order_by("pk")
+    )
+    _attach_related(model, cases)
+    _prime_offices(cases)
+    return cases
 
-    On PostgreSQL, one array parameter expanded by ``unnest`` instead of one placeholder per id: the
-    driver parses a statement with ten thousand placeholders slowly, the server plans it slowly too.
+
+_BASE_COLUMNS = [f.attname for f in Case._meta.concrete_fields]
+
+
+def _lock_loaded(model: type[Case], given: list[Case]) -> list[Case]:
+    """Lock the cases a caller already loaded and keep the instances that are still current.
+
+    One locking query locks both rows of each case, as loading it would (so a single-case step waiting
+    for it cannot hold one of them meanwhile), and reads the base row; an instance whose base row differs from it
+    (another writer took a step since: every step moves ``state_since``), or that is not of ``model``,
+    is loaded again, locked, like a case given by id. The step is then checked against what the
+    database holds, as when every case is loaded here.
     """
-    if connection.vendor == "postgresql" and len(ids) > 100:
-        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
-    return ids
-
-
-def _key(value: Any) -> Any:
-    """Return a hashable stand-in for a field value (type included: 1, 1.0 and True stay apart)."""
-    try:
-        hash(value)
-    except TypeError:
-        return ("repr", type(value), repr(value))
-    return (type(value), value)
+    by_pk = {c.pk: c for c in given}
+    rows = (
+        model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(list(by_pk)))
+        .order_by("pk").values_list(*_BASE_COLUMNS)
+    )
+    current = attrgetter(*_BASE_COLUMNS)
+    kept: list[Case] = []
+    stale: list[int] = []
+    for row in rows:
+        case = by_pk[row[0]]
+        if type(case) is model and current(case) == row:
+            kept.append(case)
+        else:
+            stale.append(case.pk)
+    fresh = _load_locked(model, stale) if stale else []
+    _attach_related(model, kept)
+    _prime_offices([c for c in kept if not c.__dict__.get("_offices_primed")])
+    return sorted([*kept, *fresh], key=attrgetter("pk"))
 
 
 def case_bulk_transition(
     *,
     kind: str,
-    case_ids: Iterable[int],
+    case_ids: Iterable[int] = (),
     transition: str,
     actor: Any,
     note: str = "",
     data: dict[str, Any] | None = None,
+    cases: Sequence[Case] | None = None,
     data_by_case: Mapping[int, dict[str, Any]] | None = None,
     system: bool = False,
     at: Mapping[int, dt.datetime] | None = None,
@@ -105,6 +129,10 @@ def case_bulk_transition(
     ``data`` is the step input for every case; ``data_by_case`` gives a case its own input, merged
     over ``data`` and checked for that case like ``data`` is (a case whose own input is incomplete is
     refused with the message the single-case service would give; the others move).
+    ``cases`` may give the cases already loaded as the procedure's model instead of ``case_ids`` (the
+    autopilot's planner holds them): they are locked with one query and used as they are unless another
+    writer moved them since, in which case they are loaded again. The instances are the step's to
+    change: after a refusal or a conflict, load a case again before using it.
     For the system only (the deadline sweep), ``at`` dates each case's step (never after the clock),
     and ``event_kind``, ``notes`` and ``event_data`` shape each case's event.
     """
@@ -113,19 +141,16 @@ def case_bulk_transition(
     notes = notes or {}
     event_data = event_data or {}
     model = get_procedure(kind).model
-    ids = list(dict.fromkeys(case_ids))
+    given = list({c.pk: c for c in cases}.values()) if cases is not None else None
+    ids = [c.pk for c in given] if given is not None else list(dict.fromkeys(case_ids))
     result = BulkResult()
     if not ids:
         return result
     with transaction.atomic():
-        cases = list(
-            model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(ids)).order_by("pk")
-        )
-        missing = set(ids) - {c.pk for c in cases}
+        loaded = _lock_loaded(model, given) if given is not None else _load_locked(model, ids)
+        missing = set(ids) - {c.pk for c in loaded}
         for pk in missing:
             result.refused[pk] = "This case does not exist or is not of this procedure."
-        _attach_related(model, cases)
-        _prime_offices(cases)
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         # One C-level call reads every field of a case; comparing the tuples before and after the
         # step finds what it changed.
@@ -135,7 +160,7 @@ def case_bulk_transition(
         sources: dict[int, str] = {}
         events: list[dict[str, Any]] = []
         deadlines: list[Deadline] = []
-        for case in cases:
+        for case in loaded:
             case_data = {**data, **data_by_case[case.pk]} if case.pk in data_by_case else data
             with dated(case, at.get(case.pk) if at else None, system=system) as now:
                 try:
@@ -175,99 +200,40 @@ def case_bulk_transition(
 
 
 def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], written: list[models.Field]) -> None:
-    """Write the new state and every other changed field, one UPDATE per group of identical values.
+    """Write the new state and every other changed field of each case.
 
+    A few groups of cases sharing their new values get one UPDATE each; values that vary from case to
+    case (steps dated at their own times) are written row by row in one statement (:func:`update_rows`).
     The source state in the WHERE clause is the optimistic lock of ConcurrentTransitionMixin, in bulk:
     if any row is no longer where it was read, the whole call is rolled back.
     """
     conflict = "Some of these cases were moved by someone else meanwhile; nothing was done."
     base_names = {f.attname for f in Case._meta.concrete_fields}
-    base = [f for f in written if f.attname in base_names and f.attname != "state"]
+    state = Case._meta.get_field("state")
+    base = [state, *(f for f in written if f.attname in base_names and f.attname != "state")]
     own = [f for f in written if f.attname not in base_names]
-    get_base = attrgetter("state", *(f.attname for f in base))
+    get_base = attrgetter(*(f.attname for f in base))
     base_groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for case in cases:
-        values = get_base(case)
-        base_groups[(sources[case.pk], *(_key(v) for v in values))].append(case)
+        base_groups[(sources[case.pk], *(value_key(v) for v in get_base(case)))].append(case)
     if len(base_groups) <= MAX_UPDATE_GROUPS:
         for key, group in base_groups.items():
-            first = group[0]
             ids = [c.pk for c in group]
-            changes = {"state": first.state, **{f.attname: getattr(first, f.attname) for f in base}}
+            changes = {f.attname: getattr(group[0], f.attname) for f in base}
             if Case.objects.filter(pk__in=pks(ids), state=key[0]).update(**changes) != len(ids):
                 raise ApplicationError(conflict)
-    else:
-        by_move: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for case in cases:
-            by_move[(sources[case.pk], case.state)].append(case.pk)
-        for (source, target), ids in by_move.items():
-            if Case.objects.filter(pk__in=pks(ids), state=source).update(state=target) != len(ids):
-                raise ApplicationError(conflict)
-        Case._base_manager.bulk_update(cases, [f.name for f in base], batch_size=500)
+    elif update_rows(Case, base, [(c.pk, sources[c.pk], *get_base(c)) for c in cases], guard=state) != len(cases):
+        raise ApplicationError(conflict)
     if not own:
         return
     get_own = attrgetter(*(f.attname for f in own)) if len(own) > 1 else (lambda c: (getattr(c, own[0].attname),))
     own_groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for case in cases:
-        own_groups[tuple(_key(v) for v in get_own(case))].append(case)
+        own_groups[tuple(value_key(v) for v in get_own(case))].append(case)
     if len(own_groups) <= MAX_UPDATE_GROUPS:
         for group in own_groups.values():
-            first = group[0]
             model._base_manager.filter(pk__in=pks([c.pk for c in group])).update(
-                **{f.attname: getattr(first, f.attname) for f in own}
+                **{f.attname: getattr(group[0], f.attname) for f in own}
             )
     else:
-        model._base_manager.bulk_update(cases, [f.name for f in own], batch_size=500)
-
-
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows given as {attname: value} into ``model``'s table with one prepared INSERT.
-
-    Does what ``bulk_create`` does for a model with an automatic key and no auto_now fields, without
-    building a model instance per row; each distinct value of a column is converted for the database
-    once. Columns a row leaves out take the field's default, computed once for the call.
-    """
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if not isinstance(model._meta.pk, models.AutoField) or any(
-        getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields
-    ):
-        model._base_manager.bulk_create([model(**row) for row in rows], batch_size=2000)
-        return
-    defaults = {f.attname: f.get_default() for f in fields if any(f.attname not in row for row in rows)}
-    converters = []
-    for f in fields:
-        cache: dict[Any, Any] = {}
-
-        def convert(value: Any, f: models.Field = f, cache: dict[Any, Any] = cache) -> Any:
-            key = _key(value)
-            if key[0] == "repr":  # unhashable (a JSON dict): convert every time
-                return f.get_db_prep_save(value, connection)
-            if key not in cache:
-                cache[key] = f.get_db_prep_save(value, connection)
-            return cache[key]
-
-        converters.append((f.attname, convert))
-    params = [
-        [convert(row[name] if name in row else defaults[name]) for name, convert in converters]
-        for row in rows
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            # SQLite is in-process: one prepared statement stepped per row is the fastest way in.
-            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-            for i in range(0, len(params), 5000):
-                cursor.executemany(sql, params[i:i + 5000])
-            return
-        # PostgreSQL: one array per column, expanded by UNNEST (as Django's bulk_create does there), so a
-        # statement carries thousands of rows in a handful of parameters.
-        types = [f.rel_db_type(connection) if f.is_relation else f.db_type(connection) for f in fields]
-        unnest = ", ".join(f"%s::{t}[]" for t in types)
-        for i in range(0, len(params), 5000):
-            columns_of_chunk = [list(col) for col in zip(*params[i:i + 5000], strict=True)]
-            cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT * FROM UNNEST({unnest})",
-                           columns_of_chunk)
+        update_rows(model, own, [(c.pk, *get_own(c)) for c in cases])

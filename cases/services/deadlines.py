@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
-from cases.services.bulk import case_bulk_transition, pks
+from cases.services.bulk import case_bulk_transition
+from cases.services.rows import pks
 
 logger = logging.getLogger(__name__)
 

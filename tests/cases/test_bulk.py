@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.choices import Occupation
+from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, MarriageCase
 from cases.services.bulk import case_bulk_transition
 from tests.cases.marriage_helpers import file_case
@@ -137,3 +138,84 @@ def test_bulk_with_varying_values_beyond_the_group_limit_writes_each_case(desk, 
     assert sorted(result.moved) == sorted(at)
     assert {c.pk: (c.state, c.state_since) for c in Case.objects.filter(pk__in=list(at))} == {
         pk: ("dissuasion", when) for pk, when in at.items()}
+
+
+def test_bulk_takes_loaded_cases_without_loading_them_again(desk):
+    """cases=: the caller's instances are locked with one query and stepped as they are."""
+    cases = [file_case(desk) for _ in range(4)]
+    actor = desk.user("workunit")
+    for case in cases:
+        case.exercise = desk.exercise
+        case.prime_offices(Case.offices_by_kind(desk.exercise.pk))
+    with CaptureQueriesContext(connection) as given:
+        result = case_bulk_transition(kind="marriage", cases=cases, transition="begin_dissuasion", actor=actor)
+    assert sorted(result.moved) == sorted(c.pk for c in cases)
+    assert set(Case.objects.filter(pk__in=result.moved).values_list("state", flat=True)) == {"dissuasion"}
+    again = [file_case(desk) for _ in range(4)]
+    actor.__dict__.pop("_border_desk_memberships", None)
+    with CaptureQueriesContext(connection) as by_id:
+        case_bulk_transition(kind="marriage", case_ids=[c.pk for c in again], transition="begin_dissuasion",
+                             actor=actor)
+    assert len(given.captured_queries) < len(by_id.captured_queries)
+
+
+def test_bulk_loads_again_a_given_case_someone_moved_meanwhile(desk):
+    """A stale instance is not trusted: the step is checked against the case as the database holds it."""
+    stale, current = file_case(desk), file_case(desk)
+    case_bulk_transition(kind="marriage", case_ids=[stale.pk], transition="begin_dissuasion",
+                         actor=desk.user("workunit"))
+    assert stale.state == "filed"  # the instance still says filed; the row says dissuasion
+    result = case_bulk_transition(kind="marriage", cases=[stale, current], transition="begin_dissuasion",
+                                  actor=desk.user("workunit"))
+    assert result.moved == [current.pk]
+    assert "cannot be taken" in result.refused[stale.pk]
+    assert CaseEvent.objects.filter(case=stale, transition="begin_dissuasion").count() == 1
+
+
+def test_bulk_refuses_a_given_case_of_another_procedure(desk):
+    case = file_case(desk)
+    result = case_bulk_transition(kind="crosser", cases=[case], transition="prepare_return", actor=None, system=True)
+    assert result.moved == [] and "not of this procedure" in result.refused[case.pk]
+    assert Case.objects.get(pk=case.pk).state == "filed"
+
+
+def test_bulk_writes_each_case_its_own_values_row_by_row(desk):
+    """Beyond a few groups, one statement writes every row its own values, still guarded by the state."""
+    import datetime as dt
+
+    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(6)]
+    ids = [c.pk for c in cases]
+    clock = desk.exercise.clock
+    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    at = {pk: clock - dt.timedelta(hours=i + 1) for i, pk in enumerate(ids)}
+    truthful = {pk: {"found_truthful": i % 2 == 0, "remarrying": i % 3 == 0} for i, pk in enumerate(ids)}
+    result = case_bulk_transition(kind="marriage", case_ids=ids, transition="complete_examination", actor=None,
+                                  system=True, at=at, data={"post_compatible": True}, data_by_case=truthful)
+    assert sorted(result.moved) == sorted(ids)
+    rows = {r.pk: (r.state, r.state_since, r.found_truthful, r.remarrying)
+            for r in MarriageCase.objects.filter(pk__in=ids)}
+    assert rows == {pk: ("leader_review", at[pk], truthful[pk]["found_truthful"], truthful[pk]["remarrying"])
+                    for pk in ids}
+
+
+def test_bulk_row_by_row_write_rolls_back_on_a_concurrent_move(desk, monkeypatch):
+    """The per-row statement keeps the state guard: a row moved meanwhile rolls the whole call back."""
+    import datetime as dt
+
+    from cases.services import bulk
+
+    cases = [file_case(desk) for _ in range(5)]
+    clock = desk.exercise.clock
+    at = {c.pk: clock - dt.timedelta(hours=i + 1) for i, c in enumerate(cases)}
+    real_write = bulk._write_cases
+
+    def moved_meanwhile(model, moving, sources, written):
+        Case.objects.filter(pk=moving[0].pk).update(state="withdrawn")  # another writer got there first
+        real_write(model, moving, sources, written)
+
+    monkeypatch.setattr(bulk, "_write_cases", moved_meanwhile)
+    with pytest.raises(ApplicationError, match="moved by someone else"):
+        case_bulk_transition(kind="marriage", case_ids=list(at), transition="begin_dissuasion", actor=None,
+                             system=True, at=at)
+    assert set(Case.objects.filter(pk__in=list(at)).values_list("state", flat=True)) == {"filed"}
+    assert not CaseEvent.objects.filter(case_id__in=list(at), transition="begin_dissuasion").exists()
