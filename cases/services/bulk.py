@@ -19,7 +19,7 @@ from django.db import models, transaction
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
-from cases.services.engine import _refresh_next, dated, deadlines_for, prepare_step, step_event_values
+from cases.services.engine import _refresh_next, dated, deadline_values, prepare_step, step_event_values
 from cases.services.rows import insert_rows, pks, update_rows, value_key
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
@@ -159,7 +159,7 @@ def case_bulk_transition(
         moved: list[Case] = []
         sources: dict[int, str] = {}
         events: list[dict[str, Any]] = []
-        deadlines: list[Deadline] = []
+        deadlines: list[dict[str, Any]] = []
         for case in loaded:
             case_data = {**data, **data_by_case[case.pk]} if case.pk in data_by_case else data
             with dated(case, at.get(case.pk) if at else None, system=system) as now:
@@ -188,14 +188,14 @@ def case_bulk_transition(
             if case.pk in event_data:
                 event["data"] = {**event["data"], **event_data[case.pk]}
             events.append(event)
-            deadlines.extend(deadlines_for(case, now))
+            deadlines.extend(deadline_values(case, now))
         result.moved = [c.pk for c in moved]
         if moved:
             written = [fields[i] for i in sorted(changed)]
             _write_cases(model, moved, sources, written)
         events.sort(key=lambda e: e["sim_time"])  # the log reads in simulated order when steps are dated apart
         insert_rows(CaseEvent, events)
-        Deadline.objects.bulk_create(deadlines, batch_size=2000)
+        insert_rows(Deadline, deadlines)
     return result
 
 

@@ -16,7 +16,8 @@ from django.db import IntegrityError, router, transaction
 from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise
-from cases.services.engine import _refresh_next, deadlines_for, next_number
+from cases.services.engine import _refresh_next, deadline_values, next_number
+from cases.services.rows import insert_rows
 
 BATCH = 2000
 
@@ -93,10 +94,11 @@ def _insert(model: type[Case], cases: Sequence[Case], exercise: Exercise, *, act
         # Django's bulk_create does not write multi-table children; its own per-row save path inserts
         # the child row with ``_insert``: the same call, for a batch of rows.
         model._base_manager._insert(chunk, fields=own_fields, using=db)  # type: ignore[attr-defined]
-        CaseEvent.objects.bulk_create([
-            CaseEvent(case_id=c.pk, exercise_id=exercise.pk, kind=EventKind.FILED, label=f"Filed: {c.state_label()}",
-                      target_state=c.state, actor=actor, office=c.office_for(office_kind), sim_time=now,
-                      rules=",".join(rules), note=note)
+        actor_id = actor.pk if actor is not None else None
+        insert_rows(CaseEvent, [
+            {"case_id": c.pk, "exercise_id": exercise.pk, "kind": EventKind.FILED, "label": f"Filed: {c.state_label()}",
+             "target_state": c.state, "actor_id": actor_id, "office_id": getattr(c.office_for(office_kind), "pk", None),
+             "sim_time": now, "rules": ",".join(rules), "note": note}
             for c in chunk
         ])
-        Deadline.objects.bulk_create([d for c in chunk for d in deadlines_for(c, now)])
+        insert_rows(Deadline, [d for c in chunk for d in deadline_values(c, now)])

@@ -298,22 +298,30 @@ def _write_deadlines(case: Case, now: dt.datetime) -> None:
         Deadline.objects.bulk_create(rows)
 
 
-def deadlines_for(case: Case, now: dt.datetime) -> list[Deadline]:
-    """Build (unsaved) the deadlines the procedure sets on entering the case's current state."""
+def deadline_values(case: Case, now: dt.datetime) -> list[dict[str, Any]]:
+    """Return the column values (by attname) of the deadlines the procedure sets on entering the case's state.
+
+    The bulk services write these rows directly, without building a model instance per deadline.
+    """
     hook = getattr(case, "deadlines_on_enter", None)
     if hook is None:
         return []
     return [
-        Deadline(
-            case=case,
-            exercise_id=case.exercise_id,
-            kind=spec.kind,
-            due_at=now + spec.after,
-            action=spec.action,
-            rules=",".join(spec.rules),
-            note=spec.note,
-            set_at=now,
-            watch_state=case.state,
-        )
+        {
+            "case_id": case.pk,
+            "exercise_id": case.exercise_id,
+            "kind": spec.kind,
+            "due_at": now + spec.after,
+            "action": spec.action,
+            "rules": ",".join(spec.rules),
+            "note": spec.note,
+            "set_at": now,
+            "watch_state": case.state,
+        }
         for spec in hook(case.state, now)
     ]
+
+
+def deadlines_for(case: Case, now: dt.datetime) -> list[Deadline]:
+    """Build (unsaved) the deadlines the procedure sets on entering the case's current state."""
+    return [Deadline(**values) for values in deadline_values(case, now)]
