@@ -104,6 +104,9 @@ class Pilot:
         self.seen_event = 0
         self.n_events: dict[int, int] = {}
         self.idle_checked = exercise.clock
+        # Cases a bulk step of this run has just moved: their instances hold what the database holds,
+        # unless something else touched them since (then they have more than that step's one event).
+        self.moved: dict[int, Case] = {}
 
     # --- planning --------------------------------------------------------------------------------
 
@@ -131,15 +134,24 @@ class Pilot:
             case._state.fields_cache["next_office"] = self.offices.get(case.next_office_id)
         return loaded
 
-    def plan(self, pks: Iterable[int]) -> None:
-        """(Re-)plan these cases: drop their old plans, decide each one's next step."""
+    def plan(self, pks: Iterable[int], current: dict[int, Case] | None = None) -> None:
+        """(Re-)plan these cases: drop their old plans, decide each one's next step.
+
+        ``current`` gives instances known to hold what the database holds (used instead of loading).
+        """
         pks = set(pks)
+        current = current or {}
         for pk in pks:
             self.plans.pop(pk, None)
             self.idle.discard(pk)
         if not pks:
             return
-        cases = self._load(pks)
+        cases = self._load(pks - current.keys())
+        for pk, case in current.items():
+            if pk in pks and case.closed_at is None:
+                case.__dict__.pop("_office_cache", None)  # the step may have changed a case's own office
+                case.prime_offices(self.office_rows)
+                cases.append(case)
         for case in cases:
             if (case.pk, case.state) in self.stuck:
                 continue
@@ -166,6 +178,7 @@ class Pilot:
             Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", flat=True)
         )
         self.n_events = {}
+        self.moved.clear()
         for i in range(0, len(open_ids), LOAD_CHUNK):
             self.n_events.update(
                 CaseEvent.objects.filter(case_id__in=open_ids[i:i + LOAD_CHUNK], id__lte=self.seen_event)
@@ -176,15 +189,19 @@ class Pilot:
     def replan_touched(self, extra: Iterable[int] = ()) -> None:
         """Re-plan the cases with events since the last look (steps, deadlines, students, new cases)."""
         touched = set(extra)
+        new: dict[int, int] = defaultdict(int)
         rows = CaseEvent.objects.filter(exercise=self.exercise, id__gt=self.seen_event).values_list("id", "case_id")
         for event_id, case_id in rows:
             self.seen_event = max(self.seen_event, event_id)
             self.n_events[case_id] = self.n_events.get(case_id, 0) + 1  # the seed of the next decision
+            new[case_id] += 1
             touched.add(case_id)
         if self.exercise.clock - self.idle_checked >= IDLE_RECHECK:
             touched |= self.idle  # time alone may open a step (validity, seasons): look at waiting cases again
             self.idle_checked = self.exercise.clock
-        self.plan(touched)
+        current = {pk: case for pk, case in self.moved.items() if new.get(pk) == 1}
+        self.moved.clear()
+        self.plan(touched, current)
 
     def next_due(self) -> dt.datetime | None:
         while self.heap:
@@ -267,6 +284,7 @@ class Pilot:
             moved = set(result.moved)
             for p in plans:
                 if p.case.pk in moved:
+                    self.moved[p.case.pk] = p.case
                     self._done(p)
                 else:
                     self._stuck(p, result.refused.get(p.case.pk, "the step is no longer possible"))
