@@ -139,3 +139,17 @@ def test_count_creates_numbered_cases_through_the_seeding_hook():
     names = set(MarriageCase.objects.filter(exercise=exercise).values_list("man__name", flat=True))
     assert {"Worker 1", "Worker 25"} <= names
     assert MarriageCase.objects.filter(exercise=exercise).count() == 27
+
+
+def test_a_pack_file_is_parsed_once_per_version(tmp_path, monkeypatch):
+    """Timed events ask for their pack again and again: it is parsed once, and again when the file changes."""
+    from cases.classroom import packs
+
+    copy = tmp_path / "marriage-1958.yaml"
+    copy.write_text(MARRIAGE.read_text())
+    monkeypatch.setattr(packs, "SCENARIO_DIR", tmp_path)
+    first = get_pack("marriage-1958")
+    assert get_pack("marriage-1958") is first
+    copy.write_text(MARRIAGE.read_text().replace("title: Marriage", "title: Revised marriage", 1))
+    revised = get_pack("marriage-1958")
+    assert revised is not first and revised.data["title"].startswith("Revised")
