@@ -1,8 +1,9 @@
 """Move many cases through the same step at once, with the same checks as one case at a time.
 
 Every case is checked by ``prepare_step`` (office, state, input, guards); the ones that pass move in
-one UPDATE per group of identical changes, their events and deadlines are written with one bulk INSERT
-each, all in one transaction. The deadline sweep and the autopilot use this.
+one UPDATE per group of identical changes (or one statement giving each row its own values, when they
+vary), their events and deadlines are written with one bulk INSERT each, all in one transaction. The
+deadline sweep and the autopilot use this; the row writers are in :mod:`cases.services.rows`.
 """
 
 from __future__ import annotations
