@@ -239,8 +239,11 @@ class Pilot:
         if to > self.exercise.clock:
             # No queued sweep: this run sweeps in-process, so it sees each deadline's effect before planning.
             advance_clock(exercise=self.exercise, actor=self.actor, to=to, note=note, queue_sweep=False)
-        deadlines_sweep(exercise_id=self.exercise.pk, batch_size=1000)
-        self.exercise.refresh_from_db()
+        self.exercise.refresh_from_db()  # the clock, and what timed events changed (a pause, a regime)
+        first = self.next_deadline()
+        if first is not None and first <= self.exercise.clock:  # else the sweep would find nothing to fire
+            deadlines_sweep(exercise_id=self.exercise.pk, batch_size=1000)
+            self.exercise.refresh_from_db()
 
     def act(self, batch: list[_Plan]) -> None:
         """Take a batch of decisions, moving the clock on as they go (never sweeping: the caller does).
