@@ -81,10 +81,11 @@ def _lock_loaded(model: type[Case], given: list[Case]) -> list[Case]:
     """Lock the cases a caller already loaded and keep the instances that are still current.
 
     One locking query locks both rows of each case, as loading it would (so a single-case step waiting
-    for it cannot hold one of them meanwhile), and reads the base row; an instance whose base row differs from it
-    (another writer took a step since: every step moves ``state_since``), or that is not of ``model``,
-    is loaded again, locked, like a case given by id. The step is then checked against what the
-    database holds, as when every case is loaded here.
+    for it cannot hold one of them meanwhile), and reads the base row. An instance whose base row
+    differs from it, or that is not of ``model``, is loaded again, locked, like a case given by id:
+    another writer's step changes the state or at least moves ``state_since``, and an escalation sets
+    ``escalated_at``. The procedure's own row is not compared; fields there change only with a step.
+    The step is then checked against what the database holds, as when every case is loaded here.
     """
     by_pk = {c.pk: c for c in given}
     rows = (
