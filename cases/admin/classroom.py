@@ -166,11 +166,37 @@ def _run_summary(exercise: Exercise, report: RunReport) -> str:
     return text
 
 
+TIME_MOVES = ("advance", "year", "to_date")
+
+
+def _check_seen_clock(request: HttpRequest, exercise: Exercise) -> None:
+    """Refuse a time move made against a clock other than the one the page showed.
+
+    A double click on "Fast-forward a year", a second tab or a colleague's console would otherwise
+    move time on twice; each form carries the clock it was shown with, and only that clock may move.
+    """
+    from django.utils import timezone
+
+    try:
+        seen = dt.datetime.fromisoformat(request.POST.get("seen_clock", ""))
+    except ValueError as exc:
+        raise ApplicationError("This form does not say which clock it was shown with: reload the console.") from exc
+    exercise.refresh_from_db(fields=["clock"])
+    if seen != exercise.clock:
+        now = timezone.localtime(exercise.clock)
+        raise ApplicationError(
+            f"The clock has moved since this page was shown (it is now {now:%d %b %Y, %H:%M}); nothing was done. "
+            "Look at the console again before moving time on."
+        )
+
+
 def _console_action(request: HttpRequest, exercise: Exercise) -> str:
     """Carry out one console button through the services; return what happened."""
     action = request.POST.get("action", "")
     user = request.user
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
+    if action in TIME_MOVES:
+        _check_seen_clock(request, exercise)
     if action in ("advance", "year"):
         days = 365 if action == "year" else _int(request.POST.get("days"), "The number of days")
         if days < 1 or days > 3660:

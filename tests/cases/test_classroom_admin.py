@@ -21,6 +21,13 @@ def login(client, username: str, password: str) -> bool:
     return user.check_password(password)
 
 
+def move(client, exercise: Exercise, follow: bool = False, **data: str):
+    """Post a time move from the console, made against the clock the console shows now."""
+    exercise.refresh_from_db()
+    return client.post(reverse("classroom:console", args=[exercise.pk]),
+                       {**data, "seen_clock": exercise.clock.isoformat()}, follow=follow)
+
+
 @pytest.fixture
 def teacher(client):
     user = get_user_model().objects.create_superuser("teach", "t@example.org", "pw-teach-123")
@@ -117,7 +124,7 @@ def test_console_pause_blocks_steps_and_resume(client, exercise):
     client.post(url, {"action": "pause"})
     exercise.refresh_from_db()
     assert exercise.paused
-    client.post(url, {"action": "year"})
+    move(client, exercise, action="year")
     exercise.refresh_from_db()
     assert exercise.clock.year == 1958  # refused while paused
     client.post(url, {"action": "resume"})
@@ -129,7 +136,7 @@ def test_console_advance_fire_inject_regime_and_queues(client, exercise):
     url = reverse("classroom:console", args=[exercise.pk])
     page = client.get(url)
     assert page.status_code == 200 and len(page.context["queues"]) == exercise.offices.count()
-    client.post(url, {"action": "advance", "days": "10"})
+    move(client, exercise, action="advance", days="10")
     exercise.refresh_from_db()
     assert exercise.clock.day == 11
     first = TimedEvent.objects.filter(exercise=exercise, kind="seed_cases").first()
@@ -141,7 +148,7 @@ def test_console_advance_fire_inject_regime_and_queues(client, exercise):
     client.post(url, {"action": "regime", "regime": "1958_marriage"})
     exercise.refresh_from_db()
     assert exercise.regime == "1958_marriage"
-    client.post(url, {"action": "to_date", "date": "1958-10-19"})
+    move(client, exercise, action="to_date", date="1958-10-19")
     exercise.refresh_from_db()
     from django.utils import timezone
 
@@ -149,9 +156,9 @@ def test_console_advance_fire_inject_regime_and_queues(client, exercise):
     # The pack's own 18 October switch found the regime already in force: recorded, not fatal.
     switch = TimedEvent.objects.get(exercise=exercise, kind="switch_regime")
     assert switch.status == "fired" and switch.result.startswith("Not carried out")
-    response = client.post(url, {"action": "to_date", "date": "1957-01-01"}, follow=True)
+    response = move(client, exercise, follow=True, action="to_date", date="1957-01-01")
     assert "Choose a time after the exercise clock" in response.content.decode()
-    response = client.post(url, {"action": "advance", "days": "-3"}, follow=True)
+    response = move(client, exercise, follow=True, action="advance", days="-3")
     assert "1 to 3660" in response.content.decode()
 
 
@@ -219,9 +226,29 @@ def test_role_cards_list_only_the_packs_procedures(client, exercise):
 def test_console_fast_forward_says_which_cases_wait_for_students(client, exercise):
     """With a student at the work unit, the autopilot leaves the D2 cases to them and the console says so."""
     students_create(exercise=exercise, actor=None, count=1)  # the first role slot: the work unit
-    url = reverse("classroom:console", args=[exercise.pk])
-    page = client.post(url, {"action": "advance", "days": "30"}, follow=True).content.decode()
+    page = move(client, exercise, follow=True, action="advance", days="30").content.decode()
     waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
                                   next_office__kind="work_unit").count()
     assert waiting > 0
     assert f"{waiting} open case(s) wait for an office a student holds." in page
+
+
+def test_a_time_move_is_refused_once_the_clock_has_moved_since_the_page_was_shown(client, exercise):
+    """A double click, a second tab or another teacher's console moves time on once, not twice."""
+    url = reverse("classroom:console", args=[exercise.pk])
+    page = client.get(url).content.decode()
+    exercise.refresh_from_db()
+    shown = exercise.clock
+    assert f'name="seen_clock" value="{shown.isoformat()}"' in page
+    client.post(url, {"action": "year", "seen_clock": shown.isoformat()})
+    exercise.refresh_from_db()
+    after_one = exercise.clock
+    assert after_one.year == shown.year + 1
+    again = client.post(url, {"action": "year", "seen_clock": shown.isoformat()}, follow=True).content.decode()
+    exercise.refresh_from_db()
+    assert exercise.clock == after_one
+    assert "The clock has moved since this page was shown" in again and "nothing was done" in again
+    missing = client.post(url, {"action": "advance", "days": "5"}, follow=True).content.decode()
+    assert "does not say which clock" in missing
+    exercise.refresh_from_db()
+    assert exercise.clock == after_one
