@@ -15,6 +15,13 @@ from tests.cases.marriage_helpers import file_case
 pytestmark = pytest.mark.django_db
 
 
+def in_examination(desk, count: int) -> list[int]:
+    """File ``count`` peasants' applications and take them all into examination (MAR-3) in bulk."""
+    ids = [file_case(desk, occupation=Occupation.PEASANT).pk for _ in range(count)]
+    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    return ids
+
+
 def test_bulk_moves_the_eligible_and_reports_the_rest(desk):
     staff = [file_case(desk, occupation=Occupation.UNIT_STAFF) for _ in range(5)]
     soldier = file_case(desk, occupation=Occupation.MILITARY)
@@ -42,9 +49,7 @@ def test_bulk_refuses_a_wrong_office_entirely(desk):
 
 
 def test_bulk_writes_procedure_fields_and_next_office(desk):
-    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(4)]
-    ids = [c.pk for c in cases]
-    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    ids = in_examination(desk, 4)
     result = case_bulk_transition(
         kind="marriage", case_ids=ids, transition="complete_examination", actor=desk.user("workunit"),
         data={"found_truthful": True, "remarrying": False, "post_compatible": True},
@@ -91,9 +96,7 @@ def test_bulk_dates_each_case_at_its_own_time_for_the_system(desk):
 
 def test_bulk_gives_each_case_its_own_input(desk):
     """data_by_case: each case's own step input, merged over the shared data, lands on that case."""
-    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(3)]
-    ids = [c.pk for c in cases]
-    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    ids = in_examination(desk, 3)
     result = case_bulk_transition(
         kind="marriage", case_ids=ids, transition="complete_examination", actor=desk.user("workunit"),
         data={"found_truthful": True, "remarrying": False, "post_compatible": True},
@@ -108,9 +111,7 @@ def test_bulk_gives_each_case_its_own_input(desk):
 
 def test_bulk_refuses_a_case_whose_own_input_is_incomplete_and_moves_the_others(desk):
     """A case's own input is checked like shared input: incomplete, it is refused with the field named."""
-    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(3)]
-    ids = [c.pk for c in cases]
-    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
+    ids = in_examination(desk, 3)
     result = case_bulk_transition(
         kind="marriage", case_ids=ids, transition="complete_examination", actor=desk.user("workunit"),
         data={"found_truthful": True, "remarrying": False, "post_compatible": True},
@@ -183,10 +184,8 @@ def test_bulk_writes_each_case_its_own_values_row_by_row(desk):
     """Beyond a few groups, one statement writes every row its own values, still guarded by the state."""
     import datetime as dt
 
-    cases = [file_case(desk, occupation=Occupation.PEASANT) for _ in range(6)]
-    ids = [c.pk for c in cases]
+    ids = in_examination(desk, 6)
     clock = desk.exercise.clock
-    case_bulk_transition(kind="marriage", case_ids=ids, transition="begin_examination", actor=desk.user("workunit"))
     at = {pk: clock - dt.timedelta(hours=i + 1) for i, pk in enumerate(ids)}
     truthful = {pk: {"found_truthful": i % 2 == 0, "remarrying": i % 3 == 0} for i, pk in enumerate(ids)}
     result = case_bulk_transition(kind="marriage", case_ids=ids, transition="complete_examination", actor=None,

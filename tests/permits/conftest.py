@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
-from cases.models import Exercise
+from cases.models import Exercise, Person
 from cases.services.engine import case_transition
 from permits.demo import build_helong_exercise
 from permits.models import BorderCounty, CrossingPoint, DocumentKind, PermitCase
@@ -92,6 +92,18 @@ class Helong:
                            actor=self.user("nanping") if defaults["filing_office"].kind == "border_station"
                            else None, **defaults)
 
+
+    def official_permit(self, months: int = 3) -> PermitCase:
+        """Tian Shoucheng's official permit (PER-7), issued on 1 July 1964 for ``months`` months."""
+        self.set_clock(bj(1964, 7, 1, 9, 0))
+        tian = Person.objects.create(exercise=self.exercise, name="Tian Shoucheng", sex="M", nationality="han",
+                                     birth_year=1920)
+        case = self.new_application(tian, category="official", purpose="official")
+        permit_document_add(case=case, kind=DocumentKind.OFFICIAL_ASSIGNMENT, issued_by="Jilin PSD",
+                            actor=self.user("nanping"))
+        case = case_transition(case=self.refresh(case), transition="forward_to_county", actor=self.user("nanping"))
+        return case_transition(case=case, transition="issue_official_permit", actor=self.user("helongpsb"),
+                               data={"validity_months": months})
 
 @pytest.fixture
 def helong(db: None) -> Helong:

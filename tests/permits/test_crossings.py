@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from cases.errors import ApplicationError
-from cases.models import Deadline, DeadlineKind, DeadlineStatus, Person
+from cases.models import Deadline, DeadlineKind, DeadlineStatus
 from cases.services.bulk import case_bulk_transition
 from cases.services.engine import case_transition
 from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
@@ -219,15 +219,7 @@ def test_per12_due_deadlines_fire_in_bulk_as_the_sweep_will(helong):
 
 def test_per7_an_official_permit_serves_several_journeys_until_expiry(helong):
     """PER-7: an official permit stays valid after a return; one expiry deadline is pending at a time."""
-    helong.set_clock(bj(1964, 7, 1, 9, 0))
-    tian = Person.objects.create(exercise=helong.exercise, name="Tian Shoucheng", sex="M", nationality="han",
-                                 birth_year=1920)
-    case = helong.new_application(tian, category="official", purpose="official")
-    permit_document_add(case=case, kind=DocumentKind.OFFICIAL_ASSIGNMENT, issued_by="Jilin PSD",
-                        actor=helong.user("nanping"))
-    case = case_transition(case=helong.refresh(case), transition="forward_to_county", actor=helong.user("nanping"))
-    case = case_transition(case=case, transition="issue_official_permit", actor=helong.user("helongpsb"),
-                           data={"validity_months": 3})
+    case = helong.official_permit(months=3)
     for day in (2, 9):
         helong.set_clock(bj(1964, 7, day, 10, 0))
         cross(helong, case)

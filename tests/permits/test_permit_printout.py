@@ -8,10 +8,6 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.classroom.documents import render_document
-from cases.models import Person
-from cases.services.engine import case_transition
-from permits.models import DocumentKind
-from permits.services.permit import permit_document_add
 from tests.permits.conftest import bj
 
 
@@ -57,15 +53,7 @@ def test_per7_permit_admin_print_link_and_classroom_document_are_the_same_page(h
 
 def test_per7_an_official_permit_prints_under_its_own_title_from_the_same_template(helong):
     """PER-7: an official permit (several journeys, up to a year) prints through the same document view."""
-    helong.set_clock(bj(1964, 7, 1, 9, 0))
-    tian = Person.objects.create(exercise=helong.exercise, name="Tian Shoucheng", sex="M", nationality="han",
-                                 birth_year=1920)
-    case = helong.new_application(tian, category="official", purpose="official")
-    permit_document_add(case=case, kind=DocumentKind.OFFICIAL_ASSIGNMENT, issued_by="Jilin PSD",
-                        actor=helong.user("nanping"))
-    case = case_transition(case=helong.refresh(case), transition="forward_to_county", actor=helong.user("nanping"))
-    case = case_transition(case=case, transition="issue_official_permit", actor=helong.user("helongpsb"),
-                           data={"validity_months": 3})
+    case = helong.official_permit(months=3)
     police = _client(helong, "helongpsb")
     page = police.get(reverse("admin:permits_permitcase_change", args=[case.pk])).content.decode()
     html_url, _ = _print_links(page)
