@@ -207,10 +207,14 @@ class CaseAdmin(ExerciseScopedAdmin):
         events = list(case.events.select_related("actor", "office"))
         for event in events:
             event.rule_objs = [get_rule(r) for r in event.rule_ids]  # type: ignore[attr-defined]
+        next_rules = [get_rule(r) for r in case.next_rules.split(",") if r]
+        # Every rule the page cites, once, for the folded full text under the steps.
+        page_rules = list({r.id: r for r in [*next_rules, *(r for o in options for r in o.rules)]}.values())
         return {
             "case": case,
             "state_label": case.state_label(),
-            "next_rules": [get_rule(r) for r in case.next_rules.split(",") if r],
+            "next_rules": next_rules,
+            "page_rules": page_rules,
             "steps": steps,
             "my_steps": [s for s in steps if s["option"].allowed],
             "other_steps": [s for s in steps if not s["option"].allowed],
