@@ -42,3 +42,12 @@ def rule_short(text: str) -> str:
 def is_shortened(text: str) -> bool:
     """Say whether :func:`rule_short` leaves something of the text out."""
     return rule_short(text) != " ".join(str(text).split())
+
+
+@register.filter
+def regime_label(code: str) -> str:
+    """Return a regime's label for its code ("1957_lenient" -> "1957 lenient line"); unknown codes as given."""
+    from cases.regimes import REGIMES
+
+    regime = REGIMES.get(str(code))
+    return regime.label if regime is not None else str(code)
