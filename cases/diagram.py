@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 VIZ_SCRIPT = "cases/vendor/viz/viz-global.js"
 LOADER_SCRIPT = "cases/diagram.js"
 
+# Verdana first: Graphviz measures labels by its metrics, and where it is missing (Linux) browsers fall
+# back to DejaVu Sans, which is as wide, so no label overflows its box.
 # Colours: readable on a projector and in black-and-white print (the current state is also bold
 # with a thick border, the path also thicker, so nothing depends on colour alone).
 CURRENT_FILL, CURRENT_LINE = "#ffd54f", "#b71c1c"
@@ -155,16 +157,16 @@ def procedure_dot(
     largest = max(counts.values(), default=0) if counts else 0
     lines = [
         f"digraph {_q(model.PROCEDURE_KIND)} {{",
-        '  graph [rankdir=TB, nodesep=0.3, ranksep=0.35, bgcolor="transparent", pad=0.15, '
-        'fontname="Helvetica,Arial,sans-serif", newrank=true];',
+        '  graph [rankdir=TB, nodesep=0.45, ranksep=0.4, bgcolor="transparent", pad=0.15, '
+        'fontname="Verdana,DejaVu Sans,sans-serif", newrank=true];',
         f'  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="{PLAIN_LINE}", '
-        'fontname="Helvetica,Arial,sans-serif", fontsize=14, margin="0.14,0.06"];',
-        f'  edge [color="{EDGE_LINE}", fontname="Helvetica,Arial,sans-serif", fontsize=11, fontcolor="#37474f", '
+        'fontname="Verdana,DejaVu Sans,sans-serif", fontsize=14, margin="0.2,0.07"];',
+        f'  edge [color="{EDGE_LINE}", fontname="Verdana,DejaVu Sans,sans-serif", fontsize=11, fontcolor="#37474f", '
         "arrowsize=0.8];",
     ]
     for state in order:
         label = _wrap(procedure.state_label(state), 22)
-        attrs = {"id": f"bd-state-{state}", "class": "bd-state"}
+        attrs = {"id": f"bd-state-{state}", "class": "bd-node"}
         fill = TERMINAL_FILL if state in terminal else "#ffffff"
         if state in terminal:
             attrs["peripheries"] = "2"
@@ -174,24 +176,22 @@ def procedure_dot(
             if n and state not in terminal:
                 label += f"\n{n} waiting"
                 fill = queue_fill(n, largest)
-                attrs["fontname"] = "Helvetica-Bold,Arial Bold,sans-serif"
         if state in visited:
             fill = VISITED_FILL
             attrs["class"] += " bd-visited"
         if state == current:
             fill, attrs["color"], attrs["penwidth"] = CURRENT_FILL, CURRENT_LINE, "3"
             attrs["class"] += " bd-current"
-            attrs["fontname"] = "Helvetica-Bold,Arial Bold,sans-serif"
-            label = f"▶ {label}"
+            label = f"NOW: {label}"
         attrs["label"], attrs["fillcolor"] = label, fill
         attrs["tooltip"] = procedure.state_label(state)
         lines.append(f"  {_q(state)} [{_attrs(attrs)}];")
     for e in steps:
         on_path = (e.source, e.target, e.name) in path
-        label = f"{_wrap(e.label, 26)}\n[{office_label(e.office)}]"
+        label = f"{_wrap(e.label, 20)}\n[{office_label(e.office)}]"
         attrs = {
             "id": f"bd-step-{e.name}-{e.source}",
-            "class": "bd-step bd-path" if on_path else "bd-step",
+            "class": "bd-edge bd-path" if on_path else "bd-edge",
             "label": label,
             "tooltip": f"{e.label} — {office_label(e.office)} — {', '.join(e.rules)}",
         }

@@ -68,7 +68,7 @@ def test_case_dot_highlights_the_path_the_case_took_and_its_state_now(desk):
     nodes = dot_nodes(dot)
     current = [s for s, at in nodes.items() if "bd-current" in at["class"]]
     assert current == [case.state]
-    assert nodes[case.state]["label"].startswith("▶ ")
+    assert nodes[case.state]["label"].startswith("NOW: ")
     assert {s for s, at in nodes.items() if "bd-visited" in at["class"]} == {s for pair in taken for s in pair}
 
 
