@@ -93,6 +93,21 @@ def series_label(name: str, *, with_procedure: bool = True) -> str:
     return name
 
 
+def sparse_labels(labels: list[str], keep: int = 5) -> list[str]:
+    """Keep ``keep`` evenly spread labels under an axis (first and last among them), blank the rest and
+    any label that repeats the one kept before it, so dates never run into each other."""
+    n = len(labels)
+    if n <= keep:
+        return labels
+    chosen = {round(i * (n - 1) / (keep - 1)) for i in range(keep)}
+    out, last = [], None
+    for i, label in enumerate(labels):
+        show = i in chosen and label != last
+        out.append(label if show else "")
+        last = label if show else last
+    return out
+
+
 def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
@@ -146,11 +161,11 @@ def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int 
     with_procedure = len(kinds) > 1  # one procedure: its name on every band says nothing
     chart = pygal.StackedLine(**_config(
         width=width, height=height + 26 * len(bands), fill=True, show_dots=False, legend_at_bottom=True,
-        legend_at_bottom_columns=1 if with_procedure else 2, x_labels_major_count=5, show_minor_x_labels=False,
+        legend_at_bottom_columns=1 if with_procedure else 2, include_x_axis=True,
         y_labels_major_count=6, show_minor_y_labels=False,
         style=_style([PALETTE[cfd.bands.index(b) % len(PALETTE)] for b in bands]), y_title="cases",
     ))
-    chart.x_labels = [f"{t:%d %b %Y}" for t in cfd.times]
+    chart.x_labels = sparse_labels([f"{t:%d %b %Y}" for t in cfd.times])
     for band in bands:
         chart.add(f"{series_label(band, with_procedure=with_procedure)} ({cfd.counts[band][-1]})", cfd.counts[band])
     return _render(chart)
@@ -161,7 +176,7 @@ def line_chart(series: dict[str, list[int]], *, width: int = 900, height: int = 
     if not series or not any(any(v) for v in series.values()):
         return '<p class="bd-empty">Nothing to draw.</p>'
     chart = pygal.Line(**_config(
-        width=width, height=height + 30 * len(series), show_dots=False, legend_at_bottom=True,
+        width=width, height=height + 30 * len(series), show_dots=False, legend_at_bottom=True, include_x_axis=True,
         legend_at_bottom_columns=1, x_title=x_label, stroke_style={"width": 3},
         style=_style((RED, BLUE, GREEN, PALETTE[4])), show_x_labels=False,
         y_labels_major_count=6, show_minor_y_labels=False,
@@ -182,10 +197,10 @@ def week_columns(weeks: list[tuple[str, int, int]], *, width: int = 640, height:
     if not weeks or not any(f or c for _l, f, c in weeks):
         return '<p class="bd-empty">Nothing yet.</p>'
     chart = pygal.Bar(**_config(
-        width=width, height=height + 30, legend_at_bottom=True, legend_at_bottom_columns=2,
-        x_labels_major_count=4, show_minor_x_labels=False, style=_style((BLUE, GREEN)), y_title="cases",
+        width=width, height=height + 30, legend_at_bottom=True, legend_at_bottom_columns=2, include_x_axis=True,
+        y_labels_major_count=6, show_minor_y_labels=False, style=_style((BLUE, GREEN)), y_title="cases",
     ))
-    chart.x_labels = [label for label, _f, _c in weeks]
+    chart.x_labels = sparse_labels([label for label, _f, _c in weeks], keep=4)
     chart.add("Filed", [f for _l, f, _c in weeks])
     chart.add("Closed", [c for _l, _f, c in weeks])
     return _render(chart)

@@ -124,6 +124,25 @@ def test_authorization_diagram_is_readable_at_1280x720(chromium, live_server, sh
     page.locator("#bd-diagram svg").scroll_into_view_if_needed()
     shot_viewport(page, "case-04-authorization-diagram-1280x720")
     shot(page, "case-05-authorization-page-full")
+
+    # The projector's dashboard: pygal charts inline, every procedure's queue diagram drawn by Graphviz.
+    page.goto(f"{base}/admin/cases/exercise/{demo.exercise.pk}/dashboard/")
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('figure.bd-graphviz'))
+        .every(f => f.hasAttribute('data-drawn'))""")
+    figures = page.locator("figure.bd-graphviz")
+    assert figures.count() >= 2
+    assert figures.count() == page.locator("figure.bd-graphviz[data-drawn=svg] svg.bd-diagram").count()
+    assert page.locator("svg.pygal-chart").count() >= 3
+    # The widest queue diagram scrolls sideways rather than shrinking its labels below legibility.
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll('figure.bd-graphviz svg text'))
+        .map(t => t.getBoundingClientRect().height)""")
+    assert min(sizes) >= 10, min(sizes)
+    page.emulate_media(media="print")
+    widths = page.evaluate("""() => Array.from(document.querySelectorAll('figure.bd-graphviz'))
+        .map(f => [f.querySelector('svg').getBoundingClientRect().width, f.getBoundingClientRect().width])""")
+    assert all(svg_w <= fig_w + 1 for svg_w, fig_w in widths), widths  # on paper each fits the page
+    page.emulate_media(media="screen")
+    shot(page, "case-06-teacher-dashboard")
     context.close()
 
 

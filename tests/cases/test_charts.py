@@ -83,3 +83,12 @@ def test_week_columns_have_a_legend_and_period_labels():
 
 def test_empty_charts_say_so():
     assert "Nothing" in bar_chart([]) and "Nothing" in funnel_chart([]) and "Nothing" in week_columns([])
+
+
+def test_axis_dates_never_crowd_even_when_the_run_is_one_day():
+    same_day = CumulativeFlow(times=[dt.datetime(1959, 3, 2)] * 40, bands=["approved"],
+                              counts={"approved": [1] * 40})
+    shown = [t for t in texts(cumulative_flow_chart(same_day)) if "1959" in t and "(" not in t]
+    assert shown == ["02 Mar 1959"]
+    shown = [t for t in texts(cumulative_flow_chart(flow(["approved"]))) if "1961" in t]
+    assert len(shown) == 5 and shown[0] == "01 Jan 1961"

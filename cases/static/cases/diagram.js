@@ -8,6 +8,13 @@
   window.bdDiagrams = true;
   var script = document.currentScript;
   var vizUrl = script && script.getAttribute("data-viz");
+  var MIN_SCALE = 0.72;
+
+  // On paper the whole diagram fits the page width (no sideways scrolling there).
+  var printStyle = document.createElement("style");
+  printStyle.textContent = "@media print { figure.bd-graphviz svg { min-width: 0 !important; max-width: 100% !important; }" +
+    " figure.bd-graphviz .bd-graphviz-out { overflow: visible !important; } figure.bd-graphviz { break-inside: avoid; } }";
+  document.head.appendChild(printStyle);
 
   function loadViz() {
     return new Promise(function (resolve, reject) {
@@ -31,8 +38,16 @@
           svg.setAttribute("class", "bd-diagram");
           svg.setAttribute("role", "img");
           svg.setAttribute("aria-label", figure.querySelector("figcaption").textContent);
+          // Fit the width of the page, but never shrink below MIN_SCALE of Graphviz's own size, so
+          // that labels stay legible on a projector: a wider diagram scrolls sideways instead.
+          var natural = parseFloat(svg.getAttribute("width")) * 96 / 72;
           svg.removeAttribute("width");
           svg.removeAttribute("height");
+          svg.style.width = "100%";
+          svg.style.height = "auto";
+          svg.style.maxWidth = natural + "px";
+          svg.style.minWidth = Math.round(natural * MIN_SCALE) + "px";
+          out.style.overflowX = "auto";
           out.replaceChildren(svg);
           var fallback = figure.querySelector(".bd-graphviz-fallback");
           if (fallback) { fallback.hidden = true; }
