@@ -48,7 +48,8 @@ def wait_for_diagram(page) -> None:
     assert page.get_attribute("figure.bd-graphviz", "data-drawn") == "svg"
 
 
-def test_student_sees_steps_above_the_fold_the_graphviz_diagram_and_the_pause(chromium, live_server, shot, border_geography):
+def test_student_sees_steps_above_the_fold_the_graphviz_diagram_and_the_pause(
+        chromium, live_server, shot, border_geography):
     demo = build_demo_exercise("Browser class")
     exercise = demo.exercise
     base = live_server.url
@@ -106,7 +107,9 @@ def test_authorization_diagram_is_readable_at_1280x720(chromium, live_server, sh
     officer = get_user_model().objects.get(username="countypsb")
     papers = {"has_commune_introduction": True, "has_relative_letter": True, "has_political_clearance": True}
     missing = dict.fromkeys(papers, False)
-    for step, data in (("receive_application", missing), ("request_documents", {"reason": "The clearance is unsigned"}), ("supply_documents", papers)):
+    steps = (("receive_application", missing), ("request_documents", {"reason": "The clearance is unsigned"}),
+             ("supply_documents", papers))
+    for step, data in steps:
         case = case_transition(case=case, transition=step, actor=officer, data=data)  # a path with a loop back
     context, page = login(chromium, base, "teacher")
     page.goto(f"{base}/admin/cases/authorizationcase/{case.pk}/change/")
