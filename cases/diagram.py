@@ -141,7 +141,7 @@ def procedure_dot(
 ) -> str:
     """Return the DOT of a procedure.
 
-    ``current`` is marked (thick red border, yellow, bold), the steps in ``path`` (source, target,
+    ``current`` is marked (thick red border, yellow, "NOW:" before its label), the steps in ``path`` (source, target,
     step name) are drawn thick and red and the states in ``visited`` pale yellow. With ``counts``
     (open cases per state) each state shows how many cases wait there and is shaded by its share of
     the longest queue.

@@ -55,6 +55,8 @@ def test_student_sees_steps_above_the_fold_the_graphviz_diagram_and_the_pause(
     base = live_server.url
     case = MarriageCase.objects.get(exercise=exercise, man__name="Zhang Wenhai")
     student_ctx, s = login(chromium, base, "workunit")
+    not_found: list[str] = []
+    s.on("response", lambda r: not_found.append(r.url) if r.status == 404 else None)
     s.goto(f"{base}/admin/cases/marriagecase/{case.pk}/change/")
 
     # The first step's button and its rule are on the first screen, without scrolling.
@@ -68,6 +70,7 @@ def test_student_sees_steps_above_the_fold_the_graphviz_diagram_and_the_pause(
 
     # The diagram is drawn by Graphviz into an inline SVG, every arrow labelled, the state marked.
     wait_for_diagram(s)
+    assert not_found == []  # the favicon, Graphviz and every other file the page asks for are served
     s.click("#bd-diagram > summary")
     svg = s.locator("#bd-diagram svg.bd-diagram")
     assert svg.count() == 1
