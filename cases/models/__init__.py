@@ -15,6 +15,7 @@ from cases.models.crosser import CrosserCase, CrosserState
 from cases.models.detention import DetentionCase, DetentionState
 from cases.models.embassy import EmbassyCase, EmbassyState
 from cases.models.exercise import Exercise, Membership, Office, Person
+from cases.models.exercise_event import ExerciseEvent, ExerciseEventKind
 from cases.models.marriage import MarriageCase, MarriageState
 from cases.models.meeting import (
     EntryPermit,
@@ -51,6 +52,8 @@ __all__ = [
     "EntryPermit",
     "EventKind",
     "Exercise",
+    "ExerciseEvent",
+    "ExerciseEventKind",
     "ExerciseScenario",
     "MarriageCase",
     "MarriageState",
