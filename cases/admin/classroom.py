@@ -16,17 +16,19 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from cases.classroom.autopilot import RunReport, autopilot_run, fast_forward, staffed_office_ids
-from cases.classroom.controls import advance_clock, switch_regime
+from cases.classroom.autopilot import RunReport, autopilot_on, staffed_office_ids
+from cases.classroom.controls import switch_regime
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
 from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
 from cases.classroom.tasks import dispatch_load
+from cases.classroom.timekeeping import fast_forward, time_move
 from cases.classroom.timeline import EVENT_KINDS, inject_event, recent_news
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
+    ClockMoveSource,
     Exercise,
     ExerciseScenario,
     Membership,
@@ -155,6 +157,8 @@ def _int(value: str | None, what: str) -> int:
 
 def _run_summary(exercise: Exercise, report: RunReport) -> str:
     """Say what the autopilot did, and why it did nothing when students hold every office with work."""
+    if not autopilot_on(exercise):
+        return f"Clock now {report.clock_to:%d %b %Y} (autopilot off)."
     text = (f"Clock now {report.clock_to:%d %b %Y}; the autopilot took {report.steps} step(s) "
             f"for the offices without students.")
     waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
@@ -166,28 +170,22 @@ def _run_summary(exercise: Exercise, report: RunReport) -> str:
     return text
 
 
-TIME_MOVES = ("advance", "year", "to_date")
 
 
-def _check_seen_clock(request: HttpRequest, exercise: Exercise) -> None:
-    """Refuse a time move made against a clock other than the one the page showed.
+def _seen_clock(request: HttpRequest) -> dt.datetime:
+    """Return the clock the console page was shown with; the time move is made against it.
 
     A double click on "Fast-forward a year", a second tab or a colleague's console would otherwise
-    move time on twice; each form carries the clock it was shown with, and only that clock may move.
+    move time on twice; each form carries the clock it was shown with, and the time move claims the
+    exercise only while its clock is still that one.
     """
-    from django.utils import timezone
-
     try:
         seen = dt.datetime.fromisoformat(request.POST.get("seen_clock", ""))
+        if seen.tzinfo is None:
+            raise ValueError("no time zone")
     except ValueError as exc:
         raise ApplicationError("This form does not say which clock it was shown with: reload the console.") from exc
-    exercise.refresh_from_db(fields=["clock"])
-    if seen != exercise.clock:
-        now = timezone.localtime(exercise.clock)
-        raise ApplicationError(
-            f"The clock has moved since this page was shown (it is now {now:%d %b %Y, %H:%M}); nothing was done. "
-            "Look at the console again before moving time on."
-        )
+    return seen
 
 
 def _console_action(request: HttpRequest, exercise: Exercise) -> str:
@@ -195,35 +193,19 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
     action = request.POST.get("action", "")
     user = request.user
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
-    if action in TIME_MOVES:
-        _check_seen_clock(request, exercise)
     if action in ("advance", "year"):
+        seen = _seen_clock(request)
         days = 365 if action == "year" else _int(request.POST.get("days"), "The number of days")
-        if days < 1 or days > 3660:
-            raise ApplicationError("Move the clock on by 1 to 3660 days.")
-        if scenario is None or scenario.autopilot:
-            report = fast_forward(exercise=exercise, actor=user, days=days)
-            return _run_summary(exercise, report)
-        if exercise.paused:
-            raise ApplicationError("The exercise is paused: resume it before moving time on.")
-        advance_clock(exercise=exercise, actor=user, to=exercise.clock + dt.timedelta(days=days))
-        return f"Clock now {exercise.clock:%d %b %Y} (autopilot off)."
+        report = fast_forward(exercise=exercise, actor=user, days=days, seen_clock=seen, source=ClockMoveSource.CONSOLE)
+        return _run_summary(exercise, report)
     if action == "to_date":
+        seen = _seen_clock(request)
         try:
             day = dt.date.fromisoformat(request.POST.get("date", ""))
         except ValueError as exc:
             raise ApplicationError("Give the date as YYYY-MM-DD.") from exc
-        from django.utils import timezone
-
-        local = timezone.localtime(exercise.clock)
-        until = local.replace(year=day.year, month=day.month, day=day.day)
-        if scenario is None or scenario.autopilot:
-            report = autopilot_run(exercise=exercise, until=until, actor=user)
-            return _run_summary(exercise, report)
-        if exercise.paused:
-            raise ApplicationError("The exercise is paused: resume it before moving time on.")
-        advance_clock(exercise=exercise, actor=user, to=until)
-        return f"Clock now {exercise.clock:%d %b %Y} (autopilot off)."
+        report = time_move(exercise=exercise, actor=user, to=day, seen_clock=seen, source=ClockMoveSource.CONSOLE)
+        return _run_summary(exercise, report)
     if action == "join":
         # A superuser who did not load the exercise takes the facilitator's seat, to act for any office.
         if Membership.objects.filter(exercise=exercise, user=user).exists():

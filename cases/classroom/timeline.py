@@ -1,13 +1,15 @@
-"""Timed events of an exercise: fire those whose simulated time has come, or inject one now."""
+"""Timed events of an exercise: fire those whose simulated time has come, or inject one now; and the
+stretch of a time move that walks the clock through them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 
 from cases.errors import ApplicationError
-from cases.models import Exercise, TimedEvent, TimedEventStatus
+from cases.models import Deadline, DeadlineStatus, Exercise, TimedEvent, TimedEventStatus
 
 EVENT_KINDS = {
     "announce": "News or an instruction read out to every office",
@@ -71,6 +73,35 @@ def fire_due_events(*, exercise: Exercise, actor: Any = None) -> list[TimedEvent
             event.fired_at = ex.clock
             event.save(update_fields=["result", "status", "fired_at"])
         fired.append(event)
+
+
+def _walk_clock(*, exercise: Exercise, actor: Any, to: dt.datetime, source: str, note: str = "") -> None:
+    """Move the clock to ``to``, stopping at each pending timed event on the way, firing deadlines and events in order.
+
+    The internal stretch of a move that :func:`cases.classroom.timekeeping.time_move` has validated and
+    claimed (and of the autopilot's steps inside it): at each stop the clock is written, the deadlines
+    due by then are swept in-process (so their effects come before the event's), then the events due
+    fire, each at its own simulated time. An event that pauses the exercise stops the clock there.
+    """
+    from cases.services.clock import clock_write
+    from cases.services.deadlines import deadlines_sweep
+
+    exercise.refresh_from_db()
+    stops = list(
+        TimedEvent.objects.filter(exercise=exercise, status=TimedEventStatus.PENDING,
+                                  at__gt=exercise.clock, at__lt=to)
+        .order_by("at").values_list("at", flat=True).distinct()
+    )
+    for stop in [*stops, to]:
+        if stop > exercise.clock:
+            clock_write(exercise=exercise, actor=actor, to=stop, source=source, note=note, queue_sweep=False)
+        if Deadline.objects.filter(exercise_id=exercise.pk, status=DeadlineStatus.PENDING,
+                                   due_at__lte=exercise.clock).exists():
+            deadlines_sweep(exercise_id=exercise.pk)
+        fire_due_events(exercise=exercise, actor=actor)
+        exercise.refresh_from_db()
+        if exercise.paused:
+            return
 
 
 def inject_event(*, exercise: Exercise, actor: Any, kind: str, label: str, payload: dict[str, Any] | None = None,
