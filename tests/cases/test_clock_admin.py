@@ -35,7 +35,8 @@ def test_teacher_advances_the_clock_from_the_admin_and_backwards_is_refused(desk
     assert b"refuse_restricted_post" in page.content
     start = desk.exercise.clock
     with django_capture_on_commit_callbacks(execute=True):
-        response = teacher.post(url, {"advance-seen_clock": seen(desk), "advance-days": "5", "advance-note": "week two"}, follow=True)
+        response = teacher.post(url, {"advance-seen_clock": seen(desk), "advance-days": "5",
+                                      "advance-note": "week two"}, follow=True)
     assert response.status_code == 200
     assert Exercise.objects.get(pk=desk.exercise.pk).clock == start + dt.timedelta(days=5)
     assert MarriageCase.objects.get(pk=case.pk).state == "refused"  # the queued sweep fired it
