@@ -17,19 +17,20 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from cases.classroom.autopilot import RunReport, autopilot_on, staffed_office_ids
-from cases.classroom.controls import switch_regime
+from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
 from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
 from cases.classroom.tasks import dispatch_load
 from cases.classroom.timekeeping import fast_forward, time_move
-from cases.classroom.timeline import EVENT_KINDS, inject_event, recent_news
+from cases.classroom.timeline import EVENT_KINDS, recent_news, timed_event_fire_now, timed_event_inject
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
     ClockMoveSource,
     Exercise,
+    ExerciseEvent,
     ExerciseScenario,
     Membership,
     Office,
@@ -39,6 +40,7 @@ from cases.models import (
 )
 from cases.regimes import REGIME_CHOICES, get_regime
 from cases.selectors import scope_to_user
+from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> TemplateResponse:
@@ -145,12 +147,16 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "open_cases": exercise.cases.filter(closed_at__isnull=True).count(),
         "closed_cases": exercise.cases.filter(closed_at__isnull=False).count(),
         "seated": Membership.objects.filter(exercise=exercise, user=request.user).exists(),
+        "history": ExerciseEvent.objects.filter(exercise=exercise).select_related("actor")[:HISTORY_SIZE],
     })
+
+
+HISTORY_SIZE = 20
 
 
 def _int(value: str | None, what: str) -> int:
     try:
-        return int(value or "")
+        return int((value or "").strip()[:30])
     except ValueError as exc:
         raise ApplicationError(f"{what} must be a whole number.") from exc
 
@@ -192,7 +198,6 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
     """Carry out one console button through the services; return what happened."""
     action = request.POST.get("action", "")
     user = request.user
-    scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
     if action in ("advance", "year"):
         seen = _seen_clock(request)
         days = 365 if action == "year" else _int(request.POST.get("days"), "The number of days")
@@ -207,17 +212,14 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         report = time_move(exercise=exercise, actor=user, to=day, seen_clock=seen, source=ClockMoveSource.CONSOLE)
         return _run_summary(exercise, report)
     if action == "join":
-        # A superuser who did not load the exercise takes the facilitator's seat, to act for any office.
-        if Membership.objects.filter(exercise=exercise, user=user).exists():
-            raise ApplicationError("You already have a place in this exercise.")
-        Membership.objects.create(exercise=exercise, user=user, is_facilitator=True)
+        exercise_join(exercise=exercise, actor=user)
         return "You are now this exercise's facilitator: you may act for any office."
     if action == "regime":
-        return switch_regime(exercise=exercise, regime=request.POST.get("regime", ""),
-                             migrate_running=request.POST.get("migrate") == "on", actor=user)
+        return regime_switch(exercise=exercise, actor=user, regime=request.POST.get("regime", ""),
+                             migrate_running=request.POST.get("migrate") == "on")
     if action == "fire":
-        event = inject_event(exercise=exercise, actor=user, kind="", label="",
-                             pending_id=_int(request.POST.get("event"), "The event"))
+        event = timed_event_fire_now(exercise=exercise, actor=user,
+                                     event_id=_int(request.POST.get("event"), "The event"))
         return f"Fired now: {event.label}. {event.result}"
     if action == "inject":
         form = InjectForm(request.POST)
@@ -227,17 +229,17 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         payload = {"text": d["text"], "source": d["source"]}
         if d["regime"]:
             payload["regime"] = d["regime"]
-        event = inject_event(exercise=exercise, actor=user, kind=d["kind"], label=d["label"], payload=payload)
+        event = timed_event_inject(exercise=exercise, actor=user, kind=d["kind"], label=d["label"], payload=payload)
         return f"Injected: {event.label}. {event.result}"
-    if action in ("pause", "resume"):
-        Exercise.objects.filter(pk=exercise.pk).update(paused=action == "pause")
-        return "Paused: no office can take a step until you resume." if action == "pause" else "Resumed."
+    if action == "pause":
+        exercise_pause(exercise=exercise, actor=user)
+        return "Paused: no office can take a step until you resume."
+    if action == "resume":
+        exercise_resume(exercise=exercise, actor=user)
+        return "Resumed."
     if action == "autopilot":
-        if scenario is None:
-            scenario = ExerciseScenario.objects.create(exercise=exercise, slug="manual", title=exercise.name)
-        scenario.autopilot = request.POST.get("enabled") == "on"
-        scenario.seed = _int(request.POST.get("seed"), "The seed")
-        scenario.save(update_fields=["autopilot", "seed"])
+        scenario = autopilot_set(exercise=exercise, actor=user, enabled=request.POST.get("enabled") == "on",
+                                 seed=_int(request.POST.get("seed"), "The seed"))
         return f"Autopilot {'on' if scenario.autopilot else 'off'}, seed {scenario.seed}."
     if action == "assign":
         m = membership_assign(exercise=exercise, actor=user,

@@ -8,13 +8,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.models import Exercise
+from django.db import transaction
+
+from cases.models import Exercise, ExerciseEventKind
 from cases.regimes import get_regime
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.services.regime import exercise_switch_regime
 
 
-def switch_regime(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any) -> str:
-    """Put ``regime`` in force for new cases (and for running ones if ``migrate_running``); return a summary."""
+def regime_switch(*, exercise: Exercise, actor: Any, regime: str, migrate_running: bool) -> str:
+    """The facilitator switches the regime (checked, recorded as one exercise event); return a summary."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="switch its regime")
+    with transaction.atomic():
+        was = Exercise.objects.select_for_update().values_list("regime", flat=True).get(pk=exercise.pk)
+        summary = regime_switch_summary(exercise=exercise, regime=regime, migrate_running=migrate_running,
+                                        actor=actor)
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.REGIME_SWITCH,
+                              summary=summary, data={"from": was, "to": regime, "migrate_running": migrate_running})
+    return summary
+
+
+def regime_switch_summary(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any) -> str:
+    """Put ``regime`` in force for new cases (and for running ones if ``migrate_running``); return a summary.
+
+    The switch itself, as a timed event of the pack makes it (the time move that fired it is recorded).
+    """
     result = exercise_switch_regime(exercise=exercise, regime=regime, migrate_running=migrate_running, actor=actor)
     exercise.refresh_from_db()
     label = get_regime(result.new).label

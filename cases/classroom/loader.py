@@ -20,6 +20,7 @@ from cases.errors import ApplicationError
 from cases.models import (
     Case,
     Exercise,
+    ExerciseEventKind,
     ExerciseScenario,
     Membership,
     Office,
@@ -29,6 +30,7 @@ from cases.models import (
     TimedEvent,
 )
 from cases.services.engine import case_transition
+from cases.services.exercise_events import exercise_event_record
 
 Progress = Callable[[int, int, str], None]
 
@@ -98,6 +100,9 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
         )
         if actor is not None:
             Membership.objects.create(exercise=exercise, user=actor, is_facilitator=True)
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PACK_LOAD,
+                              summary=f"Loaded the pack '{pack.title}' ({pack.slug}).",
+                              data={"pack": pack.slug, "seed": exercise.scenario.seed})
     try:
         offices: dict[str, Office] = {}
         for item in data["offices"]:

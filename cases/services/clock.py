@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.errors import ApplicationError
-from cases.models import ClockMove, ClockMoveSource, Exercise
+from cases.models import ClockMove, ClockMoveSource, Exercise, ExerciseEventKind
 from cases.models.exercise import SIM_MAX
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -136,15 +137,23 @@ def _move(locked: Exercise, target: dt.datetime, *, actor: Any, source: str, not
 
 def clock_set_pace(*, exercise: Exercise, actor: Any, days_per_minute: int) -> Exercise:
     """Let beat move the clock ``days_per_minute`` simulated days per real minute (0 stops it)."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="set the pace of its clock")
     if isinstance(days_per_minute, bool) or not isinstance(days_per_minute, int) or days_per_minute < 0:
         raise ApplicationError("The pace is a whole number of simulated days per real minute (0 to stop).")
     if days_per_minute > PACE_MAX_DAYS_PER_MINUTE:
         raise ApplicationError(f"The pace can be at most {PACE_MAX_DAYS_PER_MINUTE} simulated days per minute.")
     with transaction.atomic():
         locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+        was = locked.pace_days_per_minute
         locked.pace_days_per_minute = days_per_minute
         locked.pace_anchor = timezone.now() if days_per_minute else None
         locked.save(update_fields=["pace_days_per_minute", "pace_anchor"])
+        exercise_event_record(
+            exercise=locked, actor=actor, kind=ExerciseEventKind.PACE,
+            summary=f"Pace set to {days_per_minute} simulated day(s) per real minute"
+                    + (" (stopped)." if not days_per_minute else "."),
+            data={"days_per_minute": days_per_minute, "was": was},
+        )
     exercise.pace_days_per_minute = locked.pace_days_per_minute
     exercise.pace_anchor = locked.pace_anchor
     return locked

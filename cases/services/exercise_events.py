@@ -1,9 +1,11 @@
-"""Record one exercise action (the facilitator's audit) in the caller's transaction."""
+"""Record one exercise action (the facilitator's audit) in the caller's transaction, and check who may act."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cases.engine import is_facilitator
+from cases.errors import ApplicationError
 from cases.models import Exercise, ExerciseEvent, ExerciseEventKind
 
 
@@ -31,3 +33,19 @@ def exercise_event_record(
         data=data or {},
         clock=clock if clock is not None else exercise.clock,
     )
+
+
+def exercise_actor_check(*, exercise: Exercise, actor: Any, doing: str) -> None:
+    """Refuse unless ``actor`` runs this exercise: its facilitator or a superuser.
+
+    ``actor=None`` is the system itself (a management command run on the server, beat); a request
+    always passes its user, so a student or another exercise's teacher is refused here, on the server,
+    whatever the page showed them.
+    """
+    if actor is None:
+        return
+    if getattr(actor, "is_superuser", False):
+        return
+    if getattr(actor, "is_authenticated", False) and is_facilitator(actor, exercise.pk):
+        return
+    raise ApplicationError(f"Only the teacher running this exercise may {doing}.")
