@@ -24,7 +24,7 @@ from cases.classroom.timeline import _walk_clock
 from cases.errors import ApplicationError
 from cases.models import ClockMoveSource, Exercise, ExerciseEventKind
 from cases.services.clock import clock_pace_target, clock_target
-from cases.services.exercise_events import exercise_event_record
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def time_move(
     Refused too: a paused exercise, a move backwards or beyond the end of the simulation. An event of
     the pack that pauses the exercise stops the clock at it (that is not a refusal).
     """
+    exercise_actor_check(exercise=exercise, actor=actor, doing="move its time")
     with transaction.atomic():
         try:
             locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
