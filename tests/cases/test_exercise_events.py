@@ -167,3 +167,16 @@ def test_console_shows_the_history_with_names_and_both_clocks(run):
     shown = Exercise.objects.get(pk=ex.pk).clock
     assert f"{shown.day} Sep 1958" in history
     assert dt.date.today().strftime("%Y") in history  # the wall time beside the simulated one
+
+
+def test_export_and_import_commands_are_recorded(run, tmp_path):
+    from django.core.management import call_command
+
+    ex = run["exercise"]
+    out = tmp_path / "audited.json"
+    call_command("export_exercise", ex.name, "--output", str(out))
+    assert ExerciseEvent.objects.filter(exercise=ex, kind="export").count() == 1
+    Exercise.objects.filter(pk=ex.pk).delete()
+    call_command("import_exercise", str(out))
+    imported = Exercise.objects.get(name="Audited")
+    assert ExerciseEvent.objects.filter(exercise=imported, kind="import").count() == 1
