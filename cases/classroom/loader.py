@@ -159,10 +159,13 @@ def run_load(load_id: int) -> None:
     """Carry out a queued ScenarioLoad, updating its row as it goes (the progress bar polls it)."""
     from django.contrib.auth import get_user_model
 
+    # One conditional update claims the load: of two workers handed the same message, one gets 1 row
+    # and loads, the other 0 and leaves it alone (a started or finished load is never run again).
+    claimed = ScenarioLoad.objects.filter(pk=load_id, status=ScenarioLoadStatus.QUEUED).update(
+        status=ScenarioLoadStatus.RUNNING, updated_at=timezone.now())
+    if not claimed:
+        return
     load = ScenarioLoad.objects.get(pk=load_id)
-    if load.status not in (ScenarioLoadStatus.QUEUED,):
-        return  # safe to run twice: a load that started or finished is left alone
-    ScenarioLoad.objects.filter(pk=load_id).update(status=ScenarioLoadStatus.RUNNING, updated_at=timezone.now())
     actor = get_user_model().objects.filter(pk=load.requested_by_id).first()
 
     def progress(done: int, total: int, message: str) -> None:
