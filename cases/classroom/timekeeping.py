@@ -91,6 +91,25 @@ def _summary(report: RunReport, pilot: bool, note: str) -> str:
     return f"{text}. {note}".strip()
 
 
+def time_move_summary(exercise: Exercise, report: RunReport) -> str:
+    """Say what a move did: where the clock is, what the autopilot did, and which cases wait for students."""
+    from cases.classroom.planner import staffed_office_ids
+    from cases.models import Case
+
+    assert report.clock_to is not None
+    if not autopilot_on(exercise):
+        return f"Clock now {timezone.localtime(report.clock_to):%d %b %Y} (autopilot off)."
+    text = (f"Clock now {timezone.localtime(report.clock_to):%d %b %Y}; the autopilot took {report.steps} step(s) "
+            f"for the offices without students.")
+    waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
+                                  next_office_id__in=staffed_office_ids(exercise)).count()
+    if waiting:
+        text += f" {waiting} open case(s) wait for an office a student holds."
+    if report.stuck:
+        text += f" Stuck: {'; '.join(report.stuck[:3])}"
+    return text
+
+
 def fast_forward(*, exercise: Exercise, actor: Any, days: int, seen_clock: dt.datetime | None = None,
                  source: str = ClockMoveSource.SERVICE) -> RunReport:
     """Move the exercise on by ``days`` (1 to 3660) simulated days: :func:`time_move` by days."""

@@ -4,6 +4,9 @@ from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.classroom import (
     ExerciseScenario,
+    Job,
+    JobKind,
+    JobStatus,
     ScenarioLoad,
     ScenarioLoadStatus,
     TimedEvent,
@@ -55,6 +58,9 @@ __all__ = [
     "ExerciseEvent",
     "ExerciseEventKind",
     "ExerciseScenario",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "MarriageCase",
     "MarriageState",
     "MeetingCase",
