@@ -55,7 +55,7 @@ def autopilot_on(exercise: Exercise) -> bool:
 
 
 def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report: RunReport,
-                  max_steps: int | None = None) -> RunReport:
+                  max_steps: int | None = None, source: str = "service") -> RunReport:
     """Play the unstaffed offices up to ``until`` (simulated), moving the clock as it goes; fill ``report``.
 
     The autopilot's part of a time move: :func:`cases.classroom.timekeeping.time_move` checks and
@@ -69,6 +69,7 @@ def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report:
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
     seed = scenario.seed if scenario else exercise.pk
     pilot = Pilot(exercise, seed, actor, report)
+    pilot.clock_source = source  # its clock moves are recorded as made from the entry point that asked
     _fly(pilot, until, max_steps)
     if exercise.clock < until and not exercise.paused:
         pilot.move_clock(until)

@@ -94,6 +94,7 @@ class Pilot:
         self.seed = seed
         self.actor = actor
         self.report = report
+        self.clock_source = "service"  # the ClockMoveSource of the time move this run belongs to
         self.staffed = staffed_office_ids(exercise)
         self.office_rows = Case.offices_by_kind(exercise.pk)
         self.offices = {o.pk: o for o in Office.objects.filter(exercise=exercise)}
@@ -234,13 +235,12 @@ class Pilot:
 
     def move_clock(self, to: dt.datetime, note: str = "Autopilot") -> None:
         from cases.classroom.timeline import _walk_clock
-        from cases.models import ClockMoveSource
         from cases.services.deadlines import deadlines_sweep
 
         if to > self.exercise.clock:
             # A stretch of the time move this run belongs to: through the pack's timed events, sweeping
             # in-process, so the run sees each deadline's and event's effect before planning on.
-            _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=ClockMoveSource.AUTOPILOT, note=note)
+            _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=self.clock_source, note=note)
         self.exercise.refresh_from_db()  # the clock, and what timed events changed (a pause, a regime)
         first = self.next_deadline()
         if first is not None and first <= self.exercise.clock:  # else the sweep would find nothing to fire
@@ -338,9 +338,8 @@ def _clock_write_no_stops(pilot: Pilot, to: dt.datetime) -> None:
     No timed event of the pack falls before ``to`` (the batch stops short of the next one), so the
     low-level clock write is called directly, without the stops at events, inside the run's time move.
     """
-    from cases.models import ClockMoveSource
     from cases.services.clock import clock_write
 
     clock_write(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False,
-                source=ClockMoveSource.AUTOPILOT)
+                source=pilot.clock_source)
     pilot.exercise.refresh_from_db()

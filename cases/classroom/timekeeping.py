@@ -67,7 +67,8 @@ def time_move(
         report = RunReport(clock_from=locked.clock)
         pilot = autopilot_on(locked)
         if pilot:
-            autopilot_fly(exercise=locked, until=target, actor=actor, report=report, max_steps=max_steps)
+            autopilot_fly(exercise=locked, until=target, actor=actor, report=report, max_steps=max_steps,
+                          source=source)
         else:
             _walk_clock(exercise=locked, actor=actor, to=target, source=source,
                         note=note or "Clock moved (autopilot off)")

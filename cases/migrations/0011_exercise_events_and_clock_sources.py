@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='clockmove',
             name='source',
-            field=models.CharField(choices=[('admin', 'Admin clock controls'), ('console', 'Facilitator console'), ('autopilot', 'Autopilot step'), ('command', 'advance_clock command'), ('pace', 'Pace (beat)'), ('service', 'Service call')], default='service', max_length=10),
+            field=models.CharField(choices=[('admin', 'Admin clock controls'), ('console', 'Facilitator console'), ('command', 'advance_clock command'), ('pace', 'Pace (beat)'), ('service', 'Service call')], default='service', max_length=10),
         ),
         migrations.CreateModel(
             name='ExerciseEvent',

@@ -12,7 +12,6 @@ from cases.models.exercise import Exercise
 class ClockMoveSource(models.TextChoices):
     ADMIN = "admin", "Admin clock controls"
     CONSOLE = "console", "Facilitator console"
-    AUTOPILOT = "autopilot", "Autopilot step"
     COMMAND = "command", "advance_clock command"
     PACE = "pace", "Pace (beat)"
     SERVICE = "service", "Service call"
