@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from cases.classroom.packs import Pack, PackError, PackProblem, PathT, get_pack, parse_date
 from cases.classroom.seeding import SEEDERS, SeedContext, number
@@ -20,15 +19,16 @@ from cases.errors import ApplicationError
 from cases.models import (
     Case,
     Exercise,
+    ExerciseEventKind,
     ExerciseScenario,
     Membership,
     Office,
     Person,
-    ScenarioLoad,
-    ScenarioLoadStatus,
     TimedEvent,
 )
 from cases.services.engine import case_transition
+from cases.services.exercise_events import exercise_event_record
+from cases.services.jobs import job_claim, job_fail, job_finish, job_progress
 
 Progress = Callable[[int, int, str], None]
 
@@ -98,6 +98,9 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
         )
         if actor is not None:
             Membership.objects.create(exercise=exercise, user=actor, is_facilitator=True)
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PACK_LOAD,
+                              summary=f"Loaded the pack '{pack.title}' ({pack.slug}).",
+                              data={"pack": pack.slug, "seed": exercise.scenario.seed})
     try:
         offices: dict[str, Office] = {}
         for item in data["offices"]:
@@ -151,28 +154,23 @@ def pack_context(exercise: Exercise) -> tuple[Pack | None, SeedContext]:
 
 
 def run_load(load_id: int) -> None:
-    """Carry out a queued ScenarioLoad, updating its row as it goes (the progress bar polls it)."""
+    """Carry out a queued load job, updating its row as it goes (the progress bar polls it)."""
     from django.contrib.auth import get_user_model
 
-    load = ScenarioLoad.objects.get(pk=load_id)
-    if load.status not in (ScenarioLoadStatus.QUEUED,):
-        return  # safe to run twice: a load that started or finished is left alone
-    ScenarioLoad.objects.filter(pk=load_id).update(status=ScenarioLoadStatus.RUNNING, updated_at=timezone.now())
+    load = job_claim(load_id)  # one conditional update: a second worker handed the same load gets None
+    if load is None:
+        return
     actor = get_user_model().objects.filter(pk=load.requested_by_id).first()
 
     def progress(done: int, total: int, message: str) -> None:
-        ScenarioLoad.objects.filter(pk=load_id).update(done=done, total=total, message=message[:500],
-                                                       updated_at=timezone.now())
+        job_progress(load_id, done=done, total=total, message=message[:500])
 
     try:
         exercise = load_pack(load.slug, name=load.name, actor=actor, progress=progress)
     except (ApplicationError, PackError) as exc:
-        ScenarioLoad.objects.filter(pk=load_id).update(status=ScenarioLoadStatus.FAILED, message=str(exc)[:2000],
-                                                       updated_at=timezone.now())
+        job_fail(load_id, message=str(exc))
         return
-    ScenarioLoad.objects.filter(pk=load_id).update(
-        status=ScenarioLoadStatus.DONE, exercise=exercise, message=f"Exercise '{exercise.name}' is ready.",
-        updated_at=timezone.now())
+    job_finish(load_id, message=f"Exercise '{exercise.name}' is ready.", exercise=exercise)
 
 
 def problems_of(exc: Exception) -> list[PackProblem]:

@@ -20,9 +20,10 @@ from django.utils.text import slugify
 
 from cases.engine import all_transitions, meta_of
 from cases.errors import ApplicationError
-from cases.models import Exercise, Membership, Office
+from cases.models import Exercise, ExerciseEventKind, Membership, Office
 from cases.procedures import all_procedures
 from cases.rules import Rule, get_rule
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 
 MAX_STUDENTS = 60
 # Readable passwords for a printed login sheet: no 0/O, 1/l/I.
@@ -94,6 +95,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
     Students beyond the slots are spread again over the slots' offices (several clerks per office).
     Passwords are random and shown once, for the printed login sheet.
     """
+    exercise_actor_check(exercise=exercise, actor=actor, doing="create its students")
     names = [n for n in (names or []) if n.strip()]
     if names and count:
         raise ApplicationError("Give either a number of students or a list of names, not both.")
@@ -128,18 +130,27 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             office = slots[(taken + i) % len(slots)]
             Membership.objects.create(exercise=exercise, user=user, office=office)
             out.append(StudentLogin(username, password, display, office))
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.STUDENTS_CREATE,
+                              summary=f"Created {len(out)} student login(s).",
+                              data={"logins": [s.username for s in out]})
     return out
 
 
 def membership_assign(*, exercise: Exercise, actor: Any, membership_id: int, office_id: int) -> Membership:
     """Move a student to another office of the same exercise."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="assign its offices")
     try:
         membership = Membership.objects.get(pk=membership_id, exercise=exercise, is_facilitator=False)
         office = Office.objects.get(pk=office_id, exercise=exercise)
     except (Membership.DoesNotExist, Office.DoesNotExist) as exc:
         raise ApplicationError("That student or office is not part of this exercise.") from exc
-    membership.office = office
-    membership.save(update_fields=["office"])
+    with transaction.atomic():
+        was = membership.office
+        membership.office = office
+        membership.save(update_fields=["office"])
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.MEMBERSHIP_ASSIGN,
+                              summary=f"{membership.user.get_username()} moved from {was} to {office}.",
+                              data={"membership": membership.pk, "from": was.pk if was else None, "to": office.pk})
     return membership
 
 

@@ -133,7 +133,8 @@ def test_teacher_runs_the_regime_comparison_from_the_admin(desk):
     client = client_for(desk, "teacher")
     url = reverse("admin:cases_exercise_compare")
     assert url in client.get(reverse("admin:cases_exercise_changelist")).content.decode()
-    page = client.post(url, {"runner": "marriage", "seed": "3", "size": "8", "regime_a": "", "regime_b": ""})
+    page = client.post(url, {"runner": "marriage", "seed": "3", "size": "8", "regime_a": "", "regime_b": ""},
+                       follow=True)
     html = page.content.decode()
     assert page.status_code == 200 and 'id="bd-comparison"' in html
     from cases.regimes import get_regime
@@ -148,7 +149,7 @@ def test_teacher_runs_the_regime_comparison_from_the_admin(desk):
 def test_yanbian_model_and_calibration_from_the_admin(desk):
     client = client_for(desk, "teacher")
     page = client.post(reverse("admin:cases_exercise_compare"),
-                       {"runner": "yanbian", "seed": "1", "size": "200", "calibrate": "on"})
+                       {"runner": "yanbian", "seed": "1", "size": "200", "calibrate": "on"}, follow=True)
     html = page.content.decode()
     assert "1961_strict" in html and "1962_correction" in html
     assert 'id="bd-calibration"' in html and "D6  2,667" in html

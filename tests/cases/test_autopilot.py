@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cases.classroom.autopilot import POLICIES, fast_forward, generic_policy
+from cases.classroom.autopilot import POLICIES, generic_policy
 from cases.classroom.loader import load_pack
 from cases.classroom.students import students_create
+from cases.classroom.timekeeping import fast_forward
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Exercise
 

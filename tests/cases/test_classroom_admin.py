@@ -104,7 +104,7 @@ def test_role_cards_show_decisions_rules_and_context(client, exercise):
 
 def test_student_lands_on_inbox_oldest_first_with_age_and_rule(client, exercise):
     """MAR-0: the student at the Centre sees the pre-1958 case waiting, with the rule that governs it."""
-    from cases.classroom.autopilot import fast_forward
+    from cases.classroom.timekeeping import fast_forward
 
     s = students_create(exercise=exercise, actor=None, count=4)[-1]  # 4th slot: the Central Committee
     fast_forward(exercise=exercise, actor=None, days=60)

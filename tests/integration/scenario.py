@@ -75,6 +75,18 @@ def clock(exercise_id: int) -> str:
     return timezone.localtime(Exercise.objects.get(pk=exercise_id).clock).isoformat()
 
 
+def clock_write_days(exercise_id: int, days: int) -> str:
+    """Move the clock with the low-level write only, leaving every due deadline to the workers' queued sweep.
+
+    (``advance_clock`` moves time through the one time service, which sweeps in-process as it goes;
+    these tests are about the workers' sweeps, so they move the clock underneath it.)
+    """
+    from cases.services.clock import clock_write
+
+    move = clock_write(exercise=Exercise.objects.get(pk=exercise_id), actor=None, days=days)
+    return move.to_time.isoformat()
+
+
 def queue_sweeps(exercise_id: int, n: int) -> int:
     """Queue ``n`` sweeps of the exercise at once (several workers then race for its deadlines)."""
     from cases.tasks import sweep_exercise

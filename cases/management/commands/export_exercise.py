@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import Exercise
+from cases.models import Exercise, ExerciseEventKind
+from cases.services.exercise_events import exercise_event_record
 from cases.services.transfer import exercise_export
 
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         if exercise is None:
             raise CommandError(f"No exercise named or numbered {key!r}.")
         data = exercise_export(exercise=exercise)
+        exercise_event_record(exercise=exercise, actor=None, kind=ExerciseEventKind.EXPORT,
+                              summary=f"Exported by export_exercise to {options['output'] or 'standard output'}.",
+                              data={"output": options["output"] or "", "bytes": len(data)})
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as fh:
                 fh.write(data)

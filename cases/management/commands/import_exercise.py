@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.errors import ApplicationError
+from cases.models import ExerciseEventKind
+from cases.services.exercise_events import exercise_event_record
 from cases.services.transfer import exercise_import
 
 
@@ -25,4 +27,7 @@ class Command(BaseCommand):
             exercise = exercise_import(data=path.read_text(encoding="utf-8"))
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
+        exercise_event_record(exercise=exercise, actor=None, kind=ExerciseEventKind.IMPORT,
+                              summary=f"Imported by manage.py import_exercise from {path.name}.",
+                              data={"file": str(path)})
         self.stdout.write(f"Imported exercise {exercise.name} ({exercise.cases.count()} cases).")
