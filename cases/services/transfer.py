@@ -21,6 +21,7 @@ from django.db import connection, models, transaction
 
 from cases.errors import ApplicationError
 from cases.models import CaseEvent, Exercise, Membership
+from cases.permissions import student_group
 
 EXPORT_APPS = ("cases", "permits")
 
@@ -109,8 +110,6 @@ def _encode(value: Any) -> str:
 
 def exercise_import(*, data: str) -> Exercise:
     """Load an exported exercise into this database; refuse clearly if it would overwrite anything."""
-    from cases.demo import student_group
-
     try:
         rows = json.loads(data)
     except json.JSONDecodeError as exc:
