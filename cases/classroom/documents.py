@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.errors import ApplicationError
-from cases.models import Case
+from cases.models import Case, MarriageCase
+from cases.models.marriage import MarriageState
 from cases.rules import get_rule
 
 Context = Callable[[Case], dict[str, Any]]
@@ -83,14 +84,15 @@ def base_context(case: Case) -> dict[str, Any]:
     }
 
 
-def _event_time(case: Case, transition: str) -> dt.datetime | None:
-    event = case.events.filter(transition=transition).order_by("-sim_time", "-id").first()
+def _event_time(case: Case, step: Callable[..., Any]) -> dt.datetime | None:
+    """Return when the case last took ``step`` (a transition of its model, so a rename fails at import)."""
+    event = case.events.filter(transition=step.__name__).order_by("-sim_time", "-id").first()
     return local_time(event.sim_time) if event else None
 
 
 def marriage_application(case: Case) -> dict[str, Any]:
     """Build the two copies of the marriage application (MAR-4), with the unit's decision if taken."""
-    approved = _event_time(case, "leader_approve") or _event_time(case, "central_approve")
+    approved = _event_time(case, MarriageCase.leader_approve) or _event_time(case, MarriageCase.central_approve)
     return {
         **base_context(case),
         "man": case.man, "woman": case.woman, "unit": case.work_unit,  # type: ignore[attr-defined]
@@ -107,7 +109,8 @@ def marriage_application(case: Case) -> dict[str, Any]:
 MARRIAGE_APPLICATION = DocumentSpec(
     "application", "Application to marry a Korean citizen (two copies)",
     "documents/marriage_application.html", marriage_application,
-    available=lambda case: case.state not in ("illegal_entry", "special_approved", "repatriated"),
+    available=lambda case: case.state not in (
+        MarriageState.ILLEGAL_ENTRY, MarriageState.SPECIAL_APPROVED, MarriageState.REPATRIATED),
     when="for an application filed by the man with his work unit (MAR-4), not for a woman found without papers",
 )
 
