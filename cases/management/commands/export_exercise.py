@@ -16,6 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("exercise", help="Exercise name or id.")
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+        parser.add_argument("--with-passwords", action="store_true",
+                            help="Include the logins' password hashes (left out by default).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = options["exercise"]
@@ -24,7 +26,7 @@ class Command(BaseCommand):
         )
         if exercise is None:
             raise CommandError(f"No exercise named or numbered {key!r}.")
-        data = exercise_export(exercise=exercise)
+        data = exercise_export(exercise=exercise, with_passwords=options["with_passwords"])
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as fh:
                 fh.write(data)
