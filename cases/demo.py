@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from cases.choices import Nationality, Occupation, OfficeKind, Sex
 from cases.models import Exercise, Membership, Office, Person
+from cases.permissions import STUDENT_GROUP, student_group  # noqa: F401  (STUDENT_GROUP: permits.demo)
 from cases.services.marriage import marriage_file
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "borderdesk"
-STUDENT_GROUP = "Students"
 
 # (login, office kind, office name, place)
 DEMO_OFFICES: list[tuple[str, str, str, str]] = [
@@ -40,18 +39,6 @@ class DemoResult:
     exercise: Exercise
     logins: list[tuple[str, str]]  # (username, what they play)
     created: bool
-
-
-def student_group() -> Group:
-    """Return the group whose members may use the admin as students (view, and file cases)."""
-    group, _ = Group.objects.get_or_create(name=STUDENT_GROUP)
-    codenames = [
-        "view_exercise", "view_office", "view_person", "view_case", "view_caseevent", "view_deadline",
-        "view_marriagecase", "add_marriagecase",
-    ]
-    perms = Permission.objects.filter(content_type__app_label="cases", codename__in=codenames)
-    group.permissions.add(*perms)
-    return group
 
 
 def _user(username: str, *, superuser: bool = False, suffix: str = "") -> object:

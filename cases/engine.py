@@ -167,8 +167,10 @@ def memberships_of(user: Any, exercise_id: int) -> list[Any]:
         return []
     cache: dict[int, list[Any]] = user.__dict__.setdefault("_border_desk_memberships", {})
     if exercise_id not in cache:
-        from cases.models import Membership
+        # A lazy model reference: the engine sits below the models that build on it.
+        from django.apps import apps
 
+        Membership = apps.get_model("cases", "Membership")
         cache[exercise_id] = list(
             Membership.objects.filter(exercise_id=exercise_id, user=user).select_related("office")
         )

@@ -156,7 +156,7 @@ AUTOPILOT_BASE: dict[str, Any] = {
     "marriage": {"province_returns": 0.25, "centre_asks_more": 0.4, "centre_approves": 0.6,
                  "withdraws_after_dissuasion": 0.3, "found_truthful": 0.9, "dprk_refuses": 0.15,
                  "repatriates_illegal": 0.7, "exit_refused": 0.2},
-    # PER-1 ... PER-12 (cases/classroom/policies/permit.py). The sources give no rates: all assumptions,
+    # PER-1 ... PER-12 (permits/autopilot.py). The sources give no rates: all assumptions,
     # except that D9 shows the permit in ordinary use (border residents crossing to visit relatives).
     "permit": {
         "brings_missing_documents": 0.85,  # PER-4: asked for a missing letter, the applicant brings it
@@ -260,5 +260,5 @@ for _code, _regime in REGIMES.items():
     _regime.params.setdefault("autopilot", {
         "days": {**AUTOPILOT_BASE["days"], **_over.get("days", {})},
         **{section: {**AUTOPILOT_BASE[section], **_over.get(section, {})}
-           for section in ("marriage", "permit", "crosser", "meeting", "corpse", "reception")},
+           for section in AUTOPILOT_BASE if section != "days"},
     })

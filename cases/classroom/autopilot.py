@@ -1,13 +1,13 @@
 """The autopilot: the system plays every office that no student holds, so a few students can run it all.
 
-Decisions come from a per-procedure policy (``POLICIES[kind]``: a function of the case, its regime's
+Decisions come from a per-procedure policy (``policy_for(kind)``: a function of the case, its regime's
 parameters and a seeded RNG returning the step to take) and processing times from the regime's
 ``autopilot`` parameters (:mod:`cases.regimes`). Each decision's RNG is seeded from the exercise's
 seed, the case reference, its state and how many events it has, so the same settings give the same
 run. Steps go through the services like any deadline (the bulk step for many cases at once, with the
 same checks): the timeline shows them, dated at the simulated time the office acted.
-Policies live in :mod:`cases.classroom.policies` (one module per procedure, registered with
-:func:`register_policy`); procedures without one get the generic fill-in policy.
+Each procedure names its policy in its registration (:mod:`cases.procedures`); procedures without
+one get the generic fill-in policy.
 """
 
 from __future__ import annotations
@@ -23,18 +23,16 @@ from cases.classroom.planner import (
     staffed_office_ids,
 )
 from cases.classroom.policy_base import (
-    POLICIES,
     SYSTEM_REASON,
     AutoStep,
     Policy,
     generic_policy,
     generic_value,
-    register_policy,
+    policy_for,
 )
 from cases.models import Exercise, ExerciseScenario, TimedEvent, TimedEventStatus
 
 __all__ = [
-    "POLICIES",
     "SYSTEM_REASON",
     "AutoStep",
     "Policy",
@@ -43,7 +41,7 @@ __all__ = [
     "autopilot_on",
     "generic_policy",
     "generic_value",
-    "register_policy",
+    "policy_for",
     "staffed_office_ids",
 ]
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from cases.classroom.packs import Pack, PackError, PackProblem, PathT, get_pack, parse_date
-from cases.classroom.seeding import SEEDERS, SeedContext, number
+from cases.classroom.seeding import SeedContext, number, seeder_for
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
@@ -42,12 +42,13 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
     """File the case(s) of one pack entry through its seeding hook, then take its ``steps``."""
     kind = entry["kind"]
     where = f"{pack.path.name}:{pack.line(path)}" if pack else "injected event"
-    if kind not in SEEDERS:
+    seeder = seeder_for(kind)
+    if seeder is None:
         raise ApplicationError(f"{where}: no seeding hook for case kind {kind!r} (is its procedure merged?)")
     out = []
     for index in range(int(entry.get("count", 1))):
         try:
-            case = SEEDERS[kind](ctx, number(dict(entry.get("params", {})), index), index)
+            case = seeder(ctx, number(dict(entry.get("params", {})), index), index)
             for step in entry.get("steps", []):
                 name, data, note = (step, {}, "") if isinstance(step, str) else (
                     step["step"], step.get("data", {}), step.get("note", ""))

@@ -147,13 +147,13 @@ class Pack:
 
     def missing(self) -> list[str]:
         """Return what this installation lacks to load the pack: procedures or their seeding hooks."""
-        from cases.classroom.seeding import SEEDERS
+        from cases.classroom.seeding import seeder_for
         from cases.procedures import all_procedures
 
         kinds = {p.kind for p in all_procedures()}
         out = [f"procedure '{k}' is not installed" for k in self.procedures if k not in kinds]
         needed = {c["kind"] for _p, c in self.case_entries()}
-        out += [f"no seeding hook for case kind '{k}'" for k in sorted(needed) if k not in SEEDERS]
+        out += [f"no seeding hook for case kind '{k}'" for k in sorted(needed) if seeder_for(k) is None]
         return out
 
     @property

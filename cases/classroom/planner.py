@@ -18,8 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Min
 
-from cases.classroom import policies  # noqa: F401  (registers every procedure's policy)
-from cases.classroom.policy_base import POLICIES, AutoStep, generic_policy
+from cases.classroom.policy_base import AutoStep, policy_for
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
@@ -56,7 +55,7 @@ def _decide(case: Case, n_events: int, seed: int) -> tuple[dt.datetime, AutoStep
     days_table = params.get("days", {})
     options = transitions_from(case)
     jitter = 0.5 + rng.random()  # +/-50%, drawn first so decisions do not shift times
-    policy = POLICIES.get(case.kind, generic_policy)
+    policy = policy_for(case.kind)
     decision = policy(case, params, rng)
     if decision is None:
         return None

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
 
 from cases.engine import all_transitions, meta_of
 from cases.errors import ApplicationError
 from cases.models import Exercise, ExerciseEventKind, Membership, Office
+from cases.permissions import grant_student
 from cases.procedures import all_procedures
 from cases.rules import Rule, get_rule
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
@@ -49,25 +49,6 @@ def parse_names(text: str) -> list[str]:
             continue
         names.append(name[:120])
     return names
-
-
-def classroom_student_group() -> Group:
-    """Return the students' group with the view (and file) permissions of every procedure's pages.
-
-    The demo builders grant these one procedure at a time; a pack loaded on a fresh install (``migrate``
-    then ``load_scenario``, without the demo) must not leave its students facing "permission denied"
-    on the permit, authorization, returns or meeting cases of their inbox.
-    """
-    from cases.demo_authorization import STUDENT_CODENAMES as AUTHORIZATION_CODENAMES
-    from cases.demo_meeting import STUDENT_CODENAMES as MEETING_CODENAMES
-    from cases.demo_returns import RETURNS_MODELS
-    from permits.demo import permit_student_group
-
-    group = permit_student_group()  # the marriage and base permissions, and the permits app's
-    returns = [f"{action}_{model}" for model in RETURNS_MODELS for action in ("view", "add")]
-    group.permissions.add(*Permission.objects.filter(
-        content_type__app_label="cases", codename__in=[*AUTHORIZATION_CODENAMES, *MEETING_CODENAMES, *returns]))
-    return group
 
 
 def role_slots(exercise: Exercise) -> list[Office]:
@@ -112,7 +93,6 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
     taken = Membership.objects.filter(exercise=exercise, office__isnull=False).count()
     out: list[StudentLogin] = []
     with transaction.atomic():
-        group = classroom_student_group()
         number = 1
         for i in range(total):
             while user_model.objects.filter(username=f"{stem}-{number:02d}").exists():
@@ -126,7 +106,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             user = user_model(username=username, first_name=first[:150], last_name=last[:150], is_staff=True)
             user.set_password(password)
             user.save()
-            user.groups.add(group)
+            grant_student(user)
             office = slots[(taken + i) % len(slots)]
             Membership.objects.create(exercise=exercise, user=user, office=office)
             out.append(StudentLogin(username, password, display, office))

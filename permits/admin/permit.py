@@ -12,9 +12,9 @@ from django.urls import path, reverse
 
 from cases.admin.base import CaseAdmin, ServiceSavesAdminMixin, StateFilter
 from cases.choices import OfficeKind
-from cases.classroom.documents import permit_document_slug
 from cases.engine import acting_office
 from cases.errors import ApplicationError
+from permits.classroom import permit_document_slug
 from permits.models import BorderCounty, Crossing, CrossingPoint, Direction, DocumentKind, PermitCase
 from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
 from permits.services.crossing import CrossingRefused, crossing_record

@@ -31,7 +31,7 @@ from cases.choices import OfficeKind
 from cases.engine import DeadlineSpec, guard, step
 from cases.errors import ApplicationError
 from cases.models import Case, DeadlineKind, Office, Person
-from permits.models.geography import BorderCounty, CrossingPoint
+from permits.models.geography import BorderCounty, CrossingPoint, county_in_region
 
 if TYPE_CHECKING:
     from cases.regimes import Regime
@@ -174,8 +174,6 @@ def purpose_allowed(case: PermitCase) -> bool:
 
 @guard("PER-2: the permit is valid only inside the border region of both sides; home or destination is outside it.")
 def within_border_region(case: PermitCase) -> bool:
-    from permits.selectors import county_in_region
-
     ex = case.exercise
     return county_in_region(ex, case.home_county) and county_in_region(ex, case.destination_county)
 

@@ -17,6 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("exercise", help="Exercise name or id.")
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+        parser.add_argument("--with-passwords", action="store_true",
+                            help="Include the logins' password hashes (left out by default).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = options["exercise"]
@@ -25,7 +27,7 @@ class Command(BaseCommand):
         )
         if exercise is None:
             raise CommandError(f"No exercise named or numbered {key!r}.")
-        data = exercise_export(exercise=exercise)
+        data = exercise_export(exercise=exercise, with_passwords=options["with_passwords"])
         exercise_event_record(exercise=exercise, actor=None, kind=ExerciseEventKind.EXPORT,
                               summary=f"Exported by export_exercise to {options['output'] or 'standard output'}.",
                               data={"output": options["output"] or "", "bytes": len(data)})
