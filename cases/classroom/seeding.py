@@ -108,4 +108,4 @@ def seed_marriage(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
 
 
 # Hooks of procedures from other branches register themselves when their services are importable.
-from cases.classroom import seeding_more  # noqa: E402,F401
+from cases.classroom import seeding_more, seeding_returns  # noqa: E402,F401

@@ -8,6 +8,7 @@ needs it is listed as unavailable. The lead should check them once the branches 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from cases.classroom.seeding import SeedContext, register_seeder
@@ -23,14 +24,24 @@ def _register_authorization() -> None:
 
     @register_seeder("authorization")
     def seed_authorization(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
-        """Record a DPRK "authorization letter" to a person in China (AUT-1)."""
+        """Record a DPRK "authorization letter" to a person in China (AUT-1), or, with ``destination``,
+        an application to go elsewhere abroad (AUT-10)."""
         if "applicant" not in params:
             raise ApplicationError("an authorization case needs 'applicant'")
+        if "destination" in params:
+            from cases.services.authorization import authorization_apply_abroad
+
+            return authorization_apply_abroad(
+                exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
+                destination=str(params["destination"]), actor=None,
+                reason_for_travel=str(params.get("reason_for_travel", "")), note=str(params.get("note", "")),
+            )
         return authorization_issue_letter(
             exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
             letter_number=str(params.get("letter_number", f"KP-{index + 1}")), actor=None,
             purpose=str(params.get("purpose", "settle")),
             inviting_relative=str(params.get("inviting_relative", "")),
+            reason_for_travel=str(params.get("reason_for_travel", "")),
             kpa_officer_family=bool(params.get("kpa_officer_family", False)),
             relative_of_dprk_cadre=bool(params.get("relative_of_dprk_cadre", False)),
             note=str(params.get("note", "")),
@@ -64,6 +75,7 @@ def _register_permit() -> None:
             crossing_point=named(CrossingPoint, params["crossing_point"], "crossing point"),
             filing_office=ctx.office(params.get("filing_office"), kind="border_station"),
             actor=None, note=str(params.get("note", "")),
+            county_bureau=ctx.office(params["county_bureau"]) if "county_bureau" in params else None,
         )
         # PER-4: the letters the applicant brings, recorded at the station.
         for doc in params.get("documents", []):
@@ -87,6 +99,9 @@ def _register_crosser() -> None:
             exercise=ctx.exercise, person=ctx.person(params["person"], index),
             direction=str(params.get("direction", "inbound")), source=str(params.get("source", "interception")),
             actor=None, crossing_place=str(params.get("crossing_place", "")),
+            source_reference=str(params.get("source_reference", "")),
+            crossed_at=(ctx.exercise.clock - dt.timedelta(days=int(params["crossed_days_ago"]))
+                        if "crossed_days_ago" in params else None),
             returned_from_dprk=bool(params.get("returned_from_dprk", False)),
             settled_by_dprk=bool(params.get("settled_by_dprk", False)),
             wants_to_return=bool(params.get("wants_to_return", False)),
@@ -104,8 +119,6 @@ def _register_meeting() -> None:
     @register_seeder("meeting")
     def seed_meeting(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
         """Ask the other side for a meeting, ``scheduled_in_days`` after the clock (MEET-1, MEET-2)."""
-        import datetime as dt
-
         for needed in ("place", "subject"):
             if needed not in params:
                 raise ApplicationError(f"a meeting case needs '{needed}'")

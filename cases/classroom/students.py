@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -53,20 +53,13 @@ def parse_names(text: str) -> list[str]:
 def classroom_student_group() -> Group:
     """Return the students' group with the view (and file) permissions of every procedure's pages.
 
-    The demo builders grant these one procedure at a time; a pack loaded on a fresh install (``migrate``
-    then ``load_scenario``, without the demo) must not leave its students facing "permission denied"
-    on the permit, authorization, returns or meeting cases of their inbox.
+    A pack loaded on a fresh install (``migrate`` then ``load_scenario``, without the demo) must not
+    leave its students facing "permission denied" on any case of their inbox: the one permission
+    model of :mod:`cases.permissions`.
     """
-    from cases.demo_authorization import STUDENT_CODENAMES as AUTHORIZATION_CODENAMES
-    from cases.demo_meeting import STUDENT_CODENAMES as MEETING_CODENAMES
-    from cases.demo_returns import RETURNS_MODELS
-    from permits.demo import permit_student_group
+    from cases.permissions import student_group
 
-    group = permit_student_group()  # the marriage and base permissions, and the permits app's
-    returns = [f"{action}_{model}" for model in RETURNS_MODELS for action in ("view", "add")]
-    group.permissions.add(*Permission.objects.filter(
-        content_type__app_label="cases", codename__in=[*AUTHORIZATION_CODENAMES, *MEETING_CODENAMES, *returns]))
-    return group
+    return student_group()
 
 
 def role_slots(exercise: Exercise) -> list[Office]:

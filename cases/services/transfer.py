@@ -109,7 +109,7 @@ def _encode(value: Any) -> str:
 
 def exercise_import(*, data: str) -> Exercise:
     """Load an exported exercise into this database; refuse clearly if it would overwrite anything."""
-    from cases.demo import student_group
+    from cases.permissions import student_group
 
     try:
         rows = json.loads(data)
