@@ -43,7 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Logins (password for all: {pack.data['logins']['password']}):")
         for username, role in exercise_logins(exercise):
             self.stdout.write(f"  {username:<14} {role}")
-        pending = exercise.timed_events.filter(status=TimedEventStatus.PENDING).order_by("at").values_list("at", flat=True)
+        pending = exercise.timed_events.filter(status=TimedEventStatus.PENDING).values_list("at", flat=True)
         dates = sorted({at.date() for at in pending})
         if dates:
             self.stdout.write("Later desks open when the clock passes: " + ", ".join(f"{d:%d %b %Y}" for d in dates))
