@@ -242,3 +242,15 @@ def test_a_login_that_exists_keeps_its_password_and_a_second_demo_gets_suffixed_
     other = load_pack("demo", name="Other", logins=True, login_suffix="-b")
     assert other.memberships.get(office__kind="work_unit").user.username == "workunit-b"
     assert TimedEvent.objects.filter(exercise=other).count() == len(get_pack("demo").data["events"])
+
+
+def test_a_misspelt_seeding_param_fails_the_load_with_file_line_and_name(tmp_path):
+    """The new seeding hooks refuse a param their service does not take, and the half-built exercise goes."""
+    text = get_pack("demo").path.read_text(encoding="utf-8")
+    broken = text.replace("{kind: relocation, params: {province: jilin}}",
+                          "{kind: relocation, params: {province: jilin, households: 5}}", 1)
+    pack = parse_pack(tmp_path / "demo.yaml", broken)
+    wrong = r"demo.yaml:\d+: cases\[5\]\.params: unknown relocation param\(s\): households"
+    with pytest.raises(PackError, match=wrong):
+        load_pack(pack, name="Broken demo")
+    assert not Exercise.objects.filter(name="Broken demo").exists()
