@@ -28,7 +28,7 @@ def register_procedures() -> None:
     Adding a procedure means its own modules (model, rules, service, admin, optional policy module)
     plus one call here (or, for another app, one in its own ``AppConfig.ready``, as ``permits`` does).
     """
-    from cases.classroom import documents, seeding
+    from cases.classroom import documents, seeding, seeding_returns
     from cases.classroom.policies.authorization import authorization_policy
     from cases.classroom.policies.corpse import corpse_policy
     from cases.classroom.policies.crosser import crosser_policy
@@ -74,10 +74,20 @@ def register_procedures() -> None:
     )
     register_procedure(CrosserCase, policy=crosser_policy, seeder=seeding.seed_crosser,
                        student_permissions=view_add("crossercase"), registered_in=here)
-    register_procedure(CorpseCase, policy=corpse_policy, student_permissions=view_add("corpsecase"),
-                       registered_in=here)
-    register_procedure(DetentionCase, student_permissions=view_add("detentioncase"), registered_in=here)
-    register_procedure(EmbassyCase, student_permissions=view_add("embassycase"), registered_in=here)
+    register_procedure(CorpseCase, policy=corpse_policy, seeder=seeding_returns.seed_corpse,
+                       student_permissions=view_add("corpsecase"), registered_in=here)
+    register_procedure(
+        DetentionCase,
+        seeder=seeding_returns.seed_detention,
+        student_permissions=view_add("detentioncase"),
+        registered_in=here,
+    )
+    register_procedure(
+        EmbassyCase,
+        seeder=seeding_returns.seed_embassy,
+        student_permissions=view_add("embassycase"),
+        registered_in=here,
+    )
     mar = MarriageCase.State
     register_procedure(
         MarriageCase, policy=marriage_policy, seeder=seeding.seed_marriage,
@@ -103,8 +113,23 @@ def register_procedures() -> None:
                        documents=[documents.MEETING_NOTICE],
                        student_permissions=("view_meetingcase", "view_representative", "view_entrypermit"),
                        registered_in=here)
-    register_procedure(NaturalisationCase, student_permissions=view_add("naturalisationcase"), registered_in=here)
-    register_procedure(ReceptionCase, policy=reception_policy, student_permissions=view_add("receptioncase"),
-                       registered_in=here)
-    register_procedure(RelocationQuota, student_permissions=("view_relocationquota",), registered_in=here)
-    register_procedure(StrayCase, student_permissions=view_add("straycase"), registered_in=here)
+    register_procedure(
+        NaturalisationCase,
+        seeder=seeding_returns.seed_naturalisation,
+        student_permissions=view_add("naturalisationcase"),
+        registered_in=here,
+    )
+    register_procedure(ReceptionCase, policy=reception_policy, seeder=seeding_returns.seed_reception,
+                       student_permissions=view_add("receptioncase"), registered_in=here)
+    register_procedure(
+        RelocationQuota,
+        seeder=seeding_returns.seed_relocation,
+        student_permissions=("view_relocationquota",),
+        registered_in=here,
+    )
+    register_procedure(
+        StrayCase,
+        seeder=seeding_returns.seed_stray,
+        student_permissions=view_add("straycase"),
+        registered_in=here,
+    )

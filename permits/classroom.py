@@ -38,6 +38,7 @@ def seed_permit(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
         crossing_point=_named(CrossingPoint, params["crossing_point"], "crossing point"),
         filing_office=ctx.office(params.get("filing_office"), kind="border_station"),
         actor=None, note=str(params.get("note", "")),
+        county_bureau=ctx.office(params["county_bureau"]) if "county_bureau" in params else None,
     )
     # PER-4: the letters the applicant brings, recorded at the station.
     for doc in params.get("documents", []):

@@ -17,8 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Cycles other branches are removing; anything else is a new cycle and fails the test.
 KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"cases.demo", "cases.demo_authorization", "cases.demo_meeting", "cases.demo_returns",
-               "permits.demo"}): "the Python demo builders (branch demopack replaces them with a pack)",
     frozenset({"cases.services.clock", "cases.tasks"}): "the clock's sweep task (branch clock)",
     frozenset({"cases.classroom.controls", "cases.classroom.timeline"}): "regime switches from timed events "
                                                                          "(branch clock)",

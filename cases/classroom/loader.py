@@ -63,12 +63,50 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
     return out
 
 
+def _fixed_logins(exercise: Exercise, pack: Pack, offices: dict[str, Office], actor: Any, suffix: str) -> None:
+    """Create (or reuse) the pack's fixed logins, one per office that names one, and the facilitator's.
+
+    A login that exists already keeps its password; a new one gets the pack's. Office logins become
+    students (:func:`cases.permissions.grant_student`); the facilitator is staff, a superuser if the
+    pack says so, and the exercise's facilitator.
+    """
+    from django.contrib.auth import get_user_model
+
+    from cases.permissions import grant_student
+
+    user_model = get_user_model()
+    spec = pack.data["logins"]
+
+    def user(username: str, *, superuser: bool = False) -> Any:
+        found, created = user_model.objects.get_or_create(username=username + suffix)
+        if created:
+            found.set_password(spec["password"])
+            found.is_staff = True
+            found.is_superuser = superuser
+            found.save()
+        return found
+
+    facilitator = spec.get("facilitator")
+    if facilitator:
+        teacher = user(str(facilitator["username"]), superuser=bool(facilitator.get("superuser", False)))
+        if actor is None or teacher.pk != actor.pk:
+            Membership.objects.create(exercise=exercise, user=teacher, is_facilitator=True)
+    for username, key in pack.fixed_logins:
+        if key:
+            student = user(username)
+            grant_student(student)
+            Membership.objects.create(exercise=exercise, user=student, office=offices[key])
+
+
 def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: Progress = _no_progress,
-              seed: int | None = None) -> Exercise:
+              seed: int | None = None, logins: bool = False, login_suffix: str = "") -> Exercise:
     """Create an exercise from ``pack`` named ``name`` (default: the pack title); return it.
 
-    ``actor`` (the teacher) becomes the exercise's facilitator. Raise ApplicationError for a bad name
-    or an unavailable pack, PackError (file, line, field) for an entry that cannot be seeded.
+    ``actor`` (the teacher) becomes the exercise's facilitator. With ``logins`` the pack's fixed logins
+    (``offices[].login``, ``logins.facilitator``; ``login_suffix`` appended to each) are created with
+    the pack's password: for the demo on a teacher's own machine, never from the web page. Raise
+    ApplicationError for a bad name or an unavailable pack, PackError (file, line, field) for an
+    entry that cannot be seeded.
     """
     if isinstance(pack, str):
         pack = get_pack(pack)
@@ -108,6 +146,8 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
             offices[item["key"]] = Office.objects.create(
                 exercise=exercise, kind=item["kind"], name=item["name"], place=item.get("place", ""))
             tick(f"Office: {item['name']}")
+        if logins and "logins" in data:
+            _fixed_logins(exercise, pack, offices, actor, login_suffix)
         people: dict[str, Person] = {}
         for item in data.get("people", []):
             attrs = {k: v for k, v in item.items() if k != "key"}

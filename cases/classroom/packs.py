@@ -123,6 +123,16 @@ class Pack:
     def procedures(self) -> list[str]:
         return list(self.data["procedures"])
 
+    @property
+    def fixed_logins(self) -> list[tuple[str, str]]:
+        """Return the pack's fixed logins as (username, office key); the facilitator's key is ''."""
+        out = []
+        facilitator = self.data.get("logins", {}).get("facilitator")
+        if facilitator:
+            out.append((str(facilitator["username"]), ""))
+        out += [(str(o["login"]), str(o["key"])) for o in self.data["offices"] if o.get("login")]
+        return out
+
     def line(self, path: PathT) -> int:
         return _line_of(self.root, path)
 
@@ -216,6 +226,19 @@ def _cross_check(pack: Pack) -> list[PackProblem]:
 
     offices = unique("offices")
     unique("people")
+    logins: set[str] = set()
+    facilitator = data.get("logins", {}).get("facilitator", {}).get("username")
+    if facilitator:
+        logins.add(facilitator)
+    for i, office in enumerate(data["offices"]):
+        login = office.get("login")
+        if login is None:
+            continue
+        if "logins" not in data:
+            problems.append(pack.problem(("offices", i, "login"), "a fixed login needs 'logins: {password: ...}'"))
+        if login in logins:
+            problems.append(pack.problem(("offices", i, "login"), f"login {login!r} is used twice"))
+        logins.add(login)
     for i, role in enumerate(data["roles"]):
         if role["office"] not in offices:
             problems.append(pack.problem(("roles", i, "office"), f"no office with key {role['office']!r} in this pack"))

@@ -15,6 +15,7 @@ from cases.regimes import REGIMES
 
 DATE = r"^(195[5-9]|196[0-9]|1970)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9])?$"
 KEY = r"^[a-z][a-z0-9_]*$"
+USERNAME = r"^[a-z][a-z0-9_.-]*$"
 
 SOURCED_TEXT: dict[str, Any] = {
     "type": "object",
@@ -123,6 +124,27 @@ PACK_SCHEMA: dict[str, Any] = {
                     "kind": {"enum": list(OfficeKind.values)},
                     "name": {"type": "string", "minLength": 1, "maxLength": 160},
                     "place": {"type": "string", "maxLength": 120},
+                    # A fixed login for the office (the demo's ``workunit``, ``countypsb`` ...). Created
+                    # only when the loader is asked for fixed logins (``load_demo``, ``load_scenario
+                    # --logins``), never by a load from the web page; needs ``logins.password``.
+                    "login": {"type": "string", "pattern": USERNAME, "maxLength": 120},
+                },
+            },
+        },
+        "logins": {
+            "type": "object",
+            "required": ["password"],
+            "additionalProperties": False,
+            "properties": {
+                "password": {"type": "string", "minLength": 8, "maxLength": 128},
+                "facilitator": {
+                    "type": "object",
+                    "required": ["username"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "username": {"type": "string", "pattern": USERNAME, "maxLength": 120},
+                        "superuser": {"type": "boolean"},
+                    },
                 },
             },
         },

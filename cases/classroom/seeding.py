@@ -106,16 +106,26 @@ def seed_marriage(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
 
 
 def seed_authorization(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
-    """Record a DPRK "authorization letter" to a person in China (AUT-1)."""
+    """Record a DPRK "authorization letter" to a person in China (AUT-1), or, with ``destination``,
+    an application to go elsewhere abroad (AUT-10)."""
     from cases.services.authorization import authorization_issue_letter
 
     if "applicant" not in params:
         raise ApplicationError("an authorization case needs 'applicant'")
+    if "destination" in params:
+        from cases.services.authorization import authorization_apply_abroad
+
+        return authorization_apply_abroad(
+            exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
+            destination=str(params["destination"]), actor=None,
+            reason_for_travel=str(params.get("reason_for_travel", "")), note=str(params.get("note", "")),
+        )
     return authorization_issue_letter(
         exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
         letter_number=str(params.get("letter_number", f"KP-{index + 1}")), actor=None,
         purpose=str(params.get("purpose", "settle")),
         inviting_relative=str(params.get("inviting_relative", "")),
+        reason_for_travel=str(params.get("reason_for_travel", "")),
         kpa_officer_family=bool(params.get("kpa_officer_family", False)),
         relative_of_dprk_cadre=bool(params.get("relative_of_dprk_cadre", False)),
         note=str(params.get("note", "")),
@@ -132,6 +142,9 @@ def seed_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
         exercise=ctx.exercise, person=ctx.person(params["person"], index),
         direction=str(params.get("direction", "inbound")), source=str(params.get("source", "interception")),
         actor=None, crossing_place=str(params.get("crossing_place", "")),
+        source_reference=str(params.get("source_reference", "")),
+        crossed_at=(ctx.exercise.clock - dt.timedelta(days=int(params["crossed_days_ago"]))
+                    if "crossed_days_ago" in params else None),
         returned_from_dprk=bool(params.get("returned_from_dprk", False)),
         settled_by_dprk=bool(params.get("settled_by_dprk", False)),
         wants_to_return=bool(params.get("wants_to_return", False)),

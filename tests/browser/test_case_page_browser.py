@@ -9,11 +9,11 @@ import importlib
 import pytest
 from django.contrib.auth import get_user_model
 
-from cases.demo import DEMO_PASSWORD, build_demo_exercise
 from cases.diagram import edges
 from cases.models import AuthorizationCase, MarriageCase
 from cases.services.engine import case_transition
 from tests.browser.support import TIMEOUT
+from tests.desks import PASSWORD, full_desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def login(chromium, base: str, username: str):
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{base}/admin/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_load_state()
     return context, page
@@ -50,8 +50,7 @@ def wait_for_diagram(page) -> None:
 
 def test_student_sees_steps_above_the_fold_the_graphviz_diagram_and_the_pause(
         chromium, live_server, shot, border_geography):
-    demo = build_demo_exercise("Browser class")
-    exercise = demo.exercise
+    exercise = full_desk("Browser class")
     base = live_server.url
     case = MarriageCase.objects.get(exercise=exercise, man__name="Zhang Wenhai")
     student_ctx, s = login(chromium, base, "workunit")
@@ -103,9 +102,9 @@ def test_student_sees_steps_above_the_fold_the_graphviz_diagram_and_the_pause(
 
 def test_authorization_diagram_is_readable_at_1280x720(chromium, live_server, shot, border_geography):
     """The largest procedure (authorization letters) on a projector: the path marked, labels legible."""
-    demo = build_demo_exercise("Browser projector")
+    exercise = full_desk("Browser projector")
     base = live_server.url
-    case = AuthorizationCase.objects.filter(exercise=demo.exercise, variant="settle").order_by("id").first()
+    case = AuthorizationCase.objects.filter(exercise=exercise, variant="settle").order_by("id").first()
     assert case is not None
     officer = get_user_model().objects.get(username="countypsb")
     papers = {"has_commune_introduction": True, "has_relative_letter": True, "has_political_clearance": True}
@@ -132,7 +131,7 @@ def test_authorization_diagram_is_readable_at_1280x720(chromium, live_server, sh
     shot(page, "case-05-authorization-page-full")
 
     # The projector's dashboard: pygal charts inline, every procedure's queue diagram drawn by Graphviz.
-    page.goto(f"{base}/admin/cases/exercise/{demo.exercise.pk}/dashboard/")
+    page.goto(f"{base}/admin/cases/exercise/{exercise.pk}/dashboard/")
     page.wait_for_function("""() => Array.from(document.querySelectorAll('figure.bd-graphviz'))
         .every(f => f.hasAttribute('data-drawn'))""")
     figures = page.locator("figure.bd-graphviz")

@@ -25,7 +25,7 @@ def advance(exercise: Exercise, days: int) -> None:
 
 
 def class_with_history(desk) -> Exercise:
-    """Walk one demo case to approval over 20 simulated days; the three others wait at the work unit."""
+    """Walk one test-desk case to approval over 20 simulated days; the three others wait at the work unit."""
     case = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
     for name, login, data in TO_CHINA_APPROVED_1958:
         advance(desk.exercise, 5)
@@ -78,7 +78,7 @@ def test_debrief_names_the_bottleneck_its_rules_little_and_history(desk):
     assert "L = λ \u00d7 W" in html
     assert "2,667 letters received" in html and "PRC MFA 118-01025-02" in html  # D6 beside the class
     assert "52,014" in html  # the other figures of PROCEDURES.md
-    # The demo holds authorization letters: the class's funnel beside D6, and the model's assumptions.
+    # The test desk holds authorization letters: the class's funnel beside D6, and the model's assumptions.
     assert 'id="bd-compare"' in html and 'id="bd-model"' in html and "processing capacity" in html
 
 

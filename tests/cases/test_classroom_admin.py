@@ -194,7 +194,7 @@ def test_superuser_without_a_seat_can_take_the_facilitator_seat(client, teacher)
 
 @pytest.mark.parametrize("slug", ["permits-1963", "authorization-1961", "protocol-1964"])
 def test_students_of_a_fresh_pack_open_the_cases_of_their_inbox(client, teacher, slug):
-    """Without the demo loaded, a pack's students may open every case their inbox lists (no 403)."""
+    """With no other exercise loaded, a pack's students may open every case their inbox lists (no 403)."""
     exercise = load_pack(slug, name=f"Fresh {slug}", actor=teacher)
     client.logout()
     student = students_create(exercise=exercise, actor=teacher, count=1)[0]

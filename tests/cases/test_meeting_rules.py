@@ -36,12 +36,12 @@ CN, KP = Side.CHINA, Side.DPRK
 
 
 class Sides:
-    """The demo exercise plus the Chinese border representative and MPS offices and the representatives."""
+    """The test desk plus the Chinese border representative and MPS offices and the representatives."""
 
     def __init__(self, desk) -> None:
         self.desk = desk
         self.exercise = desk.exercise
-        # The demo (cases/demo_meeting.py) adds the representatives' offices and people; its seed
+        # The test desk (tests/desks.py meeting_desk) adds the representatives' offices and people; its seed
         # request is withdrawn from the picture so that each test starts the venue rotation afresh.
         MeetingCase.objects.filter(exercise=self.exercise).delete()
         self.cn_rep_user = desk.user("borderrep")

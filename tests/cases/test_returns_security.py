@@ -1,4 +1,4 @@
-"""The generic security and transfer checks, run over the returns procedures' demo cases."""
+"""The generic security and transfer checks, run over the returns procedures' test-desk cases."""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 
 from cases.models import Exercise, Person
 from cases.services.engine import case_transition
-from permits.demo import build_helong_exercise
 from permits.models import BorderCounty, CrossingPoint, DocumentKind, PermitCase
 from permits.services.permit import permit_document_add, permit_file, permit_forward
+from tests.desks import helong_desk
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -28,8 +28,7 @@ class Helong:
     SUFFIX = "-t"
 
     def __init__(self) -> None:
-        self.demo = build_helong_exercise("Helong test", login_suffix=self.SUFFIX)
-        self.exercise = self.demo.exercise
+        self.exercise = helong_desk("Helong test", self.SUFFIX)
 
     def user(self, login: str):
         return get_user_model().objects.get(username=login + self.SUFFIX)

@@ -6,9 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.choices import Nationality, Occupation, Sex
-from cases.models import CaseEvent, Deadline, DeadlineStatus, Person
+from cases.models import Deadline, DeadlineStatus, Person
 from cases.services.engine import case_transition
-from permits.demo import build_permit_demo
 from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import crossing_record
 from permits.services.permit import permit_document_add, permit_file, permit_forward
@@ -132,15 +131,6 @@ def test_admin_lists_crossings_and_illegal_records_for_students(helong):
     assert "Han Sun-ok" in defence.get(reverse("admin:permits_crossing_changelist")).content.decode()
     for name in ("bordercounty", "crossingpoint", "crossinghours", "borderregionchange"):
         assert defence.get(reverse(f"admin:permits_{name}_changelist")).status_code == 200
-
-
-def test_build_permit_demo_adds_the_desk_to_another_exercise(desk):
-    """The demo exercise (the desk) has the permit desk without a second county bureau; again adds nothing."""
-    assert desk.exercise.offices.filter(kind="county_psb").count() == 1
-    assert desk.exercise.memberships.filter(user__username="defence").exists()
-    again = build_permit_demo(desk.exercise)
-    assert again.logins == [] and len(again.cases) == 5
-    assert CaseEvent.objects.filter(case__in=again.cases, kind="filed").count() == 5
 
 
 def test_print_page_only_for_an_issued_permit_of_ones_own_exercise(helong, desk):
