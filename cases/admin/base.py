@@ -11,7 +11,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR
+from django.core.paginator import Paginator
 from django.db import models
 from django.forms import modelform_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -20,7 +22,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from cases.admin.paging import CappedPaginator, MineFirstChangeList, MineFirstPaginator, count_limit, mine_first
+from cases.admin.paging import (
+    CappedPaginator,
+    MineFirstChangeList,
+    MineFirstPaginator,
+    NearestPageChangeList,
+    count_limit,
+    mine_first,
+)
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
 from cases.models import Case
@@ -33,6 +42,9 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
     """Show only rows of the exercises the user takes part in (superusers see all)."""
 
     exercise_path = "exercise_id"
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
+        return NearestPageChangeList
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_to_user(super().get_queryset(request), request.user, self.exercise_path)
@@ -147,6 +159,9 @@ class CaseAdmin(ExerciseScopedAdmin):
         The count reads at most ``COUNT_CAP`` rows (further when the page asked for is deep), so a
         list of a province's cases costs what a list of a thousand does; the page says "more than".
         """
+        if not issubclass(getattr(queryset, "model", object), Case):
+            # Not the case list (the history page pages LogEntry rows): Django's own paginator.
+            return Paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page)
         limit = count_limit(request, per_page)
         if ORDER_VAR in request.GET:
             return CappedPaginator(queryset, per_page, limit=limit, orphans=orphans,
@@ -219,6 +234,19 @@ class CaseAdmin(ExerciseScopedAdmin):
             "diagram": mark_safe(procedure_svg(case)),
             "regime": case.regime_obj,
         }
+
+    object_history_template = "admin/cases/case_history.html"
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        """Show the case's own timeline (its events) above Django's log of admin changes."""
+        case = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if case is not None:
+            events = list(case.events.select_related("actor", "office"))
+            for event in events:
+                event.rule_objs = [get_rule(r) for r in event.rule_ids]  # type: ignore[attr-defined]
+            extra_context["case_events"] = events
+        return super().history_view(request, object_id, extra_context)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None

@@ -1,0 +1,80 @@
+"""Issue 18: no 500 from the case pages' links and query strings (history pages, out-of-range pages)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.utils.html import escape
+
+from cases.admin.base import CaseAdmin
+
+pytestmark = pytest.mark.django_db
+
+CASE_ADMINS = sorted(
+    (ma for ma in admin.site._registry.values() if isinstance(ma, CaseAdmin)), key=lambda ma: ma.opts.model_name
+)
+ADMIN_IDS = [ma.opts.model_name for ma in CASE_ADMINS]
+
+
+def _base(model_admin: CaseAdmin) -> str:
+    return f"/admin/{model_admin.opts.app_label}/{model_admin.opts.model_name}/"
+
+
+def _client(desk, login: str) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(desk.user(login))
+    return client
+
+
+@pytest.mark.parametrize("model_admin", CASE_ADMINS, ids=ADMIN_IDS)
+@pytest.mark.parametrize("login", ["teacher", "countypsb"])
+def test_every_case_history_page_shows_the_case_timeline(desk, model_admin, login):
+    """Issue 18.1: the History link on every case page was a FieldError (mine-first paging of LogEntry)."""
+    case = model_admin.model._default_manager.filter(exercise=desk.exercise).order_by("pk").first()
+    assert case is not None, f"the demo desk has no {model_admin.opts.model_name}"
+    client = _client(desk, login)
+    response = client.get(f"{_base(model_admin)}{case.pk}/history/")
+    if login == "teacher":
+        assert response.status_code == 200, response.status_code
+        body = response.content.decode()
+        assert 'id="bd-case-history"' in body
+        first = case.events.order_by("sim_time", "id").first()
+        assert first is not None and escape(first.label) in body
+    else:  # a student: his own page, or a refusal; never a 500
+        assert response.status_code in (200, 302, 403, 404), response.status_code
+
+
+def test_a_history_page_of_a_case_outside_the_users_exercises_is_not_found(desk, other_desk):
+    case = other_desk.exercise.cases.order_by("pk").first()
+    model_admin = admin.site._registry[case.procedure.model]
+    specific = case.procedure.model._default_manager.get(pk=case.pk)
+    response = _client(desk, "countypsb").get(f"{_base(model_admin)}{specific.pk}/history/")
+    assert response.status_code in (302, 403, 404)
+    assert specific.reference not in response.content.decode()
+
+
+@pytest.mark.parametrize("model_admin", CASE_ADMINS, ids=ADMIN_IDS)
+@pytest.mark.parametrize("page", ["0", "-1", "2", "99999", "99999999999999999999"])
+def test_out_of_range_pages_show_the_nearest_page_with_a_message(desk, model_admin, page):
+    """Issue 18.2: ?p=0, -1, 2 on a one-page list, 99999 (EmptyPage), 20 digits (datatype mismatch)."""
+    response = _client(desk, "teacher").get(_base(model_admin), {"p": page})
+    assert response.status_code == 200, response.status_code
+    body = response.content.decode()
+    assert f"There is no page {int(page)}; showing page 1." in body
+
+
+def test_a_page_past_the_end_of_a_long_list_shows_the_last_page(desk, monkeypatch):
+    from cases.admin.inbox import InboxAdmin
+
+    monkeypatch.setattr(InboxAdmin, "list_per_page", 2)
+    total = desk.exercise.cases.count()
+    last = (total + 1) // 2
+    assert last >= 3
+    response = _client(desk, "teacher").get("/admin/cases/caseproxy/", {"p": "99999"})
+    assert response.status_code == 200
+    assert f"There is no page 99999; showing page {last}." in response.content.decode()
+    assert response.context["cl"].page_num == last
+    assert len(response.context["cl"].result_list) == total - 2 * (last - 1)
+    ok = _client(desk, "teacher").get("/admin/cases/caseproxy/", {"p": "2"})
+    assert ok.status_code == 200 and "There is no page" not in ok.content.decode()
