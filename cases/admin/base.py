@@ -13,8 +13,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms import modelform_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -37,6 +40,52 @@ from cases.rules import get_rule
 from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
 from cases.services.engine import case_transition
 
+INT64 = 2**63 - 1
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice of a row whose id is refused as "not one of the choices" when no database could hold it.
+
+    Django's field looks a 20-digit id up, which SQLite answers with OverflowError (a 500).
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not isinstance(value, models.Model):
+            target = self.queryset.model._meta.get_field(self.to_field_name) if self.to_field_name else (
+                self.queryset.model._meta.pk)
+            while target.is_relation:  # a child model's id is its parent's (a one-to-one link)
+                target = target.target_field
+            if isinstance(target, models.IntegerField | models.AutoField):
+                try:
+                    number = int(str(value).strip())
+                except ValueError:
+                    number = 0  # not a number: Django's own check refuses it
+                if not -INT64 <= number <= INT64:
+                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def bound_integer_field(db_field: Any, field: Any) -> Any:
+    """Give an integer form field the range every supported database holds (SQLite reports none)."""
+    if isinstance(field, forms.IntegerField) and isinstance(db_field, models.IntegerField):
+        low, high = BaseDatabaseOperations.integer_field_ranges.get(db_field.get_internal_type(), (None, None))
+        if high is not None and (field.max_value is None or field.max_value > high):
+            field.max_value = high
+            field.validators.append(MaxValueValidator(high))
+            field.widget.attrs["max"] = high
+        if low is not None and (field.min_value is None or field.min_value < low):
+            field.min_value = low
+            field.validators.append(MinValueValidator(low))
+            field.widget.attrs["min"] = low
+    return field
+
+
+def bounded_formfield(db_field: Any, **kwargs: Any) -> Any:
+    """``formfield_callback`` for ModelForms built outside an admin: bounded ids and integers."""
+    if isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", BoundedModelChoiceField)
+    return bound_integer_field(db_field, db_field.formfield(**kwargs))
+
 
 class ExerciseScopedAdmin(admin.ModelAdmin):
     """Show only rows of the exercises the user takes part in (superusers see all)."""
@@ -49,7 +98,11 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_to_user(super().get_queryset(request), request.user, self.exercise_path)
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return bound_integer_field(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", BoundedModelChoiceField)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         model = db_field.related_model
         if field is not None and model is not None:
@@ -62,7 +115,8 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
 def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
     """Build the form a step needs: its declared fields (from the model), a reason, a note."""
     meta = option.meta
-    base = modelform_factory(model, fields=list(meta.fields)) if meta.fields else forms.ModelForm
+    base = (modelform_factory(model, fields=list(meta.fields), formfield_callback=bounded_formfield)
+            if meta.fields else forms.ModelForm)
     attrs: dict[str, Any] = {}
     if meta.reason_required:
         attrs["reason"] = forms.CharField(

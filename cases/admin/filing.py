@@ -16,7 +16,7 @@ from django.db import transaction
 from django.forms import modelform_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from cases.admin.base import CaseAdmin, StateFilter
+from cases.admin.base import CaseAdmin, StateFilter, bounded_formfield
 from cases.errors import ApplicationError
 from cases.models import Case
 
@@ -67,7 +67,7 @@ class ServiceFilingAdmin(CaseAdmin):
         if obj is not None:
             return super().get_form(request, obj, change=change, **kwargs)
         admin_self = self
-        base = modelform_factory(self.model, fields=self.filing_fields)
+        base = modelform_factory(self.model, fields=self.filing_fields, formfield_callback=bounded_formfield)
 
         def clean(form: forms.ModelForm) -> dict[str, Any]:
             data = forms.ModelForm.clean(form)

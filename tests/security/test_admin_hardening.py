@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.test import Client
 from django.utils.html import escape
@@ -78,3 +79,61 @@ def test_a_page_past_the_end_of_a_long_list_shows_the_last_page(desk, monkeypatc
     assert len(response.context["cl"].result_list) == total - 2 * (last - 1)
     ok = _client(desk, "teacher").get("/admin/cases/caseproxy/", {"p": "2"})
     assert ok.status_code == 200 and "There is no page" not in ok.content.decode()
+
+
+# --- Issue 18.3: 20-digit numbers in the add forms --------------------------------------------------
+
+HUGE = "9" * 20
+ADD_PAGES = ["cases/embassycase", "cases/receptioncase", "cases/crossercase", "cases/straycase", "permits/crossing",
+             "cases/marriagecase", "permits/permitcase", "cases/corpsecase", "cases/detentioncase",
+             "cases/naturalisationcase", "cases/authorizationcase", "cases/meetingcase"]
+
+
+def fingerprint() -> tuple:
+    """Row counts and highest ids of every table, and every exercise's clock: cheap, and any write shows."""
+    from django.apps import apps
+
+    from cases.models import Exercise
+
+    rows = []
+    for model in apps.get_models():
+        manager = model._base_manager
+        last = manager.order_by("-pk").values_list("pk", flat=True).first()
+        rows.append((model._meta.label, manager.count(), last))
+    return tuple(rows), tuple(Exercise.objects.order_by("pk").values_list("pk", "clock", "paused", "regime"))
+
+
+@pytest.mark.parametrize("page", ADD_PAGES)
+def test_twenty_digit_numbers_in_any_add_form_field_are_refused_and_change_nothing(desk, page):
+    client = _client(desk, "teacher")
+    form = client.get(f"/admin/{page}/add/")
+    assert form.status_code == 200
+    fields = (form.context["adminform"].form if "adminform" in form.context else form.context["form"]).fields
+    names = list(fields)
+    numeric = [n for n, f in fields.items() if isinstance(f, forms.IntegerField | forms.ModelChoiceField)]
+    assert numeric
+    before = fingerprint()
+    for name in numeric:
+        data = {n: desk.exercise.pk if n == "exercise" else "" for n in names}
+        data[name] = HUGE
+        response = client.post(f"/admin/{page}/add/", data)
+        assert response.status_code == 200, (name, response.status_code)
+        assert fingerprint() == before, name
+    response = client.post(f"/admin/{page}/add/", {n: HUGE for n in names})
+    assert response.status_code == 200
+    assert fingerprint() == before
+
+
+def test_a_twenty_digit_quantity_of_a_valid_stray_report_is_refused_with_a_message(desk):
+    from cases.models import StrayCase
+
+    client = _client(desk, "teacher")
+    data = {"exercise": desk.exercise.pk, "item_kind": StrayCase._meta.get_field("item_kind").choices[0][0],
+            "place_found": "Tumen river bank", "description": "a cow"}
+    before = fingerprint()
+    response = client.post("/admin/cases/straycase/add/", {**data, "quantity": HUGE})
+    assert response.status_code == 200, response.status_code
+    assert "quantity" in response.context["adminform"].form.errors
+    assert fingerprint() == before
+    ok = client.post("/admin/cases/straycase/add/", {**data, "quantity": "3"})
+    assert ok.status_code == 302 and StrayCase.objects.filter(quantity=3, exercise=desk.exercise).exists()
