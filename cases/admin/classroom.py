@@ -21,7 +21,14 @@ from cases.classroom.controls import advance_clock, switch_regime
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
-from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
+from cases.classroom.students import (
+    MAX_CSV_BYTES,
+    decode_csv,
+    membership_assign,
+    parse_names,
+    role_cards,
+    students_create,
+)
 from cases.classroom.tasks import dispatch_load
 from cases.classroom.timeline import EVENT_KINDS, inject_event, recent_news
 from cases.errors import ApplicationError
@@ -283,9 +290,9 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["names"] or ""
         upload = form.cleaned_data.get("csv_file")
-        if upload is not None:
-            text += "\n" + upload.read().decode("utf-8", errors="replace")
         try:
+            if upload is not None:
+                text += "\n" + decode_csv(upload.read(MAX_CSV_BYTES + 1))
             created = students_create(exercise=exercise, actor=request.user, count=form.cleaned_data["count"] or 0,
                                       names=parse_names(text))
         except ApplicationError as exc:
