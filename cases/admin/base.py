@@ -138,25 +138,30 @@ def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
     return form_cls
 
 
-class ServiceSavesAdminMixin:
-    """For add forms whose ``save_form`` calls a service: the service has saved the row and its event.
+class ReadOnlyAdmin(ExerciseScopedAdmin):
+    """The one read-only base: rows that services write, shown and never changed by hand.
 
-    Put it before the ModelAdmin base. A refusal the form's own checks did not foresee comes back as a
-    message on the add page, with nothing saved.
+    No add page (a subclass that adds through a service uses ``ServiceAddMixin``), no change; delete is
+    the superuser's only where ``superuser_deletes`` says so (never for the append-only event log).
+    Every field of the fieldsets is shown read-only, display methods included.
     """
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Do nothing: the service in save_form already saved it."""
+    superuser_deletes: bool = False
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Do nothing: the service saved everything it needs."""
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().add_view(request, form_url, extra_context)  # type: ignore[misc]
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Fields never change by hand; steps do. Viewing is enough to reach the page.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.superuser_deletes and bool(request.user.is_superuser)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self.fieldsets:
+            return [f for fs in self.fieldsets for f in fs[1]["fields"]]
+        return super().get_readonly_fields(request, obj)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -183,7 +188,7 @@ class StateFilter(admin.SimpleListFilter):
         return queryset.filter(state=self.value()) if self.value() else queryset
 
 
-class CaseAdmin(ExerciseScopedAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Base admin of every procedure: case page with state, next office, steps, diagram, timeline."""
 
     change_form_template = "admin/cases/case_change_form.html"
@@ -240,12 +245,7 @@ class CaseAdmin(ExerciseScopedAdmin):
 
     # --- Case page: read-only fields, steps through services ------------------------------------
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Fields never change by hand; steps do. Viewing is enough to reach the case page.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
+    superuser_deletes = True
 
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name

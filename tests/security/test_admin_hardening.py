@@ -137,3 +137,72 @@ def test_a_twenty_digit_quantity_of_a_valid_stray_report_is_refused_with_a_messa
     assert fingerprint() == before
     ok = client.post("/admin/cases/straycase/add/", {**data, "quantity": "3"})
     assert ok.status_code == 302 and StrayCase.objects.filter(quantity=3, exercise=desk.exercise).exists()
+
+
+# --- Issue 14: one filing base, one read-only base -------------------------------------------------
+
+TEACHER_SET_UP = {"cases.exercise", "cases.office", "cases.person", "cases.membership",  # what the teacher sets up
+                  "permits.bordercounty", "permits.crossingpoint", "permits.crossinghours"}  # reference data
+
+
+def test_every_add_page_files_through_the_one_filing_base_and_the_rest_are_read_only(desk):
+    """Every admin that offers an add page saves through a service (dry-run validated); every other
+    admin of a service-written model is the one read-only base."""
+    from django.test import RequestFactory
+
+    from cases.admin.base import ReadOnlyAdmin
+    from cases.admin.filing import ServiceAddMixin
+
+    request = RequestFactory().get("/admin/")
+    request.user = desk.user("teacher")
+    adders, read_only = [], []
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        if model._meta.app_label not in ("cases", "permits") or label in TEACHER_SET_UP:
+            continue
+        if type(model_admin).__module__.startswith("cases.admin.") or type(model_admin).__module__.startswith(
+                "permits.admin."):
+            if model_admin.has_add_permission(request):
+                assert isinstance(model_admin, ServiceAddMixin), label
+                adders.append(label)
+            elif isinstance(model_admin, ReadOnlyAdmin):
+                read_only.append(label)
+            assert not model_admin.has_change_permission(request) or not isinstance(model_admin, ReadOnlyAdmin)
+    assert {"cases.marriagecase", "permits.permitcase", "cases.authorizationcase", "cases.meetingcase",
+            "cases.crossercase", "permits.crossing", "permits.borderregionchange"} <= set(adders)
+    assert {"cases.caseevent", "cases.representative", "cases.entrypermit", "permits.illegalcrossingrecord",
+            "cases.relocationquota", "cases.caseproxy"} <= set(read_only)
+    from cases.admin import base
+
+    assert not hasattr(base, "ServiceSavesAdminMixin")
+
+
+@pytest.mark.parametrize("page", ["cases/marriagecase", "permits/permitcase", "cases/authorizationcase",
+                                  "cases/meetingcase", "cases/crossercase", "permits/crossing"])
+def test_a_wrong_office_is_refused_on_the_form_with_the_services_message(desk, page):
+    """The dry run: the service's own office check comes back as a form error (input kept, nothing saved)."""
+    client = _client(desk, "mfa")  # the Foreign Ministry files none of these
+    form = client.get(f"/admin/{page}/add/")
+    assert form.status_code in (200, 403)
+    if form.status_code == 403:
+        return
+    fields = form.context["adminform"].form.fields
+    data = {}
+    for name, field in fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            first = field.queryset.order_by("pk").first()
+            data[name] = first.pk if first is not None else ""
+        elif isinstance(field, forms.ChoiceField):
+            data[name] = next((v for v, _ in field.choices if v), "")
+        elif isinstance(field, forms.DateField):
+            data[name] = "1970-12-01"
+        elif isinstance(field, forms.IntegerField):
+            data[name] = "2"
+        elif not isinstance(field, forms.BooleanField):
+            data[name] = "x"
+    data["exercise"] = desk.exercise.pk
+    before = fingerprint()
+    response = client.post(f"/admin/{page}/add/", data)
+    assert response.status_code == 200, response.status_code
+    assert response.context["adminform"].form.errors
+    assert fingerprint() == before
