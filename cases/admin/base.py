@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -87,10 +87,51 @@ def bounded_formfield(db_field: Any, **kwargs: Any) -> Any:
     return bound_integer_field(db_field, db_field.formfield(**kwargs))
 
 
+def scope_related(model: type[models.Model], qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any] | None:
+    """Limit rows of an exercise (or the exercises themselves) to the user's exercises; None if not of one."""
+    if model._meta.label_lower == "cases.exercise":
+        return scope_to_user(qs, user, "id")
+    if any(f.name == "exercise" for f in model._meta.fields):
+        return scope_to_user(qs, user, "exercise_id")
+    return None
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter over a related row whose choices are the user's exercises' rows only.
+
+    Django offers every row of the related table: a student would read the name of every exercise
+    and every office of the other classes.
+    """
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        model = field.related_model
+        qs = scope_related(model, model._default_manager.all(), request.user)
+        if qs is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        qs = qs.order_by(*ordering) if ordering else qs.order_by("pk")
+        return [(obj.pk, str(obj)) for obj in qs]
+
+
 class ExerciseScopedAdmin(admin.ModelAdmin):
-    """Show only rows of the exercises the user takes part in (superusers see all)."""
+    """Show only rows of the exercises the user takes part in (superusers see all), filters included."""
 
     exercise_path = "exercise_id"
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        """Give every filter over a related row of an exercise choices from the user's exercises only."""
+        out: list[Any] = []
+        for spec in super().get_list_filter(request):
+            if isinstance(spec, str) and "__" not in spec:
+                try:
+                    db_field = self.model._meta.get_field(spec)
+                except FieldDoesNotExist:
+                    db_field = None
+                if db_field is not None and db_field.is_relation and db_field.many_to_one:
+                    out.append((spec, ScopedRelatedFieldListFilter))
+                    continue
+            out.append(spec)
+        return out
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
         return NearestPageChangeList

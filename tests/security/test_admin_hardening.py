@@ -206,3 +206,45 @@ def test_a_wrong_office_is_refused_on_the_form_with_the_services_message(desk, p
     assert response.status_code == 200, response.status_code
     assert response.context["adminform"].form.errors
     assert fingerprint() == before
+
+
+# --- Issue 18.7: list filters name only the user's exercises and offices ---------------------------
+
+def _filter_choices(response) -> list[tuple[str, list[str]]]:
+    out = []
+    for spec in response.context["cl"].filter_specs:
+        if isinstance(spec, admin.RelatedFieldListFilter):
+            out.append((spec.title, [str(label) for _pk, label in spec.lookup_choices]))
+    return out
+
+
+def test_a_students_list_filters_name_only_his_own_exercise_and_offices(desk, other_desk):
+    from cases.models import Exercise, Office
+
+    student = _client(desk, "countypsb")
+    mine = {desk.exercise.pk}
+    other_names = {other_desk.exercise.name}
+    own_office_names = set(Office.objects.filter(exercise=desk.exercise).values_list("name", flat=True))
+    checked = 0
+    for model in admin.site._registry:
+        if model._meta.app_label not in ("cases", "permits"):
+            continue
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for query in ({}, {"exercise__id__exact": str(other_desk.exercise.pk)}):
+            response = student.get(url, query)
+            if response.status_code != 200 or "cl" not in (response.context or {}):
+                continue
+            checked += 1
+            body = response.content.decode()
+            assert not any(name in body for name in other_names), (url, query)
+            for title, labels in _filter_choices(response):
+                if title == "exercise":
+                    assert set(labels) <= set(Exercise.objects.filter(pk__in=mine).values_list("name", flat=True))
+                if "office" in str(title):
+                    assert set(labels) <= own_office_names, (url, title)
+            for spec in response.context["cl"].filter_specs:
+                field = getattr(spec, "field", None)
+                if isinstance(spec, admin.RelatedFieldListFilter) and field.related_model is Office:
+                    pks = [pk for pk, _ in spec.lookup_choices]
+                    assert set(Office.objects.filter(pk__in=pks).values_list("exercise_id", flat=True)) <= mine, url
+    assert checked >= 10
