@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from cases.classroom.autopilot import RunReport, autopilot_run, fast_forward, staffed_office_ids
 from cases.classroom.controls import advance_clock, switch_regime
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
-from cases.classroom.packs import PackError, all_packs
+from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
 from cases.classroom.students import (
     MAX_CSV_BYTES,
@@ -63,11 +63,8 @@ def _exercise_for_teacher(request: HttpRequest, exercise_id: int) -> Exercise:
 def home(request: HttpRequest) -> HttpResponse:
     """List the packs a teacher can load and the exercises the user runs or plays in."""
     exercises = scope_to_user(Exercise.objects.all(), request.user, "id")
-    packs, broken = [], []
-    try:
-        packs = all_packs()
-    except PackError as exc:
-        broken = exc.problems
+    packs, broken_packs = pack_listing()  # a broken file is listed with its problems; the others load
+    broken = [problem for b in broken_packs for problem in b.problems]
     return _render(request, "admin/classroom/home.html", {
         "title": "Classroom",
         "packs": packs, "broken": broken, "can_load": can_load(request.user),
@@ -88,6 +85,9 @@ def load_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"No scenario pack {slug!r}.")
         return HttpResponseRedirect(reverse("classroom:home"))
     name = name or pack.title
+    if exercise_name_problem(name):
+        messages.error(request, exercise_name_problem(name))
+        return HttpResponseRedirect(reverse("classroom:home"))
     if Exercise.objects.filter(name=name).exists():
         messages.error(request, f"An exercise called {name!r} exists already; choose another name.")
         return HttpResponseRedirect(reverse("classroom:home"))
