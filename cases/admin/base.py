@@ -136,6 +136,13 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
         return NearestPageChangeList
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        """Return the row, or None (a 'not found' page) for an id no database could hold (was a 500)."""
+        text = str(object_id).strip()
+        if text.lstrip("-").isdigit() and not -INT64 <= int(text) <= INT64:
+            return None
+        return super().get_object(request, object_id, from_field)
+
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_to_user(super().get_queryset(request), request.user, self.exercise_path)
 

@@ -248,3 +248,12 @@ def test_a_students_list_filters_name_only_his_own_exercise_and_offices(desk, ot
                     pks = [pk for pk, _ in spec.lookup_choices]
                     assert set(Office.objects.filter(pk__in=pks).values_list("exercise_id", flat=True)) <= mine, url
     assert checked >= 10
+
+
+@pytest.mark.parametrize("model_admin", CASE_ADMINS, ids=ADMIN_IDS)
+@pytest.mark.parametrize("suffix", ["", "history/", "delete/"])
+def test_a_case_id_no_database_holds_is_not_found(desk, model_admin, suffix):
+    """Found by the fuzz test: /admin/cases/authorizationcase/9223372036854775808/history/ was an OverflowError."""
+    for login in ("teacher", "borderrep"):
+        response = _client(desk, login).get(f"{_base(model_admin)}9223372036854775808/{suffix}")
+        assert response.status_code in (302, 403, 404), (login, response.status_code)
