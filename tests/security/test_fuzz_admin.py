@@ -91,7 +91,7 @@ LIST_KEYS = ["p", "o", "q", "all", "e", "_facets", "exercise__id__exact", "next_
              "due_at__month", "meeting_kind__exact", "regime__exact", "province__exact", "in_region__exact"]
 
 
-@fuzz_settings(900)
+@fuzz_settings(1500)
 @given(data=st.data())
 def test_fuzzed_list_query_strings_never_500(desk, data):
     session = _session(desk, "lists")
