@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -135,6 +135,17 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
         return NearestPageChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
+        bad = [key for key, values in request.GET.lists() if key not in (PAGE_VAR, SEARCH_VAR)
+               and any(not -INT64 <= int(part) <= INT64 for value in values for part in value.split(",")
+                       if part.strip().lstrip("-").isdigit())]
+        if bad:
+            messages.error(request, f"The list cannot be filtered by {', '.join(sorted(bad))}: no row has such a "
+                                    "number. Showing the list without filters.")
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         """Return the row, or None (a 'not found' page) for an id no database could hold (was a 500)."""

@@ -257,3 +257,14 @@ def test_a_case_id_no_database_holds_is_not_found(desk, model_admin, suffix):
     for login in ("teacher", "borderrep"):
         response = _client(desk, login).get(f"{_base(model_admin)}9223372036854775808/{suffix}")
         assert response.status_code in (302, 403, 404), (login, response.status_code)
+
+
+@pytest.mark.parametrize("model_admin", CASE_ADMINS, ids=ADMIN_IDS)
+def test_a_filter_by_a_number_no_database_holds_is_refused_with_a_message(desk, model_admin):
+    """Found by the fuzz test: ?exercise=9223372036854775808 was an OverflowError on SQLite."""
+    for query in ({"exercise": "9223372036854775808"}, {"next_office__id__exact": "9" * 20},
+                  {"exercise__id__exact": "1,99999999999999999999"}):
+        response = _client(desk, "borderrep").get(_base(model_admin), query, follow=True)
+        assert response.status_code in (200, 403), (query, response.status_code)
+        if response.status_code == 200:
+            assert "no row has such a number" in response.content.decode()
