@@ -18,9 +18,16 @@ from django.views.decorators.http import require_POST
 
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
-from cases.classroom.packs import PackError, all_packs
+from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
-from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
+from cases.classroom.students import (
+    MAX_CSV_BYTES,
+    decode_csv,
+    membership_assign,
+    parse_names,
+    role_cards,
+    students_create,
+)
 from cases.classroom.tasks import dispatch_job
 from cases.classroom.timeline import EVENT_KINDS, recent_news, timed_event_fire_now, timed_event_inject
 from cases.errors import ApplicationError
@@ -60,11 +67,8 @@ def _exercise_for_teacher(request: HttpRequest, exercise_id: int) -> Exercise:
 def home(request: HttpRequest) -> HttpResponse:
     """List the packs a teacher can load and the exercises the user runs or plays in."""
     exercises = scope_to_user(Exercise.objects.all(), request.user, "id")
-    packs, broken = [], []
-    try:
-        packs = all_packs()
-    except PackError as exc:
-        broken = exc.problems
+    packs, broken_packs = pack_listing()  # a broken file is listed with its problems; the others load
+    broken = [problem for b in broken_packs for problem in b.problems]
     return _render(request, "admin/classroom/home.html", {
         "title": "Classroom",
         "packs": packs, "broken": broken, "can_load": can_load(request.user),
@@ -85,6 +89,9 @@ def load_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"No scenario pack {slug!r}.")
         return HttpResponseRedirect(reverse("classroom:home"))
     name = name or pack.title
+    if exercise_name_problem(name):
+        messages.error(request, exercise_name_problem(name))
+        return HttpResponseRedirect(reverse("classroom:home"))
     if Exercise.objects.filter(name=name).exists():
         messages.error(request, f"An exercise called {name!r} exists already; choose another name.")
         return HttpResponseRedirect(reverse("classroom:home"))
@@ -295,9 +302,9 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["names"] or ""
         upload = form.cleaned_data.get("csv_file")
-        if upload is not None:
-            text += "\n" + upload.read().decode("utf-8", errors="replace")
         try:
+            if upload is not None:
+                text += "\n" + decode_csv(upload.read(MAX_CSV_BYTES + 1))
             created = students_create(exercise=exercise, actor=request.user, count=form.cleaned_data["count"] or 0,
                                       names=parse_names(text))
         except ApplicationError as exc:

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cases.admin.base import ExerciseScopedAdmin
+from cases.admin.base import ReadOnlyAdmin
 from cases.admin.exercise import ExerciseAdmin
 from cases.classroom.timekeeping import time_move
 from cases.engine import is_facilitator
@@ -152,19 +152,6 @@ class ExerciseClockAdmin(ExerciseAdmin):
             ).count(),
         }
         return TemplateResponse(request, "admin/cases/exercise_clock.html", context)
-
-
-class ReadOnlyAdmin(ExerciseScopedAdmin):
-    """Rows written only by services: visible, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Deadline)

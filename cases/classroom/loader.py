@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from cases.classroom.packs import Pack, PackError, PackProblem, PathT, get_pack, parse_date
+from cases.classroom.packs import Pack, PackError, PackProblem, PathT, exercise_name_problem, get_pack, parse_date
 from cases.classroom.seeding import SeedContext, number, seeder_for
 from cases.errors import ApplicationError
 from cases.models import (
@@ -111,8 +111,8 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
     if isinstance(pack, str):
         pack = get_pack(pack)
     name = (name or pack.title).strip()
-    if not name or len(name) > 120:
-        raise ApplicationError("Give the exercise a name of 1 to 120 characters.")
+    if exercise_name_problem(name):
+        raise ApplicationError(exercise_name_problem(name))
     if Exercise.objects.filter(name=name).exists():
         raise ApplicationError(f"An exercise called {name!r} exists already; choose another name.")
     missing = pack.missing()

@@ -6,6 +6,7 @@ Role cards are built from the procedures themselves: an office's decisions are t
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -38,16 +39,71 @@ class StudentLogin:
     office: Office
 
 
+MAX_CSV_BYTES = 256 * 1024  # sixty names fit in a few kilobytes; anything near this is not a class list
+MAX_NAME = 120
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode_csv(data: bytes) -> str:
+    """Return the text of an uploaded CSV: UTF-8 (with or without its BOM) or UTF-16 with its BOM.
+
+    Anything else (Latin-1, UTF-16 without a BOM, a spreadsheet or an image) is refused with a message
+    saying how to save the file, instead of being read as names full of replacement characters.
+    """
+    if len(data) > MAX_CSV_BYTES:
+        raise ApplicationError(f"The file was not read: it is larger than {MAX_CSV_BYTES // 1024} KB; a class "
+                               "list is a few kilobytes (save it as CSV UTF-8).")
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            text = data[len(codecs.BOM_UTF8):].decode("utf-8")
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")  # the BOM says which byte order
+        else:
+            text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApplicationError("The file was not read: it is not UTF-8 text. Save it from the spreadsheet as "
+                               "\"CSV UTF-8\" (or UTF-16 with a byte-order mark) and upload it again.") from exc
+    if CONTROL.search(text):
+        raise ApplicationError("The file was not read: it holds control characters, so it is not a UTF-8 CSV "
+                               "of names (save it as \"CSV UTF-8\").")
+    return text
+
+
 def parse_names(text: str) -> list[str]:
-    """Return the names of a CSV (one name per row, first column; a header 'name' is skipped)."""
+    """Return the names of a CSV (one name per row, first column; a header 'name' is skipped).
+
+    Line endings may be CRLF, LF or a bare CR. A name is at most 120 characters and holds no control
+    characters; a cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is refused,
+    not cleaned, so that the teacher sees which row to correct. Raise ApplicationError naming the row.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     names = []
-    for row in csv.reader(io.StringIO(text)):
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field past the csv module's limit, or a broken quote
+            raise ApplicationError(f"The names were not read: row {reader.line_num}: a name is at most "
+                                   f"{MAX_NAME} characters ({exc}).") from exc
         if not row or not row[0].strip():
             continue
-        name = row[0].strip()
+        raw = row[0]
+        name = raw.strip()
+        if raw.lstrip(" ").startswith(FORMULA_STARTS):
+            raise ApplicationError(f"The names were not read: row {reader.line_num} starts with "
+                                   f"{raw.lstrip(' ')[:1]!r}, which a spreadsheet would run as a spreadsheet "
+                                   "formula; correct that name.")
+        if CONTROL.search(name):
+            raise ApplicationError(f"The names were not read: row {reader.line_num} holds a control character.")
+        if len(name) > MAX_NAME:
+            raise ApplicationError(f"The names were not read: row {reader.line_num}: a name is at most "
+                                   f"{MAX_NAME} characters.")
         if not names and name.lower() in {"name", "names", "student"}:
             continue
-        names.append(name[:120])
+        names.append(name)
     return names
 
 

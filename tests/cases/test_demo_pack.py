@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from cases.classroom.controls import advance_clock
 from cases.classroom.loader import load_pack
 from cases.classroom.packs import PackError, get_pack, parse_pack
+from cases.classroom.timekeeping import time_move
 from cases.models import Case, CaseEvent, Exercise, MarriageCase, TimedEvent, TimedEventStatus
 from cases.procedures import get_procedure
 from cases.regimes import REGIMES
@@ -102,7 +102,9 @@ def log_in(username: str) -> Client:
 
 def to_the_end(exercise: Exercise) -> Exercise:
     """Move the clock past the last of the pack's timed events (each fires at its own date)."""
-    return advance_clock(exercise=exercise, actor=None, to=dt.datetime(1970, 8, 20, 9, tzinfo=BEIJING))
+    time_move(exercise=exercise, actor=None, to=dt.datetime(1970, 8, 20, 9, tzinfo=BEIJING))
+    exercise.refresh_from_db()
+    return exercise
 
 
 def test_load_demo_loads_the_pack_with_one_login_per_office_and_finds_it_again():
