@@ -1,7 +1,7 @@
 """A Helong County permit desk: offices, logins, people and seed cases for the permit procedure.
 
 ``build_permit_demo(exercise)`` adds what the permit procedure needs to any exercise (the lead can
-call it on the main demo); ``build_helong_exercise()`` builds a September 1963 Helong County exercise
+call it on the main demo); ``build_helong_exercise()`` builds a September 1964 Helong County exercise
 around it. Everyone named here is fictional; the offices are the kinds D9 and D10 name.
 """
 
@@ -134,15 +134,19 @@ def build_permit_demo(exercise: Exercise, *, login_suffix: str = "", seed_cases:
     return PermitDemo(exercise, logins, cases)
 
 
-def build_helong_exercise(name: str = "Demo: Helong County 1963", *, login_suffix: str = "") -> PermitDemo:
-    """Create (or reuse) a Helong County exercise on 10 September 1963, with the permit desk in it."""
+def build_helong_exercise(name: str = "Demo: Helong County 1964", *, login_suffix: str = "") -> PermitDemo:
+    """Create (or reuse) a Helong County exercise on 10 September 1964, with the permit desk in it.
+
+    Dated after the 1964 Protocol (D10, 9 Jun 1964): the desk walks the county's one-month transit pass and the
+    crossing hours, which are D10's (cases/rules/in_force.py); before it the station issued the permit (D9 §4).
+    """
     with transaction.atomic():
         exercise, created = Exercise.objects.get_or_create(
             name=name,
             defaults={
                 "description": "Border resident crossing permits in Helong County (D9, D10 Art. 3): apply, "
                                "cross at Nanping, come back before the pass expires.",
-                "clock": dt.datetime(1963, 9, 10, 9, 0, tzinfo=BEIJING),
+                "clock": dt.datetime(1964, 9, 10, 9, 0, tzinfo=BEIJING),
                 "regime": "1963_august",
             },
         )

@@ -35,7 +35,8 @@ from cases.models import (
     TimedEvent,
     TimedEventStatus,
 )
-from cases.regimes import REGIME_CHOICES, get_regime
+from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
+from cases.rules.in_force import exercise_rule_date
 from cases.selectors import scope_to_user
 
 
@@ -135,7 +136,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return _render(request, "admin/classroom/console.html", {
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
-        "regimes": REGIME_CHOICES, "queues": office_queues(exercise),
+        "regimes": regime_choices_on(exercise_rule_date(exercise)), "queues": office_queues(exercise),
         "pending": exercise.timed_events.filter(status=TimedEventStatus.PENDING),
         "news": recent_news(exercise, 8), "inject_form": InjectForm(),
         "students": Membership.objects.filter(exercise=exercise, is_facilitator=False).select_related("user", "office"),
@@ -232,7 +233,8 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         return "You are now this exercise's facilitator: you may act for any office."
     if action == "regime":
         return switch_regime(exercise=exercise, regime=request.POST.get("regime", ""),
-                             migrate_running=request.POST.get("migrate") == "on", actor=user)
+                             migrate_running=request.POST.get("migrate") == "on", actor=user,
+                             counterfactual=request.POST.get("counterfactual") == "on")
     if action == "fire":
         event = inject_event(exercise=exercise, actor=user, kind="", label="",
                              pending_id=_int(request.POST.get("event"), "The event"))

@@ -48,9 +48,16 @@ def _move_clock(*, exercise: Exercise, actor: Any, to: dt.datetime, note: str, q
     return exercise
 
 
-def switch_regime(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any) -> str:
-    """Put ``regime`` in force for new cases (and for running ones if ``migrate_running``); return a summary."""
-    result = exercise_switch_regime(exercise=exercise, regime=regime, migrate_running=migrate_running, actor=actor)
+def switch_regime(
+    *, exercise: Exercise, regime: str, migrate_running: bool, actor: Any, counterfactual: bool = False,
+) -> str:
+    """Put ``regime`` in force for new cases (and for running ones if ``migrate_running``); return a summary.
+
+    A regime not yet in force on the exercise's date needs ``counterfactual`` (the run is then labelled so).
+    """
+    result = exercise_switch_regime(exercise=exercise, regime=regime, migrate_running=migrate_running, actor=actor,
+                                    counterfactual=counterfactual)
     exercise.refresh_from_db()
     label = get_regime(result.new).label
-    return f"{label}: {result.migrated} running case(s) moved, {result.kept} kept their rules."
+    prefix = "COUNTERFACTUAL RUN. " if result.counterfactual else ""
+    return f"{prefix}{label}: {result.migrated} running case(s) moved, {result.kept} kept their rules."

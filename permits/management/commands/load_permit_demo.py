@@ -1,4 +1,4 @@
-"""Build the Helong County 1963 permit exercise (offices, one login each, seed applications)."""
+"""Build the Helong County 1964 permit exercise (offices, one login each, seed applications)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from permits.demo import build_helong_exercise
 
 
 class Command(BaseCommand):
-    help = "Create the Helong County 1963 border-permit exercise with one login per office."
+    help = "Create the Helong County 1964 border-permit exercise with one login per office."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--name", default="Demo: Helong County 1963")
+        parser.add_argument("--name", default="Demo: Helong County 1964")
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo = build_helong_exercise(options["name"])
