@@ -258,11 +258,19 @@ def calendar_date(moment: dt.datetime) -> Date:
     return moment.astimezone(BEIJING).date() if moment.tzinfo else moment.date()
 
 
+def regime_from(regime_code: str) -> Date:
+    """Return the day from which a regime may run historically: its document's date; the first regime (nothing
+    earlier is modelled) from the start of the period."""
+    from cases.regimes import REGIMES, get_regime
+
+    regime = get_regime(regime_code)
+    first = min(REGIMES.values(), key=lambda r: r.effective)
+    return PERIOD_START if regime is first else regime.effective
+
+
 def regime_is_early(exercise: Exercise, regime_code: str | None = None, at: dt.datetime | None = None) -> bool:
     """Return whether the regime (default: the exercise's) is not yet in force on the exercise's date."""
-    from cases.regimes import get_regime
-
-    return get_regime(regime_code or exercise.regime).effective > calendar_date(at or exercise.clock)
+    return regime_from(regime_code or exercise.regime) > calendar_date(at or exercise.clock)
 
 
 def is_counterfactual(exercise: Exercise, regime_code: str | None = None) -> bool:
@@ -274,9 +282,7 @@ def is_counterfactual(exercise: Exercise, regime_code: str | None = None) -> boo
 def exercise_rule_date(exercise: Exercise, regime_code: str | None = None, at: dt.datetime | None = None) -> Date:
     """Return the date the rules are read on: the exercise's clock (or ``at``); when the regime is not yet in
     force then (a counterfactual run or case), the regime's own date: the what-if brings its rules in early."""
-    from cases.regimes import get_regime
-
-    return max(calendar_date(at or exercise.clock), get_regime(regime_code or exercise.regime).effective)
+    return max(calendar_date(at or exercise.clock), regime_from(regime_code or exercise.regime))
 
 
 def rule_date(case: Case) -> Date:
