@@ -207,3 +207,21 @@ def test_aut_6_every_korean_nationals_return_is_approved_even_with_a_finding(aut
     old = to_decision(aut, letter(aut, purpose=RETURN_HOME, regime="1957_lenient"), political_issue=True)
     with pytest.raises(ApplicationError, match="AUT-2"):
         svc.authorization_approve(case=old, actor=aut.user("countypsb"))
+
+
+# --- The date table in the admin -----------------------------------------------------------------
+
+
+def test_the_admin_date_table_lists_every_rule_in_date_order(aut, client):
+    """A read-only page: every rule with its dates and source, ordered by date, and the documents in order."""
+    client.force_login(aut.user("teacher"))
+    response = client.get("/admin/cases/exercise/rules-by-date/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    positions = [page.index(f'data-rule="{row["rule"]}"') for row in date_table()]
+    assert positions == sorted(positions) and len(positions) == len(RULE_DATES)
+    assert page.index("D6, 23 Mar 1962") < page.index("D7, 24 Mar 1962") < page.index("D8, 8 Aug 1963")
+    assert client.post("/admin/cases/exercise/rules-by-date/").status_code == 405
+    case = letter(aut, regime="")
+    assert "/admin/cases/exercise/rules-by-date/" in client.get(
+        f"/admin/cases/authorizationcase/{case.pk}/change/").content.decode()
