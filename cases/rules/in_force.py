@@ -250,6 +250,36 @@ def not_in_force_message(rule_id: str, on: Date) -> str:
     return "" if row.in_force(on) else row.note(on)
 
 
+# --- What a case of each procedure is filed under ----------------------------------------------------
+
+# The rules a case of a procedure cannot be filed without (the document that makes the procedure), and the
+# rules certain parameters add. Used by the pack check (cases/classroom/anachronisms.py); the services refuse
+# the permit before PER-1 and capitalist destinations before AUT-10 themselves.
+FILING_RULES: dict[str, tuple[str, ...]] = {
+    "permit": ("PER-1",),
+    "meeting": ("MEET-1",),
+    "naturalisation": ("OTH-1",),
+    "detention": ("OTH-2",),
+    "stray": ("OTH-3",),
+    "corpse": ("RET-14",),
+    "reception": ("RET-13",),
+    "relocation": ("AUT-12",),
+}
+PARAM_RULES: dict[tuple[str, str, str], tuple[str, ...]] = {
+    # (case kind, param, value) -> rules
+    ("authorization", "purpose", "abroad"): ("AUT-10",),
+    ("authorization", "purpose", "family_join"): ("AUT-5",),
+    ("permit", "category", "official"): ("PER-7",),
+}
+
+
+def filing_rules(kind: str, params: dict[str, Any]) -> tuple[str, ...]:
+    """Return the dated rules a case of ``kind`` with ``params`` is filed under."""
+    extra = tuple(r for (k, name, value), rules in PARAM_RULES.items()
+                  if k == kind and str(params.get(name, "")) == value for r in rules)
+    return FILING_RULES.get(kind, ()) + extra
+
+
 # --- The date a case's rules are read on ------------------------------------------------------
 
 
