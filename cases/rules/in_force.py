@@ -75,9 +75,9 @@ DOCUMENTS: dict[str, Document] = {
                  "D4, 9 May 1961, PRC MFA 118-01026-04", dt.date(1961, 3, 12)),
         Document("D5", "MPS report on Liaoning", dt.date(1961, 5, 10), "D5, 10 May 1961", dt.date(1961, 1, 1),
                  "Describes measures taken in 1961."),
-        Document("MFA1961", "MFA instruction to the Embassy on crossers who want to come back (ART)",
-                 dt.date(1961, 7, 11), "ART (MFA instruction, 1961)", dt.date(1961, 7, 11),
-                 "ART dates it after Zhou Enlai's message of 11 July 1961; that day is an assumption."),
+        Document("MFA1961", "MFA Consular Department cable to the Embassy on crossers who want to come back (ART)",
+                 dt.date(1961, 8, 9), "ART (MFA Consular Department cable of 9 Aug 1961, CFMA 118-01026-07)",
+                 dt.date(1961, 8, 9), "ART quotes it and dates it in its note 84."),
         Document("PRACTICE1961", "The 1961 practice D6 describes", dt.date(1961, 1, 1),
                  "D6, 23 Mar 1962 (describing 1961)", dt.date(1961, 1, 1),
                  "D6 describes the whole of 1961; 1 January 1961 is an assumption."),
@@ -335,6 +335,8 @@ def rule_notes(case: Case, rule_ids: tuple[str, ...] | list[str]) -> list[str]:
     for rule_id in rule_ids:
         row = RULE_DATES.get(rule_id)
         if row is not None and (text := row.note(on)):
+            if not row.in_force(on):
+                text += " Where this exercise still offers the step, it applies the rule as an assumption."
             notes.append(text)
     return notes
 

@@ -225,3 +225,16 @@ def test_the_admin_date_table_lists_every_rule_in_date_order(aut, client):
     case = letter(aut, regime="")
     assert "/admin/cases/exercise/rules-by-date/" in client.get(
         f"/admin/cases/authorizationcase/{case.pk}/change/").content.decode()
+
+
+# --- Paraphrases that say no more than their sources -------------------------------------------------
+
+
+def test_paraphrases_say_no_more_than_their_sources():
+    """RET-4 (D10 Art. 1(1)): disaster crossers are assisted, not 'returned'; RET-14: a joint inspection *can*
+    be made; RET-1: An Zaixiu came legally, with an exit permit (E1961)."""
+    rules = all_rules()
+    assert "assisted" in rules["RET-4"].summary and "returned" not in rules["RET-4"].summary
+    assert "can be conducted" in rules["RET-14"].summary
+    assert "legally with an exit permit" in rules["RET-1"].source
+    assert "D6, 23 Mar 1962" in rules["AUT-3"].source or rules["AUT-3"].source.startswith("D6, 23 Mar 1962")
