@@ -46,8 +46,10 @@ REGIMES: dict[str, Regime] = {
             "1955_joint_record",
             "1955 joint meeting record",
             dt.date(1955, 6, 8),
-            "D1 §4; D9 §1-3 (June 1955 Record of the Joint Meeting)",
-            "Border permits in use from 8 June 1955; marriages with Korean women referred to the Centre.",
+            "D9 §1-3 (8 Jun 1955 records of the joint meeting); D1 §4's lenient line applied before its date "
+            "(assumption)",
+            "Border permits in use from 8 June 1955; marriages with Korean women referred to the Centre; letters "
+            "examined leniently (the 1957 line, an assumption before 17 Dec 1957).",
             {"marriage_variant": "pre1958", "authorization": LENIENT_1957},
         ),
         Regime(
