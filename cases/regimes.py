@@ -127,14 +127,6 @@ for _regime in REGIMES.values():
         ("relatives",) if _regime.effective >= dt.date(1964, 6, 9) else PERMIT_PURPOSES_1953,
     )
 
-for _regime in REGIMES.values():
-    if _regime.effective >= dt.date(1964, 6, 9):
-        _regime.params.setdefault(
-            "permit_min_age_assumption",
-            "D10 says nothing of an age limit; the 1953 limit of 18 is kept (assumption, PER-11).",
-        )
-
-
 def get_regime(code: str) -> Regime:
     """Return the regime with this code."""
     try:
