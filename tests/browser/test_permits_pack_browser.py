@@ -1,6 +1,7 @@
-"""The permits pack in real Chromium: the teacher loads it and seats students from a CSV file; the station
-forwards a case from its inbox; the county bureau issues the pass and prints it (HTML and PDF, the one
-permit document); the teacher fast-forwards a year and sees the unused pass lapse (PER-5, PER-7, PER-12)."""
+"""The permits pack in real Chromium: the teacher loads it and seats students from a CSV file; in September
+1963 the station issues the permit itself from its inbox and prints it (HTML and PDF, the one permit
+document; the county's pass is the 1964 Protocol's); the teacher fast-forwards a year and sees the case
+closed (PER-5, PER-7, PER-12)."""
 
 from __future__ import annotations
 
