@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.choices import Nationality
 from cases.demo_authorization import build_authorization_demo
@@ -170,11 +171,17 @@ def test_the_exercise_form_refuses_a_regime_before_its_date(aut):
 
 def test_the_case_page_labels_a_counterfactual_run(aut, client):
     case = letter(aut, regime="")
+    client.force_login(aut.user("teacher"))
+    assert "COUNTERFACTUAL" not in client.get(f"/admin/cases/authorizationcase/{case.pk}/change/").content.decode()
     exercise_switch_regime(exercise=aut.exercise, regime="1963_august", migrate_running=True,
                            actor=aut.user("teacher"), counterfactual=True)
     client.force_login(aut.user("teacher"))
     page = client.get(f"/admin/cases/authorizationcase/{case.pk}/change/").content.decode()
     assert 'id="bd-counterfactual"' in page and "COUNTERFACTUAL" in page and "(counterfactual run)" in page
+    for url in (reverse("admin:cases_exercise_debrief", args=[aut.exercise.pk]),
+                reverse("admin:cases_exercise_dashboard", args=[aut.exercise.pk]),
+                reverse("classroom:console", args=[aut.exercise.pk]), reverse("classroom:inbox")):
+        assert "COUNTERFACTUAL" in client.get(url).content.decode(), url
 
 
 # --- AUT-10 and AUT-6 by date -------------------------------------------------------------------------
