@@ -280,6 +280,19 @@ def filing_rules(kind: str, params: dict[str, Any]) -> tuple[str, ...]:
     return FILING_RULES.get(kind, ()) + extra
 
 
+def filing_problem(exercise: Exercise, kind: str, params: dict[str, Any], regime_code: str | None = None) -> str:
+    """Return why a case of ``kind`` with ``params`` cannot be filed in the exercise now ('' if it can).
+
+    Ready for ``case_open``: once every seeded exercise (the demo too) is dated within its rules, the engine
+    can refuse any filing this way; today the permit and capitalist-destination services call it.
+    """
+    on = exercise_rule_date(exercise, regime_code)
+    for rule_id in filing_rules(kind, params):
+        if why := not_in_force_message(rule_id, on):
+            return why
+    return ""
+
+
 # --- The date a case's rules are read on ------------------------------------------------------
 
 

@@ -170,11 +170,11 @@ def authorization_apply_abroad(
     application can be filed only from that day (or in a run the teacher marked counterfactual). How such
     applications were handled before, the sources do not say; the project does not model them (assumption).
     """
-    from cases.rules.in_force import exercise_rule_date, not_in_force_message
+    from cases.rules.in_force import filing_problem
 
     _check_person(exercise, applicant)
     _check_regime(regime)
-    if problem := not_in_force_message("AUT-10", exercise_rule_date(exercise, regime or None)):
+    if problem := filing_problem(exercise, "authorization", {"purpose": ABROAD}, regime or None):
         raise ApplicationError(
             f"{problem} How applications for capitalist destinations were handled before it the sources do not "
             "say, and this exercise does not model them.", rules=("AUT-10",))
