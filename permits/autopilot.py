@@ -93,6 +93,8 @@ def permit_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Aut
             return AutoStep("reject_at_station", {"reason": problem})
         if "forward_to_county" in possible:
             return AutoStep("forward_to_county")
+        if "issue_at_station" in possible:  # PER-5: before the 1964 Protocol the station issues (D9 §4)
+            return AutoStep("issue_at_station")
         if not within_border_region(case):
             return AutoStep("reject_at_station", {"reason": "PER-2: home or destination is outside the border region."})
         have = set(case.documents.values_list("kind", flat=True))  # type: ignore[attr-defined]

@@ -55,15 +55,24 @@ def transit_pass(case: Case) -> dict[str, Any]:
     valid region as it stands on the exercise clock (PER-2), the crossing point with its inspection body
     (PER-9) and the crossing hours in Beijing and Pyongyang time (PER-8).
     """
+    from cases.rules.in_force import exercise_rule_date, in_force
+
     permit: Any = case
     region = [c for c in (permit.home_county, permit.destination_county) if county_in_region(case.exercise, c)]
+    # Before the 1964 Protocol (D10) the station issued the permit (D9 §4, PER-5), with no hours and a validity
+    # the sources do not give (one month assumed); the county's pass and the hours are D10's (PER-7, PER-8).
+    protocol = in_force("PER-7", exercise_rule_date(case.exercise, case.regime or None, permit.issued_at))
+    rules = ("PER-1", "PER-2", "PER-7", "PER-8", "PER-9", "PER-12") if protocol else (
+        "PER-1", "PER-2", "PER-5", "PER-9", "PER-12")
     return {
         **base_context(case), "permit": permit, "holder": permit.applicant, "number": permit.permit_number,
-        "kind_label": permit.get_permit_kind_display() or "Border resident transit pass",
+        "kind_label": (permit.get_permit_kind_display() or "Border resident transit pass") if protocol
+        else "Border resident permit (issued at the station, D9 §4)",
         "issued": local_time(permit.issued_at), "valid_through": permit.valid_through, "region": region,
-        "crossing_point": permit.crossing_point, "hours": list(CrossingHours.objects.all()),
-        "issuing_office": permit.county_bureau, "station": permit.filing_office,
-        "rules": [get_rule(r) for r in ("PER-1", "PER-2", "PER-7", "PER-8", "PER-9", "PER-12")],
+        "crossing_point": permit.crossing_point, "hours": list(CrossingHours.objects.all()) if protocol else [],
+        "hours_apply": protocol,
+        "issuing_office": permit.county_bureau if protocol else permit.filing_office, "station": permit.filing_office,
+        "rules": [get_rule(r) for r in rules],
     }
 
 

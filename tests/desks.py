@@ -359,8 +359,9 @@ def full_desk(name: str = "Test exercise", suffix: str = "") -> Exercise:
 
 
 def helong_desk(name: str = "Helong test", suffix: str = "") -> Exercise:
-    """A 10 September 1963 Helong County exercise with a teacher and the permit desk (PER)."""
-    exercise = ExerciseFactory(name=name, clock=dt.datetime(1963, 9, 10, 9, 0, tzinfo=BEIJING),
+    """A 10 September 1964 Helong County exercise (the 1964 Protocol, D10, in force) with a teacher and the
+    permit desk (PER)."""
+    exercise = ExerciseFactory(name=name, clock=dt.datetime(1964, 9, 10, 9, 0, tzinfo=BEIJING),
                                regime="1963_august")
     MembershipFactory(exercise=exercise, user=login("teacher" + suffix, superuser=True), office=None,
                       is_facilitator=True)

@@ -40,6 +40,11 @@ class RegimeSwitchForm(forms.Form):
                  ("migrate", "Running cases move to the new rules now")],
         widget=forms.RadioSelect, initial="keep",
     )
+    counterfactual = forms.BooleanField(
+        required=False, label="Counterfactual run",
+        help_text="Needed for a regime whose document is dated after the exercise's date: every page then labels "
+        "the run counterfactual.",
+    )
 
 
 def teacher_exercises(user: Any) -> Any:
@@ -136,13 +141,14 @@ class AuthorizationCaseAdmin(ServiceFilingAdmin):
             try:
                 result = exercise_switch_regime(
                     exercise=exercise, regime=data["regime"], migrate_running=data["running_cases"] == "migrate",
-                    actor=request.user,
+                    actor=request.user, counterfactual=data["counterfactual"],
                 )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(
                     request,
+                    f"{'COUNTERFACTUAL RUN. ' if result.counterfactual else ''}"
                     f"{REGIMES[result.new].label} is in force in {exercise}. Running cases moved to it: "
                     f"{result.migrated}; kept their rules: {result.kept}.",
                 )

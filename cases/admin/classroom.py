@@ -45,7 +45,8 @@ from cases.models import (
     TimedEvent,
     TimedEventStatus,
 )
-from cases.regimes import REGIME_CHOICES, get_regime
+from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
+from cases.rules.in_force import exercise_rule_date
 from cases.selectors import scope_to_user
 from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
 
@@ -170,7 +171,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return _render(request, "admin/classroom/console.html", {
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
-        "regimes": REGIME_CHOICES, "queues": office_queues(exercise),
+        "regimes": regime_choices_on(exercise_rule_date(exercise)), "queues": office_queues(exercise),
         "pending": exercise.timed_events.filter(status=TimedEventStatus.PENDING),
         "news": recent_news(exercise, 8), "inject_form": InjectForm(),
         "students": Membership.objects.filter(exercise=exercise, is_facilitator=False).select_related("user", "office"),
@@ -251,7 +252,8 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         return "You are now this exercise's facilitator: you may act for any office."
     if action == "regime":
         return regime_switch(exercise=exercise, actor=user, regime=request.POST.get("regime", ""),
-                             migrate_running=request.POST.get("migrate") == "on")
+                             migrate_running=request.POST.get("migrate") == "on",
+                             counterfactual=request.POST.get("counterfactual") == "on")
     if action == "fire":
         event = timed_event_fire_now(exercise=exercise, actor=user,
                                      event_id=_int(request.POST.get("event"), "The event"))

@@ -6,11 +6,12 @@ from django.contrib import admin
 
 from cases.admin.analytics import ExerciseAnalyticsMixin
 from cases.admin.base import ExerciseScopedAdmin, ReadOnlyAdmin
+from cases.admin.dates import RuleDatesMixin
 from cases.models import CaseEvent, Exercise, Membership, Office, Person
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(ExerciseAnalyticsMixin, ExerciseScopedAdmin):
+class ExerciseAdmin(RuleDatesMixin, ExerciseAnalyticsMixin, ExerciseScopedAdmin):
     list_display = ("name", "clock", "regime", "paused", "analytics_links")
     exercise_path = "id"
     search_fields = ("name",)

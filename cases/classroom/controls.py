@@ -16,24 +16,31 @@ from cases.services.exercise_events import exercise_actor_check, exercise_event_
 from cases.services.regime import exercise_switch_regime
 
 
-def regime_switch(*, exercise: Exercise, actor: Any, regime: str, migrate_running: bool) -> str:
+def regime_switch(*, exercise: Exercise, actor: Any, regime: str, migrate_running: bool,
+                  counterfactual: bool = False) -> str:
     """The facilitator switches the regime (checked, recorded as one exercise event); return a summary."""
     exercise_actor_check(exercise=exercise, actor=actor, doing="switch its regime")
     with transaction.atomic():
         was = Exercise.objects.select_for_update().values_list("regime", flat=True).get(pk=exercise.pk)
         summary = regime_switch_summary(exercise=exercise, regime=regime, migrate_running=migrate_running,
-                                        actor=actor)
+                                        actor=actor, counterfactual=counterfactual)
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.REGIME_SWITCH,
-                              summary=summary, data={"from": was, "to": regime, "migrate_running": migrate_running})
+                              summary=summary, data={"from": was, "to": regime, "migrate_running": migrate_running,
+                                    "counterfactual": counterfactual})
     return summary
 
 
-def regime_switch_summary(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any) -> str:
+def regime_switch_summary(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any,
+                          counterfactual: bool = False) -> str:
     """Put ``regime`` in force for new cases (and for running ones if ``migrate_running``); return a summary.
+
+    A regime not yet in force on the exercise's date needs ``counterfactual`` (the run is then labelled so).
 
     The switch itself, as a timed event of the pack makes it (the time move that fired it is recorded).
     """
-    result = exercise_switch_regime(exercise=exercise, regime=regime, migrate_running=migrate_running, actor=actor)
+    result = exercise_switch_regime(exercise=exercise, regime=regime, migrate_running=migrate_running, actor=actor,
+                                    counterfactual=counterfactual)
     exercise.refresh_from_db()
     label = get_regime(result.new).label
-    return f"{label}: {result.migrated} running case(s) moved, {result.kept} kept their rules."
+    prefix = "COUNTERFACTUAL RUN. " if result.counterfactual else ""
+    return f"{prefix}{label}: {result.migrated} running case(s) moved, {result.kept} kept their rules."

@@ -130,6 +130,7 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
     with transaction.atomic():
         exercise = Exercise.objects.create(
             name=name, description=pack.summary, clock=pack.start, regime=data["regime"],
+            counterfactual=bool(data.get("counterfactual", False)),
         )
         ExerciseScenario.objects.create(
             exercise=exercise, slug=pack.slug, title=pack.title,

@@ -31,7 +31,8 @@ def _fire(event: TimedEvent, actor: Any) -> str:
         return "Announced."
     if event.kind == "switch_regime":
         return regime_switch_summary(exercise=exercise, regime=payload["regime"],
-                             migrate_running=bool(payload.get("migrate_running", False)), actor=actor)
+                                     migrate_running=bool(payload.get("migrate_running", False)), actor=actor,
+                                     counterfactual=bool(payload.get("counterfactual", False)))
     if event.kind == "pause":
         Exercise.objects.filter(pk=exercise.pk).update(paused=True)
         return "Exercise paused."

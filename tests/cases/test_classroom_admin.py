@@ -145,9 +145,15 @@ def test_console_advance_fire_inject_regime_and_queues(client, exercise):
     client.post(url, {"action": "inject", "kind": "announce", "label": "Flood on the Tumen", "text": "Roads closed.",
                       "source": "teacher"})
     assert TimedEvent.objects.filter(exercise=exercise, label="Flood on the Tumen", status="fired").exists()
-    client.post(url, {"action": "regime", "regime": "1958_marriage"})
+    # 11 Sep 1958: D2 (18 Oct 1958) is not yet in force; only a counterfactual run may bring it in early.
+    refused = client.post(url, {"action": "regime", "regime": "1958_marriage"}, follow=True)
+    assert "comes into force only on 18 Oct 1958" in refused.content.decode()
     exercise.refresh_from_db()
-    assert exercise.regime == "1958_marriage"
+    assert exercise.regime == "1957_lenient" and not exercise.counterfactual
+    client.post(url, {"action": "regime", "regime": "1958_marriage", "counterfactual": "on"})
+    exercise.refresh_from_db()
+    assert exercise.regime == "1958_marriage" and exercise.counterfactual
+    assert "COUNTERFACTUAL" in client.get(url).content.decode()
     move(client, exercise, action="to_date", date="1958-10-19")
     exercise.refresh_from_db()
     from django.utils import timezone

@@ -23,7 +23,7 @@ def bj(*args: int) -> dt.datetime:
 
 
 class Helong:
-    """The Helong County 1963 exercise with lookups of its logins, offices, people and places."""
+    """The Helong County 1964 exercise with lookups of its logins, offices, people and places."""
 
     SUFFIX = "-t"
 
@@ -93,8 +93,8 @@ class Helong:
 
 
     def official_permit(self, months: int = 3) -> PermitCase:
-        """Tian Shoucheng's official permit (PER-7), issued on 1 July 1964 for ``months`` months."""
-        self.set_clock(bj(1964, 7, 1, 9, 0))
+        """Tian Shoucheng's official permit (PER-7), issued on 1 July 1965 for ``months`` months."""
+        self.set_clock(bj(1965, 7, 1, 9, 0))
         tian = Person.objects.create(exercise=self.exercise, name="Tian Shoucheng", sex="M", nationality="han",
                                      birth_year=1920)
         case = self.new_application(tian, category="official", purpose="official")

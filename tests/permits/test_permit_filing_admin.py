@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from permits.demo import build_helong_exercise
 
 from cases.choices import Nationality, Sex
 from cases.models import Person
 from permits.models import PermitCase
+from tests.desks import helong_desk
 from tests.permits.conftest import bj
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_another_exercises_county_bureau_is_a_form_error_not_a_refusal_after_the
     """permit_validate did not make permit_file's county-bureau check (PER-7): the form passed, then the
     save was refused and the teacher lost his input (a redirect with a message). Now the form says it."""
     helong.set_clock(bj(1963, 9, 10, 9, 0))
-    other = build_helong_exercise("Helong other", login_suffix="-o").exercise
+    other = helong_desk("Helong other", "-o")
     foreign_bureau = other.offices.filter(kind="county_psb").order_by("id").first()
     person = Person.objects.create(exercise=helong.exercise, name="So Yong-ho", sex=Sex.MALE,
                                    nationality=Nationality.CN_KOREAN, birth_year=1931)
@@ -48,7 +48,7 @@ def test_permit_validate_makes_the_county_bureau_check_itself(helong):
     from cases.errors import ApplicationError
     from permits.services.permit import permit_validate
 
-    other = build_helong_exercise("Helong other", login_suffix="-o").exercise
+    other = helong_desk("Helong other", "-o")
     person = helong.person("Kim Chol-su")
     args = dict(exercise=helong.exercise, applicant=person, category="resident", purpose="relatives",
                 home_county=helong.county("Helong County"), destination_county=helong.county("Musan County"),
