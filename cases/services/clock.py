@@ -21,27 +21,12 @@ from cases.errors import ApplicationError
 from cases.models import ClockMove, ClockMoveSource, Exercise, ExerciseEventKind
 from cases.models.exercise import SIM_MAX
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
+from cases.services.sweep_queue import enqueue_sweep
 
 logger = logging.getLogger(__name__)
 
 # Beat moves paced clocks at most this often; the pace is counted from the wall time of the last move.
 PACE_MAX_DAYS_PER_MINUTE = 365
-
-
-def enqueue_sweep(exercise_id: int) -> bool:
-    """Queue a deadline sweep for the exercise; return False (and log) when the broker is down.
-
-    A broker outage must never turn a clock move into an error page: the periodic sweep catches up
-    with every due deadline once the broker is back, because deadlines are rows, not messages.
-    """
-    from cases.tasks import sweep_exercise
-
-    try:
-        sweep_exercise.apply_async(args=[exercise_id], retry=False)
-    except Exception:  # the broker may be unreachable in any of kombu's ways
-        logger.warning("Could not queue a deadline sweep for exercise %s; beat will catch up", exercise_id)
-        return False
-    return True
 
 
 def clock_target(current: dt.datetime, *, days: int | None, to: dt.date | dt.datetime | None) -> dt.datetime:
