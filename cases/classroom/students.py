@@ -23,6 +23,7 @@ from cases.errors import ApplicationError
 from cases.models import Exercise, Membership, Office
 from cases.procedures import all_procedures
 from cases.rules import Rule, get_rule
+from config.hashers import class_password_hash
 
 MAX_STUDENTS = 60
 # Readable passwords for a printed login sheet: no 0/O, 1/l/I.
@@ -122,7 +123,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             display = names[i] if names else f"Student {taken + i + 1}"
             first, _, last = display.partition(" ")
             user = user_model(username=username, first_name=first[:150], last_name=last[:150], is_staff=True)
-            user.set_password(password)
+            user.password = class_password_hash(password)  # generated and random: config/hashers.py
             user.save()
             user.groups.add(group)
             office = slots[(taken + i) % len(slots)]

@@ -1,0 +1,46 @@
+"""Password hashing for a room: the default for people's own passwords, fewer rounds for class ones.
+
+Measured first (``bench --only classroom`` and the note in docs/teachers-guide.md): Django 5.2's PBKDF2
+runs 1,000,000 SHA-256 rounds per login, about half a second of one core here. Forty students logging
+in during the same minute on a two-core laptop queue behind each other for tens of seconds, while the
+case pages they then open wait behind the hashing.
+
+The iteration count is there to slow down guessing of a *human-chosen* password after a database
+leak. The passwords of generated class logins (cases/classroom/students.py) are not human-chosen:
+10 characters drawn at random from a 55-character alphabet, about 58 bits. At 20,000 rounds a
+guess costs 50 times less than Django's default, and exhausting 2**58 guesses still takes a
+cluster of GPUs centuries, while a login costs about 10 ms. So generated student passwords are hashed
+with ``CLASS_ITERATIONS``; teachers', admins' and anything a person typed keep Django's default.
+
+Both are ``pbkdf2_sha256`` hashes (the iteration count is stored in each hash). Django re-hashes a
+password at login when its iteration count differs from the default; :class:`RoomPBKDF2PasswordHasher`
+(first in ``PASSWORD_HASHERS``) leaves class hashes as they are and upgrades everything else as Django
+does. A student who sets a password of their own gets the default again (``set_password``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+
+CLASS_ITERATIONS = 20_000
+
+
+class RoomPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """Django's PBKDF2 hasher, except that it does not "upgrade" generated class passwords."""
+
+    def must_update(self, encoded: str) -> bool:
+        if self.decode(encoded)["iterations"] == CLASS_ITERATIONS:
+            return False
+        return super().must_update(encoded)
+
+
+def class_password_hash(raw: str) -> str:
+    """The stored hash of a generated class password (long and random; see the module docstring)."""
+    hasher = RoomPBKDF2PasswordHasher()
+    hasher.iterations = CLASS_ITERATIONS
+    return make_password(raw, hasher=hasher)
+
+
+def is_class_hash(encoded: str) -> bool:
+    algorithm, _, rest = encoded.partition("$")
+    return algorithm == PBKDF2PasswordHasher.algorithm and rest.split("$", 1)[0] == str(CLASS_ITERATIONS)
