@@ -57,6 +57,7 @@ def plan(*, addr: str, room: bool, room_address: str | None) -> Plan:
 
 
 def check_port_free(host: str, port: int) -> None:
+    """Refuse clearly (before anything starts) when the address cannot be served."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         try:
@@ -91,8 +92,11 @@ def child_env(p: Plan) -> dict[str, str]:
 
 
 def child_specs(p: Plan, *, celery: bool) -> list[ChildSpec]:
-    specs = [ChildSpec("web server", [python(), "-m", "cases.serving.web", "--host", p.bind, "--port",
-                                      str(p.port), "--threads", str(WEB_THREADS)])]
+    web = [python(), "-m", "cases.serving.web", "--host", p.bind, "--port", str(p.port), "--threads",
+           str(WEB_THREADS)]
+    if p.room and p.bind != "127.0.0.1":
+        web += ["--also", "127.0.0.1"]  # the teacher's own browser on the laptop keeps working
+    specs = [ChildSpec("web server", web)]
     if celery:
         broker_file = embedded_broker_file()
 
@@ -142,6 +146,8 @@ def announce(p: Plan, say: Callable[[str], None]) -> None:
     say("\nBorder Desk is open to the room. Students on the same network join at:\n")
     say(f"    {p.url}\n")
     say(qr_terminal(p.url))
+    if p.bind != "127.0.0.1":
+        say(f"On this laptop itself, http://127.0.0.1:{p.port}/admin/ works too.")
     say(f"\nThe QR code is also at {qr_path} and, for the projector, at "
         f"{p.url}classroom/join/ (log in as the teacher).")
     say("If a student's device cannot open it, the school network may keep devices apart: see "
@@ -152,6 +158,8 @@ def serve(*, p: Plan, celery: bool, say: Callable[[str], None], lock: DataFolder
           before: Callable[[], None] | None = None) -> int:
     """Hold ``lock``, run ``before`` (migrate, load), then supervise until Ctrl-C / SIGTERM."""
     check_port_free(p.bind, p.port)
+    if p.room and p.bind != "127.0.0.1":
+        check_port_free("127.0.0.1", p.port)
     sup = Supervisor(child_specs(p, celery=celery), env=child_env(p), say=say, cwd=str(settings.BASE_DIR))
     sup.install_signal_handlers()
     if before is not None:

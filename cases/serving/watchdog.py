@@ -22,11 +22,9 @@ def watch_parent(*, every: float = 1.0) -> None:
     def alive() -> bool:
         if os.name == "posix":
             return os.getppid() == pid
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return False
-        return True
+        import psutil  # Windows: os.kill(pid, 0) would terminate the process, so ask psutil
+
+        return bool(psutil.pid_exists(pid))
 
     def loop() -> None:
         while alive():

@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--also", action="append", default=[], metavar="HOST",
+                        help="Listen on this address too, same port (classroom mode: 127.0.0.1 for the teacher).")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     watch_parent()
@@ -39,10 +41,11 @@ def main(argv: list[str] | None = None) -> None:
     from waitress import serve
 
     application = get_wsgi_application()
+    hosts = [args.host, *[h for h in args.also if h != args.host]]
+    listen = " ".join(f"[{h}]:{args.port}" if ":" in h else f"{h}:{args.port}" for h in hosts)
     serve(
         application,
-        host=args.host,
-        port=args.port,
+        listen=listen,
         threads=args.threads,
         ident="Border Desk",
         # A phone on a weak Wi-Fi link may take a while; a dead one must not hold a thread for long.

@@ -119,6 +119,8 @@ def test_the_join_page_says_how_to_open_the_room_when_not_in_classroom_mode(desk
     teacher.force_login(desk.user("teacher"))
     page = teacher.get("/admin/classroom/join/").content.decode()
     assert "not open to the room" in page and "--room" in page and "bd-join-qr" not in page
+    console = teacher.get(f"/admin/classroom/exercise/{desk.exercise.pk}/console/").content.decode()
+    assert 'href="/admin/classroom/join/" id="cr-join"' in console
 
 
 # --- classroom mode's address -------------------------------------------------------------------

@@ -167,3 +167,40 @@ def test_sigterm_stops_every_child(demo):
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", demo.port), timeout=2).close()
     assert "Stopping Border Desk (SIGTERM)" in demo.output()
+
+
+def test_classroom_mode_serves_the_room_address_with_its_hosts_url_and_qr(tmp_path):
+    """``serve --room ADDRESS``: 127.0.0.2 stands in for the laptop's network address."""
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--room", "127.0.0.2", "--addr",
+                                 f"127.0.0.1:{port}", "--no-celery"], cwd=ROOT, env=_env(tmp_path), stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        _wait(lambda: "Press Ctrl-C" in log.read_text() or proc.poll() is not None, 180, "classroom mode")
+        text = log.read_text()
+        assert proc.poll() is None, text
+        url = f"http://127.0.0.2:{port}/admin/"
+        assert f"    {url}" in text and "\u2580" in text  # the join URL and the QR code in the terminal
+        assert (tmp_path / "join-qr.svg").read_text().startswith("<svg")
+        status, body, _ = _get(url + "login/")
+        assert status == 200 and "csrfmiddlewaretoken" in body  # the room's address is an allowed host
+        assert _get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200  # and the teacher's own loopback
+        # A login form posted through the room's address passes the CSRF origin check.
+        import http.cookiejar
+        import re
+        import urllib.parse
+
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(url + "login/", timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        request = urllib.request.Request(url + "login/", data=urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": "nobody", "password": "wrong"}).encode(),
+            headers={"Origin": f"http://127.0.0.2:{port}", "Referer": url + "login/"})
+        with opener.open(request, timeout=10) as answer:
+            assert answer.status == 200 and "Please enter the correct username" in answer.read().decode()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
