@@ -44,3 +44,14 @@ def class_password_hash(raw: str) -> str:
 def is_class_hash(encoded: str) -> bool:
     algorithm, _, rest = encoded.partition("$")
     return algorithm == PBKDF2PasswordHasher.algorithm and rest.split("$", 1)[0] == str(CLASS_ITERATIONS)
+
+
+class FastTestPBKDF2PasswordHasher(RoomPBKDF2PasswordHasher):
+    """The test suite's hasher (config/settings/test.py only): one round, and class hashes kept as they are.
+
+    Not MD5 first: Django re-hashes any password whose algorithm is not the preferred one at login, so a
+    class hash checked under an MD5-first list would be rewritten (and the session it belonged to
+    dropped), which production never does.
+    """
+
+    iterations = 1

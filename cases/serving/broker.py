@@ -16,6 +16,14 @@ holding a message, so a crash mid-task means the task runs again, never that it 
 tasks are idempotent (deadlines and loads are rows; a sweep claims what is still due), so a re-run is
 harmless.
 
+Measured on the two-core development machine (500 messages of 0.5 kB, busy with other work): the
+filesystem transport publishes in 0.13 ms and consumes in 0.16 ms a message; this one in 1.4 ms and
+1.8 ms (consume and acknowledge, each a committed, fsynced transaction). A class queues a few messages a
+minute (clock moves, loads), so the cost is nothing next to a message that cannot be torn or lost; an
+empty file in the filesystem transport's folder, as its non-atomic write leaves one, made its consumer
+raise ``JSONDecodeError`` in the same run. Redis (``CELERY_BROKER_URL=redis://...``, the compose stack)
+is kept wherever a server is at hand.
+
 The file uses WAL, synchronous=FULL (a committed message survives a power cut) and a 30 s busy
 timeout; kombu opens ``BEGIN IMMEDIATE`` for a read-and-mark, so two processes never deadlock.
 """
