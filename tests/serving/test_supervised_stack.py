@@ -204,3 +204,30 @@ def test_classroom_mode_serves_the_room_address_with_its_hosts_url_and_qr(tmp_pa
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
+
+
+def test_children_stop_by_themselves_when_the_supervisor_is_killed_outright(tmp_path):
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--addr", f"127.0.0.1:{port}"], cwd=ROOT,
+                                env=_env(tmp_path), stdout=out, stderr=subprocess.STDOUT)
+    d = Demo(proc, tmp_path, port, log)
+    try:
+        _wait(lambda: "Press Ctrl-C" in log.read_text() or proc.poll() is not None, 180, "serve to start")
+        children = list(_wait(lambda: d.children() if len(d.children()) == 3 else None, 60, "three children")
+                        .values())
+        proc.kill()  # kill -9: no handler runs, only the children's watchdogs can notice
+        proc.wait(10)
+
+        def all_gone() -> bool:
+            return not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children)
+
+        _wait(all_gone, 40, "the orphaned children to stop")
+    finally:
+        for child in psutil.process_iter(["environ"]):
+            try:
+                if (child.info["environ"] or {}).get("BORDER_DESK_DATA_DIR") == str(tmp_path):
+                    child.kill()
+            except psutil.Error:
+                pass
