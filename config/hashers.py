@@ -1,15 +1,18 @@
 """Password hashing for a room: the default for people's own passwords, fewer rounds for class ones.
 
-Measured first (``bench --only classroom`` and the note in docs/teachers-guide.md): Django 5.2's PBKDF2
-runs 1,000,000 SHA-256 rounds per login, about half a second of one core here. Forty students logging
-in during the same minute on a two-core laptop queue behind each other for tens of seconds, while the
-case pages they then open wait behind the hashing.
+Measured first: in ``bench --only classroom`` a login with Django 5.2's PBKDF2 (1,000,000 SHA-256
+rounds; the teacher's) took 387 ms at the median on an idle server, most of it hashing on one core;
+forty of those in one minute are about 16 s of processor on a two-core laptop, during which the pages
+the students open next wait (the issue saw a login take 39 s under load). With the class hash below
+the 41 logins of the 40-student run took 30 ms at the median and 67 ms at the 95th percentile.
 
 The iteration count is there to slow down guessing of a *human-chosen* password after a database
 leak. The passwords of generated class logins (cases/classroom/students.py) are not human-chosen:
-10 characters drawn at random from a 55-character alphabet, about 58 bits. At 20,000 rounds a
-guess costs 50 times less than Django's default, and exhausting 2**58 guesses still takes a
-cluster of GPUs centuries, while a login costs about 10 ms. So generated student passwords are hashed
+10 characters drawn at random from a 31-character alphabet, about 50 bits. At 20,000 rounds one
+guess costs 50 times less than at Django's default, yet trying half of 2**50 passwords still keeps
+one GPU busy for decades (at a few hundred thousand PBKDF2-SHA256 guesses a second), for a login that
+guards a history exercise and is thrown away after the class; a login then costs about 10 ms of
+processor instead of half a second. So generated student passwords are hashed
 with ``CLASS_ITERATIONS``; teachers', admins' and anything a person typed keep Django's default.
 
 Both are ``pbkdf2_sha256`` hashes (the iteration count is stored in each hash). Django re-hashes a
