@@ -45,6 +45,26 @@ def variant_guard(variants: frozenset[str]) -> GuardFunc:
     return in_variant
 
 
+def dated_guard(rule_id: str) -> GuardFunc:
+    """Build a guard that admits a step only while ``rule_id`` is in force on the case's date.
+
+    The dates are the documents' (cases/rules/in_force.py); a counterfactual exercise reads them on its
+    regime's date. The message names the rule, its document and the day it comes into (or goes out of) force.
+    """
+    from cases.rules.in_force import case_in_force, rule_dates
+
+    row = rule_dates(rule_id)
+    until = f" until {row.end:%-d %b %Y}" if row.end else ""
+    message = f"{rule_id} is in force only from {row.start:%-d %b %Y}{until} ({row.doc.citation})."
+
+    @guard(message)
+    def rule_in_force(case: Case) -> bool:
+        return case_in_force(case, rule_id)
+
+    rule_in_force.dated_rule = rule_id  # type: ignore[attr-defined]
+    return rule_in_force
+
+
 @dataclass(frozen=True)
 class StepMeta:
     """What a step declares beyond django_fsm's source and target."""
@@ -57,6 +77,7 @@ class StepMeta:
     assumption: str = ""
     variants: frozenset[str] | None = None
     style: str = "default"
+    requires: tuple[str, ...] = ()  # rules that must be in force on the case's date (dated_guard)
 
 
 def office_permission(office_kind: str) -> Callable[[Case, Any], bool]:
@@ -82,16 +103,20 @@ def step(
     fields: Iterable[str] = (),
     assumption: str = "",
     style: str = "default",
+    requires: Iterable[str] = (),
 ) -> Callable[[Any], Any]:
     """Declare a transition of the ``state`` field with its office, rules and input.
 
     ``fields`` names the keyword arguments the transition body takes (besides ``note``); the admin
     asks for them. ``style`` is ``default``, ``refuse`` or ``close`` and only colours the button.
+    ``requires`` names rules the step cannot be taken without: it is possible only while they are in
+    force on the case's date (see :func:`dated_guard`).
     """
     variant_set = frozenset(variants) if variants else None
     conditions = list(guards)
     if variant_set:
         conditions.insert(0, variant_guard(variant_set))
+    conditions.extend(dated_guard(r) for r in requires)
     meta = StepMeta(
         label=label,
         office=office,
@@ -101,6 +126,7 @@ def step(
         assumption=assumption,
         variants=variant_set,
         style=style,
+        requires=tuple(requires),
     )
     src: str | list[str] = source if isinstance(source, str) else list(source)
     return transition(
@@ -167,8 +193,10 @@ def memberships_of(user: Any, exercise_id: int) -> list[Any]:
         return []
     cache: dict[int, list[Any]] = user.__dict__.setdefault("_border_desk_memberships", {})
     if exercise_id not in cache:
-        from cases.models import Membership
+        # A lazy model reference: the engine sits below the models that build on it.
+        from django.apps import apps
 
+        Membership = apps.get_model("cases", "Membership")
         cache[exercise_id] = list(
             Membership.objects.filter(exercise_id=exercise_id, user=user).select_related("office")
         )

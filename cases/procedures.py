@@ -1,25 +1,89 @@
-"""The registry of procedures: every concrete subclass of Case that names a PROCEDURE_KIND."""
+"""The registry of procedures: everything the rest of the product needs from each procedure, in one place.
+
+Each procedure registers itself once, from its own app (``cases/apps.py`` for the procedures of the
+``cases`` app, ``permits/apps.py`` for the permit procedure) with :func:`register_procedure`: its
+model (and so its states and steps), its autopilot policy, its printable documents, its pack seeder,
+how its cases end (approved / refused / closed otherwise) and the permissions a student of its
+offices needs. Every other module reads the registry (:func:`get_procedure`, :func:`all_procedures`)
+instead of listing procedures by hand, and ``manage.py check`` (:mod:`cases.checks`) verifies every
+name a registration refers to.
+
+This module sits just above the models and the engine: it stores callables and specs without
+importing the layers that define them (the classroom, the analytics), so it can be read from anywhere.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cases.engine import all_transitions, terminal_states
 
 if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
     from django.db.models import TextChoices
 
     from cases.models import Case
 
+APPROVED = "approved"
+REFUSED = "refused"
+WITHDRAWN = "withdrawn"
+OUTCOMES = (APPROVED, REFUSED, WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """A stage of the funnel: cases that ever reached one of ``states``, or closed with ``outcome``."""
+
+    label: str
+    states: frozenset[str] = frozenset()
+    outcome: str = ""
+    filed: bool = False  # every case counts (the first stage)
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """A procedure's closing states by outcome, and its funnel."""
+
+    approved: frozenset[str] = frozenset()
+    refused: frozenset[str] = frozenset()
+    withdrawn: frozenset[str] = frozenset()
+    # Funnel stages count states *reached*, so a procedure whose cases go on after approval (AUT:
+    # settlement and departure) still counts the approval.
+    funnel: tuple[FunnelStage, ...] = field(default=())
+    note: str = ""
+
+    def states(self) -> set[str]:
+        """Return every state the spec names (for the system checks)."""
+        named = set(self.approved) | set(self.refused) | set(self.withdrawn)
+        for stage in self.funnel:
+            named |= set(stage.states)
+        return named
+
+
+# A policy: (case, the regime's autopilot params, a seeded RNG) -> an AutoStep or None
+# (cases.classroom.policy_base). A seeder: (SeedContext, params, index) -> a new case
+# (cases.classroom.seeding). A document: a cases.classroom.documents.DocumentSpec.
+Policy = Callable[..., Any]
+Seeder = Callable[..., Any]
+
 
 @dataclass(frozen=True)
 class Procedure:
-    """A procedure: its model, its states and how its references look."""
+    """A registered procedure: its model and states, and what it plugs into the classroom and analytics."""
 
     kind: str
     model: type[Case]
+    policy: Policy | None = None
+    seeder: Seeder | None = None
+    documents: tuple[Any, ...] = ()
+    outcomes: OutcomeSpec | None = None
+    # "app_label.codename" of every permission a student seated in one of its offices needs.
+    student_permissions: tuple[str, ...] = ()
+    # Where the registration was made (a module path), named by the system checks.
+    registered_in: str = ""
 
     @property
     def label(self) -> str:
@@ -32,6 +96,13 @@ class Procedure:
     @property
     def reference_prefix(self) -> str:
         return self.model.REFERENCE_PREFIX  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def admin(self) -> ModelAdmin | None:
+        """Return the model's admin from ``admin.site`` (looked up when asked: admins load after the apps)."""
+        from django.contrib import admin
+
+        return admin.site._registry.get(self.model)
 
     def state_label(self, state: str) -> str:
         try:
@@ -51,28 +122,46 @@ class Procedure:
 _PROCEDURES: dict[str, Procedure] = {}
 
 
-def autodiscover() -> None:
-    """Register every loaded Case subclass that declares a PROCEDURE_KIND."""
-    from cases.models import Case
+def register_procedure(
+    model: type[Case],
+    *,
+    policy: Policy | None = None,
+    seeder: Seeder | None = None,
+    documents: Iterable[Any] = (),
+    outcomes: OutcomeSpec | None = None,
+    student_permissions: Iterable[str] = (),
+    registered_in: str = "",
+) -> Procedure:
+    """Register (or replace) the procedure of ``model`` (its ``PROCEDURE_KIND``) and return it.
 
-    def walk(cls: type[Case]) -> None:
-        for sub in cls.__subclasses__():
-            if sub.PROCEDURE_KIND and not sub._meta.abstract and not sub._meta.proxy:
-                _PROCEDURES[sub.PROCEDURE_KIND] = Procedure(sub.PROCEDURE_KIND, sub)
-            walk(sub)
+    ``student_permissions`` are "app_label.codename"; a bare codename means the model's own app.
+    """
+    kind = model.PROCEDURE_KIND
+    if not kind:
+        raise ValueError(f"{model.__name__} declares no PROCEDURE_KIND")
+    app_label = model._meta.app_label
+    perms = tuple(p if "." in p else f"{app_label}.{p}" for p in student_permissions)
+    procedure = Procedure(kind, model, policy=policy, seeder=seeder, documents=tuple(documents),
+                          outcomes=outcomes, student_permissions=perms, registered_in=registered_in)
+    _PROCEDURES[kind] = procedure
+    return procedure
 
-    walk(Case)
+
+def unregister_procedure(kind: str) -> None:
+    """Remove a procedure from the registry (tests that plug in a broken one put it back after)."""
+    _PROCEDURES.pop(kind, None)
 
 
 def get_procedure(kind: str) -> Procedure:
-    """Return the registered procedure of this kind."""
-    if not _PROCEDURES:
-        autodiscover()
+    """Return the registered procedure of this kind (KeyError if none is)."""
     return _PROCEDURES[kind]
 
 
+def find_procedure(kind: str) -> Procedure | None:
+    """Return the registered procedure of this kind, or None."""
+    return _PROCEDURES.get(kind)
+
+
 def all_procedures() -> list[Procedure]:
-    """Return every registered procedure."""
-    if not _PROCEDURES:
-        autodiscover()
+    """Return every registered procedure, in registration order."""
     return list(_PROCEDURES.values())

@@ -46,8 +46,10 @@ REGIMES: dict[str, Regime] = {
             "1955_joint_record",
             "1955 joint meeting record",
             dt.date(1955, 6, 8),
-            "D1 §4; D9 §1-3 (June 1955 Record of the Joint Meeting)",
-            "Border permits in use from 8 June 1955; marriages with Korean women referred to the Centre.",
+            "D9 §1-3 (8 Jun 1955 records of the joint meeting); D1 §4's lenient line applied before its date "
+            "(assumption)",
+            "Border permits in use from 8 June 1955; marriages with Korean women referred to the Centre; letters "
+            "examined leniently (the 1957 line, an assumption before 17 Dec 1957).",
             {"marriage_variant": "pre1958", "authorization": LENIENT_1957},
         ),
         Regime(
@@ -71,7 +73,7 @@ REGIMES: dict[str, Regime] = {
             "1961_strict",
             "1961 strict practice",
             dt.date(1961, 1, 1),
-            "D6, 24 Mar 1962 (describing 1961)",
+            "D6, 23 Mar 1962 (describing 1961)",
             "Local authorities too strict and too slow with authorization letters.",
             {"marriage_variant": "1958", "authorization": STRICT_1961, "returns": PRACTICE_1961},
         ),
@@ -79,15 +81,15 @@ REGIMES: dict[str, Regime] = {
             "1962_correction",
             "24 March 1962 correction",
             dt.date(1962, 3, 24),
-            "D6; D7 §3",
+            "D7 §3, 24 Mar 1962 (after D6, 23 Mar 1962)",
             "Be significantly more lenient and process letter holders as soon as possible.",
             {"marriage_variant": "1958", "authorization": CORRECTION_1962, "returns": TELEGRAM_1962},
         ),
         Regime(
             "1963_august",
             "August 1963 instructions",
-            dt.date(1963, 8, 1),
-            "D8 §2-3",
+            dt.date(1963, 8, 8),
+            "D8 §2-3, 8 Aug 1963",
             "Ethnic Koreans with ties in the DPRK generally allowed to move; KPA officers' families "
             "expedited.",
             {"marriage_variant": "1958", "authorization": AUGUST_1963, "returns": TELEGRAM_1962},
@@ -96,15 +98,15 @@ REGIMES: dict[str, Regime] = {
             "1964_protocol",
             "1964 Protocol",
             dt.date(1964, 6, 9),
-            "D10, 9 Jun 1964",
+            "D10, signed 9 Jun 1964 (in force from mutual notification; the day of signature is an assumption)",
             "Protocol on border affairs: crossing hours, illegal crossers, meetings of representatives.",
             {"marriage_variant": "1958", "authorization": AUGUST_1963, "returns": PROTOCOL_1964},
         ),
         Regime(
             "1970_state_council",
             "1970 State Council opinions",
-            dt.date(1970, 1, 1),
-            "D11 §4-9",
+            dt.date(1970, 8, 19),
+            "D11 §4-9, 19 Aug 1970 (§8: from today onwards)",
             "Provincial revolutionary committees approve returns; capitalist destinations refused.",
             {"marriage_variant": "1958", "authorization": STATE_COUNCIL_1970, "returns": STATE_COUNCIL_1970_RET},
         ),
@@ -113,8 +115,10 @@ REGIMES: dict[str, Regime] = {
 
 
 # PER-11: the July 1953 border transit rules (ART): residents of 18 or over, to visit relatives and friends,
-# go to school, see a doctor, attend weddings or funerals. Assumption: they held for the border permit until
-# the 1964 Protocol, whose transit pass is for visiting relatives only (D10 Art. 3(3), PER-7).
+# go to school, see a doctor, attend weddings or funerals. Assumption: the purposes held for the border permit
+# until the 1964 Protocol, whose transit pass is for visiting relatives only (D10 Art. 3(3), PER-7). The age
+# limit of 18 is kept in the 1964 and 1970 regimes as an ASSUMPTION (D10 says nothing of age): the dates table
+# (cases/rules/in_force.py, PER-11) marks it, and the permit's steps show the note from 9 June 1964 on.
 PERMIT_PURPOSES_1953 = ("relatives", "friends", "school", "doctor", "wedding", "funeral")
 for _regime in REGIMES.values():
     _regime.params.setdefault("permit_min_age", 18)
@@ -137,6 +141,25 @@ def regime_in_force(on: dt.date) -> Regime:
     return max(candidates, key=lambda r: r.effective) if candidates else REGIMES["1955_joint_record"]
 
 
+def regimes_offered(on: dt.date) -> list[Regime]:
+    """Return the regimes a teacher may put in force on ``on``: those whose document is dated on or before it.
+
+    The first regime is offered from the start of the period (nothing earlier is modelled). A later regime
+    is only possible as a counterfactual (``cases.services.regime.exercise_switch_regime``).
+    """
+    first = min(REGIMES.values(), key=lambda r: r.effective)
+    return [r for r in REGIMES.values() if r.effective <= on or r is first]
+
+
+def regime_choices_on(on: dt.date) -> list[tuple[str, str]]:
+    """Return every regime as a form choice for a switch on ``on``; those not yet in force say they are
+    counterfactual only (the switch refuses them unless the teacher marks the run counterfactual)."""
+    offered = regimes_offered(on)
+    return [(r.code, f"{r.label} (from {r.effective:%-d %b %Y})" if r in offered
+             else f"{r.label} (not in force until {r.effective:%-d %b %Y}: counterfactual only)")
+            for r in REGIMES.values()]
+
+
 REGIME_CHOICES = [(r.code, f"{r.label} ({r.effective:%d %b %Y})") for r in REGIMES.values()]
 
 
@@ -156,7 +179,7 @@ AUTOPILOT_BASE: dict[str, Any] = {
     "marriage": {"province_returns": 0.25, "centre_asks_more": 0.4, "centre_approves": 0.6,
                  "withdraws_after_dissuasion": 0.3, "found_truthful": 0.9, "dprk_refuses": 0.15,
                  "repatriates_illegal": 0.7, "exit_refused": 0.2},
-    # PER-1 ... PER-12 (cases/classroom/policies/permit.py). The sources give no rates: all assumptions,
+    # PER-1 ... PER-12 (permits/autopilot.py). The sources give no rates: all assumptions,
     # except that D9 shows the permit in ordinary use (border residents crossing to visit relatives).
     "permit": {
         "brings_missing_documents": 0.85,  # PER-4: asked for a missing letter, the applicant brings it
@@ -260,5 +283,5 @@ for _code, _regime in REGIMES.items():
     _regime.params.setdefault("autopilot", {
         "days": {**AUTOPILOT_BASE["days"], **_over.get("days", {})},
         **{section: {**AUTOPILOT_BASE[section], **_over.get(section, {})}
-           for section in ("marriage", "permit", "crosser", "meeting", "corpse", "reception")},
+           for section in AUTOPILOT_BASE if section != "days"},
     })

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from cases.engine import StepMeta, acting_office, meta_of, transitions_from, unmet_guards
 from cases.models import Case, Membership, Office
 from cases.rules import Rule, get_rule
+from cases.rules.in_force import rule_notes
 
 
 def visible_exercise_ids(user: Any) -> list[int] | None:
@@ -42,6 +43,8 @@ class StepOption:
     allowed: bool  # the user holds the acting office
     blocked_by: list[str] = field(default_factory=list)  # unmet guards
     rules: list[Rule] = field(default_factory=list)
+    # What the rules' dates mean here: assumptions, rules not in force, a counterfactual run (in_force.rule_notes).
+    dated_notes: list[str] = field(default_factory=list)
 
     @property
     def enabled(self) -> bool:
@@ -61,6 +64,7 @@ def step_options(case: Case, user: Any) -> list[StepOption]:
                 allowed=acting_office(user, case, meta.office) is not None,
                 blocked_by=unmet_guards(case, t),
                 rules=[get_rule(r) for r in meta.rules],
+                dated_notes=rule_notes(case, meta.rules),
             )
         )
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from cases.services.clock import clock_pace_tick, enqueue_sweep
+from cases.services.clock import enqueue_sweep
 from cases.services.deadlines import deadlines_sweep, exercises_with_due_deadlines
 
 # Batches per task run: a long catch-up continues in a fresh task, so several workers share it.
@@ -38,5 +38,7 @@ def sweep_all() -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,), max_retries=3)
 def pace_clocks() -> int:
-    """Move the clocks of exercises running at a pace (from beat)."""
-    return len(clock_pace_tick())
+    """Move the clocks of exercises running at a pace (from beat), through the one time move."""
+    from cases.classroom.timekeeping import time_pace_tick
+
+    return len(time_pace_tick())

@@ -7,22 +7,11 @@ from zoneinfo import ZoneInfo
 
 from cases.errors import ApplicationError
 from cases.models import Exercise
-from permits.models import BorderCounty, BorderRegionChange, CrossingHours
+from permits.models import BorderCounty, CrossingHours
+from permits.models.geography import county_in_region
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def county_in_region(exercise: Exercise, county: BorderCounty) -> bool:
-    """Return whether ``county`` is in the border region of ``exercise`` now (PER-2, D10 Art. 6).
-
-    The latest change the exercise made, effective by its clock, wins over the base geography.
-    """
-    change = (
-        BorderRegionChange.objects.filter(exercise=exercise, county=county, effective_at__lte=exercise.clock)
-        .order_by("-effective_at", "-id")
-        .first()
-    )
-    return change.in_region if change is not None else county.in_border_region
+__all__ = ["border_region", "county_in_region", "hours_for", "within_hours"]
 
 
 def border_region(exercise: Exercise, side: str | None = None) -> list[BorderCounty]:

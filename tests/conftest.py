@@ -1,19 +1,18 @@
-"""Shared fixtures: the demo exercise (one login per office) built through the real services."""
+"""Shared fixtures: the tests' exercise (one login per office), built with factories and services (tests/desks.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from cases.demo import build_demo_exercise
+from tests.desks import full_desk
 
 
 class Desk:
-    """The demo exercise with handy lookups of its users, offices and people."""
+    """The tests' exercise (every procedure's desk) with handy lookups of its users, offices and people."""
 
     def __init__(self, suffix: str = "") -> None:
-        self.result = build_demo_exercise(f"Test exercise{suffix}", login_suffix=suffix)
-        self.exercise = self.result.exercise
+        self.exercise = full_desk(f"Test exercise{suffix}", suffix)
         self.suffix = suffix
 
     def user(self, login: str):

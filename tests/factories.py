@@ -44,7 +44,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def students(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            from cases.demo import student_group
+            from cases.permissions import student_group
 
             self.groups.add(student_group())
             self.save()

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -101,10 +101,13 @@ class ExerciseAnalyticsMixin:
         return response
 
     def compare_view(self, request: HttpRequest) -> HttpResponse:
-        """Run one cohort under two regimes side by side (teachers only: runs may create exercises)."""
-        from cases.analytics.calibration_aut import RunnerUnavailable, calibrate
-        from cases.analytics.charts import line_chart
-        from cases.analytics.runs import compare
+        """Run one cohort under two regimes side by side (teachers only: runs may create exercises).
+
+        The runs go to a worker as a job (one took 122 s with calibration); the page polls the job and
+        shows its result, so no comparison runs inside a web request.
+        """
+        from cases.classroom.tasks import dispatch_job
+        from cases.models import Job, JobKind
 
         user = request.user
         if not (user.is_superuser or Membership.objects.filter(user=user, is_facilitator=True).exists()):
@@ -112,28 +115,13 @@ class ExerciseAnalyticsMixin:
         form = ComparisonForm(request.POST or None)
         context: dict[str, Any] = {}
         if request.method == "POST" and form.is_valid():
-            entry = RUNNERS[form.cleaned_data["runner"]]
-            data = form.cleaned_data
-            regimes = (data["regime_a"] or entry.regimes[0], data["regime_b"] or entry.regimes[1])
-            try:
-                result = compare(entry.make(), regimes=regimes, seed=form.cleaned_data["seed"],
-                                 size=form.cleaned_data["size"] or entry.default_size)
-            except RunnerUnavailable as exc:
-                form.add_error("runner", str(exc))
-            else:
-                runs = []
-                for r in result.results:
-                    if r.exercise_id and not user.is_superuser:
-                        Membership.objects.create(exercise_id=r.exercise_id, user=user, is_facilitator=True)
-                    runs.append((r, reverse("admin:cases_exercise_dashboard", args=[r.exercise_id])
-                                 if r.exercise_id else ""))
-                context.update(
-                    comparison=result, runs=runs, regimes=regimes,
-                    growth_chart=line_chart({s.regime: s.open_series for s in result.summaries},
-                                            x_label="open cases over the run"),
-                )
-            if form.cleaned_data["calibrate"]:
-                context["calibration"] = calibrate(tuple(range(1, 11)))
+            job = Job.objects.create(kind=JobKind.COMPARE, requested_by=user, total=1, params={
+                k: form.cleaned_data[k] for k in ("runner", "regime_a", "regime_b", "seed", "size", "calibrate")})
+            dispatch_job(job.pk)
+            return HttpResponseRedirect(f"{reverse('admin:cases_exercise_compare')}?job={job.pk}")
+        job_id = request.GET.get("job", "")
+        if job_id.isdigit():
+            context["job"] = get_object_or_404(Job, pk=int(job_id), kind=JobKind.COMPARE, requested_by=user)
         context.update({
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": Exercise._meta, "title": "Regime comparison", "form": form,

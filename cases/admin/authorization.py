@@ -17,9 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from cases.admin.base import CaseAdmin, StateFilter
+from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.engine import is_facilitator
 from cases.errors import ApplicationError
-from cases.models import AuthorizationCase, Exercise, Membership, Person, RelocationQuota
+from cases.models import AuthorizationCase, Case, Exercise, Membership, RelocationQuota
 from cases.models.authorization import RETURN_HOME, SETTLE, VISIT, Purpose
 from cases.regimes import REGIME_CHOICES, REGIMES
 from cases.relocation_1959 import R1959_CITATION, R1959_PROVINCES
@@ -27,21 +28,6 @@ from cases.services.authorization import authorization_issue_letter
 from cases.services.regime import exercise_switch_regime
 
 LETTER_PURPOSES = [(p.value, p.label) for p in Purpose if p.value in (SETTLE, VISIT, RETURN_HOME)]
-
-
-class LetterForm(forms.Form):
-    """The DPRK side's authorization letter to a named person in China (AUT-1)."""
-
-    exercise = forms.ModelChoiceField(queryset=Exercise.objects.none())
-    applicant = forms.ModelChoiceField(queryset=Person.objects.none(), help_text="The person in China named.")
-    letter_number = forms.CharField(max_length=60, label="Authorization letter no.")
-    purpose = forms.ChoiceField(choices=LETTER_PURPOSES)
-    inviting_relative = forms.CharField(max_length=160, required=False, label="Relative or body in the DPRK")
-    reason_for_travel = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                        help_text="AUT-11: a visit needs a proper reason.")
-    kpa_officer_family = forms.BooleanField(required=False, label="Family of a KPA officer (AUT-7)")
-    relative_of_dprk_cadre = forms.BooleanField(required=False, label="Relative of a DPRK cadre (AUT-4)")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class RegimeSwitchForm(forms.Form):
@@ -54,6 +40,11 @@ class RegimeSwitchForm(forms.Form):
                  ("migrate", "Running cases move to the new rules now")],
         widget=forms.RadioSelect, initial="keep",
     )
+    counterfactual = forms.BooleanField(
+        required=False, label="Counterfactual run",
+        help_text="Needed for a regime whose document is dated after the exercise's date: every page then labels "
+        "the run counterfactual.",
+    )
 
 
 def teacher_exercises(user: Any) -> Any:
@@ -65,15 +56,24 @@ def teacher_exercises(user: Any) -> Any:
 
 
 @admin.register(AuthorizationCase)
-class AuthorizationCaseAdmin(CaseAdmin):
-    """Authorization letters and applications to go to the DPRK (AUT-1 ... AUT-11)."""
+class AuthorizationCaseAdmin(ServiceFilingAdmin):
+    """Authorization letters and applications to go to the DPRK (AUT-1 ... AUT-11).
+
+    The add page issues a letter as the DPRK office, through ``authorization_issue_letter`` (AUT-1).
+    """
 
     list_display = ("reference", "title", "variant", "regime", "state_display", "next_office", "next_rules_display",
                     "waiting_since")
     list_filter = ("exercise", "variant", "regime", StateFilter, "next_office")
     search_fields = ("reference", "title", "applicant__name", "letter_number")
+    filing_title = "Issue an authorization letter (DPRK side, AUT-1)"
+    filing_fields = ["exercise", "applicant", "letter_number", "inviting_relative", "reason_for_travel",
+                     "kpa_officer_family", "relative_of_dprk_cadre"]
+    filing_layout = ("exercise", "applicant", "letter_number", "purpose", "inviting_relative", "reason_for_travel",
+                     "kpa_officer_family", "relative_of_dprk_cadre", "note")
+    filing_optional = ("inviting_relative", "reason_for_travel")
     fieldsets = (
-        ("Case", {"fields": ("reference", "exercise", "variant", "regime", "filed_at", "state_since", "closed_at")}),
+        ("Case", {"fields": CASE_FIELDS}),
         ("Letter and applicant (AUT-1)", {"fields": (
             "applicant", "destination", "letter_number", "letter_issued_at", "inviting_relative",
             "reason_for_travel", "follows", "kpa_officer_family", "relative_of_dprk_cadre")}),
@@ -86,9 +86,6 @@ class AuthorizationCaseAdmin(CaseAdmin):
         ("Capitalist destinations (AUT-10)", {"fields": ("instruction",)}),
     )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f for fs in self.fieldsets for f in fs[1]["fields"]]
-
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
         return [
@@ -99,37 +96,27 @@ class AuthorizationCaseAdmin(CaseAdmin):
 
     # --- Issuing a letter (the add page) --------------------------------------------------------
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        """Issue an authorization letter as the DPRK office, through the service (AUT-1)."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = LetterForm(request.POST or None)
-        exercises = self.formfield_for_foreignkey(AuthorizationCase._meta.get_field("exercise"), request)
-        people = self.formfield_for_foreignkey(AuthorizationCase._meta.get_field("applicant"), request)
-        form.fields["exercise"].queryset = exercises.queryset  # type: ignore[attr-defined]
-        form.fields["applicant"].queryset = people.queryset  # type: ignore[attr-defined]
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = authorization_issue_letter(
-                    exercise=data["exercise"], applicant=data["applicant"], letter_number=data["letter_number"],
-                    actor=request.user, purpose=data["purpose"], inviting_relative=data["inviting_relative"],
-                    reason_for_travel=data["reason_for_travel"], kpa_officer_family=data["kpa_officer_family"],
-                    relative_of_dprk_cadre=data["relative_of_dprk_cadre"], note=data["note"],
-                )
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, f"Letter recorded: {case.reference}.")
-                return HttpResponseRedirect(reverse("admin:cases_authorizationcase_change", args=[case.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Issue an authorization letter (DPRK side, AUT-1)",
-            "form": form,
-            "opts": self.opts,
-            "submit_label": "Issue the letter",
+    def filing_extra(self) -> dict[str, forms.Field]:
+        return {
+            "letter_number": forms.CharField(max_length=60, label="Authorization letter no."),
+            "purpose": forms.ChoiceField(choices=LETTER_PURPOSES),
+            "inviting_relative": forms.CharField(max_length=160, required=False, label="Relative or body in the DPRK"),
+            "reason_for_travel": forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                                 max_length=2000, help_text="AUT-11: a visit needs a proper reason."),
+            "kpa_officer_family": forms.BooleanField(required=False, label="Family of a KPA officer (AUT-7)"),
+            "relative_of_dprk_cadre": forms.BooleanField(required=False, label="Relative of a DPRK cadre (AUT-4)"),
         }
-        return TemplateResponse(request, "admin/cases/simple_form.html", context)
+
+    def file_case(self, request: HttpRequest, data: dict[str, Any]) -> Case:
+        return authorization_issue_letter(
+            exercise=data["exercise"], applicant=data["applicant"], letter_number=data["letter_number"],
+            actor=request.user, purpose=data["purpose"], inviting_relative=data.get("inviting_relative", ""),
+            reason_for_travel=data.get("reason_for_travel", ""), kpa_officer_family=data["kpa_officer_family"],
+            relative_of_dprk_cadre=data["relative_of_dprk_cadre"], note=data.get("note", ""),
+        )
+
+    def filed_message(self, obj: Any) -> str:
+        return f"Letter recorded: {obj.reference}. Now: {obj.state_label()}."
 
     # --- The teacher's regime switch ------------------------------------------------------------
 
@@ -154,13 +141,14 @@ class AuthorizationCaseAdmin(CaseAdmin):
             try:
                 result = exercise_switch_regime(
                     exercise=exercise, regime=data["regime"], migrate_running=data["running_cases"] == "migrate",
-                    actor=request.user,
+                    actor=request.user, counterfactual=data["counterfactual"],
                 )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(
                     request,
+                    f"{'COUNTERFACTUAL RUN. ' if result.counterfactual else ''}"
                     f"{REGIMES[result.new].label} is in force in {exercise}. Running cases moved to it: "
                     f"{result.migrated}; kept their rules: {result.kept}.",
                 )
@@ -191,12 +179,8 @@ class RelocationQuotaAdmin(CaseAdmin):
             "settlement_note", "departed_households", "departed_people", "r1959_figures")}),
     )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f for fs in self.fieldsets for f in fs[1]["fields"]]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Quotas open through relocation_open_quota (the State Council's control figures), not a form.
-        return False
+    # Quotas open through relocation_open_quota (the State Council's control figures), not a form: the
+    # read-only base offers no add page.
 
     @admin.display(description="what R1959 reports")
     def r1959_figures(self, obj: RelocationQuota) -> str:

@@ -11,8 +11,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms import modelform_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,7 +25,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from cases.admin.paging import CappedPaginator, MineFirstChangeList, MineFirstPaginator, count_limit, mine_first
+from cases.admin.paging import (
+    CappedPaginator,
+    MineFirstChangeList,
+    MineFirstPaginator,
+    NearestPageChangeList,
+    count_limit,
+    mine_first,
+)
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
 from cases.models import Case
@@ -28,16 +40,128 @@ from cases.rules import get_rule
 from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
 from cases.services.engine import case_transition
 
+INT64 = 2**63 - 1
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A choice of a row whose id is refused as "not one of the choices" when no database could hold it.
+
+    Django's field looks a 20-digit id up, which SQLite answers with OverflowError (a 500).
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not isinstance(value, models.Model):
+            target = self.queryset.model._meta.get_field(self.to_field_name) if self.to_field_name else (
+                self.queryset.model._meta.pk)
+            while target.is_relation:  # a child model's id is its parent's (a one-to-one link)
+                target = target.target_field
+            if isinstance(target, models.IntegerField | models.AutoField):
+                try:
+                    number = int(str(value).strip())
+                except ValueError:
+                    number = 0  # not a number: Django's own check refuses it
+                if not -INT64 <= number <= INT64:
+                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def bound_integer_field(db_field: Any, field: Any) -> Any:
+    """Give an integer form field the range every supported database holds (SQLite reports none)."""
+    if isinstance(field, forms.IntegerField) and isinstance(db_field, models.IntegerField):
+        low, high = BaseDatabaseOperations.integer_field_ranges.get(db_field.get_internal_type(), (None, None))
+        if high is not None and (field.max_value is None or field.max_value > high):
+            field.max_value = high
+            field.validators.append(MaxValueValidator(high))
+            field.widget.attrs["max"] = high
+        if low is not None and (field.min_value is None or field.min_value < low):
+            field.min_value = low
+            field.validators.append(MinValueValidator(low))
+            field.widget.attrs["min"] = low
+    return field
+
+
+def bounded_formfield(db_field: Any, **kwargs: Any) -> Any:
+    """``formfield_callback`` for ModelForms built outside an admin: bounded ids and integers."""
+    if isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", BoundedModelChoiceField)
+    return bound_integer_field(db_field, db_field.formfield(**kwargs))
+
+
+def scope_related(model: type[models.Model], qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any] | None:
+    """Limit rows of an exercise (or the exercises themselves) to the user's exercises; None if not of one."""
+    if model._meta.label_lower == "cases.exercise":
+        return scope_to_user(qs, user, "id")
+    if any(f.name == "exercise" for f in model._meta.fields):
+        return scope_to_user(qs, user, "exercise_id")
+    return None
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter over a related row whose choices are the user's exercises' rows only.
+
+    Django offers every row of the related table: a student would read the name of every exercise
+    and every office of the other classes.
+    """
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        model = field.related_model
+        qs = scope_related(model, model._default_manager.all(), request.user)
+        if qs is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        qs = qs.order_by(*ordering) if ordering else qs.order_by("pk")
+        return [(obj.pk, str(obj)) for obj in qs]
+
 
 class ExerciseScopedAdmin(admin.ModelAdmin):
-    """Show only rows of the exercises the user takes part in (superusers see all)."""
+    """Show only rows of the exercises the user takes part in (superusers see all), filters included."""
 
     exercise_path = "exercise_id"
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        """Give every filter over a related row of an exercise choices from the user's exercises only."""
+        out: list[Any] = []
+        for spec in super().get_list_filter(request):
+            if isinstance(spec, str) and "__" not in spec:
+                try:
+                    db_field = self.model._meta.get_field(spec)
+                except FieldDoesNotExist:
+                    db_field = None
+                if db_field is not None and db_field.is_relation and db_field.many_to_one:
+                    out.append((spec, ScopedRelatedFieldListFilter))
+                    continue
+            out.append(spec)
+        return out
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
+        return NearestPageChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
+        bad = [key for key, values in request.GET.lists() if key not in (PAGE_VAR, SEARCH_VAR)
+               and any(not -INT64 <= int(part) <= INT64 for value in values for part in value.split(",")
+                       if part.strip().lstrip("-").isdigit())]
+        if bad:
+            messages.error(request, f"The list cannot be filtered by {', '.join(sorted(bad))}: no row has such a "
+                                    "number. Showing the list without filters.")
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        """Return the row, or None (a 'not found' page) for an id no database could hold (was a 500)."""
+        text = str(object_id).strip()
+        if text.lstrip("-").isdigit() and not -INT64 <= int(text) <= INT64:
+            return None
+        return super().get_object(request, object_id, from_field)
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_to_user(super().get_queryset(request), request.user, self.exercise_path)
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return bound_integer_field(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", BoundedModelChoiceField)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         model = db_field.related_model
         if field is not None and model is not None:
@@ -50,7 +174,8 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
 def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
     """Build the form a step needs: its declared fields (from the model), a reason, a note."""
     meta = option.meta
-    base = modelform_factory(model, fields=list(meta.fields)) if meta.fields else forms.ModelForm
+    base = (modelform_factory(model, fields=list(meta.fields), formfield_callback=bounded_formfield)
+            if meta.fields else forms.ModelForm)
     attrs: dict[str, Any] = {}
     if meta.reason_required:
         attrs["reason"] = forms.CharField(
@@ -72,25 +197,30 @@ def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
     return form_cls
 
 
-class ServiceSavesAdminMixin:
-    """For add forms whose ``save_form`` calls a service: the service has saved the row and its event.
+class ReadOnlyAdmin(ExerciseScopedAdmin):
+    """The one read-only base: rows that services write, shown and never changed by hand.
 
-    Put it before the ModelAdmin base. A refusal the form's own checks did not foresee comes back as a
-    message on the add page, with nothing saved.
+    No add page (a subclass that adds through a service uses ``ServiceAddMixin``), no change; delete is
+    the superuser's only where ``superuser_deletes`` says so (never for the append-only event log).
+    Every field of the fieldsets is shown read-only, display methods included.
     """
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Do nothing: the service in save_form already saved it."""
+    superuser_deletes: bool = False
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Do nothing: the service saved everything it needs."""
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().add_view(request, form_url, extra_context)  # type: ignore[misc]
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Fields never change by hand; steps do. Viewing is enough to reach the page.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.superuser_deletes and bool(request.user.is_superuser)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self.fieldsets:
+            return [f for fs in self.fieldsets for f in fs[1]["fields"]]
+        return super().get_readonly_fields(request, obj)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -117,7 +247,7 @@ class StateFilter(admin.SimpleListFilter):
         return queryset.filter(state=self.value()) if self.value() else queryset
 
 
-class CaseAdmin(ExerciseScopedAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Base admin of every procedure: case page with state, next office, steps, diagram, timeline."""
 
     change_form_template = "admin/cases/case_change_form.html"
@@ -147,6 +277,9 @@ class CaseAdmin(ExerciseScopedAdmin):
         The count reads at most ``COUNT_CAP`` rows (further when the page asked for is deep), so a
         list of a province's cases costs what a list of a thousand does; the page says "more than".
         """
+        if not issubclass(getattr(queryset, "model", object), Case):
+            # Not the case list (the history page pages LogEntry rows): Django's own paginator.
+            return Paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page)
         limit = count_limit(request, per_page)
         if ORDER_VAR in request.GET:
             return CappedPaginator(queryset, per_page, limit=limit, orphans=orphans,
@@ -171,12 +304,7 @@ class CaseAdmin(ExerciseScopedAdmin):
 
     # --- Case page: read-only fields, steps through services ------------------------------------
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Fields never change by hand; steps do. Viewing is enough to reach the case page.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
+    superuser_deletes = True
 
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
@@ -207,10 +335,14 @@ class CaseAdmin(ExerciseScopedAdmin):
         events = list(case.events.select_related("actor", "office"))
         for event in events:
             event.rule_objs = [get_rule(r) for r in event.rule_ids]  # type: ignore[attr-defined]
+        next_rules = [get_rule(r) for r in case.next_rules.split(",") if r]
+        # Every rule the page cites, once, for the folded full text under the steps.
+        page_rules = list({r.id: r for r in [*next_rules, *(r for o in options for r in o.rules)]}.values())
         return {
             "case": case,
             "state_label": case.state_label(),
-            "next_rules": [get_rule(r) for r in case.next_rules.split(",") if r],
+            "next_rules": next_rules,
+            "page_rules": page_rules,
             "steps": steps,
             "my_steps": [s for s in steps if s["option"].allowed],
             "other_steps": [s for s in steps if not s["option"].allowed],
@@ -219,6 +351,19 @@ class CaseAdmin(ExerciseScopedAdmin):
             "diagram": mark_safe(procedure_svg(case)),
             "regime": case.regime_obj,
         }
+
+    object_history_template = "admin/cases/case_history.html"
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        """Show the case's own timeline (its events) above Django's log of admin changes."""
+        case = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if case is not None:
+            events = list(case.events.select_related("actor", "office"))
+            for event in events:
+                event.rule_objs = [get_rule(r) for r in event.rule_ids]  # type: ignore[attr-defined]
+            extra_context["case_events"] = events
+        return super().history_view(request, object_id, extra_context)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None

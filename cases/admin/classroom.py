@@ -16,27 +16,39 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from cases.classroom.autopilot import RunReport, autopilot_run, fast_forward, staffed_office_ids
-from cases.classroom.controls import advance_clock, switch_regime
+from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
-from cases.classroom.packs import PackError, all_packs
+from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
 from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
-from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
-from cases.classroom.tasks import dispatch_load
-from cases.classroom.timeline import EVENT_KINDS, inject_event, recent_news
+from cases.classroom.students import (
+    MAX_CSV_BYTES,
+    decode_csv,
+    membership_assign,
+    parse_names,
+    role_cards,
+    students_create,
+)
+from cases.classroom.tasks import dispatch_job
+from cases.classroom.timeline import EVENT_KINDS, recent_news, timed_event_fire_now, timed_event_inject
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
+    ClockMoveSource,
     Exercise,
+    ExerciseEvent,
     ExerciseScenario,
+    Job,
+    JobKind,
+    JobStatus,
     Membership,
     Office,
-    ScenarioLoad,
     TimedEvent,
     TimedEventStatus,
 )
-from cases.regimes import REGIME_CHOICES, get_regime
+from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
+from cases.rules.in_force import exercise_rule_date
 from cases.selectors import scope_to_user
+from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> TemplateResponse:
@@ -56,16 +68,13 @@ def _exercise_for_teacher(request: HttpRequest, exercise_id: int) -> Exercise:
 def home(request: HttpRequest) -> HttpResponse:
     """List the packs a teacher can load and the exercises the user runs or plays in."""
     exercises = scope_to_user(Exercise.objects.all(), request.user, "id")
-    packs, broken = [], []
-    try:
-        packs = all_packs()
-    except PackError as exc:
-        broken = exc.problems
+    packs, broken_packs = pack_listing()  # a broken file is listed with its problems; the others load
+    broken = [problem for b in broken_packs for problem in b.problems]
     return _render(request, "admin/classroom/home.html", {
         "title": "Classroom",
         "packs": packs, "broken": broken, "can_load": can_load(request.user),
         "exercises": [(e, can_run(request.user, e)) for e in exercises],
-        "loads": ScenarioLoad.objects.filter(requested_by=request.user)[:5] if request.user.is_authenticated else [],
+        "loads": Job.objects.filter(requested_by=request.user)[:5] if request.user.is_authenticated else [],
     })
 
 
@@ -81,6 +90,9 @@ def load_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"No scenario pack {slug!r}.")
         return HttpResponseRedirect(reverse("classroom:home"))
     name = name or pack.title
+    if exercise_name_problem(name):
+        messages.error(request, exercise_name_problem(name))
+        return HttpResponseRedirect(reverse("classroom:home"))
     if Exercise.objects.filter(name=name).exists():
         messages.error(request, f"An exercise called {name!r} exists already; choose another name.")
         return HttpResponseRedirect(reverse("classroom:home"))
@@ -88,25 +100,47 @@ def load_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"'{pack.title}' cannot be loaded here: {'; '.join(pack.missing())}.")
         return HttpResponseRedirect(reverse("classroom:home"))
     with transaction.atomic():
-        load = ScenarioLoad.objects.create(slug=slug, name=name, requested_by=request.user, total=pack.size())
-        transaction.on_commit(lambda: dispatch_load(load.pk))
+        load = Job.objects.create(slug=slug, name=name, requested_by=request.user, total=pack.size())
+        transaction.on_commit(lambda: dispatch_job(load.pk))
     return HttpResponseRedirect(reverse("classroom:load_progress", args=[load.pk]))
 
 
 def load_progress(request: HttpRequest, load_id: int) -> HttpResponse:
     """Show the progress bar of a load (the page polls ``load_status``)."""
-    load = get_object_or_404(ScenarioLoad, pk=load_id, requested_by=request.user)
+    load = get_object_or_404(Job, kind=JobKind.LOAD, pk=load_id, requested_by=request.user)
     return _render(request, "admin/classroom/load_progress.html", {"title": f"Loading {load.name}", "load": load})
 
 
 def load_status(request: HttpRequest, load_id: int) -> JsonResponse:
     """Return a load's progress as JSON for the polling page."""
-    load = get_object_or_404(ScenarioLoad, pk=load_id, requested_by=request.user)
+    load = get_object_or_404(Job, kind=JobKind.LOAD, pk=load_id, requested_by=request.user)
     return JsonResponse({
         "status": load.status, "done": load.done, "total": load.total, "percent": load.percent,
         "message": load.message,
         "console": reverse("classroom:console", args=[load.exercise_id]) if load.exercise_id else "",
     })
+
+
+def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Show the progress of a job of mine (the page polls ``job_status``); a finished one says how it ended."""
+    job = get_object_or_404(Job, pk=job_id, requested_by=request.user)
+    if job.kind == JobKind.LOAD:
+        return HttpResponseRedirect(reverse("classroom:load_progress", args=[job.pk]))
+    return _render(request, "admin/classroom/job_progress.html", {
+        "title": job.get_kind_display(), "job": job, "next": _job_next(job)})
+
+
+def _job_next(job: Job) -> str:
+    if job.kind == JobKind.COMPARE:
+        return f"{reverse('admin:cases_exercise_compare')}?job={job.pk}"
+    return reverse("classroom:console", args=[job.exercise_id]) if job.exercise_id else reverse("classroom:home")
+
+
+def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    """Return a job's progress as JSON for the polling page."""
+    job = get_object_or_404(Job, pk=job_id, requested_by=request.user)
+    return JsonResponse({"status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
+                         "message": job.message, "next": _job_next(job)})
 
 
 # --- Facilitator console ------------------------------------------------------------------------
@@ -123,6 +157,8 @@ class InjectForm(forms.Form):
 def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     """The teacher's console: clock, autopilot, regime, events, pause, every office's queue."""
     exercise = _exercise_for_teacher(request, exercise_id)
+    if request.method == "POST" and request.POST.get("action", "") in TIME_MOVES:
+        return _console_time_move(request, exercise)
     if request.method == "POST":
         try:
             note = _console_action(request, exercise)
@@ -135,7 +171,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return _render(request, "admin/classroom/console.html", {
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
-        "regimes": REGIME_CHOICES, "queues": office_queues(exercise),
+        "regimes": regime_choices_on(exercise_rule_date(exercise)), "queues": office_queues(exercise),
         "pending": exercise.timed_events.filter(status=TimedEventStatus.PENDING),
         "news": recent_news(exercise, 8), "inject_form": InjectForm(),
         "students": Membership.objects.filter(exercise=exercise, is_facilitator=False).select_related("user", "office"),
@@ -143,99 +179,84 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "open_cases": exercise.cases.filter(closed_at__isnull=True).count(),
         "closed_cases": exercise.cases.filter(closed_at__isnull=False).count(),
         "seated": Membership.objects.filter(exercise=exercise, user=request.user).exists(),
+        "history": ExerciseEvent.objects.filter(exercise=exercise).select_related("actor")[:HISTORY_SIZE],
     })
+
+
+HISTORY_SIZE = 20
 
 
 def _int(value: str | None, what: str) -> int:
     try:
-        return int(value or "")
+        return int((value or "").strip()[:30])
     except ValueError as exc:
         raise ApplicationError(f"{what} must be a whole number.") from exc
 
 
-def _run_summary(exercise: Exercise, report: RunReport) -> str:
-    """Say what the autopilot did, and why it did nothing when students hold every office with work."""
-    text = (f"Clock now {report.clock_to:%d %b %Y}; the autopilot took {report.steps} step(s) "
-            f"for the offices without students.")
-    waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
-                                  next_office_id__in=staffed_office_ids(exercise)).count()
-    if waiting:
-        text += f" {waiting} open case(s) wait for an office a student holds."
-    if report.stuck:
-        text += f" Stuck: {'; '.join(report.stuck[:3])}"
-    return text
+def _seen_clock(request: HttpRequest) -> dt.datetime:
+    """Return the clock the console page was shown with; the time move is made against it.
+
+    A double click on "Fast-forward a year", a second tab or a colleague's console would otherwise
+    move time on twice; each form carries the clock it was shown with, and the time move claims the
+    exercise only while its clock is still that one.
+    """
+    try:
+        seen = dt.datetime.fromisoformat(request.POST.get("seen_clock", ""))
+        if seen.tzinfo is None:
+            raise ValueError("no time zone")
+    except ValueError as exc:
+        raise ApplicationError("This form does not say which clock it was shown with: reload the console.") from exc
+    return seen
 
 
 TIME_MOVES = ("advance", "year", "to_date")
 
 
-def _check_seen_clock(request: HttpRequest, exercise: Exercise) -> None:
-    """Refuse a time move made against a clock other than the one the page showed.
+def _console_time_move(request: HttpRequest, exercise: Exercise) -> HttpResponse:
+    """Queue a time move of the console as a job for a worker; show its outcome, or its progress page.
 
-    A double click on "Fast-forward a year", a second tab or a colleague's console would otherwise
-    move time on twice; each form carries the clock it was shown with, and only that clock may move.
+    The form is checked here (which clock it was shown with, a whole number of days, a date); the
+    move itself (the claim on the clock, every refusal) is the time service's, run by the worker.
     """
-    from django.utils import timezone
-
+    console_url = reverse("classroom:console", args=[exercise.pk])
+    action = request.POST.get("action", "")
     try:
-        seen = dt.datetime.fromisoformat(request.POST.get("seen_clock", ""))
-    except ValueError as exc:
-        raise ApplicationError("This form does not say which clock it was shown with: reload the console.") from exc
-    exercise.refresh_from_db(fields=["clock"])
-    if seen != exercise.clock:
-        now = timezone.localtime(exercise.clock)
-        raise ApplicationError(
-            f"The clock has moved since this page was shown (it is now {now:%d %b %Y, %H:%M}); nothing was done. "
-            "Look at the console again before moving time on."
-        )
+        seen = _seen_clock(request)
+        params: dict[str, Any] = {"seen_clock": seen.isoformat(), "source": ClockMoveSource.CONSOLE}
+        if action == "to_date":
+            try:
+                params["to"] = dt.date.fromisoformat(request.POST.get("date", "")).isoformat()
+            except ValueError as exc:
+                raise ApplicationError("Give the date as YYYY-MM-DD.") from exc
+        else:
+            params["days"] = 365 if action == "year" else _int(request.POST.get("days"), "The number of days")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(console_url)
+    job = Job.objects.create(kind=JobKind.TIME_MOVE, exercise=exercise, requested_by=request.user, total=1,
+                             params=params)
+    dispatch_job(job.pk)
+    job.refresh_from_db()
+    if not job.finished:
+        return HttpResponseRedirect(reverse("classroom:job_progress", args=[job.pk]))
+    (messages.success if job.status == JobStatus.DONE else messages.error)(request, job.message)
+    return HttpResponseRedirect(console_url)
 
 
 def _console_action(request: HttpRequest, exercise: Exercise) -> str:
     """Carry out one console button through the services; return what happened."""
     action = request.POST.get("action", "")
     user = request.user
-    scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
-    if action in TIME_MOVES:
-        _check_seen_clock(request, exercise)
-    if action in ("advance", "year"):
-        days = 365 if action == "year" else _int(request.POST.get("days"), "The number of days")
-        if days < 1 or days > 3660:
-            raise ApplicationError("Move the clock on by 1 to 3660 days.")
-        if scenario is None or scenario.autopilot:
-            report = fast_forward(exercise=exercise, actor=user, days=days)
-            return _run_summary(exercise, report)
-        if exercise.paused:
-            raise ApplicationError("The exercise is paused: resume it before moving time on.")
-        advance_clock(exercise=exercise, actor=user, to=exercise.clock + dt.timedelta(days=days))
-        return f"Clock now {exercise.clock:%d %b %Y} (autopilot off)."
-    if action == "to_date":
-        try:
-            day = dt.date.fromisoformat(request.POST.get("date", ""))
-        except ValueError as exc:
-            raise ApplicationError("Give the date as YYYY-MM-DD.") from exc
-        from django.utils import timezone
-
-        local = timezone.localtime(exercise.clock)
-        until = local.replace(year=day.year, month=day.month, day=day.day)
-        if scenario is None or scenario.autopilot:
-            report = autopilot_run(exercise=exercise, until=until, actor=user)
-            return _run_summary(exercise, report)
-        if exercise.paused:
-            raise ApplicationError("The exercise is paused: resume it before moving time on.")
-        advance_clock(exercise=exercise, actor=user, to=until)
-        return f"Clock now {exercise.clock:%d %b %Y} (autopilot off)."
     if action == "join":
-        # A superuser who did not load the exercise takes the facilitator's seat, to act for any office.
-        if Membership.objects.filter(exercise=exercise, user=user).exists():
-            raise ApplicationError("You already have a place in this exercise.")
-        Membership.objects.create(exercise=exercise, user=user, is_facilitator=True)
+        exercise_join(exercise=exercise, actor=user)
         return "You are now this exercise's facilitator: you may act for any office."
     if action == "regime":
-        return switch_regime(exercise=exercise, regime=request.POST.get("regime", ""),
-                             migrate_running=request.POST.get("migrate") == "on", actor=user)
+        return regime_switch(exercise=exercise, actor=user, regime=request.POST.get("regime", ""),
+                             migrate_running=request.POST.get("migrate") == "on",
+                             counterfactual=request.POST.get("counterfactual") == "on")
     if action == "fire":
-        event = inject_event(exercise=exercise, actor=user, kind="", label="",
-                             pending_id=_int(request.POST.get("event"), "The event"))
+        event = timed_event_fire_now(exercise=exercise, actor=user,
+                                     event_id=_int(request.POST.get("event"), "The event"))
         return f"Fired now: {event.label}. {event.result}"
     if action == "inject":
         form = InjectForm(request.POST)
@@ -245,17 +266,17 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         payload = {"text": d["text"], "source": d["source"]}
         if d["regime"]:
             payload["regime"] = d["regime"]
-        event = inject_event(exercise=exercise, actor=user, kind=d["kind"], label=d["label"], payload=payload)
+        event = timed_event_inject(exercise=exercise, actor=user, kind=d["kind"], label=d["label"], payload=payload)
         return f"Injected: {event.label}. {event.result}"
-    if action in ("pause", "resume"):
-        Exercise.objects.filter(pk=exercise.pk).update(paused=action == "pause")
-        return "Paused: no office can take a step until you resume." if action == "pause" else "Resumed."
+    if action == "pause":
+        exercise_pause(exercise=exercise, actor=user)
+        return "Paused: no office can take a step until you resume."
+    if action == "resume":
+        exercise_resume(exercise=exercise, actor=user)
+        return "Resumed."
     if action == "autopilot":
-        if scenario is None:
-            scenario = ExerciseScenario.objects.create(exercise=exercise, slug="manual", title=exercise.name)
-        scenario.autopilot = request.POST.get("enabled") == "on"
-        scenario.seed = _int(request.POST.get("seed"), "The seed")
-        scenario.save(update_fields=["autopilot", "seed"])
+        scenario = autopilot_set(exercise=exercise, actor=user, enabled=request.POST.get("enabled") == "on",
+                                 seed=_int(request.POST.get("seed"), "The seed"))
         return f"Autopilot {'on' if scenario.autopilot else 'off'}, seed {scenario.seed}."
     if action == "assign":
         m = membership_assign(exercise=exercise, actor=user,
@@ -283,9 +304,9 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["names"] or ""
         upload = form.cleaned_data.get("csv_file")
-        if upload is not None:
-            text += "\n" + upload.read().decode("utf-8", errors="replace")
         try:
+            if upload is not None:
+                text += "\n" + decode_csv(upload.read(MAX_CSV_BYTES + 1))
             created = students_create(exercise=exercise, actor=request.user, count=form.cleaned_data["count"] or 0,
                                       names=parse_names(text))
         except ApplicationError as exc:
@@ -384,6 +405,8 @@ urlpatterns = [
     path("load/", _v(load_start), name="load_start"),
     path("load/<int:load_id>/", _v(load_progress), name="load_progress"),
     path("load/<int:load_id>/status/", _v(load_status), name="load_status"),
+    path("job/<int:job_id>/", _v(job_progress), name="job_progress"),
+    path("job/<int:job_id>/status/", _v(job_status), name="job_status"),
     path("exercise/<int:exercise_id>/console/", _v(console), name="console"),
     path("exercise/<int:exercise_id>/students/", _v(students), name="students"),
     path("exercise/<int:exercise_id>/role-cards/", _v(cards), name="role_cards"),

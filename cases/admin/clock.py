@@ -1,10 +1,12 @@
 """The teacher's clock controls on the exercise page, and read-only deadlines and clock moves.
 
-The buttons call the clock services; they refuse a move backwards with the service's message.
+The buttons call the one time move (:func:`cases.classroom.timekeeping.time_move`) against the clock
+the page showed; they refuse a move backwards, beyond 1970 or after the clock moved with its message.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -17,22 +19,34 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cases.admin.base import ExerciseScopedAdmin
+from cases.admin.base import ReadOnlyAdmin
 from cases.admin.exercise import ExerciseAdmin
+from cases.classroom.timekeeping import time_move
 from cases.engine import is_facilitator
 from cases.errors import ApplicationError
 from cases.models import ClockMove, ClockMoveSource, Deadline, DeadlineStatus, Exercise
-from cases.services.clock import clock_advance, clock_set_pace
+from cases.services.clock import clock_set_pace
 
 
 class ClockAdvanceForm(forms.Form):
-    """Move forward by days or to a date (one of the two)."""
+    """Move forward by days or to a date (one of the two), against the clock the page showed."""
 
-    days = forms.IntegerField(required=False, label="Advance by (simulated days)")
+    days = forms.IntegerField(required=False, min_value=1, max_value=6000, label="Advance by (simulated days)")
     to = forms.DateField(
         required=False, label="…or advance to (YYYY-MM-DD)", widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(required=False, max_length=200, label="Note (recorded with the move)")
+    seen_clock = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_seen_clock(self) -> dt.datetime:
+        try:
+            seen = dt.datetime.fromisoformat(self.cleaned_data.get("seen_clock") or "")
+            if seen.tzinfo is None:
+                raise ValueError("no time zone")
+            return seen
+        except ValueError as exc:
+            raise forms.ValidationError(
+                "This form does not say which clock it was shown with: reload the page.") from exc
 
 
 class ClockPaceForm(forms.Form):
@@ -73,7 +87,7 @@ class ExerciseClockAdmin(ExerciseAdmin):
         if not (request.user.is_superuser or is_facilitator(request.user, exercise.pk)):
             raise PermissionDenied("Only the exercise's teacher moves its clock.")
         url = reverse("admin:cases_exercise_clock", args=[exercise.pk])
-        advance_form = ClockAdvanceForm(prefix="advance")
+        advance_form = ClockAdvanceForm(prefix="advance", initial={"seen_clock": exercise.clock.isoformat()})
         pace_form = ClockPaceForm(prefix="pace", initial={"pace": exercise.pace_days_per_minute})
         if request.method == "POST":
             if "pace-pace" in request.POST:
@@ -93,23 +107,35 @@ class ExerciseClockAdmin(ExerciseAdmin):
                 if advance_form.is_valid():
                     data = advance_form.cleaned_data
                     try:
-                        move = clock_advance(
+                        report = time_move(
                             exercise=exercise,
                             actor=request.user,
                             days=data["days"],
                             to=data["to"],
+                            seen_clock=data["seen_clock"],
                             source=ClockMoveSource.ADMIN,
                             note=data["note"] or "",
                         )
                     except ApplicationError as exc:
                         messages.error(request, exc.message)
                     else:
+                        assert report.clock_to is not None
                         messages.success(
                             request,
-                            f"The clock moved to {timezone.localtime(move.to_time):%d %b %Y %H:%M}; "
-                            "deadlines due on the way are being fired in order.",
+                            f"The clock moved to {timezone.localtime(report.clock_to):%d %b %Y %H:%M}; the timed "
+                            f"events and deadlines due on the way fired in order; the autopilot took "
+                            f"{report.steps} step(s).",
                         )
                         return HttpResponseRedirect(url)
+                else:
+                    for errors in advance_form.errors.values():
+                        messages.error(request, " ".join(errors))
+                    # A refused form shows the clock as it is now, so its next submission is against it.
+                    exercise.refresh_from_db()
+        if advance_form.is_bound:
+            advance_form = ClockAdvanceForm(
+                prefix="advance", initial={"seen_clock": exercise.clock.isoformat(), **{
+                    k: advance_form.data.get(f"advance-{k}") for k in ("days", "to", "note")}})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -126,19 +152,6 @@ class ExerciseClockAdmin(ExerciseAdmin):
             ).count(),
         }
         return TemplateResponse(request, "admin/cases/exercise_clock.html", context)
-
-
-class ReadOnlyAdmin(ExerciseScopedAdmin):
-    """Rows written only by services: visible, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Deadline)

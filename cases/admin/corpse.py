@@ -17,7 +17,7 @@ class CorpseCaseAdmin(ServiceFilingAdmin):
     """Bodies found in the border region."""
 
     filing_fields = ["exercise", "place_found", "description"]
-    case_fieldsets = (
+    fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "place_found", "description")}),
         ("Findings (RET-14)", {"fields": ("nationality_finding", "cause_of_death", "crime_suspected",
                                           "joint_inspection_held", "joint_findings", "handover_point", "disposal")}),

@@ -23,7 +23,7 @@ class CrosserCaseAdmin(ServiceFilingAdmin):
     list_filter = ("exercise", variant_filter(CrossingDirection.choices, "direction"), StateFilter, "next_office")
     filing_fields = ["exercise", "person", "source", "source_reference", "crossing_place", "returned_from_dprk",
                      "settled_by_dprk", "wants_to_return"]
-    case_fieldsets = (
+    fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "source", "source_reference")}),
         ("Crosser (RET-5)", {"fields": ("person", "crossing_place", "crossed_at", "identity_details",
                                         "circumstances", "crossing_cause", "disaster_exempt", "returned_from_dprk",

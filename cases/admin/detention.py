@@ -22,7 +22,7 @@ class DetentionCaseAdmin(ServiceFilingAdmin):
     """Public security asks approval to detain or sentence a Korean national."""
 
     filing_fields = ["exercise", "person", "measure", "grounds"]
-    case_fieldsets = (
+    fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "person", "measure", "grounds")}),
         ("Approval (OTH-2)", {"fields": ("approved_at", "reason")}),
     )

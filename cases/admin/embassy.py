@@ -22,7 +22,7 @@ class EmbassyCaseAdmin(ServiceFilingAdmin):
     list_filter = ("exercise", variant_filter(EmbassyMatter.choices, "matter"), StateFilter, "next_office")
     filing_fields = ["exercise", "person", "crosser_case", "papers_held", "dprk_consent_ref", "former_commune",
                      "property_description"]
-    case_fieldsets = (
+    fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "person", "crosser_case", "papers_held")}),
         ("Passport and renunciation (RET-1)", {"fields": ("dprk_consent_ref", "investigation_findings",
                                                           "passport_number", "renunciation_certificate")}),

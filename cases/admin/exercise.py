@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 
 from cases.admin.analytics import ExerciseAnalyticsMixin
-from cases.admin.base import ExerciseScopedAdmin
+from cases.admin.base import ExerciseScopedAdmin, ReadOnlyAdmin
+from cases.admin.dates import RuleDatesMixin
 from cases.models import CaseEvent, Exercise, Membership, Office, Person
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(ExerciseAnalyticsMixin, ExerciseScopedAdmin):
+class ExerciseAdmin(RuleDatesMixin, ExerciseAnalyticsMixin, ExerciseScopedAdmin):
     list_display = ("name", "clock", "regime", "paused", "analytics_links")
     exercise_path = "id"
     search_fields = ("name",)
@@ -37,19 +38,10 @@ class MembershipAdmin(ExerciseScopedAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ExerciseScopedAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     """The event log, read-only: it is append-only by design."""
 
     list_display = ("sim_time", "case", "label", "office", "actor", "rules")
     list_filter = ("exercise", "kind", "office")
     list_select_related = ("case", "office", "actor")
     search_fields = ("case__reference", "label", "note")
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False

@@ -17,7 +17,7 @@ class NaturalisationCaseAdmin(ServiceFilingAdmin):
     """A Korean national's application for Chinese citizenship."""
 
     filing_fields = ["exercise", "person", "grounds"]
-    case_fieldsets = (
+    fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "person", "grounds")}),
         ("Decision (OTH-1)", {"fields": ("province_reviewed_at", "letter_number", "reason")}),
     )

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -24,6 +26,7 @@ from django.http import HttpRequest
 
 COUNT_CAP = 1000  # rows counted at most on the first pages: twenty pages of fifty
 LOOKAHEAD_PAGES = 10  # deeper in the list, count this many pages past the one shown
+MAX_PAGE = 1_000_000  # a page number past this is read as this (keeps every LIMIT within 64 bits)
 
 
 def capped_count(queryset: QuerySet[Any], limit: int) -> int:
@@ -39,7 +42,7 @@ def capped_count(queryset: QuerySet[Any], limit: int) -> int:
 def count_limit(request: HttpRequest, per_page: int) -> int:
     """Return how far to count for the page the request asks for: never short of the next pages."""
     try:
-        page = max(int(request.GET.get(PAGE_VAR, 1)), 1)
+        page = min(max(int(request.GET.get(PAGE_VAR, 1)), 1), MAX_PAGE)
     except (TypeError, ValueError):
         page = 1
     return max(COUNT_CAP, (page + LOOKAHEAD_PAGES) * per_page)
@@ -152,7 +155,28 @@ def mine_first(queryset: QuerySet[Any], office_ids: list[int], limit: int | None
     )
 
 
-class MineFirstChangeList(ChangeList):
+class NearestPageChangeList(ChangeList):
+    """A change list that shows the nearest page, with a message, when asked for one that does not exist.
+
+    Django answers ``?p=0`` or a page past the end by redirecting to an error page; a page number too
+    large for the database was a 500. Page 0 and below show page 1; a page past the end shows the last.
+    """
+
+    def get_results(self, request: HttpRequest) -> None:
+        asked = self.page_num
+        self.page_num = min(max(asked, 1), MAX_PAGE)
+        try:
+            super().get_results(request)
+        except IncorrectLookupParameters:  # raised by Django for a page past the end of a long list
+            self.page_num = max(self.model_admin.get_paginator(request, self.queryset, self.list_per_page).num_pages, 1)
+            super().get_results(request)
+        # A list that fits on one page is shown whole by Django whatever page was asked for: say page 1.
+        self.page_num = min(self.page_num, max(self.paginator.num_pages, 1))
+        if self.page_num != asked and PAGE_VAR in request.GET:
+            messages.warning(request, f"There is no page {asked}; showing page {self.page_num}.")
+
+
+class MineFirstChangeList(NearestPageChangeList):
     """A change list that takes its rows from the mine-first paginator even on a single page.
 
     Django's ChangeList shows the plain queryset when everything fits on one page; the queue order
@@ -164,5 +188,5 @@ class MineFirstChangeList(ChangeList):
         if isinstance(self.paginator, MineFirstPaginator):
             if self.show_all and self.can_show_all:
                 self.result_list = self.paginator.object_list[0 : self.result_count]
-            else:
-                self.result_list = self.paginator.page(self.page_num).object_list
+                return
+            self.result_list = self.paginator.page(self.page_num).object_list

@@ -17,7 +17,7 @@ class ReceptionCaseAdmin(ServiceFilingAdmin):
     """Files check, funds and coupons, fifteen days' quarantine, work."""
 
     filing_fields = ["exercise", "person", "station", "has_diploma", "crosser_case"]
-    case_fieldsets = (
+    fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "person", "station", "crosser_case", "has_diploma")}),
         ("Reception (RET-13)", {"fields": ("files_cleared_at", "travel_funds_won", "ration_coupons",
                                            "quarantine_started_at", "quarantine_ended_at", "assignment", "workplace",

@@ -17,7 +17,7 @@ class StrayCaseAdmin(ServiceFilingAdmin):
     """Vessels, livestock and poultry of the other side."""
 
     filing_fields = ["exercise", "item_kind", "quantity", "place_found", "description"]
-    case_fieldsets = (
+    fieldsets = (
         ("Case", {"fields": (*CASE_FIELDS, "item_kind", "quantity", "place_found", "description")}),
         ("Safekeeping and retrieval (OTH-3)", {"fields": ("custody_place", "notified_at", "handover_point")}),
     )

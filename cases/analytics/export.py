@@ -37,13 +37,18 @@ def _row(e: EventRow) -> dict[str, str]:
     }
 
 
+def spreadsheet_safe(value: str) -> str:
+    """Defuse a cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR): prefix a quote."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
 def events_csv(log: Log) -> str:
-    """Return the log as CSV, one row per event in simulated-time order."""
+    """Return the log as CSV, one row per event in simulated-time order (formula-like cells defused)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for e in log.events:
-        writer.writerow(_row(e))
+        writer.writerow({k: spreadsheet_safe(v) for k, v in _row(e).items()})
     return out.getvalue()
 
 

@@ -31,6 +31,18 @@ from cases.services.engine import case_transition
 from cases.services.marriage import marriage_file
 
 K = OfficeKind
+# The offices of a marriage comparison run: every office the 1958 and pre-1958 procedures route through.
+MARRIAGE_OFFICES: tuple[tuple[str, str, str], ...] = (
+    (K.WORK_UNIT, "Yanji Agricultural Machinery Works", "Yanji"),
+    (K.COUNTY_PSB, "Yanji County Public Security Bureau", "Yanji"),
+    (K.CIVIL_AFFAIRS, "Yanji County Civil Affairs Bureau", "Yanji"),
+    (K.PROVINCIAL_COMMITTEE, "Jilin Provincial Party Committee", "Changchun"),
+    (K.CENTRAL_COMMITTEE, "CCP Central Committee", "Beijing"),
+    (K.MFA, "MFA Consular Affairs Department, Beijing Office", "Beijing"),
+    (K.EMBASSY, "Chinese Embassy in Pyongyang", "Pyongyang"),
+    (K.DPRK_SPA, "DPRK Supreme People's Assembly Standing Committee", "Pyongyang"),
+    (K.DPRK_SAFETY, "DPRK Ministry of Internal Affairs", "Pyongyang"),
+)
 SYSTEM_REASON = "Decided in the simulated comparison run."
 START = dt.datetime(1958, 1, 6, 9, 0, tzinfo=dt.UTC)
 
@@ -139,14 +151,12 @@ class MarriageRunner:
 
 
 def _exercise(cohort: Cohort, regime: str, seed: int) -> tuple[Exercise, dict[str, Office]]:
-    from cases.demo import DEMO_OFFICES
-
     base = f"Comparison: marriage {regime}, seed {seed}, {len(cohort.arrivals)} couples"
     name = Exercise.free_name(base)
     exercise = Exercise.objects.create(name=name, clock=cohort.start, regime=regime,
                                        description="Simulated comparison run (cases.analytics.marriage_run).")
     offices = {kind: Office.objects.create(exercise=exercise, kind=kind, name=office_name, place=place)
-               for _login, kind, office_name, place in DEMO_OFFICES}
+               for kind, office_name, place in MARRIAGE_OFFICES}
     return exercise, offices
 
 

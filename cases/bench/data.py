@@ -7,13 +7,13 @@ import datetime as dt
 from django.db import connection, models
 
 from cases.choices import Nationality, OfficeKind, Sex
-from cases.demo import build_demo_exercise
+from cases.classroom.loader import load_pack
 from cases.models import Case, CaseEvent, Exercise, MarriageCase, Person
 
 
 def bench_exercise(name: str) -> Exercise:
-    """Return a fresh demo exercise (offices and logins) to load benchmark cases into."""
-    return build_demo_exercise(name, login_suffix=f"-{name.lower().replace(' ', '-')}").exercise
+    """Return a fresh exercise from the demo pack (offices and logins) to load benchmark cases into."""
+    return load_pack("demo", name=name, logins=True, login_suffix=f"-{name.lower().replace(' ', '-')}")
 
 
 def insert_marriage_cases(exercise: Exercise, count: int, *, state: str = "filed", start: int = 0) -> list[int]:

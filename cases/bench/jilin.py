@@ -101,7 +101,7 @@ def file_month(exercise: Exercise, month: int, crossers: int, letters: int, rng:
 
 def run_year(exercise: Exercise, *, crossers: int, letters: int) -> dict[str, Any]:
     """File the year month by month and let the autopilot play it; return what it did."""
-    from cases.classroom.autopilot import autopilot_run
+    from cases.classroom.timekeeping import time_move
 
     rng = random.Random(1961)
     steps = 0
@@ -113,7 +113,7 @@ def run_year(exercise: Exercise, *, crossers: int, letters: int) -> dict[str, An
         exercise.refresh_from_db()
         local = timezone.localtime(exercise.clock)
         until = local.replace(year=local.year + (month == 11), month=1 if month == 11 else local.month + 1, day=1)
-        report = autopilot_run(exercise=exercise, until=until)
+        report = time_move(exercise=exercise, actor=None, to=until)
         steps += report.steps
         stuck += len(report.stuck)
     return {"steps": steps, "stuck": stuck}

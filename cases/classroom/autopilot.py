@@ -1,13 +1,13 @@
 """The autopilot: the system plays every office that no student holds, so a few students can run it all.
 
-Decisions come from a per-procedure policy (``POLICIES[kind]``: a function of the case, its regime's
+Decisions come from a per-procedure policy (``policy_for(kind)``: a function of the case, its regime's
 parameters and a seeded RNG returning the step to take) and processing times from the regime's
 ``autopilot`` parameters (:mod:`cases.regimes`). Each decision's RNG is seeded from the exercise's
 seed, the case reference, its state and how many events it has, so the same settings give the same
 run. Steps go through the services like any deadline (the bulk step for many cases at once, with the
 same checks): the timeline shows them, dated at the simulated time the office acted.
-Policies live in :mod:`cases.classroom.policies` (one module per procedure, registered with
-:func:`register_policy`); procedures without one get the generic fill-in policy.
+Each procedure names its policy in its registration (:mod:`cases.procedures`); procedures without
+one get the generic fill-in policy.
 """
 
 from __future__ import annotations
@@ -23,59 +23,54 @@ from cases.classroom.planner import (
     staffed_office_ids,
 )
 from cases.classroom.policy_base import (
-    POLICIES,
     SYSTEM_REASON,
     AutoStep,
     Policy,
     generic_policy,
     generic_value,
-    register_policy,
+    policy_for,
 )
-from cases.errors import ApplicationError
 from cases.models import Exercise, ExerciseScenario, TimedEvent, TimedEventStatus
 
 __all__ = [
-    "POLICIES",
     "SYSTEM_REASON",
     "AutoStep",
     "Policy",
     "RunReport",
-    "autopilot_run",
-    "fast_forward",
+    "autopilot_fly",
+    "autopilot_on",
     "generic_policy",
     "generic_value",
-    "register_policy",
+    "policy_for",
     "staffed_office_ids",
 ]
 
 
-def autopilot_run(*, exercise: Exercise, until: dt.datetime, actor: Any = None,
-                  max_steps: int | None = None) -> RunReport:
-    """Play the unstaffed offices up to ``until`` (simulated), moving the clock as it goes; return a report.
+def autopilot_on(exercise: Exercise) -> bool:
+    """Return whether the autopilot plays this exercise's empty offices (on unless its scenario turned it off)."""
+    scenario = ExerciseScenario.objects.filter(exercise=exercise).only("autopilot").first()
+    return scenario is None or scenario.autopilot
 
-    Each office acts on a case its processing time after the case reached its state; steps falling
-    due close together are taken in one bulk step, each dated at its own time. The clock stops at each
-    of the pack's timed events (news, new cases, a regime switch) and the run plans again with what it
-    changed; deadlines are swept in-process as the clock passes them, so their effects come in time
-    order too. Refused while the exercise is paused; a timed event that pauses it stops the run.
+
+def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report: RunReport,
+                  max_steps: int | None = None, source: str = "service") -> RunReport:
+    """Play the unstaffed offices up to ``until`` (simulated), moving the clock as it goes; fill ``report``.
+
+    The autopilot's part of a time move: :func:`cases.classroom.timekeeping.time_move` checks and
+    claims the move and calls this; nothing else should. Each office acts on a case its processing
+    time after the case reached its state; steps falling due close together are taken in one bulk
+    step, each dated at its own time. The clock stops at each of the pack's timed events (news, new
+    cases, a regime switch) and the run plans again with what it changed; deadlines are swept
+    in-process as the clock passes them, so their effects come in time order too. A timed event that
+    pauses the exercise stops the run.
     """
-    from cases.classroom.controls import advance_clock
-
-    exercise.refresh_from_db()
-    if exercise.paused:
-        raise ApplicationError("The exercise is paused: resume it before moving time on.")
-    if until <= exercise.clock:
-        raise ApplicationError(f"Choose a time after the exercise clock ({exercise.clock:%d %b %Y}).")
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
     seed = scenario.seed if scenario else exercise.pk
-    report = RunReport(clock_from=exercise.clock)
-    if scenario is None or scenario.autopilot:
-        pilot = Pilot(exercise, seed, actor, report)
-        _fly(pilot, until, max_steps)
-        if exercise.clock < until and not exercise.paused:
-            pilot.move_clock(until)
-    elif exercise.clock < until:
-        advance_clock(exercise=exercise, actor=actor, to=until, note="Clock moved (autopilot off)")
+    pilot = Pilot(exercise, seed, actor, report)
+    pilot.clock_source = source  # its clock moves are recorded as made from the entry point that asked
+    _fly(pilot, until, max_steps)
+    if exercise.clock < until and not exercise.paused:
+        pilot.move_clock(until)
     exercise.refresh_from_db()
     report.clock_to = exercise.clock
     return report
@@ -124,11 +119,3 @@ def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
             pilot.act(now)
             pilot.move_clock(exercise.clock)
         pilot.replan_touched(p.case.pk for p in later)
-
-
-def fast_forward(*, exercise: Exercise, actor: Any, days: int) -> RunReport:
-    """Move the exercise on by ``days`` simulated days with the autopilot playing the empty offices."""
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1 or days > 3660:
-        raise ApplicationError("Fast-forward by a whole number of days between 1 and 3660.")
-    exercise.refresh_from_db()
-    return autopilot_run(exercise=exercise, until=exercise.clock + dt.timedelta(days=days), actor=actor)

@@ -1,56 +1,46 @@
-"""The facilitator's two levers over time and law: move the clock through the pack's timed events, switch the regime.
+"""The facilitator's lever over law: switch the regime (time moves through :mod:`cases.classroom.timekeeping`).
 
-Both go through the services that own them (:func:`cases.services.clock.clock_advance`,
-:func:`cases.services.regime.exercise_switch_regime`); what this module adds is the classroom's view:
-a long jump stops at each pending timed event of the pack, so it fires at its own simulated time.
+It goes through the service that owns it (:func:`cases.services.regime.exercise_switch_regime`) and
+says, for the console, what the switch did.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from cases.models import Exercise, TimedEvent, TimedEventStatus
+from django.db import transaction
+
+from cases.models import Exercise, ExerciseEventKind
 from cases.regimes import get_regime
-from cases.services.clock import clock_advance
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.services.regime import exercise_switch_regime
 
 
-def advance_clock(*, exercise: Exercise, actor: Any, to: dt.datetime, note: str = "",
-                  queue_sweep: bool = True) -> Exercise:
-    """Move the exercise clock forward to ``to`` (never backwards), stopping at each timed event on the way.
+def regime_switch(*, exercise: Exercise, actor: Any, regime: str, migrate_running: bool,
+                  counterfactual: bool = False) -> str:
+    """The facilitator switches the regime (checked, recorded as one exercise event); return a summary."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="switch its regime")
+    with transaction.atomic():
+        was = Exercise.objects.select_for_update().values_list("regime", flat=True).get(pk=exercise.pk)
+        summary = regime_switch_summary(exercise=exercise, regime=regime, migrate_running=migrate_running,
+                                        actor=actor, counterfactual=counterfactual)
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.REGIME_SWITCH,
+                              summary=summary, data={"from": was, "to": regime, "migrate_running": migrate_running,
+                                    "counterfactual": counterfactual})
+    return summary
 
-    Each pending event of the pack fires at its own simulated time (cases it files are dated then),
-    not all at once at the end of a long jump. An event that pauses the exercise stops the clock there.
+
+def regime_switch_summary(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any,
+                          counterfactual: bool = False) -> str:
+    """Put ``regime`` in force for new cases (and for running ones if ``migrate_running``); return a summary.
+
+    A regime not yet in force on the exercise's date needs ``counterfactual`` (the run is then labelled so).
+
+    The switch itself, as a timed event of the pack makes it (the time move that fired it is recorded).
     """
-    exercise.refresh_from_db()
-    if to > exercise.clock:
-        stops = (
-            TimedEvent.objects.filter(exercise=exercise, status=TimedEventStatus.PENDING,
-                                      at__gt=exercise.clock, at__lt=to)
-            .order_by("at").values_list("at", flat=True).distinct()
-        )
-        for stop in list(stops):
-            _move_clock(exercise=exercise, actor=actor, to=stop, note=note, queue_sweep=queue_sweep)
-            if exercise.paused:
-                return exercise
-    return _move_clock(exercise=exercise, actor=actor, to=to, note=note, queue_sweep=queue_sweep)
-
-
-def _move_clock(*, exercise: Exercise, actor: Any, to: dt.datetime, note: str, queue_sweep: bool) -> Exercise:
-    """Move the clock once through the clock service, then fire the pack's events now due."""
-    from cases.classroom.timeline import fire_due_events
-
-    clock_advance(exercise=exercise, actor=actor, to=to, note=note, queue_sweep=queue_sweep)
-    exercise.refresh_from_db()
-    fire_due_events(exercise=exercise)
-    exercise.refresh_from_db()
-    return exercise
-
-
-def switch_regime(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any) -> str:
-    """Put ``regime`` in force for new cases (and for running ones if ``migrate_running``); return a summary."""
-    result = exercise_switch_regime(exercise=exercise, regime=regime, migrate_running=migrate_running, actor=actor)
+    result = exercise_switch_regime(exercise=exercise, regime=regime, migrate_running=migrate_running, actor=actor,
+                                    counterfactual=counterfactual)
     exercise.refresh_from_db()
     label = get_regime(result.new).label
-    return f"{label}: {result.migrated} running case(s) moved, {result.kept} kept their rules."
+    prefix = "COUNTERFACTUAL RUN. " if result.counterfactual else ""
+    return f"{prefix}{label}: {result.migrated} running case(s) moved, {result.kept} kept their rules."

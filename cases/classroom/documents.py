@@ -1,13 +1,14 @@
-"""Printable period documents: a registry ``kind -> documents``, rendered as print-friendly HTML or PDF.
+"""Printable period documents, rendered as print-friendly HTML or PDF; each procedure registers its own.
 
 PDF comes from xhtml2pdf, which renders the same Django template as the HTML view: it is pure Python
 on top of ReportLab (installs from PyPI alone, no system libraries such as Cairo or Pango that
 WeasyPrint needs, and no browser as with a headless-Chromium print), which keeps CI and the embedded
 setup simple. Its CSS support is limited, so the templates use plain tables and borders.
 
-Each document has exactly one template and one view (``classroom:document``): the marriage
-application in two copies (MAR-4), the authorization letter (AUT-1), the border permit (PER-7; the
-permit admin's "Print the permit" link opens this same document) and the meeting notice (MEET-1).
+Each document has exactly one template and one view (``classroom:document``). A procedure names its
+documents in its registration (``documents=`` of :func:`cases.procedures.register_procedure`): the
+marriage application in two copies (MAR-4), the authorization letter (AUT-1) and the meeting notice
+(MEET-1) are built here; the border permit (PER-7) in ``permits.classroom``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.errors import ApplicationError
-from cases.models import Case
+from cases.models import Case, MarriageCase
+from cases.models.marriage import MarriageState
 from cases.rules import get_rule
 
 Context = Callable[[Case], dict[str, Any]]
@@ -41,28 +43,27 @@ class DocumentSpec:
     when: str = ""  # when the document can be printed, for the documents page (with its rule)
 
 
-DOCUMENTS: dict[str, list[DocumentSpec]] = {}
+def procedure_documents(kind: str) -> list[DocumentSpec]:
+    """Return every printable document the procedure ``kind`` registered (none for an unknown kind)."""
+    from cases.procedures import find_procedure
 
-
-def register_document(kind: str, spec: DocumentSpec) -> None:
-    """Add a printable document to a procedure kind."""
-    DOCUMENTS.setdefault(kind, [])
-    DOCUMENTS[kind] = [d for d in DOCUMENTS[kind] if d.slug != spec.slug] + [spec]
+    proc = find_procedure(kind)
+    return list(proc.documents) if proc is not None else []
 
 
 def documents_pending(case: Case) -> list[DocumentSpec]:
     """Return the documents of this procedure that cannot be printed yet (or at all) for this case."""
     ready = {d.slug for d in documents_for(case)}
-    return [d for d in DOCUMENTS.get(case.kind, []) if d.slug not in ready]
+    return [d for d in procedure_documents(case.kind) if d.slug not in ready]
 
 
 def documents_for(case: Case) -> list[DocumentSpec]:
     """Return the documents that can be printed for this case now."""
     specific = case.specific()
-    return [d for d in DOCUMENTS.get(case.kind, []) if d.available(specific)]
+    return [d for d in procedure_documents(case.kind) if d.available(specific)]
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
+def local_time(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value else None
 
 
@@ -72,27 +73,28 @@ def _case_url(case: Case) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[case.pk])
 
 
-def _base(case: Case) -> dict[str, Any]:
+def base_context(case: Case) -> dict[str, Any]:
     return {
         "case_url": _case_url(case),
         "case": case,
         "reference": case.reference,
-        "filed": _local(case.filed_at),
-        "today": _local(case.exercise.clock),
+        "filed": local_time(case.filed_at),
+        "today": local_time(case.exercise.clock),
         "exercise": case.exercise,
     }
 
 
-def _event_time(case: Case, transition: str) -> dt.datetime | None:
-    event = case.events.filter(transition=transition).order_by("-sim_time", "-id").first()
-    return _local(event.sim_time) if event else None
+def _event_time(case: Case, step: Callable[..., Any]) -> dt.datetime | None:
+    """Return when the case last took ``step`` (a transition of its model, so a rename fails at import)."""
+    event = case.events.filter(transition=step.__name__).order_by("-sim_time", "-id").first()
+    return local_time(event.sim_time) if event else None
 
 
 def marriage_application(case: Case) -> dict[str, Any]:
     """Build the two copies of the marriage application (MAR-4), with the unit's decision if taken."""
-    approved = _event_time(case, "leader_approve") or _event_time(case, "central_approve")
+    approved = _event_time(case, MarriageCase.leader_approve) or _event_time(case, MarriageCase.central_approve)
     return {
-        **_base(case),
+        **base_context(case),
         "man": case.man, "woman": case.woman, "unit": case.work_unit,  # type: ignore[attr-defined]
         "approved": approved,
         "copies": [
@@ -104,12 +106,13 @@ def marriage_application(case: Case) -> dict[str, Any]:
     }
 
 
-register_document("marriage", DocumentSpec(
+MARRIAGE_APPLICATION = DocumentSpec(
     "application", "Application to marry a Korean citizen (two copies)",
     "documents/marriage_application.html", marriage_application,
-    available=lambda case: case.state not in ("illegal_entry", "special_approved", "repatriated"),
+    available=lambda case: case.state not in (
+        MarriageState.ILLEGAL_ENTRY, MarriageState.SPECIAL_APPROVED, MarriageState.REPATRIATED),
     when="for an application filed by the man with his work unit (MAR-4), not for a woman found without papers",
-))
+)
 
 
 def authorization_letter(case: Case) -> dict[str, Any]:
@@ -118,38 +121,9 @@ def authorization_letter(case: Case) -> dict[str, Any]:
 
     letter: Any = case
     purpose = Purpose(letter.variant).label if letter.variant in Purpose.values else letter.variant
-    return {**_base(case), "applicant": letter.applicant, "number": letter.letter_number,
-            "issued": _local(letter.letter_issued_at) or _local(case.filed_at),
+    return {**base_context(case), "applicant": letter.applicant, "number": letter.letter_number,
+            "issued": local_time(letter.letter_issued_at) or local_time(case.filed_at),
             "relative": letter.inviting_relative, "purpose": purpose, "rules": [get_rule("AUT-1")]}
-
-
-def transit_pass(case: Case) -> dict[str, Any]:
-    """Build the border permit a county bureau issued: a transit pass (one month) or an official permit (PER-1, PER-7).
-
-    This is the only printout of the permit: the permit admin's "Print the permit" link opens this document
-    (see ``permit_document_slug``), so the classroom and the permit desk print the same page. It names the
-    valid region as it stands on the exercise clock (PER-2), the crossing point with its inspection body
-    (PER-9) and the crossing hours in Beijing and Pyongyang time (PER-8).
-    """
-    # Imported here: the permits app builds on cases, not the other way round.
-    from permits.models import CrossingHours
-    from permits.selectors import county_in_region
-
-    permit: Any = case
-    region = [c for c in (permit.home_county, permit.destination_county) if county_in_region(case.exercise, c)]
-    return {
-        **_base(case), "permit": permit, "holder": permit.applicant, "number": permit.permit_number,
-        "kind_label": permit.get_permit_kind_display() or "Border resident transit pass",
-        "issued": _local(permit.issued_at), "valid_through": permit.valid_through, "region": region,
-        "crossing_point": permit.crossing_point, "hours": list(CrossingHours.objects.all()),
-        "issuing_office": permit.county_bureau, "station": permit.filing_office,
-        "rules": [get_rule(r) for r in ("PER-1", "PER-2", "PER-7", "PER-8", "PER-9", "PER-12")],
-    }
-
-
-def permit_document_slug(case: Case) -> str:
-    """Return the slug of the printable permit of a permit case, or '' before a permit is issued (PER-7)."""
-    return next((d.slug for d in documents_for(case)), "") if case.kind == "permit" else ""
 
 
 def meeting_notice(case: Case) -> dict[str, Any]:
@@ -157,29 +131,20 @@ def meeting_notice(case: Case) -> dict[str, Any]:
     from cases.models.meeting import NOTICE_TEXT
 
     meeting: Any = case
-    return {**_base(case), "when": _local(meeting.scheduled_for), "place": meeting.place,
+    return {**base_context(case), "when": local_time(meeting.scheduled_for), "place": meeting.place,
             "subject": meeting.subject, "meeting_kind": meeting.get_meeting_kind_display(),
             "host": meeting.get_host_side_display(), "emergency": meeting.emergency,
             "notice_period": NOTICE_TEXT.get(meeting.meeting_kind, ""),
             "rules": [get_rule(r) for r in ("MEET-1", "MEET-2", "MEET-3")]}
 
 
-register_document("authorization", DocumentSpec(
+AUTHORIZATION_LETTER = DocumentSpec(
     "letter", "Authorization letter", "documents/authorization_letter.html", authorization_letter,
     # Only a case that began with a DPRK letter has one to print (AUT-1); family_join and abroad cases do not.
     available=lambda case: bool(case.letter_number),
-    when="when the case began with a letter from the DPRK side (AUT-1)"))
-register_document("permit", DocumentSpec(
-    "transit-pass", "Border resident transit pass", "documents/transit_pass.html", transit_pass,
-    # Only an issued pass prints (PER-7); an official permit prints under its own title below.
-    available=lambda case: bool(case.permit_number) and case.permit_kind != "official_permit",
-    when="once the county/city public security bureau has issued the pass (PER-7)"))
-register_document("permit", DocumentSpec(
-    "official-permit", "Official border crossing permit", "documents/transit_pass.html", transit_pass,
-    available=lambda case: bool(case.permit_number) and case.permit_kind == "official_permit",
-    when="once the bureau has issued an official permit instead of a transit pass (PER-7)"))
-register_document("meeting", DocumentSpec(
-    "notice", "Notice of a meeting of border representatives", "documents/meeting_notice.html", meeting_notice))
+    when="when the case began with a letter from the DPRK side (AUT-1)")
+MEETING_NOTICE = DocumentSpec(
+    "notice", "Notice of a meeting of border representatives", "documents/meeting_notice.html", meeting_notice)
 
 
 def get_document(case: Case, slug: str) -> DocumentSpec:

@@ -12,23 +12,23 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from cases.classroom.packs import Pack, PackError, PackProblem, PathT, get_pack, parse_date
-from cases.classroom.seeding import SEEDERS, SeedContext, number
+from cases.classroom.packs import Pack, PackError, PackProblem, PathT, exercise_name_problem, get_pack, parse_date
+from cases.classroom.seeding import SeedContext, number, seeder_for
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
     Exercise,
+    ExerciseEventKind,
     ExerciseScenario,
     Membership,
     Office,
     Person,
-    ScenarioLoad,
-    ScenarioLoadStatus,
     TimedEvent,
 )
 from cases.services.engine import case_transition
+from cases.services.exercise_events import exercise_event_record
+from cases.services.jobs import job_claim, job_fail, job_finish, job_progress
 
 Progress = Callable[[int, int, str], None]
 
@@ -42,12 +42,13 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
     """File the case(s) of one pack entry through its seeding hook, then take its ``steps``."""
     kind = entry["kind"]
     where = f"{pack.path.name}:{pack.line(path)}" if pack else "injected event"
-    if kind not in SEEDERS:
+    seeder = seeder_for(kind)
+    if seeder is None:
         raise ApplicationError(f"{where}: no seeding hook for case kind {kind!r} (is its procedure merged?)")
     out = []
     for index in range(int(entry.get("count", 1))):
         try:
-            case = SEEDERS[kind](ctx, number(dict(entry.get("params", {})), index), index)
+            case = seeder(ctx, number(dict(entry.get("params", {})), index), index)
             for step in entry.get("steps", []):
                 name, data, note = (step, {}, "") if isinstance(step, str) else (
                     step["step"], step.get("data", {}), step.get("note", ""))
@@ -62,18 +63,56 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
     return out
 
 
+def _fixed_logins(exercise: Exercise, pack: Pack, offices: dict[str, Office], actor: Any, suffix: str) -> None:
+    """Create (or reuse) the pack's fixed logins, one per office that names one, and the facilitator's.
+
+    A login that exists already keeps its password; a new one gets the pack's. Office logins become
+    students (:func:`cases.permissions.grant_student`); the facilitator is staff, a superuser if the
+    pack says so, and the exercise's facilitator.
+    """
+    from django.contrib.auth import get_user_model
+
+    from cases.permissions import grant_student
+
+    user_model = get_user_model()
+    spec = pack.data["logins"]
+
+    def user(username: str, *, superuser: bool = False) -> Any:
+        found, created = user_model.objects.get_or_create(username=username + suffix)
+        if created:
+            found.set_password(spec["password"])
+            found.is_staff = True
+            found.is_superuser = superuser
+            found.save()
+        return found
+
+    facilitator = spec.get("facilitator")
+    if facilitator:
+        teacher = user(str(facilitator["username"]), superuser=bool(facilitator.get("superuser", False)))
+        if actor is None or teacher.pk != actor.pk:
+            Membership.objects.create(exercise=exercise, user=teacher, is_facilitator=True)
+    for username, key in pack.fixed_logins:
+        if key:
+            student = user(username)
+            grant_student(student)
+            Membership.objects.create(exercise=exercise, user=student, office=offices[key])
+
+
 def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: Progress = _no_progress,
-              seed: int | None = None) -> Exercise:
+              seed: int | None = None, logins: bool = False, login_suffix: str = "") -> Exercise:
     """Create an exercise from ``pack`` named ``name`` (default: the pack title); return it.
 
-    ``actor`` (the teacher) becomes the exercise's facilitator. Raise ApplicationError for a bad name
-    or an unavailable pack, PackError (file, line, field) for an entry that cannot be seeded.
+    ``actor`` (the teacher) becomes the exercise's facilitator. With ``logins`` the pack's fixed logins
+    (``offices[].login``, ``logins.facilitator``; ``login_suffix`` appended to each) are created with
+    the pack's password: for the demo on a teacher's own machine, never from the web page. Raise
+    ApplicationError for a bad name or an unavailable pack, PackError (file, line, field) for an
+    entry that cannot be seeded.
     """
     if isinstance(pack, str):
         pack = get_pack(pack)
     name = (name or pack.title).strip()
-    if not name or len(name) > 120:
-        raise ApplicationError("Give the exercise a name of 1 to 120 characters.")
+    if exercise_name_problem(name):
+        raise ApplicationError(exercise_name_problem(name))
     if Exercise.objects.filter(name=name).exists():
         raise ApplicationError(f"An exercise called {name!r} exists already; choose another name.")
     missing = pack.missing()
@@ -91,6 +130,7 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
     with transaction.atomic():
         exercise = Exercise.objects.create(
             name=name, description=pack.summary, clock=pack.start, regime=data["regime"],
+            counterfactual=bool(data.get("counterfactual", False)),
         )
         ExerciseScenario.objects.create(
             exercise=exercise, slug=pack.slug, title=pack.title,
@@ -98,12 +138,17 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
         )
         if actor is not None:
             Membership.objects.create(exercise=exercise, user=actor, is_facilitator=True)
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PACK_LOAD,
+                              summary=f"Loaded the pack '{pack.title}' ({pack.slug}).",
+                              data={"pack": pack.slug, "seed": exercise.scenario.seed})
     try:
         offices: dict[str, Office] = {}
         for item in data["offices"]:
             offices[item["key"]] = Office.objects.create(
                 exercise=exercise, kind=item["kind"], name=item["name"], place=item.get("place", ""))
             tick(f"Office: {item['name']}")
+        if logins and "logins" in data:
+            _fixed_logins(exercise, pack, offices, actor, login_suffix)
         people: dict[str, Person] = {}
         for item in data.get("people", []):
             attrs = {k: v for k, v in item.items() if k != "key"}
@@ -151,28 +196,23 @@ def pack_context(exercise: Exercise) -> tuple[Pack | None, SeedContext]:
 
 
 def run_load(load_id: int) -> None:
-    """Carry out a queued ScenarioLoad, updating its row as it goes (the progress bar polls it)."""
+    """Carry out a queued load job, updating its row as it goes (the progress bar polls it)."""
     from django.contrib.auth import get_user_model
 
-    load = ScenarioLoad.objects.get(pk=load_id)
-    if load.status not in (ScenarioLoadStatus.QUEUED,):
-        return  # safe to run twice: a load that started or finished is left alone
-    ScenarioLoad.objects.filter(pk=load_id).update(status=ScenarioLoadStatus.RUNNING, updated_at=timezone.now())
+    load = job_claim(load_id)  # one conditional update: a second worker handed the same load gets None
+    if load is None:
+        return
     actor = get_user_model().objects.filter(pk=load.requested_by_id).first()
 
     def progress(done: int, total: int, message: str) -> None:
-        ScenarioLoad.objects.filter(pk=load_id).update(done=done, total=total, message=message[:500],
-                                                       updated_at=timezone.now())
+        job_progress(load_id, done=done, total=total, message=message[:500])
 
     try:
         exercise = load_pack(load.slug, name=load.name, actor=actor, progress=progress)
     except (ApplicationError, PackError) as exc:
-        ScenarioLoad.objects.filter(pk=load_id).update(status=ScenarioLoadStatus.FAILED, message=str(exc)[:2000],
-                                                       updated_at=timezone.now())
+        job_fail(load_id, message=str(exc))
         return
-    ScenarioLoad.objects.filter(pk=load_id).update(
-        status=ScenarioLoadStatus.DONE, exercise=exercise, message=f"Exercise '{exercise.name}' is ready.",
-        updated_at=timezone.now())
+    job_finish(load_id, message=f"Exercise '{exercise.name}' is ready.", exercise=exercise)
 
 
 def problems_of(exc: Exception) -> list[PackProblem]:

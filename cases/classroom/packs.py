@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ from cases.classroom.schema import PACK_SCHEMA
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 BEIJING = ZoneInfo("Asia/Shanghai")
+MAX_PACK_BYTES = 512 * 1024  # the shipped packs are under 10 KB; the cap is checked before any parsing
+MAX_DEPTH = 32  # nesting of mappings and lists; the shipped packs go six deep
+MAX_ALIASES = 0  # packs use no YAML anchors/aliases; refusing them rules out "billion laughs" expansion
+MAX_NAME = 120  # an exercise's name (Exercise.name)
 
 PathT = tuple[str | int, ...]
 
@@ -123,6 +128,16 @@ class Pack:
     def procedures(self) -> list[str]:
         return list(self.data["procedures"])
 
+    @property
+    def fixed_logins(self) -> list[tuple[str, str]]:
+        """Return the pack's fixed logins as (username, office key); the facilitator's key is ''."""
+        out = []
+        facilitator = self.data.get("logins", {}).get("facilitator")
+        if facilitator:
+            out.append((str(facilitator["username"]), ""))
+        out += [(str(o["login"]), str(o["key"])) for o in self.data["offices"] if o.get("login")]
+        return out
+
     def line(self, path: PathT) -> int:
         return _line_of(self.root, path)
 
@@ -147,13 +162,13 @@ class Pack:
 
     def missing(self) -> list[str]:
         """Return what this installation lacks to load the pack: procedures or their seeding hooks."""
-        from cases.classroom.seeding import SEEDERS
+        from cases.classroom.seeding import seeder_for
         from cases.procedures import all_procedures
 
         kinds = {p.kind for p in all_procedures()}
         out = [f"procedure '{k}' is not installed" for k in self.procedures if k not in kinds]
         needed = {c["kind"] for _p, c in self.case_entries()}
-        out += [f"no seeding hook for case kind '{k}'" for k in sorted(needed) if k not in SEEDERS]
+        out += [f"no seeding hook for case kind '{k}'" for k in sorted(needed) if seeder_for(k) is None]
         return out
 
     @property
@@ -161,12 +176,65 @@ class Pack:
         return not self.missing()
 
 
+def scenario_dir() -> Path:
+    """Return the directory packs are read from: ``settings.SCENARIO_DIR`` when set, else ``cases/scenarios``."""
+    from django.conf import settings
+
+    return Path(getattr(settings, "SCENARIO_DIR", None) or SCENARIO_DIR)
+
+
+def exercise_name_problem(name: str) -> str:
+    """Return why ``name`` cannot name an exercise ('' when it can): 1 to 120 characters, no control characters."""
+    if not name.strip() or len(name) > MAX_NAME:
+        return f"Give the exercise a name of 1 to {MAX_NAME} characters."
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "An exercise's name cannot hold control characters (such as NUL or a line break)."
+    return ""
+
+
+def _read_text(path: Path) -> str:
+    """Read a pack file: at most MAX_PACK_BYTES, UTF-8 (a BOM is allowed); raise PackError otherwise."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_PACK_BYTES + 1)
+    if len(data) > MAX_PACK_BYTES:
+        raise PackError([PackProblem(path.name, 1, "", f"the file is larger than {MAX_PACK_BYTES // 1024} KB; "
+                                                        "a pack is a few kilobytes of YAML")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PackError([PackProblem(path.name, line, "", "not UTF-8 text (save the file as UTF-8)")]) from exc
+
+
+def _check_shape(name: str, text: str) -> None:
+    """Walk the YAML events (no recursion, no construction) and refuse deep nesting and aliases."""
+    depth = 0
+    for event in yaml.parse(text, Loader=PackLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else 1
+                raise PackError([PackProblem(name, line, "", f"nested more than {MAX_DEPTH} levels deep")])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent) and MAX_ALIASES == 0:
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            raise PackError([PackProblem(name, line, "", "YAML aliases (*name) are not allowed in a pack")])
+
+
 def parse_pack(path: Path, text: str | None = None) -> Pack:
-    """Read, schema-check and cross-check one pack; raise PackError listing every problem with its line."""
+    """Read, schema-check and cross-check one pack; raise PackError listing every problem with its line.
+
+    The file is bounded before it is parsed (size, UTF-8, nesting depth, no aliases), so a bad or
+    hostile file costs a few milliseconds and says what is wrong, never a RecursionError.
+    """
     name = path.name
     if text is None:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
+    elif len(text.encode("utf-8", errors="replace")) > MAX_PACK_BYTES:
+        raise PackError([PackProblem(name, 1, "", f"the pack is larger than {MAX_PACK_BYTES // 1024} KB")])
     try:
+        _check_shape(name, text)
         root = yaml.compose(text, Loader=PackLoader)
         data = yaml.load(text, Loader=PackLoader)
     except yaml.YAMLError as exc:
@@ -184,10 +252,33 @@ def parse_pack(path: Path, text: str | None = None) -> Pack:
     ]
     if problems:
         raise PackError(problems)
+    problems = _date_problems(pack, data, ())
+    if problems:
+        raise PackError(problems)
     problems = _cross_check(pack)
     if problems:
         raise PackError(problems)
     return pack
+
+
+def _date_problems(pack: Pack, node: Any, path: PathT) -> list[PackProblem]:
+    """Return a problem for every date-shaped string that is no date of the calendar (``1958-02-30``)."""
+    from cases.classroom.schema import DATE
+
+    out: list[PackProblem] = []
+    stack: list[tuple[Any, PathT]] = [(node, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            stack += [(v, (*where, k)) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(v, (*where, i)) for i, v in enumerate(value)]
+        elif isinstance(value, str) and re.match(DATE, value):
+            try:
+                parse_date(value)
+            except ValueError as exc:
+                out.append(pack.problem(where, f"{value!r} is not a date of the calendar ({exc})"))
+    return sorted(out, key=lambda p: (p.line, p.field))
 
 
 def _schema_message(err: Any) -> str:
@@ -216,6 +307,19 @@ def _cross_check(pack: Pack) -> list[PackProblem]:
 
     offices = unique("offices")
     unique("people")
+    logins: set[str] = set()
+    facilitator = data.get("logins", {}).get("facilitator", {}).get("username")
+    if facilitator:
+        logins.add(facilitator)
+    for i, office in enumerate(data["offices"]):
+        login = office.get("login")
+        if login is None:
+            continue
+        if "logins" not in data:
+            problems.append(pack.problem(("offices", i, "login"), "a fixed login needs 'logins: {password: ...}'"))
+        if login in logins:
+            problems.append(pack.problem(("offices", i, "login"), f"login {login!r} is used twice"))
+        logins.add(login)
     for i, role in enumerate(data["roles"]):
         if role["office"] not in offices:
             problems.append(pack.problem(("roles", i, "office"), f"no office with key {role['office']!r} in this pack"))
@@ -232,8 +336,8 @@ def _cross_check(pack: Pack) -> list[PackProblem]:
 
 
 def pack_files() -> list[Path]:
-    """Return the pack files shipped with the project."""
-    return sorted(SCENARIO_DIR.glob("*.yaml"))
+    """Return the pack files of the scenario directory."""
+    return sorted(scenario_dir().glob("*.yaml"))
 
 
 @functools.lru_cache(maxsize=64)
@@ -242,17 +346,37 @@ def _parse_file(path: Path, mtime_ns: int, size: int) -> Pack:
     return parse_pack(path)
 
 
-def all_packs() -> list[Pack]:
-    """Return every shipped pack (raise PackError for the first that does not validate).
+@dataclass(frozen=True)
+class BrokenPack:
+    """A pack file that does not load, with what is wrong with it."""
 
+    path: Path
+    problems: list[PackProblem]
+
+
+def pack_listing() -> tuple[list[Pack], list[BrokenPack]]:
+    """Return the packs that validate and the files that do not (each with its problems).
+
+    One bad file never hides the others: it is listed as broken, and the rest load as before.
     Parsed packs are kept while their files stay the same: a fast-forward fires a pack's timed events
     many times, and each one needs the pack again. Packs are read, never changed, once parsed.
     """
-    packs = []
+    packs: list[Pack] = []
+    broken: list[BrokenPack] = []
     for path in pack_files():
-        stat = path.stat()
-        packs.append(_parse_file(path, stat.st_mtime_ns, stat.st_size))
-    return packs
+        try:
+            stat = path.stat()
+            packs.append(_parse_file(path, stat.st_mtime_ns, stat.st_size))
+        except PackError as exc:
+            broken.append(BrokenPack(path, exc.problems))
+        except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:  # a file the checks missed
+            broken.append(BrokenPack(path, [PackProblem(path.name, 1, "", f"cannot be read: {exc}")]))
+    return packs, broken
+
+
+def all_packs() -> list[Pack]:
+    """Return every pack that validates (broken files are left out: see ``pack_listing``)."""
+    return pack_listing()[0]
 
 
 def get_pack(slug: str) -> Pack:

@@ -18,8 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Min
 
-from cases.classroom import policies  # noqa: F401  (registers every procedure's policy)
-from cases.classroom.policy_base import POLICIES, AutoStep, generic_policy
+from cases.classroom.policy_base import AutoStep, policy_for
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
@@ -56,7 +55,7 @@ def _decide(case: Case, n_events: int, seed: int) -> tuple[dt.datetime, AutoStep
     days_table = params.get("days", {})
     options = transitions_from(case)
     jitter = 0.5 + rng.random()  # +/-50%, drawn first so decisions do not shift times
-    policy = POLICIES.get(case.kind, generic_policy)
+    policy = policy_for(case.kind)
     decision = policy(case, params, rng)
     if decision is None:
         return None
@@ -94,6 +93,7 @@ class Pilot:
         self.seed = seed
         self.actor = actor
         self.report = report
+        self.clock_source = "service"  # the ClockMoveSource of the time move this run belongs to
         self.staffed = staffed_office_ids(exercise)
         self.office_rows = Case.offices_by_kind(exercise.pk)
         self.offices = {o.pk: o for o in Office.objects.filter(exercise=exercise)}
@@ -233,12 +233,13 @@ class Pilot:
     # --- acting ----------------------------------------------------------------------------------
 
     def move_clock(self, to: dt.datetime, note: str = "Autopilot") -> None:
-        from cases.classroom.controls import advance_clock
+        from cases.classroom.timeline import _walk_clock
         from cases.services.deadlines import deadlines_sweep
 
         if to > self.exercise.clock:
-            # No queued sweep: this run sweeps in-process, so it sees each deadline's effect before planning.
-            advance_clock(exercise=self.exercise, actor=self.actor, to=to, note=note, queue_sweep=False)
+            # A stretch of the time move this run belongs to: through the pack's timed events, sweeping
+            # in-process, so the run sees each deadline's and event's effect before planning on.
+            _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=self.clock_source, note=note)
         self.exercise.refresh_from_db()  # the clock, and what timed events changed (a pause, a regime)
         first = self.next_deadline()
         if first is not None and first <= self.exercise.clock:  # else the sweep would find nothing to fire
@@ -262,7 +263,7 @@ class Pilot:
                 groups[(plan.case.kind, plan.step.transition)].append(plan)
         for p in sorted(performs, key=lambda p: (p.due, p.case.pk)):
             if p.due > self.exercise.clock:
-                advance_clock_only(self, p.due)
+                _clock_write_no_stops(self, p.due)
             try:
                 with transaction.atomic():
                     p.step.perform(p.case, min(p.due, self.exercise.clock))  # type: ignore[misc]
@@ -272,7 +273,7 @@ class Pilot:
             self._done(p)
         last = max(p.due for p in batch)
         if last > self.exercise.clock:
-            advance_clock_only(self, last)
+            _clock_write_no_stops(self, last)
         for (kind, transition), plans in sorted(groups.items()):
             try:
                 result = case_bulk_transition(
@@ -330,13 +331,14 @@ def deadline_first(batch: list[_Plan]) -> tuple[list[_Plan], list[_Plan], dt.dat
     return now, later, soonest
 
 
-def advance_clock_only(pilot: Pilot, to: dt.datetime) -> None:
+def _clock_write_no_stops(pilot: Pilot, to: dt.datetime) -> None:
     """Move the clock to ``to`` without sweeping: the steps about to be taken are dated before it.
 
     No timed event of the pack falls before ``to`` (the batch stops short of the next one), so the
-    clock service is called directly, without the classroom's stops at events.
+    low-level clock write is called directly, without the stops at events, inside the run's time move.
     """
-    from cases.services.clock import clock_advance
+    from cases.services.clock import clock_write
 
-    clock_advance(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False)
+    clock_write(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False,
+                source=pilot.clock_source)
     pilot.exercise.refresh_from_db()

@@ -2,7 +2,9 @@
 
 A policy is a function of the case (its procedure's own model), the regime's ``autopilot`` parameters
 and a seeded RNG, returning the step to take (:class:`AutoStep`) or None. Each procedure registers its
-own in :mod:`cases.classroom.policies`; procedures without one get :func:`generic_policy`.
+own (a module of :mod:`cases.classroom.policies`, or its own app's) in its registration
+(``policy=`` of :func:`cases.procedures.register_procedure`); procedures without one get
+:func:`generic_policy` (:func:`policy_for`).
 """
 
 from __future__ import annotations
@@ -37,17 +39,15 @@ class AutoStep:
 
 
 Policy = Callable[[Case, dict[str, Any], random.Random], AutoStep | None]
-POLICIES: dict[str, Policy] = {}
 
 
-def register_policy(kind: str) -> Callable[[Policy], Policy]:
-    """Register the autopilot's decision policy for a procedure kind."""
+def policy_for(kind: str) -> Policy:
+    """Return the autopilot policy the procedure ``kind`` registered, or the generic fill-in policy."""
+    from cases.procedures import find_procedure
 
-    def decorate(func: Policy) -> Policy:
-        POLICIES[kind] = func
-        return func
-
-    return decorate
+    proc = find_procedure(kind)
+    policy = proc.policy if proc is not None else None
+    return policy if policy is not None else generic_policy
 
 
 # Yes/no inputs whose name says something is wrong are answered "no" by the generic policy.

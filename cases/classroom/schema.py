@@ -15,6 +15,7 @@ from cases.regimes import REGIMES
 
 DATE = r"^(195[5-9]|196[0-9]|1970)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9])?$"
 KEY = r"^[a-z][a-z0-9_]*$"
+USERNAME = r"^[a-z][a-z0-9_.-]*$"
 
 SOURCED_TEXT: dict[str, Any] = {
     "type": "object",
@@ -80,6 +81,7 @@ EVENT: dict[str, Any] = {
         "source": {"type": "string"},
         "regime": {"enum": list(REGIMES)},
         "migrate_running": {"type": "boolean"},
+        "counterfactual": {"type": "boolean"},
         "cases": {"type": "array", "items": CASE, "minItems": 1},
     },
     "additionalProperties": False,
@@ -103,6 +105,7 @@ PACK_SCHEMA: dict[str, Any] = {
         "minutes": {"type": "integer", "minimum": 10, "maximum": 240},
         "start": {"type": "string", "pattern": DATE},
         "regime": {"enum": list(REGIMES)},
+        "counterfactual": {"type": "boolean"},
         "procedures": {"type": "array", "items": {"type": "string", "pattern": KEY}, "minItems": 1},
         "context": {"type": "array", "items": SOURCED_TEXT, "minItems": 1},
         "debrief": {"type": "array", "items": SOURCED_TEXT},
@@ -123,6 +126,27 @@ PACK_SCHEMA: dict[str, Any] = {
                     "kind": {"enum": list(OfficeKind.values)},
                     "name": {"type": "string", "minLength": 1, "maxLength": 160},
                     "place": {"type": "string", "maxLength": 120},
+                    # A fixed login for the office (the demo's ``workunit``, ``countypsb`` ...). Created
+                    # only when the loader is asked for fixed logins (``load_demo``, ``load_scenario
+                    # --logins``), never by a load from the web page; needs ``logins.password``.
+                    "login": {"type": "string", "pattern": USERNAME, "maxLength": 120},
+                },
+            },
+        },
+        "logins": {
+            "type": "object",
+            "required": ["password"],
+            "additionalProperties": False,
+            "properties": {
+                "password": {"type": "string", "minLength": 8, "maxLength": 128},
+                "facilitator": {
+                    "type": "object",
+                    "required": ["username"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "username": {"type": "string", "pattern": USERNAME, "maxLength": 120},
+                        "superuser": {"type": "boolean"},
+                    },
                 },
             },
         },

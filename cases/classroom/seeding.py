@@ -1,14 +1,16 @@
-"""Seeding hooks: how a pack's case entry becomes a case, one function per procedure kind.
+"""Seeding hooks: how a pack's case entry becomes a case, one function per procedure of the cases app.
 
-``SEEDERS[kind](ctx, params, index)`` files one case through that procedure's own service and
-returns it. The loader then takes the entry's ``steps`` through ``case_transition(system=True)``,
-so seeded cases reach later states only by the procedure's own steps. The lead registers the hooks
-of the procedures merged later (authorization, permit, crosser, meeting ...) with
-:func:`register_seeder`; packs that need a missing hook are listed as unavailable, not broken.
+A seeder ``(ctx, params, index)`` files one case through its procedure's own service and returns it;
+each procedure names its seeder in its registration (``seeder=`` of
+:func:`cases.procedures.register_procedure`; the permit procedure's lives in ``permits.classroom``).
+The loader then takes the entry's ``steps`` through ``case_transition(system=True)``, so seeded cases
+reach later states only by the procedure's own steps. Packs that need a procedure without a seeder
+are listed as unavailable, not broken.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,20 +68,16 @@ def number(value: Any, index: int) -> Any:
 
 
 Seeder = Callable[[SeedContext, dict[str, Any], int], Case]
-SEEDERS: dict[str, Seeder] = {}
 
 
-def register_seeder(kind: str) -> Callable[[Seeder], Seeder]:
-    """Register the seeding hook of a procedure kind (the lead adds one per merged procedure)."""
+def seeder_for(kind: str) -> Seeder | None:
+    """Return the seeding hook the procedure ``kind`` registered, or None."""
+    from cases.procedures import find_procedure
 
-    def decorate(func: Seeder) -> Seeder:
-        SEEDERS[kind] = func
-        return func
-
-    return decorate
+    proc = find_procedure(kind)
+    return proc.seeder if proc is not None else None
 
 
-@register_seeder("marriage")
 def seed_marriage(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
     """File a marriage application through ``marriage_file`` (MAR-0 variant or D2 per the params)."""
     from cases.services.marriage import marriage_file
@@ -107,5 +105,73 @@ def seed_marriage(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
     )
 
 
-# Hooks of procedures from other branches register themselves when their services are importable.
-from cases.classroom import seeding_more  # noqa: E402,F401
+def seed_authorization(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
+    """Record a DPRK "authorization letter" to a person in China (AUT-1), or, with ``destination``,
+    an application to go elsewhere abroad (AUT-10)."""
+    from cases.services.authorization import authorization_issue_letter
+
+    if "applicant" not in params:
+        raise ApplicationError("an authorization case needs 'applicant'")
+    if "destination" in params:
+        from cases.services.authorization import authorization_apply_abroad
+
+        return authorization_apply_abroad(
+            exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
+            destination=str(params["destination"]), actor=None,
+            reason_for_travel=str(params.get("reason_for_travel", "")), note=str(params.get("note", "")),
+        )
+    return authorization_issue_letter(
+        exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
+        letter_number=str(params.get("letter_number", f"KP-{index + 1}")), actor=None,
+        purpose=str(params.get("purpose", "settle")),
+        inviting_relative=str(params.get("inviting_relative", "")),
+        reason_for_travel=str(params.get("reason_for_travel", "")),
+        kpa_officer_family=bool(params.get("kpa_officer_family", False)),
+        relative_of_dprk_cadre=bool(params.get("relative_of_dprk_cadre", False)),
+        note=str(params.get("note", "")),
+    )
+
+
+def seed_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
+    """Open an illegal-crosser case from an interception or a notification (RET-5)."""
+    from cases.services.crosser import crosser_report
+
+    if "person" not in params:
+        raise ApplicationError("a crosser case needs 'person'")
+    return crosser_report(
+        exercise=ctx.exercise, person=ctx.person(params["person"], index),
+        direction=str(params.get("direction", "inbound")), source=str(params.get("source", "interception")),
+        actor=None, crossing_place=str(params.get("crossing_place", "")),
+        source_reference=str(params.get("source_reference", "")),
+        crossed_at=(ctx.exercise.clock - dt.timedelta(days=int(params["crossed_days_ago"]))
+                    if "crossed_days_ago" in params else None),
+        returned_from_dprk=bool(params.get("returned_from_dprk", False)),
+        settled_by_dprk=bool(params.get("settled_by_dprk", False)),
+        wants_to_return=bool(params.get("wants_to_return", False)),
+        note=str(params.get("note", "")),
+    )
+
+
+def seed_meeting(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
+    """Ask the other side for a meeting, ``scheduled_in_days`` after the clock (MEET-1, MEET-2)."""
+    from cases.models import Representative
+    from cases.services.meeting import meeting_request, representative_appoint
+
+    for needed in ("place", "subject"):
+        if needed not in params:
+            raise ApplicationError(f"a meeting case needs '{needed}'")
+    # The pack names the representatives who meet; appoint those the exercise does not have yet.
+    for rep in params.get("representatives", []):
+        if not Representative.objects.filter(exercise=ctx.exercise, name=rep.get("name", "")).exists():
+            representative_appoint(exercise=ctx.exercise, side=str(rep.get("side", "")),
+                                   rank=str(rep.get("rank", "")), name=str(rep.get("name", "")),
+                                   area=str(rep.get("area", "")))
+    return meeting_request(
+        exercise=ctx.exercise, actor=None, kind=str(params.get("kind", "meeting")),
+        requesting_side=str(params.get("requesting_side", "CN")),
+        scheduled_for=ctx.exercise.clock + dt.timedelta(days=int(params.get("scheduled_in_days", 15))),
+        place=str(params["place"]), subject=str(params["subject"]),
+        emergency=bool(params.get("emergency", False)),
+        emergency_agreed=bool(params.get("emergency_agreed", False)),
+        note=str(params.get("note", "")),
+    )

@@ -6,6 +6,7 @@ Role cards are built from the procedures themselves: an office's decisions are t
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -14,15 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
 
 from cases.engine import all_transitions, meta_of
 from cases.errors import ApplicationError
-from cases.models import Exercise, Membership, Office
+from cases.models import Exercise, ExerciseEventKind, Membership, Office
+from cases.permissions import grant_student
 from cases.procedures import all_procedures
 from cases.rules import Rule, get_rule
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from config.hashers import class_password_hash
 
 MAX_STUDENTS = 60
@@ -38,36 +40,72 @@ class StudentLogin:
     office: Office
 
 
+MAX_CSV_BYTES = 256 * 1024  # sixty names fit in a few kilobytes; anything near this is not a class list
+MAX_NAME = 120
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode_csv(data: bytes) -> str:
+    """Return the text of an uploaded CSV: UTF-8 (with or without its BOM) or UTF-16 with its BOM.
+
+    Anything else (Latin-1, UTF-16 without a BOM, a spreadsheet or an image) is refused with a message
+    saying how to save the file, instead of being read as names full of replacement characters.
+    """
+    if len(data) > MAX_CSV_BYTES:
+        raise ApplicationError(f"The file was not read: it is larger than {MAX_CSV_BYTES // 1024} KB; a class "
+                               "list is a few kilobytes (save it as CSV UTF-8).")
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            text = data[len(codecs.BOM_UTF8):].decode("utf-8")
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")  # the BOM says which byte order
+        else:
+            text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApplicationError("The file was not read: it is not UTF-8 text. Save it from the spreadsheet as "
+                               "\"CSV UTF-8\" (or UTF-16 with a byte-order mark) and upload it again.") from exc
+    if CONTROL.search(text):
+        raise ApplicationError("The file was not read: it holds control characters, so it is not a UTF-8 CSV "
+                               "of names (save it as \"CSV UTF-8\").")
+    return text
+
+
 def parse_names(text: str) -> list[str]:
-    """Return the names of a CSV (one name per row, first column; a header 'name' is skipped)."""
+    """Return the names of a CSV (one name per row, first column; a header 'name' is skipped).
+
+    Line endings may be CRLF, LF or a bare CR. A name is at most 120 characters and holds no control
+    characters; a cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is refused,
+    not cleaned, so that the teacher sees which row to correct. Raise ApplicationError naming the row.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     names = []
-    for row in csv.reader(io.StringIO(text)):
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field past the csv module's limit, or a broken quote
+            raise ApplicationError(f"The names were not read: row {reader.line_num}: a name is at most "
+                                   f"{MAX_NAME} characters ({exc}).") from exc
         if not row or not row[0].strip():
             continue
-        name = row[0].strip()
+        raw = row[0]
+        name = raw.strip()
+        if raw.lstrip(" ").startswith(FORMULA_STARTS):
+            raise ApplicationError(f"The names were not read: row {reader.line_num} starts with "
+                                   f"{raw.lstrip(' ')[:1]!r}, which a spreadsheet would run as a spreadsheet "
+                                   "formula; correct that name.")
+        if CONTROL.search(name):
+            raise ApplicationError(f"The names were not read: row {reader.line_num} holds a control character.")
+        if len(name) > MAX_NAME:
+            raise ApplicationError(f"The names were not read: row {reader.line_num}: a name is at most "
+                                   f"{MAX_NAME} characters.")
         if not names and name.lower() in {"name", "names", "student"}:
             continue
-        names.append(name[:120])
+        names.append(name)
     return names
-
-
-def classroom_student_group() -> Group:
-    """Return the students' group with the view (and file) permissions of every procedure's pages.
-
-    The demo builders grant these one procedure at a time; a pack loaded on a fresh install (``migrate``
-    then ``load_scenario``, without the demo) must not leave its students facing "permission denied"
-    on the permit, authorization, returns or meeting cases of their inbox.
-    """
-    from cases.demo_authorization import STUDENT_CODENAMES as AUTHORIZATION_CODENAMES
-    from cases.demo_meeting import STUDENT_CODENAMES as MEETING_CODENAMES
-    from cases.demo_returns import RETURNS_MODELS
-    from permits.demo import permit_student_group
-
-    group = permit_student_group()  # the marriage and base permissions, and the permits app's
-    returns = [f"{action}_{model}" for model in RETURNS_MODELS for action in ("view", "add")]
-    group.permissions.add(*Permission.objects.filter(
-        content_type__app_label="cases", codename__in=[*AUTHORIZATION_CODENAMES, *MEETING_CODENAMES, *returns]))
-    return group
 
 
 def role_slots(exercise: Exercise) -> list[Office]:
@@ -95,6 +133,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
     Students beyond the slots are spread again over the slots' offices (several clerks per office).
     Passwords are random and shown once, for the printed login sheet.
     """
+    exercise_actor_check(exercise=exercise, actor=actor, doing="create its students")
     names = [n for n in (names or []) if n.strip()]
     if names and count:
         raise ApplicationError("Give either a number of students or a list of names, not both.")
@@ -111,7 +150,6 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
     taken = Membership.objects.filter(exercise=exercise, office__isnull=False).count()
     out: list[StudentLogin] = []
     with transaction.atomic():
-        group = classroom_student_group()
         number = 1
         for i in range(total):
             while user_model.objects.filter(username=f"{stem}-{number:02d}").exists():
@@ -125,22 +163,31 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             user = user_model(username=username, first_name=first[:150], last_name=last[:150], is_staff=True)
             user.password = class_password_hash(password)  # generated and random: config/hashers.py
             user.save()
-            user.groups.add(group)
+            grant_student(user)
             office = slots[(taken + i) % len(slots)]
             Membership.objects.create(exercise=exercise, user=user, office=office)
             out.append(StudentLogin(username, password, display, office))
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.STUDENTS_CREATE,
+                              summary=f"Created {len(out)} student login(s).",
+                              data={"logins": [s.username for s in out]})
     return out
 
 
 def membership_assign(*, exercise: Exercise, actor: Any, membership_id: int, office_id: int) -> Membership:
     """Move a student to another office of the same exercise."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="assign its offices")
     try:
         membership = Membership.objects.get(pk=membership_id, exercise=exercise, is_facilitator=False)
         office = Office.objects.get(pk=office_id, exercise=exercise)
     except (Membership.DoesNotExist, Office.DoesNotExist) as exc:
         raise ApplicationError("That student or office is not part of this exercise.") from exc
-    membership.office = office
-    membership.save(update_fields=["office"])
+    with transaction.atomic():
+        was = membership.office
+        membership.office = office
+        membership.save(update_fields=["office"])
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.MEMBERSHIP_ASSIGN,
+                              summary=f"{membership.user.get_username()} moved from {was} to {office}.",
+                              data={"membership": membership.pk, "from": was.pk if was else None, "to": office.pk})
     return membership
 
 

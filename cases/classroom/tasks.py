@@ -1,31 +1,137 @@
-"""Celery task for loading a scenario pack in the background (the progress bar polls its row)."""
+"""Celery tasks for long classroom work: a job row per request (load a pack, move time, compare regimes).
+
+The row is the state and the page polls it; the message is only a nudge. A worker claims a job with
+one conditional update, so a message delivered twice runs once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from typing import Any
 
 from celery import shared_task
+
+from cases.errors import ApplicationError
+from cases.models import Job, JobKind
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="cases.classroom.load_scenario")
 def load_scenario_task(load_id: int) -> None:
-    """Carry out one ScenarioLoad by id; safe to run twice (a started load is left alone)."""
+    """Carry out one load job by id; safe to run twice (a started load is left alone)."""
     from cases.classroom.loader import run_load
 
     run_load(load_id)
 
 
-def dispatch_load(load_id: int) -> None:
-    """Queue the load for the worker; without a reachable broker, load in this process instead.
+@shared_task(name="cases.classroom.run_job")
+def run_job_task(job_id: int) -> None:
+    """Carry out one job by id; safe to run twice (a started job is left alone)."""
+    run_job(job_id)
 
-    A load never depends on the broker being up: the row is the state, the message only a nudge.
-    """
-    try:
-        load_scenario_task.apply_async(args=[load_id], retry=False)
-    except Exception:  # kombu raises many kinds of errors for an unreachable broker
-        logger.warning("Broker unreachable; loading scenario %s in the web process", load_id)
+
+def run_job(job_id: int) -> None:
+    """Claim the job and carry it out by its kind, recording how it ended on its row."""
+    from cases.services.jobs import job_claim, job_fail
+
+    kind = Job.objects.filter(pk=job_id).values_list("kind", flat=True).first()
+    if kind == JobKind.LOAD:
         from cases.classroom.loader import run_load
 
-        run_load(load_id)
+        run_load(job_id)
+        return
+    job = job_claim(job_id)
+    if job is None:
+        return
+    try:
+        if job.kind == JobKind.TIME_MOVE:
+            _time_move(job)
+        elif job.kind == JobKind.COMPARE:
+            _compare(job)
+        else:
+            job_fail(job_id, message=f"Unknown kind of job {job.kind!r}.")
+    except ApplicationError as exc:
+        job_fail(job_id, message=exc.message)
+    except Exception:
+        logger.exception("Job %s failed", job_id)
+        job_fail(job_id, message="The work failed unexpectedly and was rolled back; the server log has the details.")
+
+
+def _time_move(job: Job) -> None:
+    from cases.classroom.timekeeping import fast_forward, time_move, time_move_summary
+    from cases.services.jobs import job_finish
+
+    exercise = job.exercise
+    if exercise is None:
+        raise ApplicationError("This exercise no longer exists.")
+    params = job.params
+    seen = dt.datetime.fromisoformat(params["seen_clock"]) if params.get("seen_clock") else None
+    source = params.get("source", "service")
+    if params.get("days") is not None:
+        report = fast_forward(exercise=exercise, actor=job.requested_by, days=int(params["days"]), seen_clock=seen,
+                              source=source)
+    else:
+        report = time_move(exercise=exercise, actor=job.requested_by, to=dt.date.fromisoformat(params["to"]),
+                           seen_clock=seen, source=source)
+    assert report.clock_from is not None and report.clock_to is not None
+    job_finish(job.pk, message=time_move_summary(exercise, report), done=1, total=1, result={
+        "from": report.clock_from.isoformat(), "to": report.clock_to.isoformat(), "steps": report.steps,
+        "stuck": report.stuck[:20]})
+
+
+def _compare(job: Job) -> None:
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from cases.analytics.calibration_aut import RunnerUnavailable, calibrate
+    from cases.analytics.charts import line_chart
+    from cases.analytics.registry import RUNNERS
+    from cases.analytics.runs import compare
+    from cases.models import Membership
+    from cases.services.jobs import job_finish
+
+    params = job.params
+    entry = RUNNERS.get(params.get("runner", ""))
+    if entry is None:
+        raise ApplicationError(f"No comparison runner {params.get('runner')!r}.")
+    regimes = (params.get("regime_a") or entry.regimes[0], params.get("regime_b") or entry.regimes[1])
+    user = job.requested_by
+    context: dict[str, Any] = {}
+    try:
+        result = compare(entry.make(), regimes=regimes, seed=int(params.get("seed", 1)),
+                         size=params.get("size") or entry.default_size)
+    except RunnerUnavailable as exc:
+        raise ApplicationError(str(exc)) from exc
+    runs = []
+    for r in result.results:
+        if r.exercise_id and user is not None and not user.is_superuser:
+            Membership.objects.get_or_create(exercise_id=r.exercise_id, user=user,
+                                             defaults={"is_facilitator": True})
+        runs.append((r, reverse("admin:cases_exercise_dashboard", args=[r.exercise_id]) if r.exercise_id else ""))
+    context.update(comparison=result, runs=runs, regimes=regimes,
+                   growth_chart=line_chart({s.regime: s.open_series for s in result.summaries},
+                                           x_label="open cases over the run"))
+    if params.get("calibrate"):
+        context["calibration"] = calibrate(tuple(range(1, 11)))
+    html = render_to_string("admin/cases/regime_comparison_result.html", context)
+    job_finish(job.pk, message=f"Compared {regimes[0]} and {regimes[1]}.", done=1, total=1, result={"html": html})
+
+
+def dispatch_job(job_id: int) -> None:
+    """Queue the job for the worker; without a reachable broker, run it in this process instead.
+
+    Long work never depends on the broker being up: the row is the state, the message only a nudge.
+    """
+    kind = Job.objects.filter(pk=job_id).values_list("kind", flat=True).first()
+    task = load_scenario_task if kind == JobKind.LOAD else run_job_task
+    try:
+        task.apply_async(args=[job_id], retry=False)
+    except Exception:  # kombu raises many kinds of errors for an unreachable broker
+        logger.warning("Broker unreachable; running job %s in the web process", job_id)
+        run_job(job_id)
+
+
+# Loads were the first jobs; the name stays for the code that queues them.
+dispatch_load = dispatch_job

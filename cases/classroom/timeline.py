@@ -1,13 +1,16 @@
-"""Timed events of an exercise: fire those whose simulated time has come, or inject one now."""
+"""Timed events of an exercise: fire those whose simulated time has come, or inject one now; and the
+stretch of a time move that walks the clock through them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 
 from cases.errors import ApplicationError
-from cases.models import Exercise, TimedEvent, TimedEventStatus
+from cases.models import Deadline, DeadlineStatus, Exercise, ExerciseEventKind, TimedEvent, TimedEventStatus
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 
 EVENT_KINDS = {
     "announce": "News or an instruction read out to every office",
@@ -19,7 +22,7 @@ EVENT_KINDS = {
 
 def _fire(event: TimedEvent, actor: Any) -> str:
     """Carry out one event; return what it did (stored on the row)."""
-    from cases.classroom.controls import switch_regime
+    from cases.classroom.controls import regime_switch_summary
     from cases.classroom.loader import pack_context, seed_entry
 
     exercise = event.exercise
@@ -27,8 +30,9 @@ def _fire(event: TimedEvent, actor: Any) -> str:
     if event.kind == "announce":
         return "Announced."
     if event.kind == "switch_regime":
-        return switch_regime(exercise=exercise, regime=payload["regime"],
-                             migrate_running=bool(payload.get("migrate_running", False)), actor=actor)
+        return regime_switch_summary(exercise=exercise, regime=payload["regime"],
+                                     migrate_running=bool(payload.get("migrate_running", False)), actor=actor,
+                                     counterfactual=bool(payload.get("counterfactual", False)))
     if event.kind == "pause":
         Exercise.objects.filter(pk=exercise.pk).update(paused=True)
         return "Exercise paused."
@@ -73,31 +77,78 @@ def fire_due_events(*, exercise: Exercise, actor: Any = None) -> list[TimedEvent
         fired.append(event)
 
 
-def inject_event(*, exercise: Exercise, actor: Any, kind: str, label: str, payload: dict[str, Any] | None = None,
-                 pending_id: int | None = None) -> TimedEvent:
-    """Fire an event now: one the pack scheduled for later (``pending_id``), or a new one the teacher writes."""
+def _walk_clock(*, exercise: Exercise, actor: Any, to: dt.datetime, source: str, note: str = "") -> None:
+    """Move the clock to ``to``, stopping at each pending timed event on the way, firing deadlines and events in order.
+
+    The internal stretch of a move that :func:`cases.classroom.timekeeping.time_move` has validated and
+    claimed (and of the autopilot's steps inside it): at each stop the clock is written, the deadlines
+    due by then are swept in-process (so their effects come before the event's), then the events due
+    fire, each at its own simulated time. An event that pauses the exercise stops the clock there.
+    """
+    from cases.services.clock import clock_write
+    from cases.services.deadlines import deadlines_sweep
+
+    exercise.refresh_from_db()
+    stops = list(
+        TimedEvent.objects.filter(exercise=exercise, status=TimedEventStatus.PENDING,
+                                  at__gt=exercise.clock, at__lt=to)
+        .order_by("at").values_list("at", flat=True).distinct()
+    )
+    for stop in [*stops, to]:
+        if stop > exercise.clock:
+            clock_write(exercise=exercise, actor=actor, to=stop, source=source, note=note, queue_sweep=False)
+        if Deadline.objects.filter(exercise_id=exercise.pk, status=DeadlineStatus.PENDING,
+                                   due_at__lte=exercise.clock).exists():
+            deadlines_sweep(exercise_id=exercise.pk)
+        fire_due_events(exercise=exercise, actor=actor)
+        exercise.refresh_from_db()
+        if exercise.paused:
+            return
+
+
+def timed_event_inject(*, exercise: Exercise, actor: Any, kind: str, label: str,
+                       payload: dict[str, Any] | None = None) -> TimedEvent:
+    """Write a new event and fire it now (news read out, cases arriving, a regime switch, a pause)."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="inject events")
+    if kind not in EVENT_KINDS:
+        raise ApplicationError(f"Choose an event kind: {', '.join(EVENT_KINDS)}.")
+    if not label.strip():
+        raise ApplicationError("Give the event a headline the students will read.")
+    if kind == "switch_regime" and not (payload or {}).get("regime"):
+        raise ApplicationError("A regime switch needs the regime to put in force.")
     with transaction.atomic():
         ex = Exercise.objects.select_for_update().get(pk=exercise.pk)
-        if pending_id is not None:
-            try:
-                event = TimedEvent.objects.select_for_update().get(
-                    pk=pending_id, exercise=ex, status=TimedEventStatus.PENDING)
-            except TimedEvent.DoesNotExist as exc:
-                raise ApplicationError("That event has fired already or belongs to another exercise.") from exc
-        else:
-            if kind not in EVENT_KINDS:
-                raise ApplicationError(f"Choose an event kind: {', '.join(EVENT_KINDS)}.")
-            if not label.strip():
-                raise ApplicationError("Give the event a headline the students will read.")
-            if kind == "switch_regime" and not (payload or {}).get("regime"):
-                raise ApplicationError("A regime switch needs the regime to put in force.")
-            event = TimedEvent(exercise=ex, at=ex.clock, kind=kind, label=label.strip()[:200], payload=payload or {})
-        event.injected_by = actor if getattr(actor, "is_authenticated", False) else None
-        event.result = _fire(event, actor)[:300]
-        event.status = TimedEventStatus.FIRED
-        event.fired_at = ex.clock
-        event.save()
+        event = TimedEvent(exercise=ex, at=ex.clock, kind=kind, label=label.strip()[:200], payload=payload or {})
+        _fire_now(event, ex, actor)
+        exercise_event_record(exercise=ex, actor=actor, kind=ExerciseEventKind.EVENT_INJECT,
+                              summary=f"Injected {kind}: {event.label}. {event.result}",
+                              data={"timed_event": event.pk, "kind": kind, "payload": event.payload})
     return event
+
+
+def timed_event_fire_now(*, exercise: Exercise, actor: Any, event_id: int) -> TimedEvent:
+    """Fire now an event the pack scheduled for later."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="fire its events")
+    with transaction.atomic():
+        ex = Exercise.objects.select_for_update().get(pk=exercise.pk)
+        try:
+            event = TimedEvent.objects.select_for_update().get(
+                pk=event_id, exercise=ex, status=TimedEventStatus.PENDING)
+        except TimedEvent.DoesNotExist as exc:
+            raise ApplicationError("That event has fired already or belongs to another exercise.") from exc
+        _fire_now(event, ex, actor)
+        exercise_event_record(exercise=ex, actor=actor, kind=ExerciseEventKind.EVENT_FIRE_NOW,
+                              summary=f"Fired now (scheduled for {event.at:%d %b %Y}): {event.label}. {event.result}",
+                              data={"timed_event": event.pk, "kind": event.kind, "scheduled": event.at.isoformat()})
+    return event
+
+
+def _fire_now(event: TimedEvent, ex: Exercise, actor: Any) -> None:
+    event.injected_by = actor if getattr(actor, "is_authenticated", False) else None
+    event.result = _fire(event, actor)[:300]
+    event.status = TimedEventStatus.FIRED
+    event.fired_at = ex.clock
+    event.save()
 
 
 def recent_news(exercise: Exercise, limit: int = 5) -> list[TimedEvent]:

@@ -4,6 +4,9 @@ from cases.models.authorization import AuthorizationCase, AuthorizationState
 from cases.models.case import Case, CaseEvent, CaseProxy, Deadline, DeadlineKind, DeadlineStatus, EventKind
 from cases.models.classroom import (
     ExerciseScenario,
+    Job,
+    JobKind,
+    JobStatus,
     ScenarioLoad,
     ScenarioLoadStatus,
     TimedEvent,
@@ -15,6 +18,7 @@ from cases.models.crosser import CrosserCase, CrosserState
 from cases.models.detention import DetentionCase, DetentionState
 from cases.models.embassy import EmbassyCase, EmbassyState
 from cases.models.exercise import Exercise, Membership, Office, Person
+from cases.models.exercise_event import ExerciseEvent, ExerciseEventKind
 from cases.models.marriage import MarriageCase, MarriageState
 from cases.models.meeting import (
     EntryPermit,
@@ -51,7 +55,12 @@ __all__ = [
     "EntryPermit",
     "EventKind",
     "Exercise",
+    "ExerciseEvent",
+    "ExerciseEventKind",
     "ExerciseScenario",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "MarriageCase",
     "MarriageState",
     "MeetingCase",

@@ -132,14 +132,23 @@ def papers_incomplete(case: AuthorizationCase) -> bool:
     return bool(case.missing_documents())
 
 
+def return_approved_regardless(case: AuthorizationCase) -> bool:
+    """Return whether the case is a Korean national's return the regime approves whatever was found (AUT-6).
+
+    D8 §2 (8 Aug 1963): every request of a Korean national to return is approved; it names no ground
+    for refusal, so neither a political issue nor a pending case blocks the approval.
+    """
+    return case.variant == RETURN_HOME and policy_of(case).return_home_always_approved
+
+
 @guard("AUT-2: the examination found a political issue; the application cannot be approved.")
 def no_political_issue(case: AuthorizationCase) -> bool:
-    return not case.political_issue
+    return not case.political_issue or return_approved_regardless(case)
 
 
 @guard("AUT-2: a civil or criminal case is pending against the applicant; it cannot be approved.")
 def no_pending_case(case: AuthorizationCase) -> bool:
-    return not case.pending_case
+    return not case.pending_case or return_approved_regardless(case)
 
 
 @guard(
@@ -501,7 +510,8 @@ class AuthorizationCase(Case):
     # --- Capitalist destinations (AUT-10) -------------------------------------------------------
 
     @step(source=S.EXAMINATION, target=S.DESTINATION_REFUSED, office=K.COUNTY_PSB, rules=["AUT-10"],
-          label="Refuse: destination not allowed", guards=[bound_elsewhere], variants=[ABROAD], style="refuse")
+          label="Refuse: destination not allowed", guards=[bound_elsewhere], variants=[ABROAD], style="refuse",
+          requires=["AUT-10"])
     def refuse_destination(self) -> None:
         """Refuse an application for South Korea, Hong Kong, Macau or a capitalist country (AUT-10)."""
         self.reason = f"AUT-10: applications to go to {self.get_destination_display()} are refused."
@@ -514,7 +524,7 @@ class AuthorizationCase(Case):
 
     @step(source=S.DESTINATION_REFUSED, target=S.REPORTED, office=K.COUNTY_PSB, rules=["AUT-10"],
           label="The applicant insists: report to the MFA and MPS", variants=[ABROAD],
-          guards=[reporting_in_force], reason_required=True)
+          guards=[reporting_in_force], reason_required=True, requires=["AUT-10"])
     def report_insistence(self, *, reason: str) -> None:
         """Report an applicant who insists on a capitalist destination to the two ministries (AUT-10)."""
         self.reason = reason

@@ -86,6 +86,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return get_regime(self.regime)
 
     @property
+    def counterfactual_label(self) -> str:
+        """Return the counterfactual label of this case's run or regime ('' when its rules are historical)."""
+        from cases.rules.in_force import counterfactual_label, is_counterfactual
+
+        exercise, regime = self.exercise, self.regime or None
+        return counterfactual_label(exercise, regime) if is_counterfactual(exercise, regime) else ""
+
+    @property
     def procedure(self) -> Procedure:
         from cases.procedures import get_procedure
 

@@ -1,4 +1,4 @@
-"""Classroom rows: which scenario an exercise was loaded from, its timed events, and load progress."""
+"""Classroom rows: which scenario an exercise was loaded from, its timed events, and long work's progress."""
 
 from __future__ import annotations
 
@@ -58,22 +58,35 @@ class TimedEvent(models.Model):
         return f"{self.at:%Y-%m-%d} {self.label}"
 
 
-class ScenarioLoadStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
 
 
-class ScenarioLoad(models.Model):
-    """One request to load a pack: the row the progress bar polls."""
+class JobKind(models.TextChoices):
+    LOAD = "load", "Load a scenario pack"
+    TIME_MOVE = "time_move", "Move an exercise's time"
+    COMPARE = "compare", "Compare two regimes"
 
-    slug = models.SlugField(max_length=60)
-    name = models.CharField(max_length=120)
+
+class Job(models.Model):
+    """One piece of long work run by a worker (load a pack, move time, compare regimes): the row a page polls.
+
+    A worker claims it with one conditional update (queued -> running), so a message delivered twice
+    runs once; ``done``/``total`` and ``message`` are its progress, ``result`` what it produced.
+    """
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices, default=JobKind.LOAD)
+    slug = models.SlugField(max_length=60, blank=True, help_text="The pack a load job loads.")
+    name = models.CharField(max_length=120, blank=True, help_text="The name of the exercise a load job creates.")
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    status = models.CharField(max_length=10, choices=ScenarioLoadStatus.choices, default=ScenarioLoadStatus.QUEUED)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
@@ -85,8 +98,18 @@ class ScenarioLoad(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.slug} -> {self.name} ({self.status})"
+        what = f"{self.slug} -> {self.name}" if self.kind == JobKind.LOAD else self.get_kind_display()
+        return f"{what} ({self.status})"
 
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+# The load progress row became the general job row; these names stay for code written against them.
+ScenarioLoad = Job
+ScenarioLoadStatus = JobStatus

@@ -11,6 +11,7 @@ from cases.models.exercise import Exercise
 
 class ClockMoveSource(models.TextChoices):
     ADMIN = "admin", "Admin clock controls"
+    CONSOLE = "console", "Facilitator console"
     COMMAND = "command", "advance_clock command"
     PACE = "pace", "Pace (beat)"
     SERVICE = "service", "Service call"

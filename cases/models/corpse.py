@@ -1,6 +1,7 @@
 """Corpses found in the border region on the Chinese side (RET-14, D10 Art. 1(5)): nationality and cause
-of death are investigated; a resident of the DPRK is returned; a joint inspection may be held where a crime
-is involved or nationality is unknown; what cannot be established is dealt with where it was found.
+of death are investigated; a resident of the DPRK is returned; a joint inspection *can* be conducted where the
+death is linked to a criminal case of both countries or the nationality is unknown (D10 says "can": it is
+never required before the body is returned or handled); what cannot be established is dealt with where found.
 
 Assumptions: the county public security bureau investigates and the Border Area Representative arranges
 joint inspections and returns (D10 Arts. 8-9); "handled where found" means burial by the county.
@@ -59,11 +60,6 @@ def not_other_side_resident(case: CorpseCase) -> bool:
     return case.nationality_finding != CorpseNationality.KOREAN
 
 
-@guard("RET-14: where a crime is suspected, hold the joint inspection before disposing of the body.")
-def no_pending_joint_inspection(case: CorpseCase) -> bool:
-    return not case.crime_suspected or case.joint_inspection_held
-
-
 class CorpseCase(Case):
     """A body found in the border region."""
 
@@ -108,14 +104,14 @@ class CorpseCase(Case):
         self.joint_inspection_held = True
 
     @step(source=S.INVESTIGATED, target=S.RETURNED, office=K.BORDER_REPRESENTATIVE, rules=["RET-14", "RET-7"],
-          guards=[other_side_resident, no_pending_joint_inspection], fields=["handover_point"],
+          guards=[other_side_resident], fields=["handover_point"],
           label="Return the body to the DPRK", style="close")
     def return_remains(self, *, handover_point: str) -> None:
         """Return a DPRK resident's body at an agreed place (RET-14, RET-7)."""
         self.handover_point = check_handover_point(handover_point)
 
     @step(source=S.INVESTIGATED, target=S.HANDLED_HERE, office=K.COUNTY_PSB, rules=["RET-14"],
-          guards=[not_other_side_resident, no_pending_joint_inspection], fields=["disposal"],
+          guards=[not_other_side_resident], fields=["disposal"],
           label="Handle where found", style="close")
     def handle_where_found(self, *, disposal: str) -> None:
         """Deal with a Chinese national's body, or one whose nationality cannot be established (RET-14)."""

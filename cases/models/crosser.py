@@ -138,7 +138,13 @@ def _policy(case: CrosserCase) -> ReturnsPolicy:
     return returns_policy(case.regime_obj)
 
 
-@guard("RET-4: a person forced across by disaster is not an illegal crosser: assist and return him instead.")
+# RET-4: D10 Art. 1(1) says only that people forced across by disaster are assisted; that they then go home
+# through the handover is the project's assumption (shown on the step).
+DISASTER_RETURN = ("D10 Art. 1(1) says only that disaster victims are assisted; that they then go home through "
+                   "the handover is an assumption.")
+
+
+@guard("RET-4: a person forced across by disaster is not an illegal crosser: assist him instead.")
 def not_disaster(case: CrosserCase) -> bool:
     # Someone stopped before crossing was not forced across, whatever drove him to the river.
     return case.variant == CrossingDirection.INTERCEPTED or case.crossing_cause not in DISASTER_CAUSES
@@ -301,13 +307,15 @@ class CrosserCase(Case):
         self.crossing_cause = crossing_cause
 
     @step(source=S.IDENTIFIED, target=S.AWAITING_HANDOVER, office=K.BORDER_STATION, rules=["RET-4"],
-          variants=INBOUND, guards=[forced_by_disaster], label="Assist the disaster victim and prepare his return")
+          variants=INBOUND, guards=[forced_by_disaster], label="Assist the disaster victim and prepare his return",
+          assumption=DISASTER_RETURN)
     def assist_disaster_victim(self) -> None:
         """Help someone forced into China by disaster; he is no illegal crosser and goes home (RET-4)."""
         self.disaster_exempt = True
 
     @step(source=S.IDENTIFIED, target=S.AWAITING_HANDOVER, office=K.DPRK_SAFETY, rules=["RET-4"],
-          variants=OUTBOUND, guards=[forced_by_disaster], label="Assist the disaster victim and prepare his return")
+          variants=OUTBOUND, guards=[forced_by_disaster], label="Assist the disaster victim and prepare his return",
+          assumption=DISASTER_RETURN)
     def assist_disaster_victim_dprk(self) -> None:
         """The DPRK helps a Chinese resident forced across by disaster and returns him (RET-4)."""
         self.disaster_exempt = True

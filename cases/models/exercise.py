@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.choices import DPRK_OFFICE_KINDS, Nationality, Occupation, OfficeKind, Sex, Side
-from cases.regimes import REGIME_CHOICES, Regime, get_regime
+from cases.regimes import REGIME_CHOICES, Regime, get_regime, regimes_offered
 
 SIM_MIN = dt.datetime(1955, 1, 1, tzinfo=dt.UTC)
 SIM_MAX = dt.datetime(1970, 12, 31, 23, 59, tzinfo=dt.UTC)
@@ -27,6 +27,12 @@ class Exercise(models.Model):
         help_text="The exercise's simulated date and time (1955-1970). It only moves forward.",
     )
     regime = models.CharField(max_length=40, choices=REGIME_CHOICES, default="1958_marriage")
+    counterfactual = models.BooleanField(
+        "counterfactual run",
+        default=False,
+        help_text="The teacher put a regime in force before its document's date (a what-if). Every page, the "
+        "timeline and the debrief say so; the rules are read as on the regime's date.",
+    )
     paused = models.BooleanField(default=False)
     pace_days_per_minute = models.PositiveSmallIntegerField(
         "pace (simulated days per real minute)",
@@ -47,6 +53,29 @@ class Exercise(models.Model):
     @property
     def regime_obj(self) -> Regime:
         return get_regime(self.regime)
+
+    @property
+    def counterfactual_label(self) -> str:
+        """Return the label a counterfactual run shows on every page ('' for a historical run)."""
+        from cases.rules.in_force import counterfactual_label, is_counterfactual
+
+        return counterfactual_label(self) if is_counterfactual(self) else ""
+
+    def clean(self) -> None:
+        """Refuse a regime not yet in force on the exercise's date unless the run is marked counterfactual."""
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.clock is None or not self.regime or self.counterfactual:
+            return
+        from cases.rules.in_force import calendar_date
+
+        regime = get_regime(self.regime)
+        if regime not in regimes_offered(calendar_date(self.clock)):
+            raise ValidationError({"regime": (
+                f"{regime.label} comes into force on {regime.effective:%-d %b %Y} ({regime.citation}); the "
+                f"exercise's date is {self.clock:%-d %b %Y}. Choose a regime in force then, or mark the run "
+                "counterfactual.")})
 
     @classmethod
     def free_name(cls, base: str) -> str:

@@ -119,8 +119,8 @@ class MarriageCase(Case):
     )
     copies = models.PositiveSmallIntegerField(default=2, help_text="MAR-4: one form in two copies.")
     woman_crossed_illegally = models.BooleanField(default=False)
-    woman_has_work_in_dprk = models.BooleanField(default=False)
-    man_can_find_work_in_dprk = models.BooleanField(default=False)
+    woman_has_work_in_dprk = models.BooleanField("woman has work in the DPRK", default=False)
+    man_can_find_work_in_dprk = models.BooleanField("man can find work in the DPRK", default=False)
     applications = models.PositiveSmallIntegerField(
         default=1, help_text="MAR-0: how many times the man has had to apply."
     )

@@ -15,7 +15,8 @@ register(
         "A resident who crossed illegally into the DPRK is first urged to come back. If he will not and the "
         "DPRK agrees to keep him, he is not sent back: the Embassy investigates and educates him and may then "
         "give him an emigrant passport; a wish to give up PRC citizenship is handled as a renunciation.",
-        f"{D1} §1; {E1961} (An Zaixiu's renunciation)",
+        f"{D1} §1; {E1961} (a renunciation at the Embassy: An Zaixiu, who had come legally with an exit permit "
+        "and a passport, on 10 Nov 1961)",
     ),
     Rule(
         "RET-2",
@@ -32,7 +33,7 @@ register(
     Rule(
         "RET-4",
         "People driven across by fire, flood, typhoon, a labour incident or another disaster are not illegal "
-        "crossers: they are helped and returned.",
+        "crossers: they are to be assisted (how they go home D10 does not say).",
         f"{D10} Art. 1(1), Art. 4(1)",
     ),
     Rule(
@@ -99,8 +100,9 @@ register(
     Rule(
         "RET-14",
         "A corpse found in the border region: nationality and cause of death are investigated; a resident of "
-        "the other side is returned; a joint inspection may be held where a crime is involved or nationality "
-        "is unknown; where nationality cannot be established, the finding side deals with it. (1961: 243 "
+        "the other side is returned; a joint inspection can be conducted where the death is linked to a criminal "
+        "case of both countries or nationality is unknown; where nationality or residence cannot be established, "
+        "the finding side deals with it. (1961: 243 "
         "corpses in the Yalu and Tumen, 82 Chinese, 11 Korean, 150 unidentified.)",
         f"{D10} Art. 1(5); D6, 23 Mar 1962, PRC MFA 118-01025-02",
     ),

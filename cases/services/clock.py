@@ -1,4 +1,7 @@
-"""Move an exercise's simulated clock: by days, to a date, or at a pace driven by beat.
+"""The low-level clock of an exercise: where a move goes, the write of one move, and the pace setting.
+
+Moving an exercise's time (with its timed events, deadlines and autopilot) is one service at the
+classroom layer, :func:`cases.classroom.timekeeping.time_move`; this module is what it stands on.
 
 The clock only moves forward. Each move is recorded (``ClockMove``) in the same transaction and,
 once it commits, queues a deadline sweep for the exercise, so everything that fell due on the way
@@ -15,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.errors import ApplicationError
-from cases.models import ClockMove, ClockMoveSource, Exercise
+from cases.models import ClockMove, ClockMoveSource, Exercise, ExerciseEventKind
 from cases.models.exercise import SIM_MAX
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +44,15 @@ def enqueue_sweep(exercise_id: int) -> bool:
     return True
 
 
-def _target_time(current: dt.datetime, *, days: int | None, to: dt.date | dt.datetime | None) -> dt.datetime:
+def clock_target(current: dt.datetime, *, days: int | None, to: dt.date | dt.datetime | None) -> dt.datetime:
+    """Return where a move by ``days`` or to ``to`` takes the clock; refuse any move that cannot be made.
+
+    The whole move is checked here, before anything is written: backwards, zero, past the end of the
+    simulation, or a number too large for a calendar.
+    """
     if (days is None) == (to is None):
         raise ApplicationError("Move the clock either by a number of days or to a date, not both and not neither.")
+    end = f"The simulation ends on {timezone.localtime(SIM_MAX):%d %b %Y}; the clock cannot go beyond it."
     if days is not None:
         if isinstance(days, bool) or not isinstance(days, int):
             raise ApplicationError("The number of days must be a whole number.")
@@ -52,25 +62,33 @@ def _target_time(current: dt.datetime, *, days: int | None, to: dt.date | dt.dat
             )
         if days == 0:
             raise ApplicationError("Move the clock forward by at least one day.")
-        return current + dt.timedelta(days=days)
-    assert to is not None
-    if isinstance(to, dt.datetime):
-        target = to if timezone.is_aware(to) else timezone.make_aware(to)
+        if days > (SIM_MAX - current).days + 1:
+            raise ApplicationError(end)
+        target = current + dt.timedelta(days=days)
     else:
-        # A date keeps the clock's time of day, in the exercise's (Beijing) time.
-        local = timezone.localtime(current)
-        target = local.replace(year=to.year, month=to.month, day=to.day)
-    if target < current:
-        raise ApplicationError(
-            f"The clock never goes backwards: it is {timezone.localtime(current):%d %b %Y} and "
-            f"{timezone.localtime(target):%d %b %Y} is in the past."
-        )
-    if target == current:
-        raise ApplicationError(f"The clock is already at {timezone.localtime(current):%d %b %Y %H:%M}.")
+        assert to is not None
+        if isinstance(to, dt.datetime):
+            target = to if timezone.is_aware(to) else timezone.make_aware(to)
+        else:
+            # A date keeps the clock's time of day, in the exercise's (Beijing) time.
+            local = timezone.localtime(current)
+            try:
+                target = local.replace(year=to.year, month=to.month, day=to.day)
+            except ValueError as exc:  # 29 February kept from a leap year, say
+                raise ApplicationError(f"{to:%d %b %Y} cannot be reached at this time of day.") from exc
+        if target < current:
+            raise ApplicationError(
+                f"Choose a time after the exercise clock ({timezone.localtime(current):%d %b %Y}): the clock "
+                f"never goes backwards and {timezone.localtime(target):%d %b %Y} is in the past."
+            )
+        if target == current:
+            raise ApplicationError(f"The clock is already at {timezone.localtime(current):%d %b %Y %H:%M}.")
+    if target > SIM_MAX:
+        raise ApplicationError(end)
     return target
 
 
-def clock_advance(
+def clock_write(
     *,
     exercise: Exercise,
     actor: Any,
@@ -80,22 +98,19 @@ def clock_advance(
     note: str = "",
     queue_sweep: bool = True,
 ) -> ClockMove:
-    """Move the exercise's clock forward by ``days`` or to ``to``; refuse any move backwards.
+    """The low-level clock write: move the clock forward by ``days`` or to ``to`` and record the move.
 
-    Record the move and queue a deadline sweep once the transaction commits. A caller that sweeps
-    in-process itself (the autopilot, which must see each deadline's effect before it plans on)
-    passes ``queue_sweep=False``.
+    It fires no timed event and runs no autopilot: moving an exercise's time is
+    :func:`cases.classroom.timekeeping.time_move`, which calls this for each stretch. Engine tests and
+    the autopilot's own steps use it directly. A deadline sweep is queued once the transaction commits,
+    unless the caller sweeps in-process itself (``queue_sweep=False``).
     """
     with transaction.atomic():
         try:
             locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
         except Exercise.DoesNotExist as exc:
             raise ApplicationError("This exercise no longer exists.") from exc
-        target = _target_time(locked.clock, days=days, to=to)
-        if target > SIM_MAX:
-            raise ApplicationError(
-                f"The simulation ends on {timezone.localtime(SIM_MAX):%d %b %Y}; the clock cannot go beyond it."
-            )
+        target = clock_target(locked.clock, days=days, to=to)
         move = _move(locked, target, actor=actor, source=source, note=note, queue_sweep=queue_sweep)
     exercise.clock = locked.clock
     return move
@@ -122,50 +137,47 @@ def _move(locked: Exercise, target: dt.datetime, *, actor: Any, source: str, not
 
 def clock_set_pace(*, exercise: Exercise, actor: Any, days_per_minute: int) -> Exercise:
     """Let beat move the clock ``days_per_minute`` simulated days per real minute (0 stops it)."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="set the pace of its clock")
     if isinstance(days_per_minute, bool) or not isinstance(days_per_minute, int) or days_per_minute < 0:
         raise ApplicationError("The pace is a whole number of simulated days per real minute (0 to stop).")
     if days_per_minute > PACE_MAX_DAYS_PER_MINUTE:
         raise ApplicationError(f"The pace can be at most {PACE_MAX_DAYS_PER_MINUTE} simulated days per minute.")
     with transaction.atomic():
         locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+        was = locked.pace_days_per_minute
         locked.pace_days_per_minute = days_per_minute
         locked.pace_anchor = timezone.now() if days_per_minute else None
         locked.save(update_fields=["pace_days_per_minute", "pace_anchor"])
+        exercise_event_record(
+            exercise=locked, actor=actor, kind=ExerciseEventKind.PACE,
+            summary=f"Pace set to {days_per_minute} simulated day(s) per real minute"
+                    + (" (stopped)." if not days_per_minute else "."),
+            data={"days_per_minute": days_per_minute, "was": was},
+        )
     exercise.pace_days_per_minute = locked.pace_days_per_minute
     exercise.pace_anchor = locked.pace_anchor
     return locked
 
 
-def clock_pace_tick(*, now: dt.datetime | None = None) -> list[ClockMove]:
-    """Move every paced, unpaused exercise's clock by the simulated time its pace earned since the last move.
+def clock_pace_target(locked: Exercise, now: dt.datetime) -> dt.datetime | None:
+    """Return where the pace has taken a locked exercise's clock by ``now``, moving its anchor; None if nowhere.
 
-    Run by beat. Safe to run twice at once: each exercise row is locked while it moves, and the
-    anchor moves with the clock, so the same wall time is never counted twice.
+    The caller holds the row lock and saves ``pace_anchor`` (and ``pace_days_per_minute``, which the
+    end of the simulation sets to 0). Counting from the anchor means the same wall time is never
+    counted twice, even when two beats run at once.
     """
-    now = now or timezone.now()
-    moves = []
-    ids = list(
-        Exercise.objects.filter(pace_days_per_minute__gt=0, paused=False).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        with transaction.atomic():
-            locked = Exercise.objects.select_for_update().get(pk=pk)
-            if not locked.pace_days_per_minute or locked.paused:
-                continue
-            if locked.pace_anchor is None:
-                locked.pace_anchor = now
-                locked.save(update_fields=["pace_anchor"])
-                continue
-            elapsed = now - locked.pace_anchor
-            if elapsed <= dt.timedelta(0):
-                continue
-            sim = elapsed * (locked.pace_days_per_minute * 24 * 60)  # wall minute -> simulated days
-            target = min(locked.clock + sim, SIM_MAX)
-            locked.pace_anchor = now
-            if target <= locked.clock:
-                locked.pace_days_per_minute = 0  # the end of the simulation stops the pace
-                locked.save(update_fields=["pace_anchor", "pace_days_per_minute"])
-                continue
-            locked.save(update_fields=["pace_anchor"])
-            moves.append(_move(locked, target, actor=None, source=ClockMoveSource.PACE, note="Pace"))
-    return moves
+    if not locked.pace_days_per_minute or locked.paused:
+        return None
+    if locked.pace_anchor is None:
+        locked.pace_anchor = now
+        return None
+    elapsed = now - locked.pace_anchor
+    if elapsed <= dt.timedelta(0):
+        return None
+    sim = elapsed * (locked.pace_days_per_minute * 24 * 60)  # wall minute -> simulated days
+    target = min(locked.clock + sim, SIM_MAX)
+    locked.pace_anchor = now
+    if target <= locked.clock:
+        locked.pace_days_per_minute = 0  # the end of the simulation stops the pace
+        return None
+    return target

@@ -19,7 +19,8 @@ from django.db import transaction
 from cases.engine import is_facilitator
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
-from cases.regimes import REGIMES, get_regime
+from cases.regimes import REGIMES, get_regime, regimes_offered
+from cases.rules.in_force import calendar_date, counterfactual_label
 
 
 @dataclass(frozen=True)
@@ -30,13 +31,24 @@ class RegimeSwitchResult:
     new: str
     migrated: int
     kept: int
+    counterfactual: bool = False
 
 
-def exercise_switch_regime(*, exercise: Exercise, regime: str, migrate_running: bool, actor: Any) -> RegimeSwitchResult:
+def regime_switch_choices(exercise: Exercise) -> list[tuple[str, str]]:
+    """Return the regimes the teacher may switch to now (in force on the exercise's date), as form choices."""
+    on = calendar_date(exercise.clock)
+    return [(r.code, f"{r.label} (from {r.effective:%-d %b %Y})") for r in regimes_offered(on)]
+
+
+def exercise_switch_regime(
+    *, exercise: Exercise, regime: str, migrate_running: bool, actor: Any, counterfactual: bool = False,
+) -> RegimeSwitchResult:
     """Put ``regime`` in force for the exercise; move running cases to it only if ``migrate_running``.
 
     Only the exercise's facilitator (or a superuser) may switch; ``actor`` None means the system
     (a scenario). Every running case gets a REGIME event; closed cases are history and are left alone.
+    A regime whose document is dated after the exercise's date is refused unless ``counterfactual``: the
+    teacher then runs a what-if, and the exercise is marked counterfactual (every page says so).
     """
     if regime not in REGIMES:
         raise ApplicationError(f"Unknown regime {regime!r}; choose one of: {', '.join(REGIMES)}.")
@@ -50,8 +62,19 @@ def exercise_switch_regime(*, exercise: Exercise, regime: str, migrate_running: 
         if old == regime:
             raise ApplicationError(f"{get_regime(regime).label} is already in force in this exercise.")
         new_regime = get_regime(regime)
+        today = calendar_date(locked.clock)
+        early = new_regime not in regimes_offered(today)
+        if early and not counterfactual:
+            raise ApplicationError(
+                f"{new_regime.label} comes into force only on {new_regime.effective:%-d %b %Y} "
+                f"({new_regime.citation}); the exercise's date is {today:%-d %b %Y}. Switch to it as a "
+                "counterfactual run if you mean a what-if.")
         locked.regime = regime
-        locked.save(update_fields=["regime"])
+        fields = ["regime"]
+        if early:
+            locked.counterfactual = True
+            fields.append("counterfactual")
+        locked.save(update_fields=fields)
         now = locked.clock
         running = list(Case.objects.filter(exercise=locked, closed_at__isnull=True).order_by("id"))
         migrated = kept = 0
@@ -66,6 +89,9 @@ def exercise_switch_regime(*, exercise: Exercise, regime: str, migrate_running: 
                 label = f"Regime switched to {new_regime.label}; this case keeps its rules"
                 note = f"Keeps {get_regime(before).label}; new cases start under {new_regime.label}."
                 kept += 1
+            if early:
+                label = f"COUNTERFACTUAL: {label}"
+                note = f"{counterfactual_label(locked)} {note}"
             CaseEvent.objects.create(
                 case=case,
                 exercise=locked,
@@ -77,12 +103,13 @@ def exercise_switch_regime(*, exercise: Exercise, regime: str, migrate_running: 
                 sim_time=now,
                 note=note,
                 data={"from": before, "to": regime if migrate_running else before, "exercise_regime": regime,
-                      "migrated": bool(migrate_running and before != regime)},
+                      "migrated": bool(migrate_running and before != regime), "counterfactual": early},
             )
             if migrate_running and before != regime:
                 _recompute_escalations(case.pk)
         exercise.regime = regime
-    return RegimeSwitchResult(old=old, new=regime, migrated=migrated, kept=kept)
+        exercise.counterfactual = locked.counterfactual
+    return RegimeSwitchResult(old=old, new=regime, migrated=migrated, kept=kept, counterfactual=early)
 
 
 def _recompute_escalations(case_pk: int) -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.http import HttpRequest
 
-from cases.admin.base import ExerciseScopedAdmin
-from cases.errors import ApplicationError
+from cases.admin.filing import ServiceAddAdmin
 from permits.models import BorderCounty, BorderRegionChange, CrossingHours, CrossingPoint
 from permits.services.geography import border_region_change
 
@@ -40,41 +38,17 @@ class CrossingHoursAdmin(admin.ModelAdmin):
     list_display = ("label", "first_month", "last_month", "opens", "closes", "pyongyang_label", "source")
 
 
-class BorderRegionChangeForm(forms.ModelForm):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    class Meta:
-        model = BorderRegionChange
-        fields = ["exercise", "county", "in_region", "notified_to", "note"]
-
-
 @admin.register(BorderRegionChange)
-class BorderRegionChangeAdmin(ExerciseScopedAdmin):
+class BorderRegionChangeAdmin(ServiceAddAdmin):
     """Changes of the border region, each notified to the other side (PER-2, D10 Art. 6)."""
 
     list_display = ("county", "in_region", "effective_at", "notified_by", "notified_to", "exercise")
     list_filter = ("exercise", "in_region")
-    form = BorderRegionChangeForm
+    filing_fields = ["exercise", "county", "in_region", "notified_to"]
+    filing_optional = ("notified_to",)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
-        data = form.cleaned_data
+    def file_case(self, request: HttpRequest, data: dict[str, Any]) -> BorderRegionChange:
         return border_region_change(
             exercise=data["exercise"], county=data["county"], in_region=data["in_region"], actor=request.user,
             notified_to=data.get("notified_to"), note=data.get("note", ""),
         )
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Do nothing: the service saved the change."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Do nothing: the service saved everything."""
-
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)

@@ -10,55 +10,22 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
-from cases.admin.base import CaseAdmin, ServiceSavesAdminMixin, StateFilter
+from cases.admin.base import StateFilter
+from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.choices import OfficeKind
-from cases.classroom.documents import permit_document_slug
-from cases.engine import acting_office
 from cases.errors import ApplicationError
+from cases.models import Case, Office
+from permits.classroom import permit_document_slug
 from permits.models import BorderCounty, Crossing, CrossingPoint, Direction, DocumentKind, PermitCase
 from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
 from permits.services.crossing import CrossingRefused, crossing_record
-from permits.services.permit import permit_document_add, permit_file, permit_validate
+from permits.services.permit import permit_document_add, permit_file
 
 
 def print_url(case: PermitCase) -> str:
     """Return the printable permit of the case (the classroom document view), or '' before issue (PER-7)."""
     slug = permit_document_slug(case)
     return reverse("classroom:document", args=[case.pk, slug]) if slug else ""
-
-
-class PermitFilingForm(forms.ModelForm):
-    """The application for the border crossing permit, taken at the station (PER-3, PER-5)."""
-
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    class Meta:
-        model = PermitCase
-        fields = ["exercise", "applicant", "category", "purpose", "home_county", "destination_county",
-                  "crossing_point", "filing_office", "county_bureau"]
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if self.errors:
-            return data
-        try:
-            permit_validate(
-                exercise=data["exercise"], applicant=data["applicant"], category=data["category"],
-                purpose=data["purpose"], home_county=data["home_county"],
-                destination_county=data["destination_county"], crossing_point=data["crossing_point"],
-                filing_office=data["filing_office"],
-            )
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        probe = PermitCase(exercise=data["exercise"], filing_office=data["filing_office"])
-        if acting_office(self.user, probe, OfficeKind.BORDER_STATION) is None:
-            raise forms.ValidationError(f"PER-5: only {data['filing_office']} takes this application, and you do "
-                                        "not hold that office.")
-        return data
 
 
 class DocumentForm(forms.Form):
@@ -82,16 +49,19 @@ class CaseCrossingForm(forms.Form):
 
 
 @admin.register(PermitCase)
-class PermitCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
-    """Border resident crossing permits (PER-1 ... PER-12)."""
+class PermitCaseAdmin(ServiceFilingAdmin):
+    """Border resident crossing permits (PER-1 ... PER-12): the application taken at the station (PER-3, PER-5)."""
 
     change_form_template = "admin/permits/permitcase/change_form.html"
     list_display = ("reference", "title", "variant", "state_display", "permit_number", "expires_at", "next_office",
                     "next_rules_display", "waiting_since")
     list_filter = ("exercise", "variant", StateFilter, "next_office")
     search_fields = ("reference", "title", "permit_number", "applicant__name")
+    filing_fields = ["exercise", "applicant", "category", "purpose", "home_county", "destination_county",
+                     "crossing_point", "filing_office", "county_bureau"]
+    filing_optional = ("county_bureau",)
     fieldsets = (
-        ("Case", {"fields": ("reference", "exercise", "variant", "regime", "filed_at", "state_since", "closed_at")}),
+        ("Case", {"fields": CASE_FIELDS}),
         ("Application (PER-3, PER-5)", {"fields": ("applicant", "category", "purpose", "home_county",
                                                     "destination_county", "crossing_point", "filing_office",
                                                     "special_personnel", "county_bureau")}),
@@ -100,36 +70,14 @@ class PermitCaseAdmin(ServiceSavesAdminMixin, CaseAdmin):
                                         "exited_at", "returned_at", "reason")}),
     )
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        if obj is not None:
-            return super().get_form(request, obj, change=change, **kwargs)
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "filing_office":
+            kwargs["queryset"] = Office.objects.filter(kind__in=[OfficeKind.BORDER_STATION, OfficeKind.COMMUNE])
+        elif db_field.name == "county_bureau":
+            kwargs["queryset"] = Office.objects.filter(kind=OfficeKind.COUNTY_PSB)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-        class BoundFilingForm(PermitFilingForm):
-            def __init__(self, *args: Any, **kw: Any) -> None:
-                super().__init__(*args, user=request.user, **kw)
-
-        for name in ("exercise", "applicant", "filing_office", "county_bureau"):
-            field = self.formfield_for_foreignkey(PermitCase._meta.get_field(name), request)
-            BoundFilingForm.base_fields[name].queryset = field.queryset  # type: ignore[attr-defined]
-        BoundFilingForm.base_fields["filing_office"].queryset = BoundFilingForm.base_fields[  # type: ignore[attr-defined]
-            "filing_office"].queryset.filter(kind__in=[OfficeKind.BORDER_STATION, OfficeKind.COMMUNE])
-        BoundFilingForm.base_fields["county_bureau"].queryset = BoundFilingForm.base_fields[  # type: ignore[attr-defined]
-            "county_bureau"].queryset.filter(kind=OfficeKind.COUNTY_PSB)
-        BoundFilingForm.base_fields["county_bureau"].required = False
-        return BoundFilingForm
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ((None, {"fields": [*PermitFilingForm.Meta.fields, "note"]}),)
-        return super().get_fieldsets(request, obj)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ()
-        return [f for fs in self.fieldsets for f in fs[1]["fields"]]
-
-    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
-        data = form.cleaned_data
+    def file_case(self, request: HttpRequest, data: dict[str, Any]) -> Case:
         return permit_file(
             exercise=data["exercise"], applicant=data["applicant"], category=data["category"],
             purpose=data["purpose"], home_county=data["home_county"], destination_county=data["destination_county"],

@@ -119,3 +119,18 @@ class BorderRegionChange(models.Model):
     def __str__(self) -> str:
         verb = "added to" if self.in_region else "removed from"
         return f"{self.county} {verb} the border region ({self.effective_at:%d %b %Y})"
+
+
+def county_in_region(exercise: Exercise, county: BorderCounty) -> bool:
+    """Return whether ``county`` is in the border region of ``exercise`` now (PER-2, D10 Art. 6).
+
+    Kept with the models (``permits.selectors`` re-exports it): the permit's PER-2 guard reads it.
+
+    The latest change the exercise made, effective by its clock, wins over the base geography.
+    """
+    change = (
+        BorderRegionChange.objects.filter(exercise=exercise, county=county, effective_at__lte=exercise.clock)
+        .order_by("-effective_at", "-id")
+        .first()
+    )
+    return change.in_region if change is not None else county.in_border_region

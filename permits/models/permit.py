@@ -31,7 +31,7 @@ from cases.choices import OfficeKind
 from cases.engine import DeadlineSpec, guard, step
 from cases.errors import ApplicationError
 from cases.models import Case, DeadlineKind, Office, Person
-from permits.models.geography import BorderCounty, CrossingPoint
+from permits.models.geography import BorderCounty, CrossingPoint, county_in_region
 
 if TYPE_CHECKING:
     from cases.regimes import Regime
@@ -174,8 +174,6 @@ def purpose_allowed(case: PermitCase) -> bool:
 
 @guard("PER-2: the permit is valid only inside the border region of both sides; home or destination is outside it.")
 def within_border_region(case: PermitCase) -> bool:
-    from permits.selectors import county_in_region
-
     ex = case.exercise
     return county_in_region(ex, case.home_county) and county_in_region(ex, case.destination_county)
 
@@ -193,6 +191,29 @@ def exit_on_record(case: PermitCase) -> bool:
 @guard("PER-9: returns are recorded by 'Record a crossing' at the crossing point, which checks hours and point.")
 def return_on_record(case: PermitCase) -> bool:
     return case.last_allowed_crossing_direction() == "return"
+
+
+@guard("PER-5/PER-7: from the 1964 Protocol (D10 Art. 3(3)) the county/city bureau issues the transit pass; "
+       "before it the station issued the permit itself (D9 §4).")
+def protocol_not_in_force(case: PermitCase) -> bool:
+    from cases.rules.in_force import case_in_force
+
+    return not case_in_force(case, "PER-7")
+
+
+@guard("PER-5/PER-7: before the 1964 Protocol the station issues the permit itself (D9 §4); the county/city "
+       "bureau's one-month transit pass is D10's (Art. 3(3), from 9 Jun 1964).")
+def county_issues(case: PermitCase) -> bool:
+    from cases.rules.in_force import case_in_force
+
+    return case.variant not in PRIVATE or case_in_force(case, "PER-7")
+
+
+# Before D10 the sources give no validity for the border resident permit: ASSUMPTION, one month, as D10
+# later fixed for the transit pass (shown on the step).
+PRE_PROTOCOL_VALIDITY_MONTHS = 1
+PRE_PROTOCOL_VALIDITY = ("Before the 1964 Protocol the sources give no validity for the permit; one month is "
+                         "assumed (D10 Art. 3(3) later fixed one month for the transit pass).")
 
 
 @guard("PER-12: the permit has not expired yet.")
@@ -295,9 +316,22 @@ class PermitCase(Case):
 
     @step(source=S.FILED, target=S.COUNTY_REVIEW, office=K.BORDER_STATION,
           rules=["PER-4", "PER-5", "PER-11", "PER-2"], label="Documents complete: forward to the county/city bureau",
-          guards=[documents_complete, applicant_of_age, purpose_allowed, within_border_region])
+          guards=[documents_complete, applicant_of_age, purpose_allowed, within_border_region, county_issues],
+          requires=["PER-1"])
     def forward_to_county(self) -> None:
-        """Pass a complete application on to the county/city public security bureau (PER-4, PER-5, PER-11)."""
+        """Pass a complete application on to the county/city public security bureau (PER-4, PER-5, PER-11).
+
+        Residents and Korean nationals go to the county only from the 1964 Protocol (PER-7); state employees
+        always need the county/city police and border defence (PER-6, D9 §4).
+        """
+
+    @step(source=S.FILED, target=S.ISSUED, office=K.BORDER_STATION, rules=["PER-5", "PER-4", "PER-11", "PER-2"],
+          variants=PRIVATE, label="Issue the border resident permit at the station",
+          guards=[documents_complete, applicant_of_age, purpose_allowed, within_border_region, protocol_not_in_force],
+          requires=["PER-1"], assumption=PRE_PROTOCOL_VALIDITY)
+    def issue_at_station(self) -> None:
+        """Issue the permit at the station, as D9 §4 describes before the Protocol (PER-5); validity assumed."""
+        self._issue(PermitKind.TRANSIT_PASS, PRE_PROTOCOL_VALIDITY_MONTHS)
 
     @step(source=S.FILED, target=S.REFUSED, office=K.BORDER_STATION, rules=["PER-4", "PER-11"],
           label="Turn the application away", reason_required=True, style="refuse")
@@ -309,14 +343,14 @@ class PermitCase(Case):
 
     @step(source=S.COUNTY_REVIEW, target=S.ISSUED, office=K.COUNTY_PSB, rules=["PER-7", "PER-1"],
           variants=PRIVATE, label="Issue a border resident transit pass (one month)",
-          guards=[documents_complete, within_border_region])
+          guards=[documents_complete, within_border_region], requires=["PER-1", "PER-7"])
     def issue_transit_pass(self) -> None:
         """Issue the numbered "border resident transit pass", valid one month (PER-7)."""
         self._issue(PermitKind.TRANSIT_PASS, 1)
 
     @step(source=S.COUNTY_REVIEW, target=S.ISSUED, office=K.COUNTY_PSB, rules=["PER-7"], variants=["official"],
           label="Issue an official permit (up to one year)", fields=["validity_months"],
-          guards=[documents_complete, within_border_region],
+          guards=[documents_complete, within_border_region], requires=["PER-1", "PER-7"],
           assumption="The county/city bureau also issues officials' permits; D10 does not say who does.")
     def issue_official_permit(self, *, validity_months: int) -> None:
         """Issue an official permit for up to twelve months (PER-7)."""
@@ -334,8 +368,9 @@ class PermitCase(Case):
 
     @step(source=S.DEFENCE_REVIEW, target=S.ISSUED, office=K.BORDER_DEFENCE, rules=["PER-6", "PER-7"],
           variants=["state_employee"], label="Approve (border defence): release the permit",
-          guards=[police_has_approved],
-          assumption="The state employee, crossing for private reasons, gets a one-month transit pass.")
+          guards=[police_has_approved], requires=["PER-1"],
+          assumption="The state employee, crossing for private reasons, gets a one-month transit pass (before "
+          "the 1964 Protocol the month is an assumption: the sources give no validity).")
     def defence_approve(self) -> None:
         """Approve as deputy representative of border defence; with both approvals the permit is released (PER-6)."""
         self.defence_approved_at = self.exercise.clock

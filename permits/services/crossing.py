@@ -183,8 +183,13 @@ def _refusal(
     now: dt.datetime,
 ) -> tuple[str, tuple[str, ...], str | None] | None:
     """Return (message, rules, illegal ground or None) when the crossing at ``now`` must be refused, else None."""
-    ok, season = within_hours(now)
-    if not ok and not consent:
+    # PER-8: the crossing hours are the 1964 Protocol's (D10 Art. 3(4)); the 1955 records' hours are not in the
+    # sources, so before D10 no hours are enforced (assumption, noted on the crossing).
+    from cases.rules.in_force import exercise_rule_date, in_force
+
+    hours_apply = in_force("PER-8", exercise_rule_date(exercise, permit.regime if permit is not None else None, now))
+    ok, season = within_hours(now) if hours_apply else (True, None)
+    if not ok and not consent and season is not None:
         return (
             f"PER-8: the crossing is closed. {season.label}: {season.opens:%H:%M}-{season.closes:%H:%M} Beijing time "
             f"({season.pyongyang_label}). Outside these hours only with the consent of the other side's inspection "

@@ -38,13 +38,23 @@ def permit_validate(
     destination_county: BorderCounty,
     crossing_point: CrossingPoint,
     filing_office: Office,
+    county_bureau: Office | None = None,
 ) -> bool:
     """Check a permit application; return whether it is filed with special personnel (PER-2, PER-3, PER-5).
 
-    Raise ApplicationError with a message a student can read when it cannot be filed.
+    ``county_bureau`` (PER-7), when given, must be this exercise's county/city public security bureau.
+    Raise ApplicationError with a message a student can read when it cannot be filed. ``permit_file``
+    makes exactly these checks (it calls this), so a form that runs it refuses what the filing would.
     """
     if applicant.exercise_id != exercise.pk or filing_office.exercise_id != exercise.pk:
         raise ApplicationError("The applicant and the filing office must belong to this exercise.")
+    # PER-1: the border resident permit is in use from 8 June 1955 (D9 §2-3); nothing to apply for before.
+    # PER-7: the official permit is the 1964 Protocol's (D10 Art. 3(3)); officials' permits are not modelled before.
+    from cases.rules.in_force import filing_problem
+
+    if problem := filing_problem(exercise, "permit", {"category": category}):
+        raise ApplicationError(f"{problem} This permit cannot be applied for on the exercise's date.",
+                               rules=("PER-1", "PER-7"))
     if category not in C.values:
         raise ApplicationError(f"PER-3: unknown applicant category {category!r}.")
     if purpose not in Purpose.values:
@@ -74,6 +84,9 @@ def permit_validate(
     if (category == C.OFFICIAL) != (purpose == Purpose.OFFICIAL):
         raise ApplicationError("PER-3/PER-7: the border permit is for private journeys; an official permit for "
                                "official business only.")
+    if county_bureau is not None and (county_bureau.kind != OfficeKind.COUNTY_PSB
+                                      or county_bureau.exercise_id != exercise.pk):
+        raise ApplicationError("PER-7: choose this exercise's county/city public security bureau.")
     # PER-5: at the station; with special personnel only where the commune has no station.
     if filing_office.kind == OfficeKind.BORDER_STATION:
         return False
@@ -103,14 +116,15 @@ def permit_file(
     note: str = "",
 ) -> PermitCase:
     """File an application for the border crossing permit at the station (PER-1, PER-3, PER-5)."""
+    if county_bureau is None:
+        county_bureau = Office.objects.filter(exercise=exercise, kind=OfficeKind.COUNTY_PSB).order_by("id").first()
+        if county_bureau is None:
+            raise ApplicationError("PER-7: this exercise has no county/city public security bureau to issue permits.")
     special = permit_validate(
         exercise=exercise, applicant=applicant, category=category, purpose=purpose, home_county=home_county,
         destination_county=destination_county, crossing_point=crossing_point, filing_office=filing_office,
+        county_bureau=county_bureau,
     )
-    if county_bureau is None:
-        county_bureau = Office.objects.filter(exercise=exercise, kind=OfficeKind.COUNTY_PSB).order_by("id").first()
-    if county_bureau is None or county_bureau.kind != OfficeKind.COUNTY_PSB or county_bureau.exercise_id != exercise.pk:
-        raise ApplicationError("PER-7: choose this exercise's county/city public security bureau.")
     case = PermitCase(
         exercise=exercise,
         title=f"{applicant.name}: {Purpose(purpose).label.lower()} in {destination_county}",

@@ -1,6 +1,7 @@
-"""The permits pack in real Chromium: the teacher loads it and seats students from a CSV file; the station
-forwards a case from its inbox; the county bureau issues the pass and prints it (HTML and PDF, the one
-permit document); the teacher fast-forwards a year and sees the unused pass lapse (PER-5, PER-7, PER-12)."""
+"""The permits pack in real Chromium: the teacher loads it and seats students from a CSV file; in September
+1963 the station issues the permit itself from its inbox and prints it (HTML and PDF, the one permit
+document; the county's pass is the 1964 Protocol's); the teacher fast-forwards a year and sees the case
+closed (PER-5, PER-7, PER-12)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from cases.models import Exercise
 from permits.models import PermitCase
+from permits.models.permit import PermitState
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.support import logged_in
 
@@ -34,7 +36,8 @@ def _student(chromium, base: str, username: str, password: str):
 
 def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_sees_it_lapse(
         chromium, live_server, shot, tmp_path, border_geography):
-    """PER-5, PER-7, PER-12: forward at the station, issue and print at the bureau, lapse unused after a month."""
+    """PER-5, PER-12: in September 1963 the station issues the permit itself and prints it (D9 §4; the county's
+    one-month pass is the 1964 Protocol's); the permit lapses unused after a month."""
     get_user_model().objects.create_superuser("teacher2", "t2@example.org", "teach-pass-1963")
     base = live_server.url
     teacher_ctx, t = logged_in(chromium, base, "teacher2", "teach-pass-1963")
@@ -72,30 +75,33 @@ def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_see
     assert "PER-5" in station_card and "Marriage case" not in station_card  # only this pack's procedures
     shot(t, "12-permits-role-cards")
 
-    # --- The station forwards the oldest application from its inbox.
+    # --- The station issues the oldest application from its inbox (before D10 the county does not, PER-5).
     station_ctx, s = _student(chromium, base, *logins[0])
     row = s.locator("tr.cr-inbox-row").first
     reference = row.get_attribute("data-reference")
     assert "PER-" in row.inner_text()
     row.locator("a").first.click()
-    s.click("input[name=take_forward_to_county]")
+    assert s.locator("input[name=take_forward_to_county]").count() == 0
+    assert "before the 1964 Protocol the station issues the permit itself" in s.inner_text("#bd-steps")
+    s.click("input[name=take_issue_at_station]")
     s.wait_for_selector(".messagelist .success")
-    shot(s, "13-permits-station-forwarded")
+    shot(s, "13-permits-station-issued")
     case = PermitCase.objects.get(exercise=exercise, reference=reference)
-    assert case.state == "county_review"
+    assert case.state == "issued"
 
-    # --- The bureau finds it in its inbox, issues the pass and prints it as HTML and PDF.
+    # --- The station prints it as HTML and PDF; the bureau, not involved before D10, has nothing waiting.
     bureau_ctx, b = _student(chromium, base, *logins[1])
-    b.locator(f"tr.cr-inbox-row[data-reference='{reference}'] a").first.click()
-    b.click("input[name=take_issue_transit_pass]")
+    assert b.locator(f"tr.cr-inbox-row[data-reference='{reference}']").count() == 0
+    b = s
     b.wait_for_selector("#bd-print-link")
     case.refresh_from_db()
     assert b.get_attribute("#bd-print-link", "href") == f"/admin/classroom/case/{case.pk}/documents/transit-pass/"
     b.goto(base + b.get_attribute("#bd-print-link", "href"))
     sheet = b.inner_text("#permit-page")
-    for text in (reference, case.permit_number, "Nanping resident", "Nanping - Musan", "PER-7", "PER-8",
-                 "10 September 1963"):
+    for text in (reference, case.permit_number, "Nanping resident", "Nanping - Musan", "PER-5", "D9 §4",
+                 "10 September 1963", "one month is assumed"):
         assert text in sheet, text
+    assert "PER-8" not in sheet and "Crossing hours" not in sheet  # D10's hours are not yet in force
     shot(b, "14-permits-transit-pass")
     assert b.get_attribute("#doc-pdf", "href") == "?format=pdf"
     pdf = b.request.get(b.url + "?format=pdf")
@@ -109,11 +115,11 @@ def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_see
     t.wait_for_selector(".messagelist .success")
     assert t.locator(".messagelist .error").count() == 0
     assert t.get_attribute("#cr-sim-date", "data-date").startswith("1964-09")
+    # The autopilot plays the holder: he uses the permit or lets it lapse (PER-12); either way the year closes it.
     case.refresh_from_db()
-    assert case.state == "expired"
+    assert case.is_closed and case.state in ("expired", "returned", "returned_late", "not_returned")
     t.goto(f"{base}/admin/permits/permitcase/{case.pk}/change/")
-    assert "Permit expired unused" in t.inner_text(".bd-state")
-    assert "Permit lapsed unused" in t.content()
+    assert PermitState(case.state).label in t.inner_text(".bd-state")
     shot(t, "15-permits-teacher-sees-lapse")
     for ctx in (teacher_ctx, station_ctx, bureau_ctx):
         ctx.close()

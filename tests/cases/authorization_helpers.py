@@ -1,4 +1,4 @@
-"""Shared helpers of the authorization-letter tests: the demo desk plus the AUT offices, and shortcuts
+"""Shared helpers of the authorization-letter tests: the test desk with the AUT offices, and shortcuts
 that reach later states through the services only."""
 
 from __future__ import annotations
@@ -9,18 +9,18 @@ import itertools
 import pytest
 
 from cases.choices import Nationality, Sex
-from cases.demo_authorization import build_authorization_demo
 from cases.models import AuthorizationCase, Exercise, Person
 from cases.models.authorization import SETTLE
 from cases.services import authorization as svc
+from tests.desks import authorization_desk
 
 _names = itertools.count(1)
 
 
 @pytest.fixture
 def aut(desk):
-    """The demo desk with the offices and logins of the authorization procedures."""
-    build_authorization_demo(desk.exercise)
+    """The test desk with the offices, logins and letters of the authorization procedures."""
+    authorization_desk(desk.exercise, desk.suffix)
     return desk
 
 

@@ -1,27 +1,27 @@
-"""Helpers for the returns tests: the demo desk plus the returns offices, and acting as the right office."""
+"""Helpers for the returns tests: the test desk plus the returns offices, and acting as the right office."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cases.choices import Nationality, Occupation, Sex
-from cases.demo_returns import build_returns_demo, ensure_returns_offices
 from cases.engine import meta_of
 from cases.models import Case, Membership, Person
 from cases.services.engine import case_transition
+from tests.desks import returns_desk, returns_offices
 
 
 class Ret:
     """The test desk with every returns office and a login for each."""
 
     def __init__(self, desk: Any, *, seed: bool = False) -> None:
-        """Add the returns offices and logins; with ``seed``, the demo's seed cases too."""
+        """Add the returns offices and logins; with ``seed``, the test desk's returns cases too."""
         self.desk = desk
         self.exercise = desk.exercise
         if seed:
-            build_returns_demo(desk.exercise, login_suffix=desk.suffix)
+            returns_desk(desk.exercise, desk.suffix)
         else:
-            ensure_returns_offices(desk.exercise, login_suffix=desk.suffix)
+            returns_offices(desk.exercise, desk.suffix)
 
     def user_for(self, kind: str) -> Any:
         """Return the login that holds the exercise's office of ``kind``."""

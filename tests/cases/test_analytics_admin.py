@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db.models import Count
@@ -24,7 +25,7 @@ def advance(exercise: Exercise, days: int) -> None:
 
 
 def class_with_history(desk) -> Exercise:
-    """Walk one demo case to approval over 20 simulated days; the three others wait at the work unit."""
+    """Walk one test-desk case to approval over 20 simulated days; the three others wait at the work unit."""
     case = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
     for name, login, data in TO_CHINA_APPROVED_1958:
         advance(desk.exercise, 5)
@@ -48,11 +49,13 @@ def test_dashboard_shows_queues_flow_funnel_and_coloured_diagram(desk):
     assert f'<b id="bd-open">{open_cases}</b>' in html
     assert "Little&#x27;s law" in html or "Little's law" in html
     assert "L = λ \u00d7 W" in html
-    assert "Cumulative flow" in html and "<polygon" in html
+    assert "Cumulative flow" in html and 'class="pygal-chart bd-chart"' in html
     assert "Funnel: Marriage case" in html and "Approved in China (MAR-3 / MAR-0)" in html
     assert 'data-state="filed" data-count="2"' in html  # the queue-coloured diagram
     assert "Yanji Agricultural Machinery Works" in html
-    assert "<script" not in html.split("</header>", 1)[-1]  # no JavaScript charts
+    body = html.split("</header>", 1)[-1]
+    scripts = re.findall(r"<script\b[^>]*>", body)  # no JavaScript charts; only the diagram's Graphviz loader
+    assert scripts and all('src="/static/cases/diagram.js"' in s for s in scripts)
 
 
 def test_debrief_names_the_bottleneck_its_rules_little_and_history(desk):
@@ -75,7 +78,7 @@ def test_debrief_names_the_bottleneck_its_rules_little_and_history(desk):
     assert "L = λ \u00d7 W" in html
     assert "2,667 letters received" in html and "PRC MFA 118-01025-02" in html  # D6 beside the class
     assert "52,014" in html  # the other figures of PROCEDURES.md
-    # The demo holds authorization letters: the class's funnel beside D6, and the model's assumptions.
+    # The test desk holds authorization letters: the class's funnel beside D6, and the model's assumptions.
     assert 'id="bd-compare"' in html and 'id="bd-model"' in html and "processing capacity" in html
 
 
@@ -130,17 +133,23 @@ def test_teacher_runs_the_regime_comparison_from_the_admin(desk):
     client = client_for(desk, "teacher")
     url = reverse("admin:cases_exercise_compare")
     assert url in client.get(reverse("admin:cases_exercise_changelist")).content.decode()
-    page = client.post(url, {"runner": "marriage", "seed": "3", "size": "8", "regime_a": "", "regime_b": ""})
+    page = client.post(url, {"runner": "marriage", "seed": "3", "size": "8", "regime_a": "", "regime_b": ""},
+                       follow=True)
     html = page.content.decode()
     assert page.status_code == 200 and 'id="bd-comparison"' in html
-    assert "1957_lenient" in html and "1958_marriage" in html and "<polyline" in html
+    from cases.regimes import get_regime
+
+    headers = re.findall(r"<th title=\"[^\"]+\">([^<(]+)", html)
+    assert [h.strip() for h in headers] == [get_regime("1957_lenient").label, get_regime("1958_marriage").label]
+    assert ">1957_lenient<" not in html and ">1958_marriage<" not in html
+    assert 'class="pygal-chart bd-chart"' in html
     assert html.count("/dashboard/") >= 2
 
 
 def test_yanbian_model_and_calibration_from_the_admin(desk):
     client = client_for(desk, "teacher")
     page = client.post(reverse("admin:cases_exercise_compare"),
-                       {"runner": "yanbian", "seed": "1", "size": "200", "calibrate": "on"})
+                       {"runner": "yanbian", "seed": "1", "size": "200", "calibrate": "on"}, follow=True)
     html = page.content.decode()
     assert "1961_strict" in html and "1962_correction" in html
     assert 'id="bd-calibration"' in html and "D6  2,667" in html

@@ -46,13 +46,13 @@ def test_aut2_aut3_aut4_aut8_decisions_carry_letters_to_a_closing_state(regime):
 
 def test_the_classroom_autopilot_plays_letters_with_the_calibrated_model_aut_3():
     """AUT-3: the autopilot's authorization policy is the Yanbian model's, not a second set of odds."""
-    from cases.classroom.autopilot import POLICIES
+    from cases.classroom.autopilot import policy_for
 
     exercise = _exercise("1961_strict")
     person = Person.objects.create(exercise=exercise, name="Holder", sex="M", nationality=Nationality.CN_KOREAN)
     case = authorization_issue_letter(exercise=exercise, applicant=person, letter_number="KP-1", actor=None)
     for seed in range(20):
-        step = POLICIES["authorization"](case, {}, random.Random(seed))
+        step = policy_for("authorization")(case, {}, random.Random(seed))
         expected = autopilot_decision(case, random.Random(seed))
         assert step is not None and expected is not None
         assert (step.transition, step.data) == expected

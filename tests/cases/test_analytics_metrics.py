@@ -141,7 +141,12 @@ def test_closing_states_classified_by_their_words():
 
 @pytest.mark.django_db
 def test_default_spec_reads_a_procedures_terminal_states(monkeypatch):
-    monkeypatch.delitem(o._REGISTRY, "marriage")
+    import dataclasses
+
+    from cases import procedures
+
+    marriage = procedures.get_procedure("marriage")
+    monkeypatch.setitem(procedures._PROCEDURES, "marriage", dataclasses.replace(marriage, outcomes=None))
     spec = o.outcome_spec("marriage")
     assert spec.refused == {"refused", "refused_dprk", "repatriated"}
     assert spec.withdrawn == {"withdrawn"}
@@ -149,9 +154,15 @@ def test_default_spec_reads_a_procedures_terminal_states(monkeypatch):
     assert next(s.label for s in o.funnel_stages("marriage")) == "Filed"
 
 
-def test_a_procedure_can_register_its_own_outcomes(monkeypatch):
-    monkeypatch.setitem(o._REGISTRY, "widget", o.OutcomeSpec(refused=frozenset({"done"})))
-    assert o.classify("widget", "done") == o.REFUSED
+def test_a_procedure_registers_its_own_outcomes(monkeypatch):
+    import dataclasses
+
+    from cases import procedures
+
+    marriage = procedures.get_procedure("marriage")
+    monkeypatch.setitem(procedures._PROCEDURES, "marriage",
+                        dataclasses.replace(marriage, outcomes=o.OutcomeSpec(refused=frozenset({"registered"}))))
+    assert o.classify("marriage", "registered") == o.REFUSED
 
 
 def test_case_days_by_office_says_where_cases_waited():

@@ -86,19 +86,26 @@ def test_teacher_switches_regime_in_the_admin_and_running_cases_migrate(aut):
     listing = teacher.get(reverse("admin:cases_authorizationcase_changelist")).content.decode()
     assert "Switch regime (keep / migrate running cases)" in listing
     page = teacher.get(reverse("admin:cases_authorizationcase_switch_regime")).content.decode()
-    assert "24 March 1962 correction" in page and "D6; D7 §3" in page
+    assert "24 March 1962 correction" in page and "D7 §3, 24 Mar 1962" in page
     case = AuthorizationCase.objects.get(exercise=aut.exercise, applicant__name="Song Chang-sik")
     assert case.regime == "1961_strict"
-    response = teacher.post(reverse("admin:cases_authorizationcase_switch_regime"), {
+    # The demo is dated 1959: the correction (D7, 24 Mar 1962) is refused unless the run is marked counterfactual.
+    refused = teacher.post(reverse("admin:cases_authorizationcase_switch_regime"), {
         "exercise": aut.exercise.pk, "regime": "1962_correction", "running_cases": "migrate"}, follow=True)
-    assert "is in force" in response.content.decode()
+    assert "comes into force only on 24 Mar 1962" in refused.content.decode()
+    assert AuthorizationCase.objects.get(pk=case.pk).regime == "1961_strict"
+    response = teacher.post(reverse("admin:cases_authorizationcase_switch_regime"), {
+        "exercise": aut.exercise.pk, "regime": "1962_correction", "running_cases": "migrate",
+        "counterfactual": "on"}, follow=True)
+    assert "is in force" in response.content.decode() and "COUNTERFACTUAL RUN" in response.content.decode()
     case = AuthorizationCase.objects.get(pk=case.pk)
     assert case.regime == "1962_correction"
     assert case.events.filter(kind=EventKind.REGIME).count() == 1
     timeline = teacher.get(reverse("admin:cases_authorizationcase_change", args=[case.pk])).content.decode()
     assert "Regime switched: now under 24 March 1962 correction" in timeline
     again = teacher.post(reverse("admin:cases_authorizationcase_switch_regime"), {
-        "exercise": aut.exercise.pk, "regime": "1962_correction", "running_cases": "keep"}, follow=True)
+        "exercise": aut.exercise.pk, "regime": "1962_correction", "running_cases": "keep", "counterfactual": "on"},
+        follow=True)
     assert "already in force" in again.content.decode()
 
 

@@ -39,7 +39,7 @@ def test_switch_keep_leaves_running_cases_on_their_rules_and_logs_it(aut):
     running = letter(aut, regime="")
     assert running.regime == "1961_strict"
     result = exercise_switch_regime(exercise=aut.exercise, regime="1962_correction", migrate_running=False,
-                                    actor=teacher)
+                                    actor=teacher, counterfactual=True)
     assert result.old == "1961_strict" and result.migrated == 0 and result.kept >= 1
     running = reload(running)
     assert running.regime == "1961_strict"
@@ -67,6 +67,7 @@ def test_switch_migrate_moves_running_cases_and_recomputes_escalations(aut):
     closed = svc.authorization_refuse(case=closed, actor=psb, reason="Strict practice")
     advance(aut.exercise, 12)
     result = exercise_switch_regime(exercise=aut.exercise, regime="1962_correction", migrate_running=True,
+                                    counterfactual=True,
                                     actor=teacher)
     assert result.migrated >= 1
     case = reload(case)
@@ -104,7 +105,7 @@ def test_switch_is_the_teachers_and_refuses_bad_input_without_changes(aut):
 def test_switch_touches_only_its_own_exercise(aut, other_desk):
     other_case = Case.objects.filter(exercise=other_desk.exercise).first()
     exercise_switch_regime(exercise=aut.exercise, regime="1970_state_council", migrate_running=True,
-                           actor=aut.user("teacher"))
+                           actor=aut.user("teacher"), counterfactual=True)
     other_case.refresh_from_db()
     assert other_case.regime == "1958_marriage"
     assert not other_case.events.filter(kind=EventKind.REGIME).exists()

@@ -26,7 +26,7 @@ def test_aut_12_r1959_figures_add_up():
 def test_aut_12_jilin_control_figure_selection_persuasion_departure(aut):
     """AUT-12 / AUT-8: Jilin plans 7,000, 20,000 apply; selection within the figure; all others persuaded."""
     province, commune = aut.user("province"), aut.user("commune")
-    quotas = RelocationQuota.objects.filter(exercise=aut.exercise)  # the demo opened the campaign
+    quotas = RelocationQuota.objects.filter(exercise=aut.exercise)  # the test desk opened the campaign
     jilin = quotas.get(province="jilin")
     assert jilin.state == S.FIGURE_SET and jilin.next_office.kind == "provincial_committee"
     with pytest.raises(ApplicationError, match="already has an open"):
@@ -76,21 +76,10 @@ def test_aut_12_bad_figures_are_refused_without_changes(aut):
 
 def test_aut_12_campaign_opens_four_provinces_by_the_state_council(aut, other_desk):
     """AUT-12: the State Council's instruction of 18 January 1959 covers four provinces."""
-    from cases.demo_authorization import build_authorization_demo
+    from tests.desks import authorization_desk
 
-    build_authorization_demo(other_desk.exercise, login_suffix="-b")
+    authorization_desk(other_desk.exercise, "-b")
     RelocationQuota.objects.filter(exercise=other_desk.exercise).delete()
     quotas = relocation_open_campaign(exercise=other_desk.exercise, actor=other_desk.user("statecouncil"))
     assert sorted(q.province for q in quotas) == sorted(R1959_PROVINCES)
     assert all(q.events.get().office.kind == "state_council" for q in quotas)
-
-
-def test_authorization_demo_can_be_built_twice_without_duplicates(aut):
-    """AUT-1 / AUT-12 demo data: a second call adds no offices, cases or quotas."""
-    from cases.demo_authorization import build_authorization_demo
-    from cases.models import AuthorizationCase, Office
-
-    counts = (Office.objects.count(), AuthorizationCase.objects.count(), RelocationQuota.objects.count())
-    demo = build_authorization_demo(aut.exercise)
-    assert (Office.objects.count(), AuthorizationCase.objects.count(), RelocationQuota.objects.count()) == counts
-    assert len(demo.cases) == 6 and any(login == "commune" for login, _ in demo.logins)

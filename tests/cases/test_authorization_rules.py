@@ -163,7 +163,8 @@ def test_aut_5_family_of_a_settler_may_follow_from_1962(aut):
     # The exercise runs under the 1958 regime (the lenient line): no AUT-5 path yet.
     with pytest.raises(ApplicationError, match="AUT-5"):
         svc.authorization_family_follow(settled_case=settler, applicant=applicant(aut), actor=aut.user("countypsb"))
-    exercise_switch_regime(exercise=aut.exercise, regime="1962_correction", migrate_running=False, actor=teacher)
+    exercise_switch_regime(exercise=aut.exercise, regime="1962_correction", migrate_running=False, actor=teacher,
+                           counterfactual=True)
     child = svc.authorization_family_follow(settled_case=settler, applicant=applicant(aut), actor=aut.user("countypsb"),
                                             commune_introduction=True)
     assert child.variant == "family_join" and child.follows == settler and child.state == S.EXAMINATION
@@ -273,13 +274,15 @@ def test_aut_10_capitalist_destinations_refused_and_insistent_reported(aut):
                            data={"instruction": "Educate him; no exit."})
     assert case.state == S.MINISTRIES_INSTRUCTED and case.is_closed
 
-    earlier = svc.authorization_apply_abroad(exercise=aut.exercise, destination=Destination.SOUTH_KOREA, actor=psb,
-                                             applicant=applicant(aut, Nationality.KOREAN_IN_CHINA),
-                                             regime="1963_august")
-    earlier = case_transition(case=earlier, transition="refuse_destination", actor=psb)
-    with pytest.raises(ApplicationError, match="AUT-10"):
-        case_transition(case=earlier, transition="report_insistence", actor=psb, data={"reason": "insists"})
-    assert case_transition(case=earlier, transition="accept_refusal", actor=psb).state == S.REFUSED
+    # AUT-10 is a 1970 rule (D11 §8): under the August 1963 line in this 1959 exercise nothing can be filed.
+    with pytest.raises(ApplicationError, match=r"AUT-10 is not yet in force.*19 Aug 1970"):
+        svc.authorization_apply_abroad(exercise=aut.exercise, destination=Destination.SOUTH_KOREA, actor=psb,
+                                       applicant=applicant(aut, Nationality.KOREAN_IN_CHINA), regime="1963_august")
+    assert case_transition(case=case_transition(
+        case=svc.authorization_apply_abroad(exercise=aut.exercise, destination=Destination.SOUTH_KOREA, actor=psb,
+                                            applicant=applicant(aut, Nationality.KOREAN_IN_CHINA),
+                                            regime="1970_state_council"),
+        transition="refuse_destination", actor=psb), transition="accept_refusal", actor=psb).state == S.REFUSED
 
 
 def test_aut_11_visit_gets_a_return_date_and_an_overdue_deadline(aut):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cases.classroom.autopilot import POLICIES, fast_forward, generic_policy
+from cases.classroom.autopilot import generic_policy, policy_for
 from cases.classroom.loader import load_pack
 from cases.classroom.students import students_create
+from cases.classroom.timekeeping import fast_forward
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Exercise
 
@@ -70,8 +71,10 @@ def test_paused_exercise_refuses_fast_forward_and_bad_days():
 
 
 def test_policy_registry_has_marriage_and_a_generic_fallback():
-    assert "marriage" in POLICIES
-    assert callable(generic_policy)
+    from cases.classroom.policies.marriage import marriage_policy
+
+    assert policy_for("marriage") is marriage_policy
+    assert policy_for("detention") is generic_policy  # registered without a policy of its own
 
 
 def test_timed_events_fire_on_their_own_date_during_fast_forward():

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from cases.classroom.autopilot import fast_forward
 from cases.classroom.loader import load_pack
+from cases.classroom.timekeeping import fast_forward
 from cases.models.corpse import CorpseCase
 from cases.models.crosser import AGREED_HANDOVER_POINTS
 from cases.services.corpse import corpse_report

@@ -10,9 +10,9 @@ from collections import Counter
 import pytest
 
 from cases.choices import Nationality
-from cases.classroom.autopilot import fast_forward
 from cases.classroom.loader import load_pack
 from cases.classroom.policies.crosser import jilin_1961_report_mix
+from cases.classroom.timekeeping import fast_forward
 from cases.models import Case, CaseEvent, Exercise
 from cases.models.crosser import AGREED_HANDOVER_POINTS, CrosserCase
 from cases.regimes import JILIN_1961

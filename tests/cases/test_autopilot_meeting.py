@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from cases.classroom.autopilot import fast_forward
 from cases.classroom.loader import load_pack
 from cases.classroom.policies.meeting import meeting_policy
+from cases.classroom.timekeeping import fast_forward
 from cases.models import CaseEvent
 from cases.models.meeting import EntryPermit, MeetingCase
 

@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 
-from cases.classroom.autopilot import fast_forward
 from cases.classroom.loader import load_pack
+from cases.classroom.timekeeping import fast_forward
 from cases.models import Case, CaseEvent, Office
 from permits.models import BorderCounty, Crossing, CrossingPoint, PermitCase
 from permits.selectors import within_hours

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cases.classroom.autopilot import fast_forward
+from cases.classroom.timekeeping import fast_forward
 from cases.models import Office
 from cases.models.reception import ReceptionCase
 from cases.services.reception import reception_arrive

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases.classroom.autopilot import fast_forward
 from cases.classroom.loader import load_pack
+from cases.classroom.timekeeping import fast_forward
 from cases.models import CaseEvent, Deadline, DeadlineKind, DeadlineStatus
 
 pytestmark = pytest.mark.django_db

@@ -104,7 +104,7 @@ def test_role_cards_show_decisions_rules_and_context(client, exercise):
 
 def test_student_lands_on_inbox_oldest_first_with_age_and_rule(client, exercise):
     """MAR-0: the student at the Centre sees the pre-1958 case waiting, with the rule that governs it."""
-    from cases.classroom.autopilot import fast_forward
+    from cases.classroom.timekeeping import fast_forward
 
     s = students_create(exercise=exercise, actor=None, count=4)[-1]  # 4th slot: the Central Committee
     fast_forward(exercise=exercise, actor=None, days=60)
@@ -145,9 +145,15 @@ def test_console_advance_fire_inject_regime_and_queues(client, exercise):
     client.post(url, {"action": "inject", "kind": "announce", "label": "Flood on the Tumen", "text": "Roads closed.",
                       "source": "teacher"})
     assert TimedEvent.objects.filter(exercise=exercise, label="Flood on the Tumen", status="fired").exists()
-    client.post(url, {"action": "regime", "regime": "1958_marriage"})
+    # 11 Sep 1958: D2 (18 Oct 1958) is not yet in force; only a counterfactual run may bring it in early.
+    refused = client.post(url, {"action": "regime", "regime": "1958_marriage"}, follow=True)
+    assert "comes into force only on 18 Oct 1958" in refused.content.decode()
     exercise.refresh_from_db()
-    assert exercise.regime == "1958_marriage"
+    assert exercise.regime == "1957_lenient" and not exercise.counterfactual
+    client.post(url, {"action": "regime", "regime": "1958_marriage", "counterfactual": "on"})
+    exercise.refresh_from_db()
+    assert exercise.regime == "1958_marriage" and exercise.counterfactual
+    assert "COUNTERFACTUAL" in client.get(url).content.decode()
     move(client, exercise, action="to_date", date="1958-10-19")
     exercise.refresh_from_db()
     from django.utils import timezone
@@ -194,7 +200,7 @@ def test_superuser_without_a_seat_can_take_the_facilitator_seat(client, teacher)
 
 @pytest.mark.parametrize("slug", ["permits-1963", "authorization-1961", "protocol-1964"])
 def test_students_of_a_fresh_pack_open_the_cases_of_their_inbox(client, teacher, slug):
-    """Without the demo loaded, a pack's students may open every case their inbox lists (no 403)."""
+    """With no other exercise loaded, a pack's students may open every case their inbox lists (no 403)."""
     exercise = load_pack(slug, name=f"Fresh {slug}", actor=teacher)
     client.logout()
     student = students_create(exercise=exercise, actor=teacher, count=1)[0]

@@ -8,10 +8,9 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from cases.classroom.autopilot import fast_forward
-from cases.classroom.controls import advance_clock
 from cases.classroom.loader import load_pack
 from cases.classroom.packs import pack_files, parse_date, parse_pack
+from cases.classroom.timekeeping import fast_forward, time_move
 from cases.models import AuthorizationCase
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,7 @@ def test_aut_pack_files_letters_month_by_month_as_in_lishu():
     """AUT-1: letters reach Lishu households as the D4 figures say: 12, 29, 63 and 6 a month."""
     exercise = load_pack("authorization-1961", name="Lishu")
     assert AuthorizationCase.objects.filter(exercise=exercise).count() == 40
-    advance_clock(exercise=exercise, actor=None, to=parse_date("1961-03-01"))
+    time_move(exercise=exercise, actor=None, to=parse_date("1961-03-01"))
     monthly = Counter(timezone.localtime(c.filed_at).strftime("%Y-%m")
                       for c in AuthorizationCase.objects.filter(exercise=exercise))
     assert [monthly["1960-11"], monthly["1960-12"], monthly["1961-01"], monthly["1961-02"]] == [40 + 12, 29, 63, 6]

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from cases.classroom.autopilot import fast_forward
 from cases.classroom.loader import load_pack
+from cases.classroom.timekeeping import fast_forward
 from cases.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db

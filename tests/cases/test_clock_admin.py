@@ -17,6 +17,11 @@ def client_for(desk, login: str) -> Client:
     return client
 
 
+def seen(desk) -> str:
+    """The clock a freshly shown Clock page carries in its form."""
+    return Exercise.objects.get(pk=desk.exercise.pk).clock.isoformat()
+
+
 def test_teacher_advances_the_clock_from_the_admin_and_backwards_is_refused(desk, django_capture_on_commit_callbacks):
     url = reverse("admin:cases_exercise_clock", args=[desk.exercise.pk])
     teacher = client_for(desk, "teacher")
@@ -30,20 +35,24 @@ def test_teacher_advances_the_clock_from_the_admin_and_backwards_is_refused(desk
     assert b"refuse_restricted_post" in page.content
     start = desk.exercise.clock
     with django_capture_on_commit_callbacks(execute=True):
-        response = teacher.post(url, {"advance-days": "5", "advance-note": "week two"}, follow=True)
+        response = teacher.post(url, {"advance-seen_clock": seen(desk), "advance-days": "5",
+                                      "advance-note": "week two"}, follow=True)
     assert response.status_code == 200
     assert Exercise.objects.get(pk=desk.exercise.pk).clock == start + dt.timedelta(days=5)
     assert MarriageCase.objects.get(pk=case.pk).state == "refused"  # the queued sweep fired it
 
-    response = teacher.post(url, {"advance-to": "1958-01-01"}, follow=True)
+    # The move went through the deadline's due time on its way (the deadline fired then), and ends at +5.
+    assert ClockMove.objects.filter(exercise=desk.exercise).first().to_time == start + dt.timedelta(days=5)
+    moves = ClockMove.objects.filter(exercise=desk.exercise).count()
+    response = teacher.post(url, {"advance-seen_clock": seen(desk), "advance-to": "1958-01-01"}, follow=True)
     assert response.status_code == 200
     assert b"never goes backwards" in response.content
     assert Exercise.objects.get(pk=desk.exercise.pk).clock == start + dt.timedelta(days=5)
-    assert ClockMove.objects.filter(exercise=desk.exercise).count() == 1
+    assert ClockMove.objects.filter(exercise=desk.exercise).count() == moves
 
-    response = teacher.post(url, {"advance-to": "1960-02-01"}, follow=True)
+    response = teacher.post(url, {"advance-seen_clock": seen(desk), "advance-to": "1960-02-01"}, follow=True)
     assert timezone.localtime(Exercise.objects.get(pk=desk.exercise.pk).clock).date() == dt.date(1960, 2, 1)
-    response = teacher.post(url, {"advance-days": "abc"}, follow=True)
+    response = teacher.post(url, {"advance-seen_clock": seen(desk), "advance-days": "abc"}, follow=True)
     assert response.status_code == 200
     response = teacher.post(url, {"pace-pace": "2"}, follow=True)
     assert Exercise.objects.get(pk=desk.exercise.pk).pace_days_per_minute == 2
@@ -52,7 +61,7 @@ def test_teacher_advances_the_clock_from_the_admin_and_backwards_is_refused(desk
 def test_students_cannot_move_the_clock(desk):
     url = reverse("admin:cases_exercise_clock", args=[desk.exercise.pk])
     start = desk.exercise.clock
-    response = client_for(desk, "workunit").post(url, {"advance-days": "5"})
+    response = client_for(desk, "workunit").post(url, {"advance-seen_clock": seen(desk), "advance-days": "5"})
     assert response.status_code in (403, 404)
     assert Exercise.objects.get(pk=desk.exercise.pk).clock == start
 

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from cases.classroom.timekeeping import time_pace_tick
 from cases.errors import ApplicationError
 from cases.models import (
     CaseEvent,
@@ -22,7 +23,7 @@ from cases.models import (
     Exercise,
     MarriageCase,
 )
-from cases.services.clock import clock_advance, clock_pace_tick, clock_set_pace
+from cases.services.clock import clock_set_pace, clock_write
 from cases.services.deadlines import deadline_escalation_set, deadlines_sweep, exercises_with_due_deadlines
 from cases.services.engine import case_transition
 
@@ -46,15 +47,15 @@ def _deadline(case, *, days: float, action: str, kind: str = DeadlineKind.EXPIRY
 def test_clock_never_goes_backwards(desk):
     start = desk.exercise.clock
     with pytest.raises(ApplicationError, match="never goes backwards"):
-        clock_advance(exercise=desk.exercise, actor=None, days=-3)
+        clock_write(exercise=desk.exercise, actor=None, days=-3)
     with pytest.raises(ApplicationError, match="never goes backwards"):
-        clock_advance(exercise=desk.exercise, actor=None, to=(start - dt.timedelta(days=1)).date())
+        clock_write(exercise=desk.exercise, actor=None, to=(start - dt.timedelta(days=1)).date())
     with pytest.raises(ApplicationError, match="at least one day"):
-        clock_advance(exercise=desk.exercise, actor=None, days=0)
+        clock_write(exercise=desk.exercise, actor=None, days=0)
     with pytest.raises(ApplicationError, match="either by a number of days or to a date"):
-        clock_advance(exercise=desk.exercise, actor=None, days=2, to=start.date())
+        clock_write(exercise=desk.exercise, actor=None, days=2, to=start.date())
     with pytest.raises(ApplicationError, match="simulation ends"):
-        clock_advance(exercise=desk.exercise, actor=None, to=dt.date(1971, 1, 5))
+        clock_write(exercise=desk.exercise, actor=None, to=dt.date(1971, 1, 5))
     assert Exercise.objects.get(pk=desk.exercise.pk).clock == start
     assert not ClockMove.objects.filter(exercise=desk.exercise).exists()
 
@@ -62,9 +63,9 @@ def test_clock_never_goes_backwards(desk):
 def test_clock_moves_by_days_and_to_a_date_and_records_each_move(desk):
     teacher = desk.user("teacher") if _has_user("teacher", desk) else None
     start = desk.exercise.clock
-    clock_advance(exercise=desk.exercise, actor=teacher, days=3)
+    clock_write(exercise=desk.exercise, actor=teacher, days=3)
     assert Exercise.objects.get(pk=desk.exercise.pk).clock == start + dt.timedelta(days=3)
-    clock_advance(exercise=desk.exercise, actor=teacher, to=dt.date(1960, 1, 15))
+    clock_write(exercise=desk.exercise, actor=teacher, to=dt.date(1960, 1, 15))
     now = timezone.localtime(Exercise.objects.get(pk=desk.exercise.pk).clock)
     assert now.date() == dt.date(1960, 1, 15)
     assert now.time() == timezone.localtime(start).time()  # a date keeps the time of day
@@ -85,7 +86,7 @@ def test_clock_move_queues_a_sweep_on_commit(desk, django_capture_on_commit_call
     case = _case(desk, "Wang Jun")
     deadline = _deadline(case, days=2, action="refuse_restricted_post")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        clock_advance(exercise=desk.exercise, actor=None, days=5)
+        clock_write(exercise=desk.exercise, actor=None, days=5)
     assert len(callbacks) == 1
     # Nothing fires before the commit; the queued sweep (eager in tests) fires it after.
     assert Deadline.objects.get(pk=deadline.pk).status == DeadlineStatus.PENDING
@@ -112,17 +113,17 @@ def test_pace_moves_the_clock_by_wall_time(desk):
     clock_set_pace(exercise=desk.exercise, actor=None, days_per_minute=1)
     ex = Exercise.objects.get(pk=desk.exercise.pk)
     start = ex.clock
-    clock_pace_tick(now=ex.pace_anchor + dt.timedelta(minutes=3))
+    time_pace_tick(now=ex.pace_anchor + dt.timedelta(minutes=3))
     ex.refresh_from_db()
     assert ex.clock == start + dt.timedelta(days=3)
     # The same wall time is never counted twice.
-    clock_pace_tick(now=ex.pace_anchor)
+    time_pace_tick(now=ex.pace_anchor)
     ex.refresh_from_db()
     assert ex.clock == start + dt.timedelta(days=3)
     with pytest.raises(ApplicationError, match="whole number"):
         clock_set_pace(exercise=desk.exercise, actor=None, days_per_minute=-1)
     clock_set_pace(exercise=desk.exercise, actor=None, days_per_minute=0)
-    assert clock_pace_tick(now=timezone.now() + dt.timedelta(hours=1)) == []
+    assert time_pace_tick(now=timezone.now() + dt.timedelta(hours=1)) == []
 
 
 def test_periodic_tasks_are_scheduled_with_django_celery_beat(db):
@@ -137,7 +138,7 @@ def test_deadline_fires_through_the_state_machine_with_a_deadline_event(desk):
     case = _case(desk, "Wang Jun")
     deadline = _deadline(case, days=7, action="refuse_restricted_post", rules="MAR-1")
     assert deadline.pk not in deadlines_sweep(exercise_id=desk.exercise.pk).fired  # not due yet
-    clock_advance(exercise=desk.exercise, actor=None, days=30)
+    clock_write(exercise=desk.exercise, actor=None, days=30)
     result = deadlines_sweep(exercise_id=desk.exercise.pk)
     assert deadline.pk in result.fired
     deadline.refresh_from_db()
@@ -154,7 +155,7 @@ def test_running_the_sweep_twice_fires_nothing_twice(desk):
         _deadline(case, days=1, action="refuse_restricted_post").pk,
         _deadline(case, days=2, action="remind", kind=DeadlineKind.REMINDER, note="look at the file").pk,
     }
-    clock_advance(exercise=desk.exercise, actor=None, days=5)
+    clock_write(exercise=desk.exercise, actor=None, days=5)
     first = deadlines_sweep(exercise_id=desk.exercise.pk)
     second = deadlines_sweep(exercise_id=desk.exercise.pk)
     assert mine <= set(first.fired) and second.fired == [] and second.cancelled == []
@@ -172,7 +173,7 @@ def test_a_year_jump_fires_everything_in_due_order(desk):
         for d in (300, 15, 120)
     ]
     beyond = _deadline(wang, days=400, action="remind", kind=DeadlineKind.REMINDER)
-    clock_advance(exercise=desk.exercise, actor=None, days=365)
+    clock_write(exercise=desk.exercise, actor=None, days=365)
     result = deadlines_sweep(exercise_id=desk.exercise.pk, batch_size=2)  # several batches
     assert {insist.pk, dissuade.pk, *(r.pk for r in reminders)} <= set(result.fired)
     assert MarriageCase.objects.get(pk=zhang.pk).state == "examination"
@@ -188,7 +189,7 @@ def test_a_deadline_no_longer_possible_is_cancelled_with_a_note(desk):
     wang = _case(desk, "Wang Jun")
     first = _deadline(wang, days=3, action="refuse_restricted_post")
     second = _deadline(wang, days=5, action="refuse_restricted_post")
-    clock_advance(exercise=desk.exercise, actor=None, days=10)
+    clock_write(exercise=desk.exercise, actor=None, days=10)
     result = deadlines_sweep(exercise_id=desk.exercise.pk)
     assert first.pk in result.fired and second.pk in result.cancelled
     second.refresh_from_db()
@@ -199,7 +200,7 @@ def test_a_deadline_no_longer_possible_is_cancelled_with_a_note(desk):
 def test_sweeps_only_touch_their_own_exercise(desk, other_desk):
     mine = _deadline(_case(desk, "Wang Jun"), days=1, action="refuse_restricted_post")
     theirs = _deadline(_case(other_desk, "Wang Jun"), days=1, action="refuse_restricted_post")
-    clock_advance(exercise=desk.exercise, actor=None, days=3)
+    clock_write(exercise=desk.exercise, actor=None, days=3)
     assert exercises_with_due_deadlines() == [desk.exercise.pk]
     assert mine.pk in deadlines_sweep(exercise_id=desk.exercise.pk).fired
     assert Deadline.objects.get(pk=theirs.pk).status == DeadlineStatus.PENDING
@@ -211,7 +212,7 @@ def test_escalation_flags_a_case_waiting_too_long_at_one_office(desk):
     deadline_escalation_set(case=zhang, days=30, note="1961 backlog")
     moved_on = deadline_escalation_set(case=li, days=30)
     case_transition(case=li, transition="forward_to_province", actor=desk.user("workunit"))
-    clock_advance(exercise=desk.exercise, actor=None, days=45)
+    clock_write(exercise=desk.exercise, actor=None, days=45)
     deadlines_sweep(exercise_id=desk.exercise.pk)
     zhang.refresh_from_db()
     assert zhang.escalated_at is not None
@@ -240,7 +241,7 @@ def test_many_deadlines_of_one_step_fire_once_through_a_bulk_step(desk):
     cases = [file_case(desk) for _ in range(25)]
     soldier = _case(desk, "Wang Jun")  # begin_dissuasion is refused for him (MAR-2): cancelled, not fired
     due = [_deadline(c, days=3 + i / 100, action="begin_dissuasion") for i, c in enumerate([*cases, soldier])]
-    clock_advance(exercise=desk.exercise, actor=None, days=10)
+    clock_write(exercise=desk.exercise, actor=None, days=10)
     with CaptureQueriesContext(connection) as ctx:
         result = deadlines_sweep(exercise_id=desk.exercise.pk)
     assert sorted(result.fired) == sorted(d.pk for d in due[:-1])

@@ -9,7 +9,7 @@ import pytest
 from cases.choices import OfficeKind
 from cases.models import CaseEvent, CrosserCase, Exercise
 from cases.services.bulk import case_bulk_transition
-from cases.services.clock import clock_advance
+from cases.services.clock import clock_write
 from cases.services.crosser import crosser_record_identity, crosser_report
 from cases.services.engine import case_transition
 from tests.cases.returns_support import Ret
@@ -34,7 +34,7 @@ def test_a_bulk_step_dated_earlier_stamps_its_own_time_ret_6(desk):
     ret = Ret(desk)
     cases = _wanted(ret, 3)
     taken = Exercise.objects.get(pk=desk.exercise.pk).clock + dt.timedelta(days=2)
-    clock_advance(exercise=desk.exercise, actor=None, days=10)
+    clock_write(exercise=desk.exercise, actor=None, days=10)
     at = {c.pk: taken + dt.timedelta(hours=i) for i, c in enumerate(cases)}
     result = case_bulk_transition(kind="crosser", case_ids=list(at), transition="prepare_return", actor=None,
                                   system=True, at=at)
@@ -50,6 +50,6 @@ def test_a_single_dated_step_stamps_its_own_time_ret_6(desk):
     ret = Ret(desk)
     case = _wanted(ret, 1)[0]
     taken = Exercise.objects.get(pk=desk.exercise.pk).clock + dt.timedelta(days=1)
-    clock_advance(exercise=desk.exercise, actor=None, days=5)
+    clock_write(exercise=desk.exercise, actor=None, days=5)
     case = case_transition(case=case, transition="prepare_return", actor=None, system=True, at=taken)
     assert case.other_side_notified_at == taken == case.state_since

@@ -4,7 +4,7 @@ from cases.choices import OfficeKind
 from cases.models import MarriageCase
 
 
-def test_demo_cases_wait_for_the_right_office(desk):
+def test_seeded_cases_wait_for_the_right_office(desk):
     case = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
     assert case.state == "filed"
     assert case.next_office == desk.office(OfficeKind.WORK_UNIT)

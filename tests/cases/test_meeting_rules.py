@@ -19,7 +19,7 @@ from cases.models import (
     MeetingKind,
     RepresentativeRank,
 )
-from cases.services.clock import clock_advance
+from cases.services.clock import clock_write
 from cases.services.deadlines import deadlines_sweep
 from cases.services.engine import case_transition
 from cases.services.meeting import (
@@ -36,12 +36,12 @@ CN, KP = Side.CHINA, Side.DPRK
 
 
 class Sides:
-    """The demo exercise plus the Chinese border representative and MPS offices and the representatives."""
+    """The test desk plus the Chinese border representative and MPS offices and the representatives."""
 
     def __init__(self, desk) -> None:
         self.desk = desk
         self.exercise = desk.exercise
-        # The demo (cases/demo_meeting.py) adds the representatives' offices and people; its seed
+        # The test desk (tests/desks.py meeting_desk) adds the representatives' offices and people; its seed
         # request is withdrawn from the picture so that each test starts the venue rotation afresh.
         MeetingCase.objects.filter(exercise=self.exercise).delete()
         self.cn_rep_user = desk.user("borderrep")
@@ -78,7 +78,7 @@ def sides(desk) -> Sides:
 
 
 def _sweep_to(sides: Sides, when: dt.datetime) -> None:
-    clock_advance(exercise=sides.exercise, actor=None, to=when)
+    clock_write(exercise=sides.exercise, actor=None, to=when)
     deadlines_sweep(exercise_id=sides.exercise.pk)
 
 
@@ -163,7 +163,7 @@ def test_meet_1_request_lapses_with_reminders_when_no_consent_before_the_date(si
 def test_meet_1_consent_after_the_date_is_refused_and_consent_cancels_the_lapse(sides):
     """MEET-1: consent is given before the date; once given, the lapse deadline is void."""
     late = sides.ask(days=35, side=KP)
-    clock_advance(exercise=sides.exercise, actor=None, days=36)  # no sweep yet
+    clock_write(exercise=sides.exercise, actor=None, days=36)  # no sweep yet
     with pytest.raises(ApplicationError, match="MEET-1: consent must be given before the date"):
         sides.step(late, "consent_cn", sides.cn_rep_user)
     on_time = sides.ask(days=40, side=KP)
@@ -190,7 +190,7 @@ def test_meet_3_venue_alternates_and_the_host_chairs(sides):
     assert first.chair == sides.cn_chief and second.chair == sides.kp_chief and third.chair == sides.cn_chief
     sides.step(second, "consent_kp", sides.kp_user)
     meeting_permit_issue(meeting=second, representative=sides.cn_chief, actor=sides.mps_user, number="P-1")
-    clock_advance(exercise=sides.exercise, actor=None, days=70)
+    clock_write(exercise=sides.exercise, actor=None, days=70)
     with pytest.raises(ApplicationError):
         sides.step(second, "hold_in_cn", sides.cn_rep_user)  # not the host
     assert sides.step(second, "hold_in_kp", sides.kp_user).state == "held"
@@ -204,18 +204,18 @@ def test_meet_4_resolution_effective_only_after_both_approvals_from_mutual_notif
     case = sides.ask(days=35)
     sides.step(case, "consent_kp", sides.kp_user)
     meeting_permit_issue(meeting=case, representative=sides.kp_chief, actor=sides.kp_user, number="K-7")
-    clock_advance(exercise=sides.exercise, actor=None, days=35)
+    clock_write(exercise=sides.exercise, actor=None, days=35)
     sides.step(case, "hold_in_cn", sides.cn_rep_user)
     sides.step(case, "adopt_in_cn", sides.cn_rep_user, resolution="Hand over crossers at Tumen on Mondays.")
     sides.step(case, "approve_cn", sides.mps_user)
     assert not meeting_resolution_in_force(meeting=case, on=sides.clock)
     with pytest.raises(ApplicationError):
         sides.step(case, "notify_mutually", sides.mps_user)  # DPRK approval still missing
-    clock_advance(exercise=sides.exercise, actor=None, days=10)
+    clock_write(exercise=sides.exercise, actor=None, days=10)
     sides.step(case, "approve_kp_second", sides.kp_user)
     assert not meeting_resolution_in_force(meeting=case, on=sides.clock)  # approved, not yet notified
     approved_on = sides.clock
-    clock_advance(exercise=sides.exercise, actor=None, days=5)
+    clock_write(exercise=sides.exercise, actor=None, days=5)
     case = sides.step(case, "notify_mutually", sides.mps_user)
     assert case.state == "effective" and case.effective_from == sides.clock
     assert meeting_resolution_in_force(meeting=case, on=sides.clock)
@@ -233,7 +233,7 @@ def test_meet_5_visitors_need_permits_from_the_right_authority(sides):
     assert county.host_side == KP
     sides.step(chiefs, "consent_kp", sides.kp_user)
     sides.step(county, "consent_cn", sides.cn_rep_user)
-    clock_advance(exercise=sides.exercise, actor=None, days=36)
+    clock_write(exercise=sides.exercise, actor=None, days=36)
     with pytest.raises(ApplicationError, match="MEET-5: the visiting representatives need entry permits"):
         sides.step(chiefs, "hold_in_cn", sides.cn_rep_user)
     with pytest.raises(ApplicationError, match="needs no entry permit"):

@@ -47,10 +47,12 @@ def test_ret_14_unknown_nationality_goes_to_joint_inspection_then_handled_where_
     assert case.state == S.HANDLED_HERE and case.joint_inspection_held
 
 
-def test_ret_14_crime_needs_the_joint_inspection_before_disposal(ret):
+def test_ret_14_a_joint_inspection_can_be_held_for_a_crime_but_is_not_required(ret):
+    """RET-14 (D10 Art. 1(5)): a joint inspection *can* be conducted; the body may also go back without one."""
+    without = _investigated(ret, "korean", cause="violence", crime=True)
+    without = ret.act(without, "return_remains", handover_point=HandoverPoint.TUMEN_NAMYANG)
+    assert without.state == S.RETURNED and not without.joint_inspection_held
     case = _investigated(ret, "korean", cause="violence", crime=True)
-    with pytest.raises(ApplicationError, match="RET-14"):
-        ret.act(case, "return_remains", handover_point=HandoverPoint.TUMEN_NAMYANG)
     case = ret.act(case, "request_joint_inspection")
     case = ret.act(case, "record_joint_findings", nationality_finding="korean", cause_of_death="violence",
                    joint_findings="Struck before drowning")

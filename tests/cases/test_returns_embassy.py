@@ -78,7 +78,7 @@ def test_ret_1_education_may_persuade_him_to_return(ret):
 def test_ret_1_renunciation_of_an_zaixiu_is_investigated_and_processed(desk):
     ret = Ret(desk, seed=True)
     an = ret.exercise.people.get(name="An Zaixiu")
-    case = EmbassyCase.objects.get(exercise=ret.exercise, person=an)  # seeded by the demo (E1961)
+    case = EmbassyCase.objects.get(exercise=ret.exercise, person=an)  # seeded by the test desk (E1961)
     assert case.variant == M.RENUNCIATION and "Heilongjiang" in case.papers_held
     with pytest.raises(ApplicationError, match="Possible now"):
         ret.act(case, "forward_renunciation")

@@ -83,11 +83,11 @@ def test_load_builds_exercise_with_seeded_cases_and_timed_events():
 @pytest.mark.django_db
 def test_timed_events_switch_regime_and_seed_cases_under_d2():
     """MAR-0 vs D2: after 18 October 1958 new applications go to the work unit (1958 variant)."""
-    from cases.classroom.controls import advance_clock
     from cases.classroom.packs import parse_date
+    from cases.classroom.timekeeping import time_move
 
     exercise = load_pack("marriage-1958", name="Class B")
-    advance_clock(exercise=exercise, actor=None, to=parse_date("1958-10-25"))
+    time_move(exercise=exercise, actor=None, to=parse_date("1958-10-25"))
     exercise.refresh_from_db()
     assert exercise.regime == "1958_marriage"
     new = MarriageCase.objects.filter(exercise=exercise, variant="1958")

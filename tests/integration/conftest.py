@@ -35,7 +35,7 @@ def live(stack: Stack) -> Iterator[Stack]:
 
 @pytest.fixture
 def exercise(live: Stack) -> tuple[int, str]:
-    """A fresh demo exercise in the stack's database: (id, login suffix)."""
+    """A fresh test-desk exercise (tests/desks.py) in the stack's database: (id, login suffix)."""
     n = next(_names)
     suffix = f"-it{n}"
     return live.call("demo", f"Integration {n}", suffix), suffix

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from cases.choices import Nationality, Occupation, Sex
-from cases.demo import build_demo_exercise
 from cases.models import (
     Deadline,
     DeadlineKind,
@@ -19,6 +18,7 @@ from cases.models import (
     Person,
 )
 from cases.services.marriage import marriage_file
+from tests.desks import full_desk
 
 
 def fast_beat(seconds: int) -> list[str]:
@@ -33,8 +33,8 @@ def fast_beat(seconds: int) -> list[str]:
 
 
 def demo(name: str, suffix: str) -> int:
-    """Build a demo exercise (one login per office, password 'borderdesk'); return its id."""
-    return build_demo_exercise(name, login_suffix=suffix).exercise.pk
+    """Build the tests' exercise (every desk, one login per office, password 'borderdesk'); return its id."""
+    return full_desk(name, suffix).pk
 
 
 def register_deadline(exercise_id: int, man: str, due: str, action: str) -> int:
@@ -73,6 +73,18 @@ def many_reminders(exercise_id: int, cases: int, total: int, days_ahead: int) ->
 
 def clock(exercise_id: int) -> str:
     return timezone.localtime(Exercise.objects.get(pk=exercise_id).clock).isoformat()
+
+
+def clock_write_days(exercise_id: int, days: int) -> str:
+    """Move the clock with the low-level write only, leaving every due deadline to the workers' queued sweep.
+
+    (``advance_clock`` moves time through the one time service, which sweeps in-process as it goes;
+    these tests are about the workers' sweeps, so they move the clock underneath it.)
+    """
+    from cases.services.clock import clock_write
+
+    move = clock_write(exercise=Exercise.objects.get(pk=exercise_id), actor=None, days=days)
+    return move.to_time.isoformat()
 
 
 def queue_sweeps(exercise_id: int, n: int) -> int:

@@ -256,7 +256,7 @@ class Stack:
         """Count deadlines by status and the events they wrote (and any written twice).
 
         Only the exercise's deadlines with the given ids, or whose note starts with ``note_prefix``,
-        are counted (the demo's own procedures set deadlines of their own); every one if neither.
+        are counted (the test desk's own procedures set deadlines of their own); every one if neither.
         """
         where, params = "d.exercise_id = %s", [exercise_id]
         if ids is not None:

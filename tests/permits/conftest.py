@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 
 from cases.models import Exercise, Person
 from cases.services.engine import case_transition
-from permits.demo import build_helong_exercise
 from permits.models import BorderCounty, CrossingPoint, DocumentKind, PermitCase
 from permits.services.permit import permit_document_add, permit_file, permit_forward
+from tests.desks import helong_desk
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -23,13 +23,12 @@ def bj(*args: int) -> dt.datetime:
 
 
 class Helong:
-    """The Helong County 1963 exercise with lookups of its logins, offices, people and places."""
+    """The Helong County 1964 exercise with lookups of its logins, offices, people and places."""
 
     SUFFIX = "-t"
 
     def __init__(self) -> None:
-        self.demo = build_helong_exercise("Helong test", login_suffix=self.SUFFIX)
-        self.exercise = self.demo.exercise
+        self.exercise = helong_desk("Helong test", self.SUFFIX)
 
     def user(self, login: str):
         return get_user_model().objects.get(username=login + self.SUFFIX)
@@ -94,8 +93,8 @@ class Helong:
 
 
     def official_permit(self, months: int = 3) -> PermitCase:
-        """Tian Shoucheng's official permit (PER-7), issued on 1 July 1964 for ``months`` months."""
-        self.set_clock(bj(1964, 7, 1, 9, 0))
+        """Tian Shoucheng's official permit (PER-7), issued on 1 July 1965 for ``months`` months."""
+        self.set_clock(bj(1965, 7, 1, 9, 0))
         tian = Person.objects.create(exercise=self.exercise, name="Tian Shoucheng", sex="M", nationality="han",
                                      birth_year=1920)
         case = self.new_application(tian, category="official", purpose="official")

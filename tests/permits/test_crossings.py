@@ -23,14 +23,14 @@ def cross(helong, case, direction="exit", point="Nanping - Musan", actor="defenc
 @pytest.mark.parametrize(
     ("issued", "moment", "allowed"),
     [
-        (bj(1963, 10, 2, 9, 0), bj(1963, 10, 15, 16, 0), True),
-        (bj(1963, 10, 2, 9, 0), bj(1963, 10, 15, 16, 1), False),
-        (bj(1963, 9, 2, 9, 0), bj(1963, 9, 15, 17, 0), True),
-        (bj(1963, 9, 2, 9, 0), bj(1963, 9, 15, 17, 1), False),
-        (bj(1964, 3, 20, 9, 0), bj(1964, 3, 31, 16, 30), False),
-        (bj(1964, 3, 20, 9, 0), bj(1964, 4, 1, 16, 30), True),
-        (bj(1963, 9, 20, 9, 0), bj(1963, 9, 30, 16, 30), True),
-        (bj(1963, 9, 20, 9, 0), bj(1963, 10, 1, 16, 30), False),
+        (bj(1964, 10, 2, 9, 0), bj(1964, 10, 15, 16, 0), True),
+        (bj(1964, 10, 2, 9, 0), bj(1964, 10, 15, 16, 1), False),
+        (bj(1964, 9, 2, 9, 0), bj(1964, 9, 15, 17, 0), True),
+        (bj(1964, 9, 2, 9, 0), bj(1964, 9, 15, 17, 1), False),
+        (bj(1965, 3, 20, 9, 0), bj(1965, 3, 31, 16, 30), False),
+        (bj(1965, 3, 20, 9, 0), bj(1965, 4, 1, 16, 30), True),
+        (bj(1964, 9, 20, 9, 0), bj(1964, 9, 30, 16, 30), True),
+        (bj(1964, 9, 20, 9, 0), bj(1964, 10, 1, 16, 30), False),
     ],
 )
 def test_per8_crossing_hours_at_the_point(helong, issued, moment, allowed):
@@ -52,8 +52,8 @@ def test_per8_crossing_hours_at_the_point(helong, issued, moment, allowed):
 
 def test_per8_the_other_sides_inspection_body_may_consent_out_of_hours(helong):
     """PER-8: in an important situation the other side's inspection body consents and the holder crosses."""
-    case = helong.issue_pass(at=bj(1963, 10, 2, 9, 0))
-    helong.set_clock(bj(1963, 10, 3, 21, 30))
+    case = helong.issue_pass(at=bj(1964, 10, 2, 9, 0))
+    helong.set_clock(bj(1964, 10, 3, 21, 30))
     with pytest.raises(ApplicationError, match="name the other side's inspection body"):
         cross(helong, case, other_side_consent=True)
     crossing = cross(helong, case, other_side_consent=True, consent_by="Musan Border Inspection Post")
@@ -63,7 +63,7 @@ def test_per8_the_other_sides_inspection_body_may_consent_out_of_hours(helong):
 
 def test_per9_each_exit_and_return_is_recorded_by_the_inspection(helong):
     """PER-9: the holder crosses at the named point on a valid permit; border defence's inspection records it."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     with pytest.raises(ApplicationError, match="PER-9: crossings are recorded by the border inspection"):
         cross(helong, case, actor="nanping")
     # The generic "Holder crossed out" button cannot stand in for an inspection at the point.
@@ -71,7 +71,7 @@ def test_per9_each_exit_and_return_is_recorded_by_the_inspection(helong):
         case_transition(case=case, transition="record_exit", actor=helong.user("defence"))
     exit_ = cross(helong, case)
     assert exit_.destination == helong.county("Musan County") and exit_.office.kind == "border_defence"
-    helong.set_clock(bj(1963, 9, 20, 10, 0))
+    helong.set_clock(bj(1964, 9, 20, 10, 0))
     cross(helong, case, direction="return")
     case = helong.refresh(case)
     assert case.state == "returned" and case.is_closed
@@ -82,8 +82,8 @@ def test_per9_each_exit_and_return_is_recorded_by_the_inspection(helong):
 
 def test_per10_a_point_not_named_in_the_permit_makes_an_illegal_crosser(helong):
     """PER-10: at a crossing point the permit does not name, the traveller is an illegal border crosser."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
-    with pytest.raises(CrossingRefused, match="PER-10: permit TP-1963-0001 names Nanping - Musan, not Sanhechun"):
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
+    with pytest.raises(CrossingRefused, match="PER-10: permit TP-1964-0001 names Nanping - Musan, not Sanhechun"):
         cross(helong, case, point="Sanhechun - Hoeryong")
     record = IllegalCrossingRecord.objects.get()
     assert record.ground == "unnamed_point" and record.status == "open" and record.permit == case
@@ -93,16 +93,16 @@ def test_per10_a_point_not_named_in_the_permit_makes_an_illegal_crosser(helong):
 
 def test_per10_no_permit_or_an_expired_one_makes_an_illegal_crosser(helong):
     """PER-10: without a valid document, an illegal border crosser; the record waits for the returns procedure."""
-    helong.set_clock(bj(1963, 9, 10, 9, 0))
+    helong.set_clock(bj(1964, 9, 10, 9, 0))
     stranger = helong.person("Han Sun-ok")
     with pytest.raises(CrossingRefused, match="PER-10: no permit"):
         crossing_record(exercise=helong.exercise, person=stranger, point=helong.point("Nanping - Musan"),
                         direction="exit", actor=helong.user("defence"))
     unissued = helong.case_of("Han Sun-ok")
-    with pytest.raises(CrossingRefused, match="PER-10: PER-1963-0002 is not a valid permit"):
+    with pytest.raises(CrossingRefused, match="PER-10: PER-1964-0002 is not a valid permit"):
         cross(helong, unissued)
     case = helong.issue_pass()
-    helong.set_clock(bj(1963, 10, 11, 9, 30))
+    helong.set_clock(bj(1964, 10, 11, 9, 30))
     with pytest.raises(CrossingRefused, match="has expired"):
         cross(helong, case)
     grounds = sorted(IllegalCrossingRecord.objects.values_list("ground", flat=True))
@@ -111,7 +111,7 @@ def test_per10_no_permit_or_an_expired_one_makes_an_illegal_crosser(helong):
 
 def test_per2_a_permit_is_not_valid_outside_the_border_region(helong):
     """PER-2: once the destination leaves the border region, the permit does not take the holder there."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     border_region_change(exercise=helong.exercise, county=helong.county("Musan County"), in_region=False,
                          actor=helong.user("socialsafety"))
     with pytest.raises(CrossingRefused, match="PER-2: the permit is valid only inside the border region"):
@@ -120,26 +120,26 @@ def test_per2_a_permit_is_not_valid_outside_the_border_region(helong):
 
 
 def test_per12_pass_of_10_september_1963_expires_a_month_later_and_the_holder_becomes_overdue(helong):
-    """PER-12: a pass issued 10 Sep 1963 runs through 10 Oct; a holder not back is overdue and followed up."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
-    assert case.valid_through == dt.date(1963, 10, 10)
+    """PER-12: a pass issued 10 Sep 1964 runs through 10 Oct; a holder not back is overdue and followed up."""
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
+    assert case.valid_through == dt.date(1964, 10, 10)
     expiry = Deadline.objects.get(case=case)
     assert (expiry.kind, expiry.action, expiry.due_at, expiry.status) == (
-        DeadlineKind.EXPIRY, "set_expired", bj(1963, 10, 11, 0, 0), DeadlineStatus.PENDING)
-    helong.set_clock(bj(1963, 9, 12, 10, 0))
+        DeadlineKind.EXPIRY, "set_expired", bj(1964, 10, 11, 0, 0), DeadlineStatus.PENDING)
+    helong.set_clock(bj(1964, 9, 12, 10, 0))
     cross(helong, case)
     expiry.refresh_from_db()
     assert expiry.status == DeadlineStatus.CANCELLED  # the pass is in use
     overdue = Deadline.objects.get(case=case, status=DeadlineStatus.PENDING)
     assert (overdue.kind, overdue.action, overdue.due_at) == (
-        DeadlineKind.OVERDUE_RETURN, "set_overdue", bj(1963, 10, 11, 0, 0))
+        DeadlineKind.OVERDUE_RETURN, "set_overdue", bj(1964, 10, 11, 0, 0))
     assert overdue.rules == "PER-12"
     # Before the clock passes expiry, the follow-up cannot start.
-    helong.set_clock(bj(1963, 10, 10, 23, 59))
+    helong.set_clock(bj(1964, 10, 10, 23, 59))
     with pytest.raises(ApplicationError, match="PER-12: the permit has not expired yet"):
         case_transition(case=case, transition=overdue.action, actor=None, system=True)
     # The clock passes it: fire the deadline's transition as the sweep will.
-    helong.set_clock(bj(1963, 10, 11, 0, 0))
+    helong.set_clock(bj(1964, 10, 11, 0, 0))
     case = case_transition(case=case, transition=overdue.action, actor=None, system=True)
     assert case.state == "overdue"
     assert case.next_office.kind == "county_psb" and "PER-12" in case.next_rules
@@ -150,10 +150,10 @@ def test_per12_pass_of_10_september_1963_expires_a_month_later_and_the_holder_be
 
 def test_per12_an_overdue_holder_who_comes_back_closes_the_follow_up(helong):
     """PER-12: a late return is recorded at the point and the pending follow-up is cancelled."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
-    helong.set_clock(bj(1963, 9, 12, 10, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
+    helong.set_clock(bj(1964, 9, 12, 10, 0))
     cross(helong, case)
-    helong.set_clock(bj(1963, 10, 14, 10, 0))  # after expiry, before any sweep
+    helong.set_clock(bj(1964, 10, 14, 10, 0))  # after expiry, before any sweep
     cross(helong, case, direction="return")
     case = helong.refresh(case)
     assert case.state == "returned_late"
@@ -163,7 +163,7 @@ def test_per12_an_overdue_holder_who_comes_back_closes_the_follow_up(helong):
 
 def test_per12_an_unused_pass_lapses_at_expiry(helong):
     """PER-12 / PER-7: the expiry deadline of an unused pass fires its 'expire' transition."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     deadline = Deadline.objects.get(case=case)
     helong.set_clock(deadline.due_at + dt.timedelta(hours=1))
     case = case_transition(case=case, transition=deadline.action, actor=None, system=True)
@@ -172,7 +172,7 @@ def test_per12_an_unused_pass_lapses_at_expiry(helong):
 
 def test_bad_crossing_input_changes_nothing(helong):
     """Bad input gets a clear message and records nothing."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     other = helong.person("Pak Yong-nam")
     with pytest.raises(ApplicationError, match="is not Pak Yong-nam's"):
         crossing_record(exercise=helong.exercise, person=other, point=helong.point("Nanping - Musan"),
@@ -187,7 +187,7 @@ def test_bad_crossing_input_changes_nothing(helong):
 
 def test_nothing_is_recorded_while_the_teacher_pauses_the_exercise(helong):
     """A paused exercise records no crossing, refused or not, and no document."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     helong.exercise.paused = True
     helong.exercise.save(update_fields=["paused"])
     with pytest.raises(ApplicationError, match="paused"):
@@ -199,15 +199,15 @@ def test_nothing_is_recorded_while_the_teacher_pauses_the_exercise(helong):
 
 def test_per12_due_deadlines_fire_in_bulk_as_the_sweep_will(helong):
     """PER-12: the bulk step the deadline sweep uses marks every holder not back by expiry as overdue."""
-    kim = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    kim = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     pak = helong.case_of("Pak Yong-nam")
     for kind in (DocumentKind.NATIONAL_CREDENTIALS, DocumentKind.DEPARTMENT_LETTER):
         permit_document_add(case=pak, kind=kind, issued_by="x", actor=helong.user("nanping"))
     pak = helong.issue_pass("Pak Yong-nam")
-    helong.set_clock(bj(1963, 9, 11, 10, 0))
+    helong.set_clock(bj(1964, 9, 11, 10, 0))
     cross(helong, kim)
     cross(helong, pak)
-    helong.set_clock(bj(1963, 10, 11, 0, 0))
+    helong.set_clock(bj(1964, 10, 11, 0, 0))
     due = Deadline.objects.filter(exercise=helong.exercise, status=DeadlineStatus.PENDING,
                                   due_at__lte=helong.exercise.clock)
     assert {(d.case_id, d.action) for d in due} == {(kim.pk, "set_overdue"), (pak.pk, "set_overdue")}
@@ -221,18 +221,18 @@ def test_per7_an_official_permit_serves_several_journeys_until_expiry(helong):
     """PER-7: an official permit stays valid after a return; one expiry deadline is pending at a time."""
     case = helong.official_permit(months=3)
     for day in (2, 9):
-        helong.set_clock(bj(1964, 7, day, 10, 0))
+        helong.set_clock(bj(1965, 7, day, 10, 0))
         cross(helong, case)
-        helong.set_clock(bj(1964, 7, day, 15, 0))
+        helong.set_clock(bj(1965, 7, day, 15, 0))
         cross(helong, case, direction="return")
         assert helong.refresh(case).state == "issued"
     pending = Deadline.objects.filter(case=case, status=DeadlineStatus.PENDING)
-    assert [(d.kind, d.due_at) for d in pending] == [(DeadlineKind.EXPIRY, bj(1964, 10, 2, 0, 0))]
+    assert [(d.kind, d.due_at) for d in pending] == [(DeadlineKind.EXPIRY, bj(1965, 10, 2, 0, 0))]
 
 
 def test_per10_the_returns_procedure_takes_up_an_illegal_crossing_record(helong):
     """PER-10: the record opens an illegal-crosser case (RET) once, and is marked as taken up."""
-    case = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     with pytest.raises(CrossingRefused):
         cross(helong, case, point="Sanhechun - Hoeryong")
     record = IllegalCrossingRecord.objects.get()

@@ -61,24 +61,24 @@ def test_per8_seasonal_hours_in_beijing_and_pyongyang_time():
 @pytest.mark.parametrize(
     ("moment", "allowed"),
     [
-        (bj(1963, 10, 15, 16, 0), True),    # October closes at 16:00: 16:00 still open
-        (bj(1963, 10, 15, 16, 1), False),
-        (bj(1963, 10, 15, 9, 0), True),
-        (bj(1963, 10, 15, 8, 59), False),
-        (bj(1963, 9, 15, 17, 0), True),     # September closes at 17:00
-        (bj(1963, 9, 15, 17, 1), False),
-        (bj(1963, 9, 15, 8, 0), True),
-        (bj(1963, 9, 15, 7, 59), False),
-        (bj(1964, 3, 31, 16, 30), False),   # 31 March is still winter
-        (bj(1964, 4, 1, 16, 30), True),     # 1 April is summer
-        (bj(1964, 3, 31, 8, 30), False),
-        (bj(1964, 4, 1, 8, 30), True),
-        (bj(1963, 9, 30, 16, 30), True),    # 30 September is still summer
-        (bj(1963, 10, 1, 16, 30), False),   # 1 October is winter
-        (bj(1963, 10, 1, 8, 30), False),
-        (bj(1963, 9, 30, 8, 30), True),
-        (dt.datetime(1963, 10, 15, 8, 0, tzinfo=dt.UTC), True),   # 16:00 in Beijing
-        (dt.datetime(1963, 10, 15, 8, 1, tzinfo=dt.UTC), False),  # 16:01 in Beijing
+        (bj(1964, 10, 15, 16, 0), True),    # October closes at 16:00: 16:00 still open
+        (bj(1964, 10, 15, 16, 1), False),
+        (bj(1964, 10, 15, 9, 0), True),
+        (bj(1964, 10, 15, 8, 59), False),
+        (bj(1964, 9, 15, 17, 0), True),     # September closes at 17:00
+        (bj(1964, 9, 15, 17, 1), False),
+        (bj(1964, 9, 15, 8, 0), True),
+        (bj(1964, 9, 15, 7, 59), False),
+        (bj(1965, 3, 31, 16, 30), False),   # 31 March is still winter
+        (bj(1965, 4, 1, 16, 30), True),     # 1 April is summer
+        (bj(1965, 3, 31, 8, 30), False),
+        (bj(1965, 4, 1, 8, 30), True),
+        (bj(1964, 9, 30, 16, 30), True),    # 30 September is still summer
+        (bj(1964, 10, 1, 16, 30), False),   # 1 October is winter
+        (bj(1964, 10, 1, 8, 30), False),
+        (bj(1964, 9, 30, 8, 30), True),
+        (dt.datetime(1964, 10, 15, 8, 0, tzinfo=dt.UTC), True),   # 16:00 in Beijing
+        (dt.datetime(1964, 10, 15, 8, 1, tzinfo=dt.UTC), False),  # 16:01 in Beijing
     ],
 )
 def test_per8_hour_edges(moment, allowed):

@@ -30,7 +30,7 @@ def test_per7_permit_admin_print_link_and_classroom_document_are_the_same_page(h
     Both places show one document: case reference, simulated dates, pass number, holder, validity, crossing
     point and hours, and the PER rules with their sources; the PDF comes from the same view.
     """
-    case = helong.issue_pass(at=bj(1963, 9, 10, 10, 0))
+    case = helong.issue_pass(at=bj(1964, 9, 10, 10, 0))
     police = _client(helong, "helongpsb")
     page = police.get(reverse("admin:permits_permitcase_change", args=[case.pk])).content.decode()
     html_url, pdf_url = _print_links(page)
@@ -40,7 +40,7 @@ def test_per7_permit_admin_print_link_and_classroom_document_are_the_same_page(h
     assert f'href="{document_url}"' in listing
     printed = police.get(html_url).content.decode()
     assert printed == render_document(case, "transit-pass")
-    for text in (case.reference, case.permit_number, case.applicant.name, "10 September 1963",
+    for text in (case.reference, case.permit_number, case.applicant.name, "10 September 1964",
                  f"to {case.valid_through.day} {case.valid_through:%B %Y} inclusive",
                  "Nanping - Musan", "08:00", "Pyongyang", "Helong County Public Security Bureau",
                  "PER-7", "PER-8", "PER-9", "PER-12", "D10"):
@@ -59,7 +59,7 @@ def test_per7_an_official_permit_prints_under_its_own_title_from_the_same_templa
     html_url, _ = _print_links(page)
     assert html_url == reverse("classroom:document", args=[case.pk, "official-permit"])
     printed = police.get(html_url).content.decode()
-    assert "Official permit" in printed and "Tian Shoucheng" in printed and "1 October 1964" in printed
+    assert "Official permit" in printed and "Tian Shoucheng" in printed and "1 October 1965" in printed
 
 
 def test_per7_documents_page_says_when_the_pass_will_print(helong):

@@ -21,9 +21,9 @@ def person(helong, name, nat=Nationality.CN_KOREAN, born=1930, occ=Occupation.PE
 def test_per1_one_numbered_permit_type_from_the_station(helong):
     """PER-1: every case is an application for the one Sino-Korean border resident permit, numbered on issue."""
     case = helong.issue_pass()
-    assert case.kind == "permit" and case.reference == "PER-1963-0001"
+    assert case.kind == "permit" and case.reference == "PER-1964-0001"
     assert case.permit_kind == "transit_pass"
-    assert case.permit_number == "TP-1963-0001"
+    assert case.permit_number == "TP-1964-0001"
     assert case.events.first().rules.startswith("PER-1")
 
 
@@ -143,7 +143,7 @@ def test_per6_state_employees_need_the_police_and_the_border_defence(helong):
         case_transition(case=case, transition="defence_approve", actor=police)
     case = case_transition(case=case, transition="defence_approve", actor=defence)
     assert case.state == "issued" and case.police_approved_at and case.defence_approved_at
-    assert case.permit_number == "TP-1963-0004"
+    assert case.permit_number == "TP-1964-0004"
 
 
 def test_per6_border_defence_may_refuse_after_the_police_approved(helong):
@@ -161,9 +161,9 @@ def test_per6_border_defence_may_refuse_after_the_police_approved(helong):
 
 def test_per7_transit_pass_valid_one_month(helong):
     """PER-7: the county/city bureau's transit pass for visiting relatives is valid one month."""
-    case = helong.issue_pass(at=bj(1963, 1, 31, 10, 0))
-    assert case.valid_through.isoformat() == "1963-02-28"  # one calendar month, clamped to February's end
-    assert case.expires_at == bj(1963, 3, 1, 0, 0)
+    case = helong.issue_pass(at=bj(1965, 1, 31, 10, 0))
+    assert case.valid_through.isoformat() == "1965-02-28"  # one calendar month, clamped to February's end
+    assert case.expires_at == bj(1965, 3, 1, 0, 0)
     assert case.validity_months == 1
 
 
@@ -180,7 +180,7 @@ def test_per7_official_permit_up_to_one_year(helong):
         case_transition(case=case, transition="issue_transit_pass", actor=police)
     case = case_transition(case=case, transition="issue_official_permit", actor=police, data={"validity_months": 12})
     assert case.permit_kind == "official_permit" and case.permit_number.startswith("OP-")
-    assert case.valid_through.isoformat() == "1964-09-10"
+    assert case.valid_through.isoformat() == "1965-09-10"
 
 
 def test_per11_1953_age_rule_is_a_regime_parameter(helong):
@@ -193,7 +193,7 @@ def test_per11_1953_age_rule_is_a_regime_parameter(helong):
     case = case_transition(case=young, transition="reject_at_station", actor=helong.user("nanping"),
                            data={"reason": "PER-11: under 18."})
     assert case.state == "refused"
-    helong.set_clock(bj(1965, 9, 10, 9, 0))  # two years on, she is 18
+    helong.set_clock(bj(1966, 9, 10, 9, 0))  # two years on, she is 18
     older = helong.new_application(helong.person("Ri Hyang-mi"), purpose="relatives")
     helong.add_resident_documents(older)
     assert permit_forward(case=older, actor=helong.user("nanping")).state == "county_review"
@@ -209,7 +209,7 @@ def test_per11_purposes_follow_the_regime(helong):
     assert permit_forward(case=wedding, actor=helong.user("lishu")).state == "county_review"
     helong.exercise.regime = "1964_protocol"
     helong.exercise.save(update_fields=["regime"])
-    helong.set_clock(bj(1964, 7, 1, 9, 0))
+    helong.set_clock(bj(1965, 7, 1, 9, 0))
     later = helong.new_application(person(helong, "Moon Jae"), purpose="wedding")
     helong.add_resident_documents(later)
     with pytest.raises(ApplicationError, match="PER-11: the purpose"):

@@ -6,9 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.choices import Nationality, Occupation, Sex
-from cases.models import CaseEvent, Deadline, DeadlineStatus, Person
+from cases.models import Deadline, DeadlineStatus, Person
 from cases.services.engine import case_transition
-from permits.demo import build_permit_demo
 from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import crossing_record
 from permits.services.permit import permit_document_add, permit_file, permit_forward
@@ -17,7 +16,7 @@ from tests.permits.conftest import bj
 
 def test_walk_helong_resident_visits_relatives_and_comes_back_through_services(helong):
     """PER-1..PER-12: file at Nanping, documents, county pass, cross at Nanping, come back before expiry."""
-    helong.set_clock(bj(1963, 9, 10, 9, 0))
+    helong.set_clock(bj(1964, 9, 10, 9, 0))
     so = Person.objects.create(exercise=helong.exercise, name="So Yong-ho", sex=Sex.MALE,
                                nationality=Nationality.CN_KOREAN, birth_year=1931, occupation=Occupation.PEASANT)
     station, police, defence = helong.user("nanping"), helong.user("helongpsb"), helong.user("defence")
@@ -32,10 +31,10 @@ def test_walk_helong_resident_visits_relatives_and_comes_back_through_services(h
     assert case.next_office == helong.office("county_psb")
     case = case_transition(case=case, transition="issue_transit_pass", actor=police)
     assert case.next_office == helong.office("border_defence")
-    helong.set_clock(bj(1963, 9, 11, 8, 30))
+    helong.set_clock(bj(1964, 9, 11, 8, 30))
     crossing_record(exercise=helong.exercise, person=so, point=helong.point("Nanping - Musan"), direction="exit",
                     actor=defence, permit=case)
-    helong.set_clock(bj(1963, 9, 25, 15, 45))
+    helong.set_clock(bj(1964, 9, 25, 15, 45))
     crossing_record(exercise=helong.exercise, person=so, point=helong.point("Nanping - Musan"), direction="return",
                     actor=defence, permit=case)
     case = helong.refresh(case)
@@ -57,7 +56,7 @@ def _messages(response) -> list[str]:
 
 def test_walk_through_the_admin(helong):
     """PER-1..PER-12 in the admin: file, record documents, forward, issue, print, cross out and back."""
-    helong.set_clock(bj(1963, 9, 10, 9, 0))
+    helong.set_clock(bj(1964, 9, 10, 9, 0))
     so = Person.objects.create(exercise=helong.exercise, name="So Yong-ho", sex=Sex.MALE,
                                nationality=Nationality.CN_KOREAN, birth_year=1931)
     station = _login(helong, "nanping")
@@ -94,21 +93,21 @@ def test_walk_through_the_admin(helong):
     print_url = reverse("classroom:document", args=[case.pk, "transit-pass"])
     assert f'href="{print_url}"' in police.get(change_url).content.decode()
     sheet = police.get(print_url).content.decode()
-    for text in (case.permit_number, "So Yong-ho", "Helong County", "Musan County", "10 September 1963", "Pyongyang",
-                 "10 October 1963", "Helong County Public Security Bureau", case.reference):
+    for text in (case.permit_number, "So Yong-ho", "Helong County", "Musan County", "10 September 1964", "Pyongyang",
+                 "10 October 1964", "Helong County Public Security Bureau", case.reference):
         assert text in sheet
     # Out of hours the inspection refuses and records the attempt.
     defence = _login(helong, "defence")
     crossing_url = reverse("admin:permits_permitcase_crossing", args=[case.pk])
     point = helong.point("Nanping - Musan").pk
-    helong.set_clock(bj(1963, 9, 11, 17, 1))
+    helong.set_clock(bj(1964, 9, 11, 17, 1))
     response = defence.post(crossing_url, {"crossing-direction": "exit", "crossing-point": point}, follow=True)
     assert any("PER-8" in m for m in _messages(response))
-    helong.set_clock(bj(1963, 9, 11, 17, 0))
+    helong.set_clock(bj(1964, 9, 11, 17, 0))
     response = defence.post(crossing_url, {"crossing-direction": "exit", "crossing-point": point}, follow=True)
     assert any("Let through" in m for m in _messages(response))
     assert helong.refresh(case).state == "abroad"
-    helong.set_clock(bj(1963, 9, 24, 10, 0))
+    helong.set_clock(bj(1964, 9, 24, 10, 0))
     defence.post(crossing_url, {"crossing-direction": "return", "crossing-point": point})
     case = helong.refresh(case)
     assert case.state == "returned"
@@ -121,7 +120,7 @@ def test_walk_through_the_admin(helong):
 
 def test_admin_lists_crossings_and_illegal_records_for_students(helong):
     """PER-10: the illegal-crossing records and crossings are visible to the offices in the admin."""
-    helong.set_clock(bj(1963, 9, 10, 9, 0))
+    helong.set_clock(bj(1964, 9, 10, 9, 0))
     defence = _login(helong, "defence")
     response = defence.post(reverse("admin:permits_crossing_add"), {
         "exercise": helong.exercise.pk, "person": helong.person("Han Sun-ok").pk,
@@ -134,21 +133,12 @@ def test_admin_lists_crossings_and_illegal_records_for_students(helong):
         assert defence.get(reverse(f"admin:permits_{name}_changelist")).status_code == 200
 
 
-def test_build_permit_demo_adds_the_desk_to_another_exercise(desk):
-    """The demo exercise (the desk) has the permit desk without a second county bureau; again adds nothing."""
-    assert desk.exercise.offices.filter(kind="county_psb").count() == 1
-    assert desk.exercise.memberships.filter(user__username="defence").exists()
-    again = build_permit_demo(desk.exercise)
-    assert again.logins == [] and len(again.cases) == 5
-    assert CaseEvent.objects.filter(case__in=again.cases, kind="filed").count() == 5
-
-
 def test_print_page_only_for_an_issued_permit_of_ones_own_exercise(helong, desk):
     """PER-7: the printable permit exists once the pass is issued, and only for the exercise's members."""
     case = helong.case_of("Pak Yong-nam")
     police = _login(helong, "helongpsb")
     assert police.get(reverse("classroom:document", args=[case.pk, "transit-pass"])).status_code == 404
-    issued = helong.issue_pass(at=bj(1963, 9, 10, 9, 0))
+    issued = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     url = reverse("classroom:document", args=[issued.pk, "transit-pass"])
     assert police.get(url).status_code == 200
     outsider = Client()
@@ -160,11 +150,11 @@ def test_permit_case_list_and_inbox_show_the_queue(helong):
     """PER-5: the station sees its applications in the permit list and in the all-procedures inbox."""
     station = _login(helong, "nanping")
     listing = station.get(reverse("admin:permits_permitcase_changelist")).content.decode()
-    assert "PER-1963-0001" in listing and "Kim Chol-su" in listing
+    assert "PER-1964-0001" in listing and "Kim Chol-su" in listing
     filtered = station.get(reverse("admin:permits_permitcase_changelist") + "?state=filed")
     assert filtered.status_code == 200
     inbox = station.get(reverse("admin:cases_caseproxy_changelist")).content.decode()
-    assert "PER-1963-0001" in inbox
+    assert "PER-1964-0001" in inbox
 
 
 def test_state_employee_and_official_through_the_admin(helong):
@@ -184,7 +174,7 @@ def test_state_employee_and_official_through_the_admin(helong):
     step(police, zhao, "police_approve")
     assert helong.refresh(zhao).state == "defence_review"
     step(defence, zhao, "defence_approve")
-    assert helong.refresh(zhao).permit_number == "TP-1963-0004"
+    assert helong.refresh(zhao).permit_number == "TP-1964-0004"
 
     official = Person.objects.create(exercise=helong.exercise, name="Tian Shoucheng", sex=Sex.MALE,
                                      nationality=Nationality.HAN, birth_year=1920)
@@ -202,7 +192,7 @@ def test_state_employee_and_official_through_the_admin(helong):
 
 def test_illegal_crossing_record_taken_up_from_the_admin(helong):
     """PER-10: the station hands an illegal-crossing record to the returns procedure with an admin action."""
-    helong.set_clock(bj(1963, 9, 10, 9, 0))
+    helong.set_clock(bj(1964, 9, 10, 9, 0))
     defence, station = _login(helong, "defence"), _login(helong, "nanping")
     defence.post(reverse("admin:permits_crossing_add"), {
         "exercise": helong.exercise.pk, "person": helong.person("Han Sun-ok").pk,

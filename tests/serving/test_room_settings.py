@@ -13,12 +13,12 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
 
 from cases.classroom.students import students_create
-from cases.demo import DEMO_PASSWORD
-from cases.management.commands.demo import teacher_password
+from cases.management.commands.demo import shared_demo_password, teacher_password
 from cases.serving.network import choose_room_address, hosts_for, join_url, qr_svg, qr_terminal
 from config.hashers import CLASS_ITERATIONS, is_class_hash
 from config.settings.base import installation_secret_key
 
+DEMO_PASSWORD = "borderdesk"  # the shared password of the tests' desks (tests/desks.py) and the demo pack
 ROOM_HASHERS = [
     "config.hashers.RoomPBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
@@ -175,7 +175,7 @@ def test_no_secret_key_is_defaulted_in_the_settings_or_compose():
 @pytest.mark.django_db
 def test_the_demo_teacher_gets_a_password_of_its_own_once(desk):
     teacher = desk.user("teacher")
-    assert teacher.check_password(DEMO_PASSWORD)
+    assert teacher.check_password(DEMO_PASSWORD) and shared_demo_password() == DEMO_PASSWORD
     password = teacher_password()
     assert password and password != DEMO_PASSWORD
     teacher.refresh_from_db()

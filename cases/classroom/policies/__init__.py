@@ -1,5 +1,5 @@
-"""The autopilot's decision policies, one module per procedure; importing this package registers them all."""
+"""The autopilot's decision policies of the cases app's procedures, one module per procedure.
 
-from cases.classroom.policies import authorization, corpse, crosser, marriage, meeting, permit, reception
-
-__all__ = ["authorization", "corpse", "crosser", "marriage", "meeting", "permit", "reception"]
+Each procedure names its policy in its registration (``cases/apps.py``; the permit procedure's is
+``permits.autopilot``), so nothing here lists them.
+"""

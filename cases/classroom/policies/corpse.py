@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from cases.classroom.policies.crosser import handover_point_for
-from cases.classroom.policy_base import AutoStep, register_policy
+from cases.classroom.policy_base import AutoStep
 from cases.engine import transitions_from, unmet_guards
 from cases.models import Case
 
@@ -30,7 +30,6 @@ def _nationality(p: dict[str, Any], u: float) -> str:
     return weights[-1][0]
 
 
-@register_policy("corpse")
 def corpse_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
     """Investigate, inspect jointly where needed, then return the body or handle it where found (RET-14)."""
     p = params.get("corpse", {})

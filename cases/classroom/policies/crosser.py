@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy, register_policy
+from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy
 from cases.engine import transitions_from, unmet_guards
 from cases.models import Case
 
@@ -55,7 +55,6 @@ def handover_point_for(place: str, u: float) -> str:
     return points[min(int(u * len(points)), len(points) - 1)]
 
 
-@register_policy("crosser")
 def crosser_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
     """Play the station, county bureau, Embassy, representatives and DPRK offices on a crosser case.
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy, register_policy
+from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy
 from cases.engine import transitions_from, unmet_guards
 from cases.models import Case
 
 
-@register_policy("marriage")
 def marriage_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
     """Play the marriage offices (MAR-0 ... MAR-9) with the regime's rates."""
     from cases.choices import RESTRICTED_OCCUPATIONS, Occupation

@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, register_policy
+from cases.classroom.policy_base import SYSTEM_REASON, AutoStep
 from cases.engine import transitions_from, unmet_guards
 from cases.models import Case
 
@@ -53,7 +53,6 @@ def _issue_permits(case: Case, at: dt.datetime) -> None:
                              number=f"EP-{meeting.reference.removeprefix('MEET-')}-{rep.pk}")
 
 
-@register_policy("meeting")
 def meeting_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
     """Play both sides' representatives and senior authorities on a meeting request (MEET-1 ... MEET-5)."""
     p = params.get("meeting", {})

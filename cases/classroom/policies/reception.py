@@ -11,13 +11,12 @@ import datetime as dt
 import random
 from typing import Any
 
-from cases.classroom.policy_base import AutoStep, register_policy
+from cases.classroom.policy_base import AutoStep
 from cases.models import Case
 
 _WORK = ("factory", "farm", "farm", "mine")  # assumption: most went to cooperatives
 
 
-@register_policy("reception")
 def reception_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
     """Play the reception station and the Labour Bureau through the steps of RET-13."""
     from cases.models.reception import QUARANTINE_DAYS

@@ -8,13 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cases.classroom.timekeeping import time_move
 from cases.errors import ApplicationError
 from cases.models import ClockMoveSource, Exercise
-from cases.services.clock import clock_advance, clock_set_pace
+from cases.services.clock import clock_set_pace
 
 
 class Command(BaseCommand):
-    help = "Move an exercise's simulated clock forward by days or to a date (never backwards), or set its pace."
+    help = ("Move an exercise's time forward by days or to a date (never backwards), firing its timed events, "
+            "deadlines and autopilot on the way; or set its pace.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("exercise", help="The exercise's name or id.")
@@ -36,14 +38,16 @@ class Command(BaseCommand):
                     to = dt.date.fromisoformat(options["to"])
                 except ValueError as exc:
                     raise CommandError(f"--to must be a date as YYYY-MM-DD, not {options['to']!r}.") from exc
-            move = clock_advance(
+            report = time_move(
                 exercise=exercise, actor=None, days=options["days"], to=to, source=ClockMoveSource.COMMAND
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
+        assert report.clock_from is not None and report.clock_to is not None
         self.stdout.write(
-            f"{exercise}: clock moved from {timezone.localtime(move.from_time):%Y-%m-%d %H:%M} "
-            f"to {timezone.localtime(move.to_time):%Y-%m-%d %H:%M}; a deadline sweep is queued."
+            f"{exercise}: clock moved from {timezone.localtime(report.clock_from):%Y-%m-%d %H:%M} "
+            f"to {timezone.localtime(report.clock_to):%Y-%m-%d %H:%M}; timed events and deadlines due on the "
+            f"way fired in order; the autopilot took {report.steps} step(s)."
         )
 
     def _exercise(self, ref: str) -> Exercise:

@@ -16,21 +16,28 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cases.demo import DEMO_PASSWORD
+from cases.classroom.packs import get_pack
 from cases.serving.options import add_serving_arguments, sayer
 from cases.serving.run import acquire, plan, serve
 
 TEACHER = "teacher"
+DEMO_PACK = "demo"
 
 
-def teacher_password() -> str | None:
+def shared_demo_password() -> str:
+    """The password the demo pack gives every fixed login (cases/scenarios/demo.yaml)."""
+    return str(get_pack(DEMO_PACK).data["logins"]["password"])
+
+
+def teacher_password(shared: str | None = None) -> str | None:
     """Give the demo's teacher a password of its own, once; return it (None if it already has one).
 
-    Students share the demo password; the teacher, who can act for every office and run the class,
-    must not. The new password is printed once and stored only as a hash.
+    Students share the demo pack's password; the teacher, who can act for every office and run the
+    class, must not. The new password is printed once and stored only as a hash.
     """
+    shared = shared_demo_password() if shared is None else shared
     user = get_user_model().objects.filter(username=TEACHER).first()
-    if user is None or not (user.check_password(DEMO_PASSWORD) or not user.has_usable_password()):
+    if user is None or not (user.check_password(shared) or not user.has_usable_password()):
         return None
     password = "-".join(secrets.token_hex(3) for _ in range(3))
     user.set_password(password)

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import Exercise
+from cases.models import Exercise, ExerciseEventKind
+from cases.services.exercise_events import exercise_event_record
 from cases.services.transfer import exercise_export
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("exercise", help="Exercise name or id.")
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+        parser.add_argument("--with-passwords", action="store_true",
+                            help="Include the logins' password hashes (left out by default).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = options["exercise"]
@@ -24,7 +27,10 @@ class Command(BaseCommand):
         )
         if exercise is None:
             raise CommandError(f"No exercise named or numbered {key!r}.")
-        data = exercise_export(exercise=exercise)
+        data = exercise_export(exercise=exercise, with_passwords=options["with_passwords"])
+        exercise_event_record(exercise=exercise, actor=None, kind=ExerciseEventKind.EXPORT,
+                              summary=f"Exported by export_exercise to {options['output'] or 'standard output'}.",
+                              data={"output": options["output"] or "", "bytes": len(data)})
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as fh:
                 fh.write(data)

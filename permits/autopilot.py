@@ -8,6 +8,7 @@ now and then so that the PER-12 follow-up fires. Crossings are recorded through
 hours, point, region and validity apply to the autopilot as to a student. Their timing follows the
 calendar, not a desk: ``AutoStep.after`` puts each crossing inside the opening hours.
 Rates and mean delays are regime data (``params["permit"]`` in cases/regimes.py), all assumptions.
+Registered as the permit procedure's policy in ``permits/apps.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, register_policy
+from cases.classroom.policy_base import SYSTEM_REASON, AutoStep
 from cases.engine import transitions_from, unmet_guards
 from cases.models import Case
 
@@ -68,7 +69,6 @@ def _bring_documents(kinds: tuple[str, ...]) -> Callable[[Case, dt.datetime], No
     return perform
 
 
-@register_policy("permit")
 def permit_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
     """Play the station, the county/city bureau, border defence and the holder (PER-1 ... PER-12)."""
     from permits.models.permit import REQUIRED_DOCUMENTS, age_problem, purpose_problem, within_border_region
@@ -93,6 +93,8 @@ def permit_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Aut
             return AutoStep("reject_at_station", {"reason": problem})
         if "forward_to_county" in possible:
             return AutoStep("forward_to_county")
+        if "issue_at_station" in possible:  # PER-5: before the 1964 Protocol the station issues (D9 §4)
+            return AutoStep("issue_at_station")
         if not within_border_region(case):
             return AutoStep("reject_at_station", {"reason": "PER-2: home or destination is outside the border region."})
         have = set(case.documents.values_list("kind", flat=True))  # type: ignore[attr-defined]

@@ -1,0 +1,53 @@
+"""Template helpers for the pages every user sees: the pause banner and rules in short."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+SHORT_RULE = 140
+
+
+@register.simple_tag(takes_context=True)
+def paused_exercises(context: dict[str, Any]) -> list[str]:
+    """Return the names of the paused exercises the logged-in user takes part in (one small query)."""
+    from cases.models import Exercise
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Exercise.objects.filter(memberships__user=user, paused=True).order_by("name").values_list("name", flat=True)
+        .distinct()
+    )
+
+
+@register.filter
+def rule_short(text: str) -> str:
+    """Return a rule's summary in short: its first sentence, cut at a word near 140 characters."""
+    text = " ".join(str(text).split())
+    first = re.split(r"(?<=[.;])\s+(?=[A-Z(\"“])", text, maxsplit=1)[0]
+    if len(first) <= SHORT_RULE:
+        return first
+    cut = first[:SHORT_RULE].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut} …"
+
+
+@register.filter
+def is_shortened(text: str) -> bool:
+    """Say whether :func:`rule_short` leaves something of the text out."""
+    return rule_short(text) != " ".join(str(text).split())
+
+
+@register.filter
+def regime_label(code: str) -> str:
+    """Return a regime's label for its code ("1957_lenient" -> "1957 lenient line"); unknown codes as given."""
+    from cases.regimes import REGIMES
+
+    regime = REGIMES.get(str(code))
+    return regime.label if regime is not None else str(code)

@@ -1,0 +1,126 @@
+"""The student's case page: steps and the rule in short first; full rule text, data and diagram folded;
+no step buttons while the exercise is paused (and the server refuses steps); a pause banner on every
+admin page; a favicon; field labels that read properly."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.urls import reverse
+
+from cases.models import Exercise, MarriageCase
+from cases.rules import get_rule
+from cases.templatetags.bd_ui import rule_short
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(desk, login: str, case: MarriageCase) -> str:
+    client = Client()
+    client.force_login(desk.user(login))
+    response = client.get(reverse("admin:cases_marriagecase_change", args=[case.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def folded(html: str, element_id: str) -> str:
+    """Return the inside of the <details> with this id (closed unless it says open)."""
+    match = re.search(rf'<details class="bd-card bd-fold"( open)? id="{element_id}">(.*?)</details>', html, re.S)
+    assert match, element_id
+    assert element_id == "bd-timeline" or not match.group(1), f"{element_id} should be folded"
+    return match.group(2)
+
+
+def zhang(desk) -> MarriageCase:
+    return MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
+
+
+def test_case_page_opens_on_the_steps_and_the_rule_in_short(desk):
+    html = page_of(desk, "workunit", zhang(desk))
+    steps_at = html.index('id="bd-steps"')
+    assert steps_at < html.index('id="bd-rules-full"') < html.index('id="bd-case-data"') < html.index('id="bd-diagram"')
+    assert html.index('name="take_begin_dissuasion"') < html.index('id="bd-rules-full"')
+    rule = get_rule("MAR-2")
+    short = rule_short(rule.summary)
+    assert len(short) < len(rule.summary)  # MAR-2 is long enough to be cut
+    head = html[steps_at:html.index('id="bd-rules-full"')]
+    assert "<code>MAR-2</code>" in head and short.replace("'", "&#x27;") in head and rule.source in head
+    assert rule.summary not in head  # the full text is folded below, once
+    assert rule.summary.replace("'", "&#x27;") in folded(html, "bd-rules-full")
+    assert 'class="form-row' in folded(html, "bd-case-data") or "fieldset" in folded(html, "bd-case-data")
+    assert 'class="bd-graphviz"' in folded(html, "bd-diagram")
+
+
+def test_rule_short_keeps_the_first_sentence_within_bounds():
+    assert rule_short("One. Two.") == "One."
+    long = "word " * 60
+    short = rule_short(long)
+    assert len(short) <= 142 and short.endswith(" …")
+    assert rule_short("Short rule") == "Short rule"
+
+
+def test_paused_exercise_shows_no_step_buttons_and_a_banner(desk):
+    case = zhang(desk)
+    Exercise.objects.filter(pk=desk.exercise.pk).update(paused=True)
+    html = page_of(desk, "workunit", case)
+    assert 'id="bd-paused-steps"' in html and 'id="bd-paused-banner"' in html
+    assert "/step/" not in html and 'name="take_' not in html
+    assert "Try to dissuade him" in html  # what the office may do once it resumes is still said
+
+
+def test_server_refuses_a_step_while_paused_and_changes_nothing(desk):
+    case = zhang(desk)
+    Exercise.objects.filter(pk=desk.exercise.pk).update(paused=True)
+    events = case.events.count()
+    client = Client()
+    client.force_login(desk.user("workunit"))
+    url = reverse("admin:cases_marriagecase_step", args=[case.pk, "begin_dissuasion"])
+    response = client.post(url, {"begin_dissuasion-note": "now"}, follow=True)
+    assert response.status_code == 200
+    assert "paused by the teacher" in response.content.decode()
+    fresh = MarriageCase.objects.get(pk=case.pk)
+    assert fresh.state == case.state and fresh.events.count() == events
+    Exercise.objects.filter(pk=desk.exercise.pk).update(paused=False)
+    client.post(url, {"begin_dissuasion-note": "now"})
+    assert MarriageCase.objects.get(pk=case.pk).state != case.state  # the same step passes once resumed
+
+
+@pytest.mark.parametrize("url_name", ["admin:index", "admin:cases_marriagecase_changelist", "classroom:inbox"])
+def test_pause_banner_on_every_admin_page_only_while_paused(desk, other_desk, url_name):
+    client = Client()
+    client.force_login(desk.user("workunit"))
+    url = reverse(url_name)
+    assert 'id="bd-paused-banner"' not in client.get(url, follow=True).content.decode()
+    Exercise.objects.filter(pk=other_desk.exercise.pk).update(paused=True)  # not this student's exercise
+    assert 'id="bd-paused-banner"' not in client.get(url, follow=True).content.decode()
+    Exercise.objects.filter(pk=desk.exercise.pk).update(paused=True)
+    html = client.get(url, follow=True).content.decode()
+    assert 'id="bd-paused-banner"' in html and desk.exercise.name in html
+
+
+def test_admin_pages_name_a_favicon_that_is_served(desk):
+    client = Client()
+    client.force_login(desk.user("workunit"))
+    html = client.get(reverse("admin:index"), follow=True).content.decode()
+    href = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', html)
+    assert href and href.group(1) == "/static/cases/icons/favicon.svg"
+    assert finders.find("cases/icons/favicon.svg")
+
+
+def test_field_labels_spell_acronyms_in_capitals():
+    assert str(MarriageCase._meta.get_field("woman_has_work_in_dprk").verbose_name) == "woman has work in the DPRK"
+    lower = re.compile(r"\b(dprk|prc|ccp|psb|mfa|mps|kpa)\b")
+    bad = [
+        f"{m.__name__}.{f.name}: {f.verbose_name}"
+        for m in apps.get_app_config("cases").get_models() for f in m._meta.fields
+        if lower.search(str(f.verbose_name))
+    ] + [
+        f"{m.__name__}.{f.name}: {f.verbose_name}"
+        for m in apps.get_app_config("permits").get_models() for f in m._meta.fields
+        if lower.search(str(f.verbose_name))
+    ]
+    assert bad == []

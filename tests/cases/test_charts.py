@@ -1,0 +1,94 @@
+"""The dashboard's charts from pygal: human labels in legends and axes, no script, no clipped labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, line_chart, week_columns
+from cases.analytics.metrics import CumulativeFlow
+from cases.models import AuthorizationCase, MarriageCase
+from cases.procedures import get_procedure
+
+
+def texts(svg: str) -> list[str]:
+    """Return the text a reader sees in an SVG (every <text> element's content)."""
+    return [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, flags=re.S)]
+
+
+def flow(bands: list[str]) -> CumulativeFlow:
+    times = [dt.datetime(1961, 1, 1) + dt.timedelta(days=10 * i) for i in range(12)]
+    return CumulativeFlow(times=times, bands=bands, counts={b: [i + k for i in range(12)] for k, b in enumerate(bands)})
+
+
+@pytest.mark.django_db
+def test_cumulative_flow_legend_names_states_by_their_labels_not_keys():
+    state = AuthorizationCase.State.values[0]
+    bands = ["approved", "refused", "withdrawn", f"authorization: {state}", "marriage: filed", "other open"]
+    shown = texts(cumulative_flow_chart(flow(bands)))
+    label = get_procedure("authorization").state_label(state)
+    assert f"Authorization letter case: {label} (14)" in shown
+    assert f"{get_procedure('marriage').label}: {MarriageCase.State('filed').label} (15)" in shown
+    assert "Closed: approved (11)" in shown and "Open: other states (16)" in shown
+    assert not [t for t in shown if re.search(r"\b[a-z]+_[a-z_]+\b|authorization: ", t)]  # no internal keys
+
+
+@pytest.mark.django_db
+def test_one_procedure_legend_leaves_out_its_name():
+    shown = texts(cumulative_flow_chart(flow(["approved", "marriage: filed"])))
+    assert f"Open: {MarriageCase.State('filed').label} (12)" in shown
+
+
+def test_bar_labels_are_whole_and_carry_their_values():
+    office = "County / city public security bureau of Yanji County, Yanbian Korean Autonomous Prefecture"
+    svg = bar_chart([(office, 12), ("Work unit", 3)])
+    shown = texts(svg)
+    assert f"{office}: 12" in shown and "Work unit: 3" in shown  # not cut short with an ellipsis
+    y = {t: float(v) for v, t in re.findall(r'<text\b[^>]*\by="([0-9.]+)"[^>]*>([^<]*: (?:12|3))</text>', svg)}
+    assert y[f"{office}: 12"] < y["Work unit: 3"]  # the rows in the order given, top to bottom
+
+
+def test_funnel_labels_sit_beside_their_bars_with_count_and_share():
+    svg = funnel_chart([("Filed", 40), ("Approved in China", 10), ("Refused", 0)])
+    shown = texts(svg)
+    assert {"Filed: 40 (100%)", "Approved in China: 10 (25%)", "Refused: 0 (0%)"} <= set(shown)
+
+
+def test_charts_are_plain_svg_without_scripts_or_remote_files():
+    svgs = [
+        bar_chart([("a", 1)]), funnel_chart([("Filed", 2), ("Closed", 1)]),
+        week_columns([("1 Jan", 2, 1), ("8 Jan", 0, 3)]), line_chart({"x": [0, 1, 2]}, x_label="days"),
+    ]
+    for svg in svgs:
+        assert svg.startswith("<svg") and 'class="pygal-chart bd-chart"' in svg
+        assert "<script" not in svg
+        assert not re.search(r'(href|src)="https?:', svg)
+
+
+@pytest.mark.django_db
+def test_line_chart_names_regimes_by_their_labels():
+    from cases.regimes import REGIMES
+
+    code = next(iter(REGIMES))
+    shown = texts(line_chart({code: [0, 2, 5]}))
+    assert REGIMES[code].label in shown and code not in shown
+
+
+def test_week_columns_have_a_legend_and_period_labels():
+    shown = texts(week_columns([(f"{d} Jan 1961", d % 3, d % 2) for d in range(1, 21)]))
+    assert "Filed" in shown and "Closed" in shown and "1 Jan 1961" in shown
+
+
+def test_empty_charts_say_so():
+    assert "Nothing" in bar_chart([]) and "Nothing" in funnel_chart([]) and "Nothing" in week_columns([])
+
+
+def test_axis_dates_never_crowd_even_when_the_run_is_one_day():
+    same_day = CumulativeFlow(times=[dt.datetime(1959, 3, 2)] * 40, bands=["approved"],
+                              counts={"approved": [1] * 40})
+    shown = [t for t in texts(cumulative_flow_chart(same_day)) if "1959" in t and "(" not in t]
+    assert shown == ["02 Mar 1959"]
+    shown = [t for t in texts(cumulative_flow_chart(flow(["approved"]))) if "1961" in t]
+    assert len(shown) == 5 and shown[0] == "01 Jan 1961"

@@ -1,0 +1,87 @@
+"""pack_anachronisms: a seeded case, a step or a timed event using a rule not yet in force on its date (issue 16).
+
+Every shipped pack passes; a pack that announces the 1964 Protocol's hours in 1963 (as permits-1963 once did),
+seeds a 1964 meeting or a 1970 naturalisation in 1959, or switches to a regime before its date is caught, with
+file, line and field; ``counterfactual: true`` on the pack or the event declares a what-if and is not reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cases.classroom.anachronisms import pack_anachronisms
+from cases.classroom.packs import all_packs, parse_pack
+
+BASE = """
+slug: test-dates
+title: Dates test
+summary: A pack for the anachronism check.
+start: {start}
+regime: {regime}
+procedures: [permit, meeting, naturalisation]
+context:
+  - {{text: Some background., source: D9}}
+offices:
+  - {{key: station, kind: border_station, name: Test Station, place: Helong}}
+roles:
+  - {{office: station, title: Station, brief: Take applications.}}
+"""
+
+
+def pack(tmp_path: Path, extra: str = "", start: str = "1959-03-02", regime: str = "1958_marriage"):
+    text = BASE.format(start=start, regime=regime) + extra
+    path = tmp_path / "test-dates.yaml"
+    path.write_text(text, encoding="utf-8")
+    return parse_pack(path, text)
+
+
+@pytest.mark.parametrize("shipped", all_packs(), ids=lambda p: p.slug)
+def test_no_shipped_pack_holds_an_anachronism(shipped):
+    assert [str(p) for p in pack_anachronisms(shipped)] == []
+
+
+def test_the_permits_1963_pack_announces_the_protocol_only_on_its_day():
+    """PER-8: the D10 hours are announced on 9 June 1964, not on 1 October 1963."""
+    permits = next(p for p in all_packs() if p.slug == "permits-1963")
+    announcements = [e for e in permits.data["events"] if e["kind"] == "announce" and "PER-8" in e["source"]]
+    assert announcements and all(str(e["at"]) >= "1964-06-09" for e in announcements)
+
+
+def test_an_announcement_of_a_later_rule_is_caught_with_its_line(tmp_path):
+    found = pack_anachronisms(pack(tmp_path, """events:
+  - {at: 1963-10-01, kind: announce, label: Winter hours, text: "Open 09:00-16:00.", source: "D10 Art. 3(4) (PER-8)"}
+""", start="1963-09-10", regime="1963_august"))
+    assert found and all(p.field == "events[0].source" for p in found)
+    assert any("PER-8 is not yet in force" in p.message for p in found) and found[0].line > 1
+
+
+def test_a_seeded_meeting_before_the_protocol_and_a_regime_before_its_date_are_caught(tmp_path):
+    found = pack_anachronisms(pack(tmp_path, """cases:
+  - {kind: meeting, params: {}}
+events:
+  - {at: 1959-06-01, kind: switch_regime, label: Early, regime: 1962_correction}
+  - {at: 1959-07-01, kind: seed_cases, label: More, cases: [{kind: naturalisation}]}
+"""))
+    messages = " | ".join(str(p) for p in found)
+    assert "MEET-1 is not yet in force" in messages
+    assert "24 March 1962 correction" in messages and "counterfactual" in messages
+    assert "OTH-1 is not yet in force" in messages
+
+
+def test_the_pack_regime_and_a_pre_1955_permit_are_caught(tmp_path):
+    found = pack_anachronisms(pack(tmp_path, """cases:
+  - {kind: permit, params: {category: resident}}
+""", start="1955-03-01", regime="1964_protocol"))
+    fields = {p.field for p in found}
+    assert "regime" in fields and "cases[0].kind" in fields
+
+
+def test_counterfactual_marks_a_what_if(tmp_path):
+    extra = """events:
+  - {at: 1959-06-01, kind: switch_regime, label: What if, regime: 1962_correction, counterfactual: true}
+  - {at: 1959-07-01, kind: seed_cases, label: After, cases: [{kind: meeting}]}
+"""
+    assert pack_anachronisms(pack(tmp_path, extra)) == []  # the meeting falls under the what-if too
+    assert pack_anachronisms(pack(tmp_path, "counterfactual: true\ncases:\n  - {kind: meeting}\n")) == []

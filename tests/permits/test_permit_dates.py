@@ -1,0 +1,117 @@
+"""The permit's rules in force by date: PER-1 from 8 June 1955 (D9 §2-3); the county's one-month transit pass
+(PER-7) and the crossing hours (PER-8) from the 1964 Protocol (D10, 9 June 1964); before it the station issues
+the permit itself (PER-5, D9 §4). One case just before and one just after each date."""
+
+import pytest
+
+from cases.choices import Nationality, Occupation, Sex
+from cases.engine import unmet_guards
+from cases.errors import ApplicationError
+from cases.models import Exercise, Person
+from cases.selectors import step_options
+from cases.services.engine import case_transition
+from permits.models import DocumentKind, PermitCase
+from permits.services.crossing import CrossingRefused, crossing_record
+from permits.services.permit import permit_document_add, permit_forward
+from tests.permits.conftest import bj
+
+BEFORE_D10 = bj(1964, 6, 8, 10, 0)
+D10_DAY = bj(1964, 6, 9, 10, 0)
+
+
+def applicant(helong, name: str, nationality: str = Nationality.CN_KOREAN) -> Person:
+    return Person.objects.create(exercise=helong.exercise, name=name, sex=Sex.MALE, nationality=nationality,
+                                 birth_year=1930, occupation=Occupation.PEASANT)
+
+
+def resident_application(helong, name: str) -> PermitCase:
+    case = helong.new_application(applicant(helong, name))
+    helong.add_resident_documents(case)
+    return helong.refresh(case)
+
+
+def cross_at_night(helong, case: PermitCase):
+    return crossing_record(exercise=helong.exercise, person=case.applicant, point=helong.point("Nanping - Musan"),
+                           direction="exit", actor=helong.user("defence"), permit=case)
+
+
+def test_per1_no_permit_before_8_june_1955_and_one_from_that_day(helong):
+    """PER-1 (D9 §2-3): the border resident permit came into use on 8 June 1955; nothing to file the day before."""
+    Exercise.objects.filter(pk=helong.exercise.pk).update(regime="1955_joint_record")
+    helong.set_clock(bj(1955, 6, 7, 10, 0))
+    with pytest.raises(ApplicationError, match=r"PER-1 is not yet in force.*8 Jun 1955"):
+        helong.new_application(applicant(helong, "Early Applicant"))
+    assert not PermitCase.objects.filter(applicant__name="Early Applicant").exists()
+    helong.set_clock(bj(1955, 6, 8, 10, 0))
+    case = resident_application(helong, "First Day Applicant")
+    assert case.state == "filed"
+    notes = next(o for o in step_options(case, helong.user("nanping")) if o.name == "issue_at_station").dated_notes
+    assert any(n.startswith("PER-4 before 10 Sep 1963") for n in notes)  # D9 read back to 1955: an assumption
+
+
+def test_per5_per7_before_the_protocol_the_station_issues_and_the_county_pass_is_d10s(helong):
+    """PER-5/PER-7: on 8 June 1964 the station issues the permit (D9 §4) and the county's transit pass is refused;
+    from 9 June 1964 (D10 Art. 3(3)) the county issues it and the station no longer does."""
+    helong.set_clock(BEFORE_D10)
+    early = resident_application(helong, "Before The Protocol")
+    with pytest.raises(ApplicationError, match="before the 1964 Protocol the station issues the permit itself"):
+        permit_forward(case=early, actor=helong.user("nanping"))
+    options = {o.name: o for o in step_options(early, helong.user("nanping"))}
+    assert not options["issue_at_station"].blocked_by
+    assert "one month is assumed" in options["issue_at_station"].meta.assumption
+    early = case_transition(case=early, transition="issue_at_station", actor=helong.user("nanping"))
+    assert early.state == "issued" and early.validity_months == 1
+
+    helong.set_clock(D10_DAY)
+    late = resident_application(helong, "After The Protocol")
+    t = next(t for t in late.get_all_state_transitions() if t.name == "issue_at_station")
+    assert any("county/city bureau issues the transit pass" in m for m in unmet_guards(late, t))
+    late = permit_forward(case=late, actor=helong.user("nanping"))
+    late = case_transition(case=late, transition="issue_transit_pass", actor=helong.user("helongpsb"))
+    assert late.state == "issued" and late.permit_kind == "transit_pass"
+
+
+def test_per7_no_officials_permit_before_the_protocol(helong):
+    """PER-7: the official permit of up to a year is D10's: not on 8 June 1964, from 9 June."""
+    helong.set_clock(BEFORE_D10)
+    with pytest.raises(ApplicationError, match="PER-7 is not yet in force"):
+        helong.new_application(applicant(helong, "Early Official", Nationality.HAN), category="official",
+                               purpose="official")
+    helong.set_clock(D10_DAY)
+    case = helong.new_application(applicant(helong, "Protocol Official", Nationality.HAN), category="official",
+                                  purpose="official")
+    permit_document_add(case=case, kind=DocumentKind.OFFICIAL_ASSIGNMENT, issued_by="Jilin PSD",
+                        actor=helong.user("nanping"))
+    case = permit_forward(case=helong.refresh(case), actor=helong.user("nanping"))
+    case = case_transition(case=case, transition="issue_official_permit", actor=helong.user("helongpsb"),
+                           data={"validity_months": 6})
+    assert case.permit_kind == "official_permit"
+
+
+def test_per8_no_crossing_hours_before_the_protocol_and_hours_from_it(helong):
+    """PER-8 (D10 Art. 3(4)): before 9 June 1964 no hours are enforced (the 1955 records' hours are not in the
+    sources); from it a crossing at 21:30 is refused."""
+    helong.set_clock(BEFORE_D10)
+    early = case_transition(case=resident_application(helong, "Night Crosser"), transition="issue_at_station",
+                            actor=helong.user("nanping"))
+    helong.set_clock(bj(1964, 6, 8, 21, 30))
+    assert cross_at_night(helong, early).outcome == "allowed"
+
+    helong.set_clock(D10_DAY)
+    late = permit_forward(case=resident_application(helong, "Protocol Night Crosser"), actor=helong.user("nanping"))
+    late = case_transition(case=late, transition="issue_transit_pass", actor=helong.user("helongpsb"))
+    helong.set_clock(bj(1964, 6, 9, 21, 30))
+    with pytest.raises(CrossingRefused, match="PER-8: the crossing is closed"):
+        cross_at_night(helong, late)
+
+
+def test_per11_the_age_rule_after_the_protocol_is_shown_as_an_assumption(helong):
+    """PER-11: the 1953 age limit of 18 is kept after D10 only as a marked assumption, shown on the station's step."""
+    helong.set_clock(BEFORE_D10)
+    early = resident_application(helong, "Age Rule Before")
+    notes = next(o for o in step_options(early, helong.user("nanping")) if o.name == "issue_at_station").dated_notes
+    assert not any(n.startswith("PER-11") for n in notes)
+    helong.set_clock(D10_DAY)
+    late = resident_application(helong, "Age Rule After")
+    notes = next(o for o in step_options(late, helong.user("nanping")) if o.name == "forward_to_county").dated_notes
+    assert any(n.startswith("PER-11 after 9 Jun 1964") and "assumption" in n for n in notes)
