@@ -25,6 +25,7 @@ from cases.permissions import grant_student
 from cases.procedures import all_procedures
 from cases.rules import Rule, get_rule
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
+from config.hashers import class_password_hash
 
 MAX_STUDENTS = 60
 # Readable passwords for a printed login sheet: no 0/O, 1/l/I.
@@ -160,7 +161,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             display = names[i] if names else f"Student {taken + i + 1}"
             first, _, last = display.partition(" ")
             user = user_model(username=username, first_name=first[:150], last_name=last[:150], is_staff=True)
-            user.set_password(password)
+            user.password = class_password_hash(password)  # generated and random: config/hashers.py
             user.save()
             grant_student(user)
             office = slots[(taken + i) % len(slots)]

@@ -1,9 +1,14 @@
 """Settings shared by every environment, read through django-environ."""
 
+import os
+import secrets
+import time
 from pathlib import Path
 
 import environ
+from kombu.transport import TRANSPORT_ALIASES
 
+EMBEDDED_BROKER = "bdsqlite"  # cases.serving.broker.ALIAS
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -12,9 +17,35 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DATA_DIR = Path(env("BORDER_DESK_DATA_DIR", default=str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="border-desk-insecure-development-key-change-me")
+
+
+def installation_secret_key(folder: Path) -> str:
+    """This installation's own secret key: made once, at random, kept in the data folder (mode 0600).
+
+    None is committed or defaulted anywhere; ``DJANGO_SECRET_KEY`` overrides it. Two processes starting
+    at once agree: the file is created exclusively and the loser reads the winner's key.
+    """
+    path = folder / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.05)  # another process created the file and is writing it
+    raise RuntimeError(f"{path} is empty: delete it and start again (a new key logs everyone out).")
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or installation_secret_key(DATA_DIR)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# Classroom mode computes these from the room's address (cases/serving/network.py).
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -31,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's CSS and scripts) straight from the application, under any server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,14 +133,34 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# The embedded stack serves static files from the apps' folders (no collectstatic step before class);
+# production collects them and serves the compressed, hashed copies (config/settings/production.py).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MAX_AGE = 3600
+
+# Passwords: Django's default PBKDF2 for every login a person chose (teachers, admins); the room's
+# generated student passwords get fewer iterations (config/hashers.py explains why and how).
+PASSWORD_HASHERS = [
+    "config.hashers.RoomPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 LOGIN_URL = "admin:login"
 
 # --- Celery -----------------------------------------------------------------------------------
-# The embedded default needs no server: kombu's filesystem transport in folders under DATA_DIR.
+# The embedded default needs no server: a SQLite file under DATA_DIR through kombu's SQLAlchemy
+# transport, made acknowledgement-safe (cases/serving/broker.py says why not the filesystem one).
+# CELERY_BROKER_URL=redis://... (the compose stack) uses Redis instead.
+# The transport's short name must be known in every process that reads these settings.
+TRANSPORT_ALIASES.setdefault(EMBEDDED_BROKER, "cases.serving.broker:Transport")
 BROKER_DIR = DATA_DIR / "broker"
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"{EMBEDDED_BROKER}+sqlite:///{DATA_DIR / 'broker.sqlite3'}")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport, only when asked for by URL (its non-atomic writes can crash a worker).
     for sub in ("out", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -139,9 +192,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# Errors are logged (the console and DATA_DIR/logs/errors.log), never shown: with DEBUG off a student
+# sees templates/500.html, the teacher finds the traceback in the log.
+(DATA_DIR / "logs").mkdir(exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "errors": {"class": "logging.handlers.RotatingFileHandler", "filename": str(DATA_DIR / "logs" / "errors.log"),
+                   "maxBytes": 2_000_000, "backupCount": 3, "level": "ERROR", "formatter": "plain",
+                   "delay": True},
+    },
+    "root": {"handlers": ["console", "errors"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }

@@ -159,7 +159,8 @@ def test_the_readme_walk_zhang_wenhai_and_kim_ok_sun_to_registration():
 
 
 def test_every_desk_opens_for_the_login_its_cases_wait_on():
-    """Every case of every desk (after the clock passed every document) opens for the login of its next office."""
+    """Every case of every desk (after the clock passed every document) opens for the login of its next office
+    (a case closed on the way, for the teacher)."""
     exercise = to_the_end(load_demo())
     kinds = set(Case.objects.filter(exercise=exercise).values_list("kind", flat=True))
     assert kinds == set(FIRST_DAY)
@@ -167,8 +168,11 @@ def test_every_desk_opens_for_the_login_its_cases_wait_on():
                if m.office_id is not None}
     clients: dict[str, Client] = {}
     opened = set()
-    for case in Case.objects.filter(exercise=exercise, next_office__isnull=False).order_by("id"):
-        login = holders[case.next_office_id]
+    # Moving the clock fires the deadlines on the way, so some cases (a meeting request left unanswered
+    # for years) are closed by 1970: those open for the teacher, who may look at every office's cases.
+    teacher = exercise.memberships.get(is_facilitator=True).user.username
+    for case in Case.objects.filter(exercise=exercise).order_by("id"):
+        login = holders[case.next_office_id] if case.next_office_id else teacher
         client = clients.setdefault(login, log_in(login))
         model = get_procedure(case.kind).model
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[case.pk])

@@ -1,78 +1,76 @@
-"""Run the whole demo: migrate, load the demo exercise, start web + Celery worker + beat.
+"""Run the whole demo: migrate, load the demo exercise, serve web + Celery worker + beat.
 
-Ctrl-C stops all three. Embedded defaults: SQLite and kombu's filesystem broker under var/.
+``manage.py demo`` serves this computer only (http://127.0.0.1:8000/admin/); ``manage.py demo --room``
+opens the class to the room (the network address, the join URL and its QR code). The web server is
+waitress, static files come from whitenoise, DEBUG is off; the supervisor restarts a crashed child and
+stops every child on Ctrl-C or SIGTERM; a second start on the same data folder is refused.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
+import secrets
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cases.classroom.packs import get_pack
+from cases.serving.options import add_serving_arguments, sayer
+from cases.serving.run import acquire, plan, serve
+
+TEACHER = "teacher"
+DEMO_PACK = "demo"
+
+
+def shared_demo_password() -> str:
+    """The password the demo pack gives every fixed login (cases/scenarios/demo.yaml)."""
+    return str(get_pack(DEMO_PACK).data["logins"]["password"])
+
+
+def teacher_password(shared: str | None = None) -> str | None:
+    """Give the demo's teacher a password of its own, once; return it (None if it already has one).
+
+    Students share the demo pack's password; the teacher, who can act for every office and run the
+    class, must not. The new password is printed once and stored only as a hash.
+    """
+    shared = shared_demo_password() if shared is None else shared
+    user = get_user_model().objects.filter(username=TEACHER).first()
+    if user is None or not (user.check_password(shared) or not user.has_usable_password()):
+        return None
+    password = "-".join(secrets.token_hex(3) for _ in range(3))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password
+
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo exercise, and run the web server, a Celery worker and beat."
+    help = "Migrate, load the demo exercise, and serve it (web, Celery worker and beat); --room opens it."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address for the web server.")
-        parser.add_argument("--no-celery", action="store_true", help="Run only the web server.")
+        add_serving_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        python = sys.executable
-        procs: list[subprocess.Popen[bytes]] = []
-        if not options["no_celery"]:
-            # One worker with embedded beat is enough for a classroom; scale-out uses separate beat.
-            procs.append(
-                subprocess.Popen(
-                    [python, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel=WARNING",
-                     "--concurrency=2", "--schedule", str(_data_dir() / "celerybeat-schedule")],
-                    env=env,
-                )
-            )
-        procs.append(
-            subprocess.Popen([python, "manage.py", "runserver", "--noreload", options["addr"]], env=env)
-        )
-        self.stdout.write(self.style.SUCCESS(f"\nBorder Desk is running: http://{options['addr']}/admin/"))
-        self.stdout.write("Log in as one of the users above. Press Ctrl-C to stop web, worker and beat.\n")
+        lock = acquire(settings.DATA_DIR)
         try:
-            while all(p.poll() is None for p in procs):
-                time.sleep(0.5)
-            self.stderr.write("A process stopped; shutting the others down.")
-        except KeyboardInterrupt:
-            self.stdout.write("\nStopping ...")
+            p = plan(addr=options["addr"], room=options["room"] is not None, room_address=options["room"] or None)
+
+            def load() -> None:
+                call_command("migrate", interactive=False, verbosity=0)
+                call_command("load_demo", stdout=self.stdout)
+                password = teacher_password()
+                if password:
+                    self.stdout.write(self.style.WARNING(
+                        f"\nThe teacher's login: {TEACHER} / {password}\n"
+                        "Shown only this once: write it down. (Forgotten? python manage.py changepassword teacher)"))
+                else:
+                    self.stdout.write(f"\nThe teacher's login: {TEACHER} with the password shown at the first start "
+                                      "(forgotten? python manage.py changepassword teacher).")
+
+            code = serve(p=p, celery=not options["no_celery"], say=sayer(self.stdout), lock=lock, before=load)
         finally:
-            _stop(procs)
+            lock.release()
         self.stdout.write("Stopped.")
-
-
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    """Ask every process to stop, wait up to 15 s, then kill; a second Ctrl-C kills at once."""
-    for p in procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    try:
-        for p in procs:
-            try:
-                p.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                p.kill()
-    except KeyboardInterrupt:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-
-
-def _data_dir() -> Any:
-    from django.conf import settings
-
-    return settings.DATA_DIR
+        if code:
+            raise SystemExit(code)
