@@ -20,7 +20,7 @@ from cases.classroom.autopilot import RunReport, autopilot_run, fast_forward, st
 from cases.classroom.controls import advance_clock, switch_regime
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
-from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
+from cases.classroom.queries import can_load, can_run, inbox_page, is_student, office_queues
 from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
 from cases.classroom.tasks import dispatch_load
 from cases.classroom.timeline import EVENT_KINDS, inject_event, recent_news
@@ -329,9 +329,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     exercises = {o.exercise_id: o.exercise for o in offices if o is not None}
     for m in memberships:
         exercises.setdefault(m.exercise_id, m.exercise)
+    page = inbox_page(offices, request.GET.get("page"))
     return _render(request, "admin/classroom/inbox.html", {
         "title": f"Awaiting {acting_as}" if acting_as else "Awaiting my office",
-        "rows": inbox_rows(offices), "offices": offices, "acting_as": acting_as,
+        "rows": page.rows, "page": page, "offices": offices, "acting_as": acting_as,
         "exercises": [(e, recent_news(e, 3)) for e in exercises.values()],
         "facilitating": [m.exercise for m in memberships if m.is_facilitator],
         "all_cases_url": reverse("admin:cases_caseproxy_changelist"),
