@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from cases.analytics.dashboard import dashboard_data, debrief_data
+from cases.analytics.dashboard import dashboard_page, debrief_page
 from cases.analytics.export import FORMATS, stream
 from cases.analytics.registry import RUNNERS
 from cases.models import Exercise, Membership
@@ -81,13 +81,13 @@ class ExerciseAnalyticsMixin:
         """Show the exercise's queues, waits, flow, outcomes and funnel."""
         exercise = self._exercise(request, object_id)
         return self._page(request, exercise, "admin/cases/exercise_dashboard.html",
-                          f"Dashboard: {exercise.name}", dashboard_data(exercise))
+                          f"Dashboard: {exercise.name}", dashboard_page(exercise))
 
     def debrief_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show what happened in this class beside the historical figures."""
         exercise = self._exercise(request, object_id)
         return self._page(request, exercise, "admin/cases/exercise_debrief.html",
-                          f"Debrief: {exercise.name}", debrief_data(exercise))
+                          f"Debrief: {exercise.name}", debrief_page(exercise))
 
     def events_view(self, request: HttpRequest, object_id: str, fmt: str) -> HttpResponse:
         """Download the event log as CSV or XES, written as it is read (memory does not grow with the log)."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Min, QuerySet
 
+from cases.analytics.cache import cached_page
 from cases.classroom.autopilot import staffed_office_ids
 from cases.engine import is_facilitator
 from cases.models import Case, Exercise, Membership, Office
@@ -152,12 +153,16 @@ class QueueRow:
 
 
 def office_queues(exercise: Exercise) -> list[QueueRow]:
-    """Return every office's queue at a glance: who holds it, how many wait, the oldest wait."""
-    stats = {
+    """Return every office's queue at a glance: who holds it, how many wait, the oldest wait.
+
+    The counts are read once per version of the exercise's log (every step writes an event); who holds
+    each office is read each time.
+    """
+    stats = cached_page("office-queues", exercise, lambda: {
         row["next_office"]: row
         for row in Case.objects.filter(exercise=exercise, closed_at__isnull=True, next_office__isnull=False)
         .values("next_office").annotate(n=Count("id"), oldest=Min("state_since"))
-    }
+    })
     holders: dict[int, list[str]] = {}
     for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
         holders.setdefault(m.office_id, []).append(m.user.username)
