@@ -202,49 +202,6 @@ def single_case_figure(*, exercise: Exercise, make_cases: Callable[[int], list[i
                   f"(min {min(ratios):.2f}, max {max(ratios):.2f}); peer saves {1 + len(changed)} columns + the event")
 
 
-def _time_get(client: Any, url: str, repeats: int) -> tuple[float, int]:
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm caches (templates, memberships)
-    times = []
-    queries = 0
-    for _ in range(repeats):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(ctx.captured_queries)
-    return statistics.median(times), queries
-
-
-def admin_scale_figures(*, exercise: Exercise, make_cases: Callable[[int], list[int]], actor: Any,
-                        small: int, large: int, repeats: int) -> list[Figure]:
-    """Changelist and case page with ``large`` cases vs with ``small`` cases (time ratio, query counts)."""
-    from django.test import Client
-    from django.urls import reverse
-
-    client = Client()
-    client.force_login(actor)
-    ids = make_cases(small)
-    case_url = reverse("admin:cases_marriagecase_change", args=[ids[len(ids) // 2]])
-    list_url = reverse("admin:cases_marriagecase_changelist")
-    inbox_url = reverse("admin:cases_caseproxy_changelist")
-    before = {url: _time_get(client, url, repeats) for url in (list_url, inbox_url, case_url)}
-    added = small
-    while added < large:
-        chunk = min(20_000, large - added)
-        make_cases(chunk)
-        added += chunk
-    after = {url: _time_get(client, url, repeats) for url in (list_url, inbox_url, case_url)}
-    names = {list_url: "admin_changelist_100k", inbox_url: "admin_inbox_100k", case_url: "admin_case_page_100k"}
-    return [
-        Figure(names[url], after[url][0] / before[url][0], 1.3,
-               f"{small} -> {large} cases; queries {before[url][1]} -> {after[url][1]}")
-        for url in names
-    ]
-
-
 def sweep_figure(*, exercise: Exercise, make_cases: Callable[[int], list[int]], size: int, repeats: int) -> Figure:
     """Sweep of ``size`` due deadlines vs the floor: the claim, the deadline UPDATE, and the same case and event
     rows written raw; measured and floor runs alternate."""

@@ -15,12 +15,28 @@ from django.test.utils import setup_test_environment, teardown_test_environment
 from cases.bench.data import bench_exercise, insert_marriage_cases
 from cases.bench.figures import (
     Figure,
-    admin_scale_figures,
     bulk_transition_figure,
     single_case_figure,
     sweep_figure,
 )
 from cases.bench.jilin import jilin_figure
+
+FIGURE_GROUPS = ["bulk", "sweep", "single", "pages", "admin", "packs", "jilin"]
+# Figures other modules provide: ``--only NAME`` imports the module and calls its
+# ``figures(*, size: int, repeats: int, quick: bool) -> list[Figure]`` inside the bench's database.
+# A module that is not there yet is reported, not an error.
+PLUGGED_FIGURES = {"classroom": "cases.bench.classroom"}
+
+
+def plugged_figures(name: str, *, size: int, repeats: int, quick: bool) -> list[Figure]:
+    """Return the figures of the plugged-in group ``name`` (empty, with a note, when its module is absent)."""
+    import importlib
+
+    try:
+        module = importlib.import_module(PLUGGED_FIGURES[name])
+    except ModuleNotFoundError:
+        return []
+    return list(module.figures(size=size, repeats=repeats, quick=quick))
 
 
 def _journal() -> str:
@@ -38,8 +54,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=10_000, help="Cases for the bulk figures.")
         parser.add_argument("--repeats", type=int, default=3)
         parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
-        parser.add_argument("--only", choices=["bulk", "sweep", "single", "admin", "jilin"], action="append",
-                            help="Measure only these figures (repeatable).")
+        parser.add_argument("--only", choices=[*FIGURE_GROUPS, *PLUGGED_FIGURES], action="append",
+                            help="Measure only these figures (repeatable). 'pages' (alias 'admin'): the students' "
+                                 "inbox, dashboard, debrief, console, admin lists and case page at 100k vs 1k "
+                                 "cases, and the exports' peak memory; 'packs': each shipped pack a year.")
         parser.add_argument("--jilin-scale", type=float, default=None,
                             help="Share of the Jilin 1961 year to run for figure 5 (default 1, --quick 0.02).")
 
@@ -59,7 +77,7 @@ class Command(BaseCommand):
             self.stdout.write(f"database: {connection.vendor} ({test_db}{_journal()})")
             jilin_scale = options["jilin_scale"] or (0.02 if options["quick"] else 1.0)
             figures = self.run_figures(size=size, repeats=repeats, only=set(options["only"] or ()),
-                                       jilin_scale=jilin_scale)
+                                       jilin_scale=jilin_scale, quick=options["quick"])
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
@@ -70,7 +88,8 @@ class Command(BaseCommand):
         met = sum(f.met for f in figures)
         self.stdout.write(f"summary: {met}/{len(figures)} figures within target on {connection.vendor}")
 
-    def run_figures(self, *, size: int, repeats: int, only: set[str], jilin_scale: float) -> list[Figure]:
+    def run_figures(self, *, size: int, repeats: int, only: set[str], jilin_scale: float,
+                    quick: bool = False) -> list[Figure]:
         exercise = bench_exercise("Bench")
         actor = exercise.memberships.get(office__kind="work_unit").user
         counter = itertools.count()
@@ -90,15 +109,20 @@ class Command(BaseCommand):
         if wanted("single"):
             figures.append(single_case_figure(exercise=exercise, make_cases=make_cases, actor=actor,
                                               count=200 if size > 1000 else 50))
-        if wanted("admin"):
-            scale = bench_exercise("Bench scale")
-            student = scale.memberships.get(office__kind="work_unit").user
+        if wanted("pages") or (only and "admin" in only):
+            from cases.bench.pages import page_figures
 
-            def make_scale_cases(n: int) -> list[int]:
-                return insert_marriage_cases(scale, n, start=next(counter) * 1_000_000)
+            figures += page_figures(small=max(size // 10, 100), large=size * 10, repeats=max(repeats, 5))
+        if wanted("packs"):
+            from cases.bench.packs import pack_figures
 
-            figures += admin_scale_figures(exercise=scale, make_cases=make_scale_cases, actor=student,
-                                           small=size // 10, large=size * 10, repeats=max(repeats, 3))
+            figures += pack_figures(days=60 if quick else 365)
         if wanted("jilin"):
             figures.append(jilin_figure(template=exercise, scale=jilin_scale))
+        for name in PLUGGED_FIGURES:
+            if name in only:
+                found = plugged_figures(name, size=size, repeats=repeats, quick=quick)
+                if not found:
+                    self.stderr.write(f"{name}: no figures ({PLUGGED_FIGURES[name]} is not installed)")
+                figures += found
         return figures
