@@ -20,7 +20,7 @@ from cases.classroom.autopilot import RunReport, autopilot_run, fast_forward, st
 from cases.classroom.controls import advance_clock, switch_regime
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import PackError, all_packs
-from cases.classroom.queries import can_load, can_run, inbox_page, is_student, office_queues
+from cases.classroom.queries import can_load, can_run, case_counts, inbox_page, is_student, office_queues
 from cases.classroom.students import membership_assign, parse_names, role_cards, students_create
 from cases.classroom.tasks import dispatch_load
 from cases.classroom.timeline import EVENT_KINDS, inject_event, recent_news
@@ -132,6 +132,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
             messages.success(request, note)
         return HttpResponseRedirect(reverse("classroom:console", args=[exercise.pk]))
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
+    open_cases, closed_cases = case_counts(exercise)
     return _render(request, "admin/classroom/console.html", {
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
@@ -140,8 +141,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "news": recent_news(exercise, 8), "inject_form": InjectForm(),
         "students": Membership.objects.filter(exercise=exercise, is_facilitator=False).select_related("user", "office"),
         "offices": exercise.offices.order_by("side", "id"),
-        "open_cases": exercise.cases.filter(closed_at__isnull=True).count(),
-        "closed_cases": exercise.cases.filter(closed_at__isnull=False).count(),
+        "open_cases": open_cases, "closed_cases": closed_cases,
         "seated": Membership.objects.filter(exercise=exercise, user=request.user).exists(),
     })
 

@@ -177,3 +177,12 @@ def office_queues(exercise: Exercise) -> list[QueueRow]:
             autopilot=office.pk not in staffed,
         ))
     return out
+
+
+def case_counts(exercise: Exercise) -> tuple[int, int]:
+    """Return (open, closed) cases of the exercise, counted once per version of its log."""
+    def count() -> tuple[int, int]:
+        closed = Case.objects.filter(exercise=exercise, closed_at__isnull=False).count()
+        return Case.objects.filter(exercise=exercise).count() - closed, closed
+
+    return cached_page("case-counts", exercise, count)
