@@ -115,6 +115,12 @@ def page_figures(*, small: int, large: int, repeats: int, only: set[str] | None 
     return figures
 
 
+def exports_figures(*, small: int, large: int) -> list[Figure]:
+    """The exports' peak memory alone (``--only exports``): two exercises of spread cases, nothing else."""
+    return export_memory_figures(_side("Bench exports small", small).exercise,
+                                 _side("Bench exports large", large).exercise, small, large)
+
+
 def _peak(exercise: Exercise, fmt: str) -> tuple[int, int]:
     from cases.analytics.export import stream
 

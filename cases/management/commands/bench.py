@@ -21,7 +21,7 @@ from cases.bench.figures import (
 )
 from cases.bench.jilin import jilin_figure
 
-FIGURE_GROUPS = ["bulk", "sweep", "single", "pages", "admin", "packs", "jilin"]
+FIGURE_GROUPS = ["bulk", "sweep", "single", "pages", "admin", "exports", "packs", "jilin"]
 # Figures other modules provide: ``--only NAME`` imports the module and calls its
 # ``figures(*, size: int, repeats: int, quick: bool) -> list[Figure]`` inside the bench's database.
 # A module that is not there yet is reported, not an error.
@@ -115,6 +115,10 @@ class Command(BaseCommand):
             from cases.bench.pages import page_figures
 
             figures += page_figures(small=max(size // 10, 100), large=size * 10, repeats=max(repeats, 5))
+        if only and "exports" in only and not (only & {"pages", "admin"}):
+            from cases.bench.pages import exports_figures
+
+            figures += exports_figures(small=max(size // 10, 100), large=size * 10)
         if wanted("packs"):
             from cases.bench.packs import pack_figures
 
