@@ -11,15 +11,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from cases.analytics.dashboard import dashboard_data, debrief_data
-from cases.analytics.export import FORMATS, export
-from cases.analytics.log import load_log
+from cases.analytics.dashboard import dashboard_page, debrief_page
+from cases.analytics.export import FORMATS, stream
 from cases.analytics.registry import RUNNERS
 from cases.models import Exercise, Membership
 from cases.regimes import REGIME_CHOICES
@@ -82,21 +81,21 @@ class ExerciseAnalyticsMixin:
         """Show the exercise's queues, waits, flow, outcomes and funnel."""
         exercise = self._exercise(request, object_id)
         return self._page(request, exercise, "admin/cases/exercise_dashboard.html",
-                          f"Dashboard: {exercise.name}", dashboard_data(exercise))
+                          f"Dashboard: {exercise.name}", dashboard_page(exercise))
 
     def debrief_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show what happened in this class beside the historical figures."""
         exercise = self._exercise(request, object_id)
         return self._page(request, exercise, "admin/cases/exercise_debrief.html",
-                          f"Debrief: {exercise.name}", debrief_data(exercise))
+                          f"Debrief: {exercise.name}", debrief_page(exercise))
 
     def events_view(self, request: HttpRequest, object_id: str, fmt: str) -> HttpResponse:
-        """Download the event log as CSV or XES."""
+        """Download the event log as CSV or XES, written as it is read (memory does not grow with the log)."""
         if fmt not in FORMATS:
             raise Http404("Choose csv or xes.")
         exercise = self._exercise(request, object_id)
-        body, content_type = export(load_log(exercise), fmt)
-        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        chunks, content_type = stream(exercise, fmt)
+        response = StreamingHttpResponse(chunks, content_type=f"{content_type}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="exercise-{exercise.pk}-events.{fmt}"'
         return response
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
-from cases.classroom.queries import can_load, can_run, inbox_rows, is_student, office_queues
+from cases.classroom.queries import can_load, can_run, case_counts, inbox_page, is_student, office_queues
 from cases.classroom.students import (
     MAX_CSV_BYTES,
     decode_csv,
@@ -168,6 +168,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
             messages.success(request, note)
         return HttpResponseRedirect(reverse("classroom:console", args=[exercise.pk]))
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
+    open_cases, closed_cases = case_counts(exercise)
     return _render(request, "admin/classroom/console.html", {
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
@@ -176,8 +177,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "news": recent_news(exercise, 8), "inject_form": InjectForm(),
         "students": Membership.objects.filter(exercise=exercise, is_facilitator=False).select_related("user", "office"),
         "offices": exercise.offices.order_by("side", "id"),
-        "open_cases": exercise.cases.filter(closed_at__isnull=True).count(),
-        "closed_cases": exercise.cases.filter(closed_at__isnull=False).count(),
+        "open_cases": open_cases, "closed_cases": closed_cases,
         "seated": Membership.objects.filter(exercise=exercise, user=request.user).exists(),
         "history": ExerciseEvent.objects.filter(exercise=exercise).select_related("actor")[:HISTORY_SIZE],
     })
@@ -350,9 +350,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     exercises = {o.exercise_id: o.exercise for o in offices if o is not None}
     for m in memberships:
         exercises.setdefault(m.exercise_id, m.exercise)
+    page = inbox_page(offices, request.GET.get("page"))
     return _render(request, "admin/classroom/inbox.html", {
         "title": f"Awaiting {acting_as}" if acting_as else "Awaiting my office",
-        "rows": inbox_rows(offices), "offices": offices, "acting_as": acting_as,
+        "rows": page.rows, "page": page, "offices": offices, "acting_as": acting_as,
         "exercises": [(e, recent_news(e, 3)) for e in exercises.values()],
         "facilitating": [m.exercise for m in memberships if m.is_facilitator],
         "all_cases_url": reverse("admin:cases_caseproxy_changelist"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.analytics import metrics as m
+from cases.analytics.cache import cached_page
 from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, week_columns
 from cases.analytics.history import FIGURES, YANBIAN_1961, Figure
 from cases.analytics.log import Log, load_log
@@ -196,3 +197,18 @@ def debrief_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
         "figures": sorted(FIGURES, key=lambda f: not (set(f.kinds) & kinds)),
         "diagrams": queue_diagrams(log),
     }
+
+
+def _page(data: dict[str, Any]) -> dict[str, Any]:
+    """Return what a page shows: the data without the log it was computed from."""
+    return {k: v for k, v in data.items() if k != "log"}
+
+
+def dashboard_page(exercise: Exercise) -> dict[str, Any]:
+    """Return the dashboard's data, computed once per version of the exercise's log."""
+    return cached_page("dashboard", exercise, lambda: _page(dashboard_data(exercise)))
+
+
+def debrief_page(exercise: Exercise) -> dict[str, Any]:
+    """Return the debrief's data, computed once per version of the exercise's log."""
+    return cached_page("debrief", exercise, lambda: _page(debrief_data(exercise)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from cases.models import Case, CaseEvent, Exercise
 
@@ -61,6 +62,8 @@ class Log:
     exercise_id: int | None = None
     regime: str = ""
     by_id: dict[int, CaseRow] = field(init=False)
+    # What the metrics derived from this log once (stays, states reached...): a log is read, never changed.
+    memo: dict[str, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_id = {c.id: c for c in self.cases}

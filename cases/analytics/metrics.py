@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from cases.analytics.log import CaseRow, EventRow, Log
 from cases.analytics.outcomes import APPROVED, OUTCOMES, REFUSED, WITHDRAWN, classify, funnel_stages
 
 DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(days=7)
+
+T = TypeVar("T")
+
+
+def _memo(log: Log, key: str, build: Callable[[], T]) -> T:
+    """Return what ``build`` derives from ``log``, derived once per log (a dashboard asks many times)."""
+    if key not in log.memo:
+        log.memo[key] = build()
+    found: Any = log.memo[key]
+    return found
 
 
 def days(delta: dt.timedelta) -> float:
@@ -54,7 +66,14 @@ class Stay:
 
 
 def stays(log: Log) -> list[Stay]:
-    """Rebuild every case's stays from its events (events without a target state change nothing)."""
+    """Rebuild every case's stays from its events (events without a target state change nothing).
+
+    Built once per log; callers read the list and never change it.
+    """
+    return _memo(log, "stays", lambda: _stays(log))
+
+
+def _stays(log: Log) -> list[Stay]:
     by_case: dict[int, list[EventRow]] = defaultdict(list)
     for e in log.events:
         by_case[e.case_id].append(e)
@@ -78,7 +97,7 @@ def stays(log: Log) -> list[Stay]:
 
 
 def open_cases(log: Log) -> list[CaseRow]:
-    return [c for c in log.cases if c.is_open]
+    return _memo(log, "open_cases", lambda: [c for c in log.cases if c.is_open])
 
 
 def wip_by_office(log: Log) -> list[tuple[str, int]]:
@@ -112,6 +131,10 @@ def time_in_step(log: Log) -> list[StepTime]:
 
     Closing states are left out: a closed case does not wait.
     """
+    return _memo(log, "time_in_step", lambda: _time_in_step(log))
+
+
+def _time_in_step(log: Log) -> list[StepTime]:
     finished: dict[tuple[str, str], list[float]] = defaultdict(list)
     running: dict[tuple[str, str], list[float]] = defaultdict(list)
     for s in stays(log):
@@ -201,17 +224,43 @@ def cumulative_flow(log: Log, points: int = 40, max_open_bands: int = 8) -> Cumu
     start = start_of(log)
     span = max(log.now - start, DAY)
     times = [start + span * i / (points - 1) for i in range(points)] if points > 1 else [log.now]
-    all_stays = stays(log)
     closing = {c.id: (c.closed_at, classify(c.kind, c.state)) for c in log.cases if c.closed_at is not None}
-    open_counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(times))
+    # A stay counts at time t when start <= t < end and its case is not closed by t: the interval
+    # [start, min(end, closed_at)). Count intervals per band at each sample time by bisecting sorted ends.
+    starts: dict[str, list[dt.datetime]] = defaultdict(list)
+    ends: dict[str, list[dt.datetime]] = defaultdict(list)
+    members: dict[str, list[tuple[int, Stay, dt.datetime | None]]] = defaultdict(list)
+    for pos, s in enumerate(stays(log)):
+        closed_at = closing[s.case_id][0] if s.case_id in closing else None
+        stop = s.end if closed_at is None else closed_at if s.end is None else min(s.end, closed_at)
+        if stop is not None and stop <= s.start:
+            continue  # never counted at any time
+        band = f"{s.kind}: {s.state}"
+        starts[band].append(s.start)
+        members[band].append((pos, s, stop))
+        if stop is not None:
+            ends[band].append(stop)
+    open_counts: dict[str, list[int]] = {}
+    first_seen: dict[str, tuple[int, int]] = {}
+    for band in starts:
+        band_starts, band_ends = sorted(starts[band]), sorted(ends[band])
+        series = [bisect_right(band_starts, t) - bisect_right(band_ends, t) for t in times]
+        first = next((i for i, n in enumerate(series) if n), None)
+        if first is None:
+            continue
+        t = times[first]
+        pos = min(p for p, s, stop in members[band] if s.start <= t and (stop is None or stop > t))
+        open_counts[band] = series
+        first_seen[band] = (first, pos)
+    # The bands in the order a scan of every stay at every sample time first meets them (ties keep it).
+    open_counts = {b: open_counts[b] for b in sorted(open_counts, key=lambda b: first_seen[b])}
     closed_counts: dict[str, list[int]] = {o: [0] * len(times) for o in OUTCOMES}
-    for i, t in enumerate(times):
-        for s in all_stays:
-            if s.start <= t and (s.end is None or s.end > t) and not _closed_by(closing.get(s.case_id), t):
-                open_counts[f"{s.kind}: {s.state}"][i] += 1
-        for closed_at, outcome in closing.values():
-            if closed_at <= t:
-                closed_counts[outcome][i] += 1
+    closed_at_by_outcome: dict[str, list[dt.datetime]] = defaultdict(list)
+    for closed_at, outcome in closing.values():
+        closed_at_by_outcome[outcome].append(closed_at)
+    for outcome, moments in closed_at_by_outcome.items():
+        moments.sort()
+        closed_counts[outcome] = [bisect_right(moments, t) for t in times]
     busiest = sorted(open_counts, key=lambda b: -max(open_counts[b]))
     kept, rest = busiest[:max_open_bands], busiest[max_open_bands:]
     counts: dict[str, list[int]] = {o: closed_counts[o] for o in OUTCOMES}
@@ -220,10 +269,6 @@ def cumulative_flow(log: Log, points: int = 40, max_open_bands: int = 8) -> Cumu
     if rest:
         counts["other open"] = [sum(open_counts[b][i] for b in rest) for i in range(len(times))]
     return CumulativeFlow(times=times, bands=list(counts), counts=counts)
-
-
-def _closed_by(closing: tuple[dt.datetime, str] | None, t: dt.datetime) -> bool:
-    return closing is not None and closing[0] <= t
 
 
 # --- Outcomes ----------------------------------------------------------------------------------
@@ -259,7 +304,11 @@ def oldest_waiting(log: Log, limit: int = 10) -> list[tuple[CaseRow, float]]:
 
 
 def reached_states(log: Log) -> dict[int, set[str]]:
-    """Return, per case, every state it has been in."""
+    """Return, per case, every state it has been in (built once per log)."""
+    return _memo(log, "reached_states", lambda: _reached_states(log))
+
+
+def _reached_states(log: Log) -> dict[int, set[str]]:
     out: dict[int, set[str]] = defaultdict(set)
     for e in log.events:
         if e.target_state:

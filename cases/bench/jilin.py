@@ -3,8 +3,8 @@
 The run: an exercise under the 1961 line with no students, so the autopilot plays every office. At
 the start of each month a twelfth of the year's border crossers (28,028 found in Jilin in 1961, D6)
 and of Yanbian's authorization letters (2,667 in 1961, D6) are filed with the bulk filing service,
-then the autopilot plays the month. The floor: building and bulk-inserting, with Django's
-``bulk_create``, the rows the run ends with (people, cases, their own rows, events, deadlines).
+then the autopilot plays the month. The floor: a raw multi-row insert of the rows the run ends with
+(people, cases, their own rows, events, deadlines) into the same tables and indexes.
 The crossers are filed in D6's mix (:func:`cases.classroom.policies.crosser.jilin_1961_report_mix`:
 found across the border, across and asking to come back, and the remainder D6 leaves unaccounted,
 assumed stopped at the border); their outcomes are the crosser policy's, calibrated to D6.
@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.bench.figures import Figure
+from cases.bench.floors import raw_insert
 from cases.choices import Nationality, OfficeKind, Sex
 from cases.models import (
     AuthorizationCase,
@@ -136,49 +137,44 @@ def _final_rows(exercise: Exercise) -> list[tuple[type, list[dict[str, Any]]]]:
 
 
 def floor_insert(exercise: Exercise, template: Exercise) -> tuple[float, int]:
-    """Time building and bulk-inserting the run's final rows into a twin exercise (rolled back); return (s, rows)."""
+    """Time a raw insert of the run's final rows into a twin exercise (rolled back); return (s, rows).
+
+    The rows are made ready first (the twin's ids given, the links moved to them); the time is the raw
+    multi-row INSERTs alone (:func:`cases.bench.floors.raw_insert`), into the same tables and indexes.
+    """
     tables = _final_rows(exercise)
     rows = sum(len(r) for _m, r in tables)
     with transaction.atomic():
         twin = jilin_exercise(template, f"{exercise.name} (floor)")
         person_base = Person.objects.order_by("-id").values_list("id", flat=True).first() or 0
         case_base = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        start = time.perf_counter()
-        person_map: dict[int, int] = {}
-        case_map: dict[int, int] = {}
+        old_people = list(Person.objects.filter(exercise=exercise).order_by("pk").values_list("id", flat=True))
+        old_cases = list(Case.objects.filter(exercise=exercise).order_by("pk").values_list("id", flat=True))
+        person_map = {old: person_base + i + 1 for i, old in enumerate(old_people)}
+        case_map = {old: case_base + i + 1 for i, old in enumerate(old_cases)}
+        ready: list[tuple[type, list[dict[str, Any]]]] = []
         for model, table in tables:
-            objs = []
-            for row in table:
+            out = []
+            own_ids = (list(model.objects.filter(exercise=exercise).order_by("pk").values_list("pk", flat=True))
+                       if model in (CrosserCase, AuthorizationCase) else [])
+            for i, row in enumerate(table):
                 row = dict(row, exercise_id=twin.pk) if "exercise_id" in row else dict(row)
                 for key in ("person_id", "applicant_id"):
                     if row.get(key) is not None:
                         row[key] = person_map.get(row[key], row[key])
                 if model is Person:
-                    objs.append(model(id=person_base + len(objs) + 1, **row))
-                    continue
-                if model is Case:
-                    objs.append(model(id=case_base + len(objs) + 1, **row))
-                    continue
-                if "case_id" in row:
+                    row = {"id": person_map[old_people[i]], **row}
+                elif model is Case:
+                    row = {"id": case_map[old_cases[i]], **row}
+                elif model in (CrosserCase, AuthorizationCase):
+                    row = {"case_ptr_id": case_map[own_ids[i]], **row}
+                elif "case_id" in row:
                     row["case_id"] = case_map[row["case_id"]]
-                objs.append(model(**row))
-            if model is Person:
-                person_map = {old: new.id for old, new in zip(
-                    Person.objects.filter(exercise=exercise).order_by("pk").values_list("id", flat=True), objs,
-                    strict=True)}
-            if model is Case:
-                case_map = {old: new.id for old, new in zip(
-                    Case.objects.filter(exercise=exercise).order_by("pk").values_list("id", flat=True), objs,
-                    strict=True)}
-            if model in (CrosserCase, AuthorizationCase):
-                ids = list(model.objects.filter(exercise=exercise).order_by("pk").values_list("pk", flat=True))
-                for obj, old in zip(objs, ids, strict=True):
-                    obj.case_ptr_id = obj.pk = case_map[old]
-                for i in range(0, len(objs), 2000):
-                    model._base_manager._insert(objs[i:i + 2000],  # type: ignore[attr-defined]
-                                                fields=list(model._meta.local_concrete_fields), using="default")
-            else:
-                model.objects.bulk_create(objs, batch_size=2000)
+                out.append(row)
+            ready.append((model, out))
+        start = time.perf_counter()
+        for model, out in ready:
+            raw_insert(model, out)
         took = time.perf_counter() - start
         transaction.set_rollback(True)
     return took, rows

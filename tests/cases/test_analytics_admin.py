@@ -107,9 +107,9 @@ def test_event_log_downloads_from_the_dashboard(desk):
     csv_resp = client.get(reverse("admin:cases_exercise_events", args=[exercise.pk, "csv"]))
     assert csv_resp.status_code == 200 and csv_resp["Content-Type"].startswith("text/csv")
     assert "attachment" in csv_resp["Content-Disposition"]
-    assert csv_resp.content.decode().count("\n") == 1 + exercise.events.count()
+    assert b"".join(csv_resp.streaming_content).decode().count("\n") == 1 + exercise.events.count()
     xes = client.get(reverse("admin:cases_exercise_events", args=[exercise.pk, "xes"]))
-    assert xes.status_code == 200 and b"<trace>" in xes.content
+    assert xes.status_code == 200 and b"<trace>" in b"".join(xes.streaming_content)
     assert client.get(reverse("admin:cases_exercise_events", args=[exercise.pk, "pdf"])).status_code == 404
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
+import tempfile
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -12,12 +15,36 @@ from django.test.utils import setup_test_environment, teardown_test_environment
 from cases.bench.data import bench_exercise, insert_marriage_cases
 from cases.bench.figures import (
     Figure,
-    admin_scale_figures,
     bulk_transition_figure,
     single_case_figure,
     sweep_figure,
 )
 from cases.bench.jilin import jilin_figure
+
+FIGURE_GROUPS = ["bulk", "sweep", "single", "pages", "admin", "exports", "packs", "jilin"]
+# Figures other modules provide: ``--only NAME`` imports the module and calls its
+# ``figures(*, size: int, repeats: int, quick: bool) -> list[Figure]`` inside the bench's database.
+# A module that is not there yet is reported, not an error.
+PLUGGED_FIGURES = {"classroom": "cases.bench.classroom"}
+
+
+def plugged_figures(name: str, *, size: int, repeats: int, quick: bool) -> list[Figure]:
+    """Return the figures of the plugged-in group ``name`` (empty, with a note, when its module is absent)."""
+    import importlib
+
+    try:
+        module = importlib.import_module(PLUGGED_FIGURES[name])
+    except ModuleNotFoundError:
+        return []
+    return list(module.figures(size=size, repeats=repeats, quick=quick))
+
+
+def _journal() -> str:
+    if connection.vendor != "sqlite":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        return f", journal {cursor.fetchone()[0]}"
 
 
 class Command(BaseCommand):
@@ -27,8 +54,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=10_000, help="Cases for the bulk figures.")
         parser.add_argument("--repeats", type=int, default=3)
         parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
-        parser.add_argument("--only", choices=["bulk", "sweep", "single", "admin", "jilin", "classroom"],
-                            action="append", help="Measure only these figures (repeatable).")
+        parser.add_argument("--only", choices=[*FIGURE_GROUPS, *PLUGGED_FIGURES], action="append",
+                            help="Measure only these figures (repeatable). 'pages' (alias 'admin'): the students' "
+                                 "inbox, dashboard, debrief, console, admin lists and case page at 100k vs 1k "
+                                 "cases, and the exports' peak memory; 'packs': each shipped pack a year.")
         parser.add_argument("--jilin-scale", type=float, default=None,
                             help="Share of the Jilin 1961 year to run for figure 5 (default 1, --quick 0.02).")
 
@@ -44,23 +73,34 @@ class Command(BaseCommand):
             return
         size = 500 if options["quick"] else options["size"]
         repeats = 1 if options["quick"] else options["repeats"]
-        setup_test_environment()
+        # DEBUG off as in production: with it on, Django keeps every query's SQL, which costs time and
+        # memory that a served page does not pay (the page figures capture their queries themselves).
+        setup_test_environment(debug=False)
         old_name = connection.settings_dict["NAME"]
+        workdir = None
+        if connection.vendor == "sqlite":
+            # A file in WAL mode, as the product runs (the settings' init_command sets WAL on connecting),
+            # not the in-memory database Django's test runner would make.
+            workdir = tempfile.mkdtemp(prefix="bd-bench-")
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = os.path.join(workdir, "bench.sqlite3")
         test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         try:
-            self.stdout.write(f"database: {connection.vendor} ({test_db})")
+            self.stdout.write(f"database: {connection.vendor} ({test_db}{_journal()})")
             jilin_scale = options["jilin_scale"] or (0.02 if options["quick"] else 1.0)
             figures = self.run_figures(size=size, repeats=repeats, only=set(options["only"] or ()),
-                                       jilin_scale=jilin_scale)
+                                       jilin_scale=jilin_scale, quick=options["quick"])
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
+            if workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
         for figure in figures:
             self.stdout.write(figure.line())
         met = sum(f.met for f in figures)
         self.stdout.write(f"summary: {met}/{len(figures)} figures within target on {connection.vendor}")
 
-    def run_figures(self, *, size: int, repeats: int, only: set[str], jilin_scale: float) -> list[Figure]:
+    def run_figures(self, *, size: int, repeats: int, only: set[str], jilin_scale: float,
+                    quick: bool = False) -> list[Figure]:
         exercise = bench_exercise("Bench")
         actor = exercise.memberships.get(office__kind="work_unit").user
         counter = itertools.count()
@@ -80,15 +120,24 @@ class Command(BaseCommand):
         if wanted("single"):
             figures.append(single_case_figure(exercise=exercise, make_cases=make_cases, actor=actor,
                                               count=200 if size > 1000 else 50))
-        if wanted("admin"):
-            scale = bench_exercise("Bench scale")
-            student = scale.memberships.get(office__kind="work_unit").user
+        if wanted("pages") or (only and "admin" in only):
+            from cases.bench.pages import page_figures
 
-            def make_scale_cases(n: int) -> list[int]:
-                return insert_marriage_cases(scale, n, start=next(counter) * 1_000_000)
+            figures += page_figures(small=max(size // 10, 100), large=size * 10, repeats=max(repeats, 5))
+        if only and "exports" in only and not (only & {"pages", "admin"}):
+            from cases.bench.pages import exports_figures
 
-            figures += admin_scale_figures(exercise=scale, make_cases=make_scale_cases, actor=student,
-                                           small=size // 10, large=size * 10, repeats=max(repeats, 3))
+            figures += exports_figures(small=max(size // 10, 100), large=size * 10)
+        if wanted("packs"):
+            from cases.bench.packs import pack_figures
+
+            figures += pack_figures(days=60 if quick else 365)
         if wanted("jilin"):
             figures.append(jilin_figure(template=exercise, scale=jilin_scale))
+        for name in PLUGGED_FIGURES:
+            if name in only:
+                found = plugged_figures(name, size=size, repeats=repeats, quick=quick)
+                if not found:
+                    self.stderr.write(f"{name}: no figures ({PLUGGED_FIGURES[name]} is not installed)")
+                figures += found
         return figures

@@ -6,8 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.analytics.export import FORMATS, export
-from cases.analytics.log import load_log
+from cases.analytics.export import FORMATS, stream
 from cases.models import Exercise
 
 
@@ -31,11 +30,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         exercise = find_exercise(options["exercise"])
-        log = load_log(exercise)
-        data, _content_type = export(log, options["format"])
+        chunks, _content_type = stream(exercise, options["format"])
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as fh:
-                fh.write(data)
-            self.stderr.write(f"Wrote {len(log.events)} events of {len(log.cases)} cases to {options['output']}.")
+                for chunk in chunks:
+                    fh.write(chunk)
+            events = exercise.events.count()
+            cases = exercise.cases.count()
+            self.stderr.write(f"Wrote {events} events of {cases} cases to {options['output']}.")
         else:
-            self.stdout.write(data, ending="")
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")

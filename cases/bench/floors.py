@@ -1,0 +1,100 @@
+"""Honest floors: the same rows a measured run wrote, written the fastest way the database allows.
+
+A floor is what the database needs to take the rows at all: one raw UPDATE of the changed columns
+with the ids as one array (PostgreSQL ``= ANY(array)``, SQLite ``IN (SELECT value FROM json_each(?))``),
+and raw multi-row INSERTs (PostgreSQL: one ``INSERT ... SELECT * FROM UNNEST(arrays)`` per chunk;
+SQLite: multi-row ``VALUES`` lists, as many rows per statement as its variable limit allows). The rows
+come from the measured run itself (:func:`case_columns`, :func:`rows_of`), so both sides write the same
+columns and values; only the case ids differ.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import connection, models
+
+SQLITE_VARIABLES = 32_000  # SQLite 3.32+ allows 32,766 variables per statement
+PG_CHUNK = 5000
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _prep(field: models.Field, cache: dict[Any, Any], value: Any) -> Any:
+    try:
+        key = (type(value), value)
+        hash(key)
+    except TypeError:
+        return field.get_db_prep_save(value, connection)
+    if key not in cache:
+        cache[key] = field.get_db_prep_save(value, connection)
+    return cache[key]
+
+
+def ids_clause(ids: list[int]) -> tuple[str, list[Any]]:
+    """Return ``"id" <op>`` SQL and its one parameter matching any of ``ids``, as one array."""
+    if connection.vendor == "postgresql":
+        return f"{_quote('id')} = ANY(%s::bigint[])", [list(ids)]
+    return f"{_quote('id')} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+
+
+def update_by_ids(model: type[models.Model], values: dict[str, Any], ids: list[int], *,
+                  key: str | None = None) -> int:
+    """Set the columns ``values`` ({attname: value}) of the rows of ``model``'s own table whose key is in ``ids``."""
+    if not values or not ids:
+        return 0
+    fields = [model._meta.get_field(name) for name in values]
+    cache: dict[Any, Any] = {}
+    sets = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
+    params = [_prep(f, cache, values[f.name if f.name in values else f.attname]) for f in fields]
+    where, where_params = ids_clause(ids)
+    if key:
+        where = where.replace(_quote("id"), _quote(key), 1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_quote(model._meta.db_table)} SET {sets} WHERE {where}", [*params, *where_params])
+        return int(cursor.rowcount)
+
+
+def raw_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` ({attname: value}, every row the same keys) into ``model``'s own table, raw and multi-row."""
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [next(f for f in model._meta.local_concrete_fields if f.attname == n) for n in names]
+    caches: list[dict[Any, Any]] = [{} for _ in fields]
+    params = [[_prep(f, c, row[n]) for f, c, n in zip(fields, caches, names, strict=True)] for row in rows]
+    table = _quote(model._meta.db_table)
+    columns = ", ".join(_quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [f"{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}[]" for f in fields]
+            unnest = ", ".join(f"%s::{t}" for t in types)
+            for i in range(0, len(params), PG_CHUNK):
+                arrays = [list(col) for col in zip(*params[i:i + PG_CHUNK], strict=True)]
+                cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({unnest})", arrays)
+            return
+        per = max(1, SQLITE_VARIABLES // len(fields))
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for i in range(0, len(params), per):
+            chunk = params[i:i + per]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}",
+                           [v for row in chunk for v in row])
+
+
+def rows_of(model: type[models.Model], **filters: Any) -> list[dict[str, Any]]:
+    """Return the rows of ``model``'s own table matching ``filters`` ({attname: value}, no key), by key."""
+    names = [f.attname for f in model._meta.local_concrete_fields if not f.primary_key]
+    return list(model._base_manager.filter(**filters).order_by("pk").values(*names))
+
+
+def case_columns(model: type[models.Model], before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Return the columns ({attname: new value}) of one row that changed between two readings."""
+    return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+def remap(rows: list[dict[str, Any]], key: str, mapping: dict[int, int]) -> list[dict[str, Any]]:
+    """Return ``rows`` with the column ``key`` moved from old to new ids (the floor's own cases)."""
+    return [{**row, key: mapping[row[key]]} for row in rows]
