@@ -99,7 +99,7 @@ def test_streamed_text_is_the_whole_log_export_byte_for_byte(make, monkeypatch):
 
 
 def _run_autopilot(desk):
-    from cases.classroom.autopilot import fast_forward
+    from cases.classroom.timekeeping import fast_forward
 
     fast_forward(exercise=desk.exercise, actor=None, days=200)
     return desk.exercise

@@ -198,19 +198,12 @@ def test_fuzzed_classroom_inbox_never_500(desk, data):
 
 # --- The Clock page and the console ------------------------------------------------------------------
 
-CLOCK_BRANCH = pytest.mark.xfail(
-    strict=False,
-    reason="Issue 18.3/18.4 on the Clock page and the console (advance-days=99999999 OverflowError, autopilot seed "
-           "-1 IntegrityError, a refused time move that still moves the clock) are the clock branch's to fix; "
-           "remove this mark once that branch is merged.",
-)
 
 
 def _seen_clock(desk) -> str:
     return Exercise.objects.get(pk=desk.exercise.pk).clock.isoformat()
 
 
-@CLOCK_BRANCH
 @fuzz_settings(250)
 @given(data=st.data())
 def test_fuzzed_clock_page_never_500_and_refusals_change_nothing(desk, data):
@@ -235,7 +228,6 @@ CONSOLE_ACTIONS = ["advance", "year", "to_date", "join", "regime", "fire", "inje
                    "assign", "", "nonsense"]
 
 
-@CLOCK_BRANCH
 @fuzz_settings(350)
 @given(data=st.data())
 def test_fuzzed_console_actions_never_500_and_refusals_change_nothing(desk, data):
