@@ -12,7 +12,8 @@ the line where it can be found, and the name:
 * deadlines: the ``action`` of each ``DeadlineSpec`` a model sets is one of its steps (E007);
 * regimes: the autopilot sections name registered procedures and the processing times office kinds (E008);
 * scenario packs (``cases/scenarios/*.yaml``): each file parses and validates; its procedures are
-  registered with a seeder; every step a case entry takes, and the data it passes, exist (E009).
+  registered with a seeder; every step a case entry takes, and the data it passes, exist; nothing in
+  it uses a rule before that rule's document is in force, unless marked counterfactual (E009).
 
 Policy, document and deadline code is read with :mod:`ast`: strings compared with a case's ``state``
 (``state == "filed"``, ``s in ("a", "b")``), steps named by ``AutoStep("step")``, ``"step" in possible``
@@ -334,6 +335,7 @@ def check_regimes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
 def pack_problems(paths: Iterable[Path]) -> list[str]:
     """Return every problem of the pack files, each as ``file:line: message``."""
+    from cases.classroom.anachronisms import pack_anachronisms
     from cases.classroom.packs import PackError, parse_pack
     from cases.engine import all_transitions, meta_of
     from cases.procedures import find_procedure
@@ -371,6 +373,9 @@ def pack_problems(paths: Iterable[Path]) -> list[str]:
                 allowed = set(meta_of(steps[name]).fields) | {"reason"}
                 for key in sorted(set(data) - allowed):
                     out.append(str(pack.problem(where + ("data",), f"the step {name!r} takes no input {key!r}")))
+        # Nothing out of its time: a seeded case, step or timed event using a rule not yet in force on its
+        # date fails the check, unless the pack or the event is marked counterfactual (issue 16).
+        out += [str(p) for p in pack_anachronisms(pack)]
     return out
 
 

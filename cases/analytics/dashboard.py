@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.analytics import metrics as m
-from cases.analytics.cache import cached_page
 from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, week_columns
 from cases.analytics.history import FIGURES, YANBIAN_1961, Figure
 from cases.analytics.log import Log, load_log
+from cases.log_cache import cached_page
 from cases.models import Exercise
 from cases.rules import get_rule
 

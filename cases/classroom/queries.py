@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Min, QuerySet
 
-from cases.analytics.cache import cached_page
 from cases.classroom.autopilot import staffed_office_ids
 from cases.engine import is_facilitator
+from cases.log_cache import cached_page
 from cases.models import Case, Exercise, Membership, Office
 from cases.rules import Rule, get_rule
 

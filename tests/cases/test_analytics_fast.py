@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from cases.analytics import dashboard as dash
 from cases.analytics import metrics as m
-from cases.analytics.cache import log_version
 from cases.analytics.log import CaseRow, EventRow, Log, load_log
+from cases.log_cache import log_version
 from tests.cases import reference_metrics as ref
 from tests.cases.analytics_logs import five_marriages
 
@@ -113,8 +113,8 @@ def test_worked_example_and_empty_log_give_the_full_computations_numbers(monkeyp
 
 @pytest.mark.django_db
 def test_autopilot_made_logs_give_the_full_computations_numbers(desk, monkeypatch):
-    from cases.classroom.autopilot import fast_forward
     from cases.classroom.loader import load_pack
+    from cases.classroom.timekeeping import fast_forward
 
     fast_forward(exercise=desk.exercise, actor=None, days=300)
     pack = load_pack("marriage-1958", name="Fast analytics", actor=None)
@@ -131,7 +131,7 @@ def test_pages_are_computed_once_per_version_of_the_log(desk):
     """A second view reads no log; a step, a clock move or a renamed exercise shows the new numbers."""
     from django.contrib.auth import get_user_model
 
-    from cases.classroom.autopilot import fast_forward
+    from cases.classroom.timekeeping import fast_forward
 
     exercise = desk.exercise
     client = __import__("django.test", fromlist=["Client"]).Client()
@@ -157,8 +157,8 @@ def test_pages_are_computed_once_per_version_of_the_log(desk):
 @pytest.mark.django_db
 def test_console_counts_and_queues_follow_every_step(desk):
     """The console's counts come from the cache of the log's version; a step shows at once."""
-    from cases.classroom.autopilot import fast_forward
     from cases.classroom.queries import case_counts, office_queues
+    from cases.classroom.timekeeping import fast_forward
     from cases.models import Case
 
     exercise = desk.exercise

@@ -150,3 +150,14 @@ def test_a_deadline_action_naming_no_step_fails_the_check(tmp_path, monkeypatch)
     text = _messages(checks.check_deadlines())
     assert "permit_copy.py:" in text and "'set_expird'" in text
 
+
+
+def test_a_pack_event_citing_a_rule_not_yet_in_force_fails_the_check(tmp_path, monkeypatch):
+    """Issue 16: the 1964 Protocol's crossing hours (PER-8, D10) announced in a 1958 pack fail manage.py check."""
+    target = _pack_dir(tmp_path, monkeypatch, "events:", "events:\n  - {at: 1958-11-01, kind: announce, "
+                       "label: Winter hours, text: Crossing hours change., source: \"D10 Art. 3(4) (PER-8)\"}")
+    line = next(i for i, t in enumerate(target.read_text().splitlines(), 1) if "Winter hours" in t)
+    text = _messages(checks.check_packs())
+    assert f"marriage-1958.yaml:{line}" in text and "PER-8" in text
+    with pytest.raises(SystemCheckError, match="PER-8"):
+        call_command("check")

@@ -65,8 +65,15 @@ def fingerprint() -> tuple:
 
 
 def error_messages(response) -> list[str]:
-    """Return the error messages the request left for the next page (refusals)."""
-    return [m.message for m in get_messages(response.wsgi_request) if m.level >= constants.ERROR]
+    """Return the error messages this request left for the next page (refusals).
+
+    Only the messages queued by this request: the storage also holds what earlier requests queued and
+    no page displayed yet (a POST answered by a redirect that the fuzz does not follow), and an old
+    refusal must not make a later, successful action look refused.
+    """
+    storage = get_messages(response.wsgi_request)
+    queued = getattr(storage, "_queued_messages", None)
+    return [m.message for m in (queued if queued is not None else storage) if m.level >= constants.ERROR]
 
 
 JUNK = st.one_of(
