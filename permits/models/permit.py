@@ -9,9 +9,10 @@ public security bureau, which issues a one-month transit pass or an official per
 expiry (PER-12).
 
 Transition bodies only set fields in memory; services save, log, number and check permissions.
-Step names matter: django-fsm lists a state's steps alphabetically and the engine names the first
-one's office as next to act, so the follow-up steps sort after the inspection's (``set_expired``,
-``set_overdue``) and, once overdue, before it (``follow_up_not_returned``).
+Step order matters: the engine names the office of a state's first step, in the order the steps are
+written here, as next to act; so the inspection's steps come before the system's follow-ups
+(``set_overdue``, ``set_expired``) and, once a holder is overdue, the bureau's follow-up
+(``follow_up_not_returned``) comes before the late return.
 Assumptions (the sources are silent): a transit pass serves one journey out and back; the border
 defence's inspection post records each crossing; the county/city public security bureau also issues
 officials' permits and follows up holders not back.
