@@ -7,6 +7,7 @@ permissions on its buttons.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -41,6 +42,13 @@ from cases.selectors import StepOption, held_office_ids, scope_to_user, step_opt
 from cases.services.engine import case_transition
 
 INT64 = 2**63 - 1
+ASCII_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _holds(text: str) -> bool:
+    """Return False for a whole number (ASCII digits) that no 64-bit database column holds; True otherwise."""
+    text = text.strip()
+    return not ASCII_INTEGER.fullmatch(text) or -INT64 <= int(text) <= INT64
 
 
 class BoundedModelChoiceField(forms.ModelChoiceField):
@@ -139,8 +147,7 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
         bad = [key for key, values in request.GET.lists() if key not in (PAGE_VAR, SEARCH_VAR)
-               and any(not -INT64 <= int(part) <= INT64 for value in values for part in value.split(",")
-                       if part.strip().lstrip("-").isdigit())]
+               and any(not _holds(part) for value in values for part in value.split(","))]
         if bad:
             messages.error(request, f"The list cannot be filtered by {', '.join(sorted(bad))}: no row has such a "
                                     "number. Showing the list without filters.")
@@ -149,8 +156,7 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         """Return the row, or None (a 'not found' page) for an id no database could hold (was a 500)."""
-        text = str(object_id).strip()
-        if text.lstrip("-").isdigit() and not -INT64 <= int(text) <= INT64:
+        if not _holds(str(object_id)):
             return None
         return super().get_object(request, object_id, from_field)
 

@@ -268,3 +268,11 @@ def test_a_filter_by_a_number_no_database_holds_is_refused_with_a_message(desk, 
         assert response.status_code in (200, 403), (query, response.status_code)
         if response.status_code == 200:
             assert "no row has such a number" in response.content.decode()
+
+
+@pytest.mark.parametrize("query,suffix", [({"o": "¹"}, ""), ({"exercise": "²"}, ""), ({}, "²/history/"),
+                                          ({}, "¹/")])
+def test_unicode_digits_in_ids_and_sorting_are_not_a_500(desk, query, suffix):
+    """Found by the fuzz test: '²'.isdigit() is True but int('²') raises."""
+    response = _client(desk, "borderrep").get(f"/admin/cases/authorizationcase/{suffix}", query, follow=True)
+    assert response.status_code in (200, 403, 404), response.status_code
