@@ -276,3 +276,11 @@ def test_unicode_digits_in_ids_and_sorting_are_not_a_500(desk, query, suffix):
     """Found by the fuzz test: '²'.isdigit() is True but int('²') raises."""
     response = _client(desk, "borderrep").get(f"/admin/cases/authorizationcase/{suffix}", query, follow=True)
     assert response.status_code in (200, 403, 404), response.status_code
+
+
+@pytest.mark.parametrize("name", ["bordercounty", "crossingpoint", "crossinghours"])
+def test_reference_data_lists_refuse_a_number_no_database_holds(desk, name):
+    """Found by the fuzz test: /admin/permits/crossinghours/?pk__in=9223372036854775808 was a 500."""
+    response = _client(desk, "borderrep").get(f"/admin/permits/{name}/", {"pk__in": "9223372036854775808"},
+                                              follow=True)
+    assert response.status_code in (200, 403)
