@@ -42,8 +42,13 @@ from cases.selectors import StepOption, held_office_ids, scope_to_user, step_opt
 from cases.services.engine import case_transition
 
 INT64 = 2**63 - 1
-# A whole number as a database reads one: ASCII digits only (``str.isdigit`` admits '²', which int() refuses).
 ASCII_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _holds(text: str) -> bool:
+    """Return False for a whole number (ASCII digits) that no 64-bit database column holds; True otherwise."""
+    text = text.strip()
+    return not ASCII_INTEGER.fullmatch(text) or -INT64 <= int(text) <= INT64
 
 
 class BoundedModelChoiceField(forms.ModelChoiceField):
@@ -116,7 +121,21 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in qs]
 
 
-class ExerciseScopedAdmin(admin.ModelAdmin):
+class SafeListAdmin(admin.ModelAdmin):
+    """A list that refuses with a message, never a 500, a query string no database could answer."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
+        bad = [key for key, values in request.GET.lists() if key not in (PAGE_VAR, SEARCH_VAR)
+               and any(not _holds(part) for value in values for part in value.split(","))]
+        if bad:
+            messages.error(request, f"The list cannot be filtered by {', '.join(sorted(bad))}: no row has such a "
+                                    "number. Showing the list without filters.")
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
+
+
+class ExerciseScopedAdmin(SafeListAdmin):
     """Show only rows of the exercises the user takes part in (superusers see all), filters included."""
 
     exercise_path = "exercise_id"
@@ -139,21 +158,9 @@ class ExerciseScopedAdmin(admin.ModelAdmin):
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
         return NearestPageChangeList
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
-        bad = [key for key, values in request.GET.lists() if key not in (PAGE_VAR, SEARCH_VAR)
-               and any(not -INT64 <= int(part) <= INT64 for value in values for part in value.split(",")
-                       if ASCII_INTEGER.fullmatch(part.strip()))]
-        if bad:
-            messages.error(request, f"The list cannot be filtered by {', '.join(sorted(bad))}: no row has such a "
-                                    "number. Showing the list without filters.")
-            return HttpResponseRedirect(request.path)
-        return super().changelist_view(request, extra_context)
-
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         """Return the row, or None (a 'not found' page) for an id no database could hold (was a 500)."""
-        text = str(object_id).strip()
-        if ASCII_INTEGER.fullmatch(text) and not -INT64 <= int(text) <= INT64:
+        if not _holds(str(object_id)):
             return None
         return super().get_object(request, object_id, from_field)
 

@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cases.admin.base import SafeListAdmin
 from cases.admin.filing import ServiceAddAdmin
 from permits.models import BorderCounty, BorderRegionChange, CrossingHours, CrossingPoint
 from permits.services.geography import border_region_change
 
 
 @admin.register(BorderCounty)
-class BorderCountyAdmin(admin.ModelAdmin):
+class BorderCountyAdmin(SafeListAdmin):
     list_display = ("name", "side", "province", "kind", "in_border_region", "facing", "assumption_flag")
     list_filter = ("side", "province", "in_border_region")
     search_fields = ("name", "other_names")
@@ -28,13 +29,13 @@ class BorderCountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrossingPoint)
-class CrossingPointAdmin(admin.ModelAdmin):
+class CrossingPointAdmin(SafeListAdmin):
     list_display = ("name", "cn_county", "kp_county", "cn_inspection_body", "kp_inspection_body", "source")
     list_filter = ("cn_county",)
 
 
 @admin.register(CrossingHours)
-class CrossingHoursAdmin(admin.ModelAdmin):
+class CrossingHoursAdmin(SafeListAdmin):
     list_display = ("label", "first_month", "last_month", "opens", "closes", "pyongyang_label", "source")
 
 

@@ -268,3 +268,19 @@ def test_a_filter_by_a_number_no_database_holds_is_refused_with_a_message(desk, 
         assert response.status_code in (200, 403), (query, response.status_code)
         if response.status_code == 200:
             assert "no row has such a number" in response.content.decode()
+
+
+@pytest.mark.parametrize("query,suffix", [({"o": "¹"}, ""), ({"exercise": "²"}, ""), ({}, "²/history/"),
+                                          ({}, "¹/")])
+def test_unicode_digits_in_ids_and_sorting_are_not_a_500(desk, query, suffix):
+    """Found by the fuzz test: '²'.isdigit() is True but int('²') raises."""
+    response = _client(desk, "borderrep").get(f"/admin/cases/authorizationcase/{suffix}", query, follow=True)
+    assert response.status_code in (200, 403, 404), response.status_code
+
+
+@pytest.mark.parametrize("name", ["bordercounty", "crossingpoint", "crossinghours"])
+def test_reference_data_lists_refuse_a_number_no_database_holds(desk, name):
+    """Found by the fuzz test: /admin/permits/crossinghours/?pk__in=9223372036854775808 was a 500."""
+    response = _client(desk, "borderrep").get(f"/admin/permits/{name}/", {"pk__in": "9223372036854775808"},
+                                              follow=True)
+    assert response.status_code in (200, 403)
