@@ -319,7 +319,7 @@ def check_regimes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
     kinds = {p.kind for p in all_procedures()}
     offices = set(OfficeKind.values) | {"default"}
-    file = "cases/regimes.py"
+    file = "cases/regimes/__init__.py"
     errors: list[CheckMessage] = []
     for code, regime in REGIMES.items():
         autopilot = regime.params.get("autopilot") or {}

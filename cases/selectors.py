@@ -1,14 +1,18 @@
-"""Reads: what a user may see and do. Services write; these only query."""
+"""Reads of the cases app, in one place: what a user may see and do, inboxes, office queues at a glance,
+who may run an exercise. Services write; these only query (the pages of layer 5 call them)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet
 
-from cases.engine import StepMeta, acting_office, meta_of, transitions_from, unmet_guards
-from cases.models import Case, Membership, Office
+from cases.classroom.autopilot import staffed_office_ids
+from cases.engine import StepMeta, acting_office, is_facilitator, meta_of, transitions_from, unmet_guards
+from cases.log_cache import cached_page
+from cases.models import Case, Exercise, Membership, Office
 from cases.rules import Rule, get_rule
 from cases.rules.in_force import rule_notes
 
@@ -68,3 +72,179 @@ def step_options(case: Case, user: Any) -> list[StepOption]:
             )
         )
     return out
+
+
+# --- The classroom: who runs an exercise, inboxes, office queues ---------------------------------
+
+
+def can_run(user: Any, exercise: Exercise) -> bool:
+    """Return whether the user may run this exercise (its facilitator, or a superuser)."""
+    return bool(user.is_superuser or is_facilitator(user, exercise.pk))
+
+
+def can_load(user: Any) -> bool:
+    """Return whether the user may load scenario packs (teachers: superusers or 'add exercise scenario')."""
+    return bool(user.is_superuser or user.has_perm("cases.add_exercisescenario"))
+
+
+def is_student(user: Any) -> bool:
+    """Return whether the user only holds offices (no facilitator seat, not a superuser)."""
+    if user.is_superuser:
+        return False
+    rows = list(Membership.objects.filter(user=user).values_list("is_facilitator", flat=True))
+    return bool(rows) and not any(rows)
+
+
+@dataclass
+class InboxRow:
+    case: Case
+    age_days: int  # simulated days in the present state
+    total_days: int  # simulated days since filing
+    rules: list[Rule]
+
+
+INBOX_PER_PAGE = 50
+INBOX_COUNT_CAP = 1000  # rows counted at most on the first pages, as the admin lists do (cases/admin/paging.py)
+INBOX_LOOKAHEAD_PAGES = 10  # deeper in the list, count this many pages past the one shown
+
+
+@dataclass
+class InboxPage:
+    """One page of an inbox: its rows, where it sits, and how many cases wait (capped: "more than")."""
+
+    rows: list[InboxRow]
+    number: int
+    per_page: int
+    count: int  # exact up to ``limit``; ``limit`` when ``capped``
+    capped: bool
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.rows)
+
+
+def page_number(value: Any) -> int:
+    """Return the page asked for: a whole number of at least 1 (anything else is page 1)."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def inbox_queryset(offices: QuerySet[Office] | list[Office]) -> QuerySet[Case]:
+    """Return the open cases awaiting these offices, oldest first (by exercise and office: an indexed range)."""
+    ids = [o.pk for o in offices]
+    exercise_ids = sorted({o.exercise_id for o in offices})
+    return (
+        Case.objects.filter(exercise_id__in=exercise_ids, next_office_id__in=ids, closed_at__isnull=True)
+        .select_related("exercise", "next_office")
+        .order_by("state_since", "id")
+    )
+
+
+def _inbox_row(case: Case) -> InboxRow:
+    clock = case.exercise.clock
+    return InboxRow(
+        case=case,
+        age_days=max(0, (clock - case.state_since).days),
+        total_days=max(0, (clock - case.filed_at).days),
+        rules=[get_rule(r) for r in case.next_rules.split(",") if r],
+    )
+
+
+def inbox_page(offices: QuerySet[Office] | list[Office], page: Any = 1, *,
+               per_page: int | None = None) -> InboxPage:
+    """Return one page of the cases awaiting these offices, oldest first, counting at most a capped number.
+
+    The work is bounded by the page asked for, not by the exercise's size: the count reads at most
+    ``INBOX_COUNT_CAP`` rows (or ten pages past the one shown) and says "more than" beyond; a page
+    past the end shows the last one. A page that is not a whole number is page 1.
+    """
+    number = page_number(page)
+    per_page = per_page or INBOX_PER_PAGE
+    if not offices:
+        return InboxPage(rows=[], number=1, per_page=per_page, count=0, capped=False)
+    cases = inbox_queryset(offices)
+    limit = max(INBOX_COUNT_CAP, (number + INBOX_LOOKAHEAD_PAGES) * per_page)
+    found = cases.order_by()[: limit + 1].count()
+    capped = found > limit
+    count = min(found, limit)
+    number = min(number, max(1, -(-count // per_page)))
+    start = (number - 1) * per_page
+    rows = [_inbox_row(case) for case in cases[start:start + per_page]]
+    return InboxPage(rows=rows, number=number, per_page=per_page, count=count, capped=capped)
+
+
+def inbox_rows(offices: QuerySet[Office] | list[Office]) -> list[InboxRow]:
+    """Return the first page of the cases awaiting these offices, with age and governing rules."""
+    return inbox_page(offices).rows
+
+
+@dataclass
+class QueueRow:
+    office: Office
+    holders: list[str]
+    waiting: int
+    oldest: dt.datetime | None
+    oldest_days: int | None
+    autopilot: bool
+
+
+def office_queues(exercise: Exercise) -> list[QueueRow]:
+    """Return every office's queue at a glance: who holds it, how many wait, the oldest wait.
+
+    The counts are read once per version of the exercise's log (every step writes an event); who holds
+    each office is read each time.
+    """
+    stats = cached_page("office-queues", exercise, lambda: {
+        row["next_office"]: row
+        for row in Case.objects.filter(exercise=exercise, closed_at__isnull=True, next_office__isnull=False)
+        .values("next_office").annotate(n=Count("id"), oldest=Min("state_since"))
+    })
+    holders: dict[int, list[str]] = {}
+    for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
+        holders.setdefault(m.office_id, []).append(m.user.username)
+    staffed = staffed_office_ids(exercise)
+    out = []
+    for office in exercise.offices.order_by("side", "id"):
+        row = stats.get(office.pk)
+        oldest = row["oldest"] if row else None
+        out.append(QueueRow(
+            office=office, holders=holders.get(office.pk, []), waiting=row["n"] if row else 0,
+            oldest=oldest, oldest_days=(exercise.clock - oldest).days if oldest else None,
+            autopilot=office.pk not in staffed,
+        ))
+    return out
+
+
+def case_counts(exercise: Exercise) -> tuple[int, int]:
+    """Return (open, closed) cases of the exercise, counted once per version of its log."""
+    def count() -> tuple[int, int]:
+        closed = Case.objects.filter(exercise=exercise, closed_at__isnull=False).count()
+        return Case.objects.filter(exercise=exercise).count() - closed, closed
+
+    return cached_page("case-counts", exercise, count)

@@ -7,7 +7,7 @@ now and then so that the PER-12 follow-up fires. Crossings are recorded through
 ``permits.services.crossing.crossing_record`` (an ``AutoStep.perform``), so the inspection's checks of
 hours, point, region and validity apply to the autopilot as to a student. Their timing follows the
 calendar, not a desk: ``AutoStep.after`` puts each crossing inside the opening hours.
-Rates and mean delays are regime data (``params["permit"]`` in cases/regimes.py), all assumptions.
+Rates and mean delays are regime data (``params["permit"]`` in cases/regimes/__init__.py), all assumptions.
 Registered as the permit procedure's policy in ``permits/apps.py``.
 """
 

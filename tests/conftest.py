@@ -38,6 +38,6 @@ def other_desk(db: None) -> Desk:
 
 def take(desk: Desk, case, transition: str, login: str, **data):
     """Take a step through the service as the user ``login`` of the desk."""
-    from cases.services.engine import case_transition
+    from cases.services.steps import case_transition
 
     return case_transition(case=case, transition=transition, actor=desk.user(login), data=data)

@@ -39,7 +39,7 @@ from cases.errors import ApplicationError
 from cases.models import Case
 from cases.rules import get_rule
 from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 
 INT64 = 2**63 - 1
 ASCII_INTEGER = re.compile(r"-?[0-9]+")

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
-from cases.classroom.queries import can_load, can_run, case_counts, inbox_page, is_student, office_queues
 from cases.classroom.students import (
     MAX_CSV_BYTES,
     decode_csv,
@@ -47,7 +46,7 @@ from cases.models import (
 )
 from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
 from cases.rules.in_force import exercise_rule_date
-from cases.selectors import scope_to_user
+from cases.selectors import can_load, can_run, case_counts, inbox_page, is_student, office_queues, scope_to_user
 from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
 
 

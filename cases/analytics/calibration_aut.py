@@ -338,7 +338,7 @@ class AuthorizationServicesRunner:
         from cases.analytics.log import load_log
         from cases.choices import Nationality, OfficeKind, Sex
         from cases.models import Exercise, Office, Person
-        from cases.services.engine import case_transition
+        from cases.services.steps import case_transition
 
         model = model_for(regime)
         steps = timeline(cohort, model)

@@ -27,8 +27,8 @@ from cases.choices import RESTRICTED_OCCUPATIONS, Nationality, Occupation, Offic
 from cases.engine import meta_of, transitions_from, unmet_guards
 from cases.models import Case, Exercise, MarriageCase, Office, Person
 from cases.regimes import get_regime
-from cases.services.engine import case_transition
 from cases.services.marriage import marriage_file
+from cases.services.steps import case_transition
 
 K = OfficeKind
 # The offices of a marriage comparison run: every office the 1958 and pre-1958 procedures route through.

@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from cases.bench.floors import case_columns, raw_insert, remap, rows_of, update_by_ids
 from cases.models import Case, CaseEvent, Deadline, Exercise, MarriageCase
 from cases.services.bulk import case_bulk_transition
-from cases.services.engine import case_transition
-from cases.services.rows import pks
+from cases.services.sql_rows import pks
+from cases.services.steps import case_transition
 
 
 @dataclass

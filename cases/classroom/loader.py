@@ -26,9 +26,9 @@ from cases.models import (
     Person,
     TimedEvent,
 )
-from cases.services.engine import case_transition
 from cases.services.exercise_events import exercise_event_record
 from cases.services.jobs import job_claim, job_fail, job_finish, job_progress
+from cases.services.steps import case_transition
 
 Progress = Callable[[int, int, str], None]
 

@@ -24,7 +24,7 @@ from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
 from cases.procedures import get_procedure
 from cases.services.bulk import case_bulk_transition
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 
 # Steps due within this much simulated time of the earliest one are taken together (one bulk step per
 # procedure and step), each dated at its own due time; deadlines that fall due first still go first.

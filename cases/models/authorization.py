@@ -5,7 +5,7 @@ local public security, which examines (political issues, pending civil or crimin
 the regime demands) and approves or refuses with a reason. An approved settler settles commune
 accounts and property before departure (AUT-8); departure is recorded at a crossing point. Visitors
 get a return date enforced by an overdue-return deadline (AUT-11). The regime a case runs under
-(``case.regime_obj.param("authorization")``, see cases/aut_policy.py) decides who decides, which
+(``case.regime_obj.param("authorization")``, see cases/regimes/authorization.py) decides who decides, which
 papers are needed, whether property may travel, what may be refused and when a wait escalates.
 
 The procedure's variant is the purpose of the application: ``settle`` (move to the DPRK, including
@@ -28,12 +28,12 @@ from typing import ClassVar
 
 from django.db import models
 
-from cases.aut_policy import DOCUMENTS, AuthorizationPolicy
 from cases.choices import OfficeKind
 from cases.engine import DeadlineSpec, guard, step
 from cases.errors import ApplicationError
 from cases.models.case import Case, DeadlineKind
 from cases.models.exercise import Person
+from cases.regimes.authorization import DOCUMENTS, AuthorizationPolicy
 
 K = OfficeKind
 
@@ -414,7 +414,7 @@ class AuthorizationCase(Case):
 
     @step(source=S.EXAMINATION, target=S.EXAMINATION_OVERDUE, office=K.COUNTY_PSB, rules=["AUT-3", "AUT-4"],
           label="Flag the examination as overdue", guards=[wait_exceeded],
-          assumption="The sources give no time limit; each regime sets one (cases/aut_policy.py).")
+          assumption="The sources give no time limit; each regime sets one (cases/regimes/authorization.py).")
     def escalate_examination(self) -> None:
         """Mark an examination that has waited past the regime's limit (AUT-3: too slow)."""
 

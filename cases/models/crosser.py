@@ -10,7 +10,7 @@ Three variants (kept in ``Case.variant``):
 * ``intercepted``: a Chinese resident stopped at the border before getting across (D5).
 
 The policy lines of 1961, 1962 and 1970 (RET-8, RET-9, RET-10, RET-12) are regime data
-(``cases/ret_policy.py``) read through ``case.regime_obj``. Transition bodies only set fields in
+(``cases/regimes/returns.py``) read through ``case.regime_obj``. Transition bodies only set fields in
 memory; services save, log and check offices.
 Assumptions (the sources are silent): which office performs each step; that the Chinese county bureau
 records the result of the crime check whichever side's records it rests on (D10 Art. 5(5) lets either
@@ -27,7 +27,7 @@ from cases.engine import guard, step
 from cases.errors import ApplicationError
 from cases.models.case import Case
 from cases.models.exercise import Person
-from cases.ret_policy import ReturnsPolicy, returns_policy
+from cases.regimes.returns import ReturnsPolicy, returns_policy
 
 K = OfficeKind
 INBOUND = ("inbound",)

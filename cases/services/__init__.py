@@ -1,1 +1,1 @@
-"""Services: the only code that changes a case. See ``engine`` for the shared machinery."""
+"""Services: the only code that changes a case. See ``steps`` for the shared step writer."""

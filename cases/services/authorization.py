@@ -3,7 +3,7 @@
 Opening: the DPRK side issues a letter (:func:`authorization_issue_letter`, AUT-1), a family member
 of someone settled in the DPRK applies to follow (:func:`authorization_family_follow`, AUT-5), or a
 Korean national applies for a capitalist destination (:func:`authorization_apply_abroad`, AUT-10).
-The step functions validate their input and call :func:`cases.services.engine.case_transition`;
+The step functions validate their input and call :func:`cases.services.steps.case_transition`;
 any other step is taken with ``case_transition`` directly (the admin does so).
 """
 
@@ -17,7 +17,7 @@ from cases.errors import ApplicationError
 from cases.models import AuthorizationCase, AuthorizationState, Exercise, Person
 from cases.models.authorization import ABROAD, FAMILY_JOIN, MOVING, RETURN_HOME, SETTLE, TO_DPRK, VISIT, Destination
 from cases.regimes import REGIMES
-from cases.services.engine import case_open, case_transition
+from cases.services.steps import case_open, case_transition
 
 S = AuthorizationState
 IN_CHINA = (Nationality.CN_KOREAN, Nationality.KOREAN_IN_CHINA, Nationality.HAN)

@@ -3,7 +3,7 @@
 Every case is checked by ``prepare_step`` (office, state, input, guards); the ones that pass move in
 one UPDATE per group of identical changes (or one statement giving each row its own values, when they
 vary), their events and deadlines are written with one bulk INSERT each, all in one transaction. The
-deadline sweep and the autopilot use this; the row writers are in :mod:`cases.services.rows`.
+deadline sweep and the autopilot use this; the row writers are in :mod:`cases.services.sql_rows`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.db import models, transaction
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
-from cases.services.engine import _refresh_next, dated, deadline_values, prepare_step, step_event_values
-from cases.services.rows import insert_rows, pks, update_rows, value_key
+from cases.services.sql_rows import insert_rows, pks, update_rows, value_key
+from cases.services.steps import _refresh_next, dated, deadline_values, prepare_step, step_event_values
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
 # one statement writing each row its own values.

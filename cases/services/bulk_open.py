@@ -3,7 +3,7 @@
 Large scenario loads (a province's year of border crossers) would spend most of their time in one
 INSERT per row; this writes the shared base rows, the procedure's own rows, the filing events and the
 first deadlines with one bulk INSERT each per batch, all in one transaction, numbering the cases in
-sequence the way :func:`cases.services.engine.case_open` does.
+sequence the way :func:`cases.services.steps.case_open` does.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.db import IntegrityError, router, transaction
 from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise
-from cases.services.engine import _refresh_next, deadline_values, next_number
-from cases.services.rows import insert_rows
+from cases.services.sql_rows import insert_rows
+from cases.services.steps import _refresh_next, deadline_values, next_number
 
 BATCH = 2000
 

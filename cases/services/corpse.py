@@ -7,7 +7,7 @@ from typing import Any
 from cases.choices import OfficeKind
 from cases.errors import ApplicationError
 from cases.models import CorpseCase, CorpseState, Exercise
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 
 def corpse_report(

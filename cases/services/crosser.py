@@ -11,7 +11,7 @@ from cases.errors import ApplicationError
 from cases.models import CrosserCase, CrosserState, Exercise, Person
 from cases.models.crosser import CrossingCause, CrossingDirection, CrossingSource, check_handover_point
 from cases.regimes import REGIMES
-from cases.services.engine import case_open, case_transition
+from cases.services.steps import case_open, case_transition
 
 CHINESE_RESIDENTS = frozenset({Nationality.HAN, Nationality.CN_KOREAN, Nationality.KOREAN_IN_CHINA})
 

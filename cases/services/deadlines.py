@@ -27,7 +27,7 @@ from django.utils import timezone
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
 from cases.services.bulk import case_bulk_transition
-from cases.services.rows import pks
+from cases.services.sql_rows import pks
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def _fire(deadline: Deadline) -> str:
             case = Case.objects.select_related("next_office").get(pk=deadline.case_id)
             HANDLERS[deadline.action](deadline, case)
         else:
-            from cases.services.engine import case_transition
+            from cases.services.steps import case_transition
 
             # case_transition is atomic on its own: a refusal rolls back only its savepoint.
             case_transition(

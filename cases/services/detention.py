@@ -8,7 +8,7 @@ from cases.choices import Nationality, OfficeKind
 from cases.errors import ApplicationError
 from cases.models import DetentionCase, DetentionState, Exercise, Person
 from cases.models.detention import DetentionMeasure
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 # OTH-2: only public security organs handle a Korean national who breaks a decree.
 PUBLIC_SECURITY = frozenset({OfficeKind.COUNTY_PSB, OfficeKind.BORDER_STATION})

@@ -8,7 +8,7 @@ from cases.choices import Nationality, OfficeKind
 from cases.errors import ApplicationError
 from cases.models import CrosserCase, CrosserState, EmbassyCase, EmbassyState, Exercise, Office, Person
 from cases.models.embassy import EmbassyMatter
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 PRC_CITIZENS = frozenset({Nationality.HAN, Nationality.CN_KOREAN})
 

@@ -7,7 +7,7 @@ from typing import Any
 from cases.choices import Nationality, OfficeKind, Sex
 from cases.errors import ApplicationError
 from cases.models import Exercise, MarriageCase, MarriageState, Office, Person
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 
 def marriage_file(

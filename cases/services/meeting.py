@@ -26,7 +26,7 @@ from cases.models import (
     RepresentativeRank,
 )
 from cases.models.meeting import LEVEL_RANKS, NOTICE_TEXT, SENIOR_OFFICE, SIDE_OFFICE, notice_deadline
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 SIDE_NAME = {Side.CHINA: "Chinese", Side.DPRK: "DPRK"}
 MINISTER = {Side.CHINA: "PRC Minister of Public Security", Side.DPRK: "DPRK Minister of Social Safety"}

@@ -7,7 +7,7 @@ from typing import Any
 from cases.choices import Nationality, OfficeKind
 from cases.errors import ApplicationError
 from cases.models import Exercise, NaturalisationCase, NaturalisationState, Person
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 
 def naturalisation_apply(

@@ -8,7 +8,7 @@ from cases.choices import OfficeKind
 from cases.errors import ApplicationError
 from cases.models import CrosserCase, Exercise, Person, ReceptionCase, ReceptionState
 from cases.services.crosser import CHINESE_RESIDENTS
-from cases.services.engine import case_open, case_transition
+from cases.services.steps import case_open, case_transition
 
 
 def reception_arrive(

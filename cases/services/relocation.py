@@ -13,7 +13,7 @@ from cases.relocation_1959 import (
     R1959_TOTAL_HOUSEHOLDS,
     R1959_TOTAL_PEOPLE,
 )
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 
 def relocation_open_quota(

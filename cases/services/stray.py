@@ -8,7 +8,7 @@ from cases.choices import OfficeKind
 from cases.errors import ApplicationError
 from cases.models import Exercise, StrayCase, StrayState
 from cases.models.stray import StrayKind
-from cases.services.engine import case_open
+from cases.services.steps import case_open
 
 
 def stray_report(

@@ -18,7 +18,7 @@ from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, EventKind, Exercise, Office, Person
 from cases.models.crosser import CrossingDirection, CrossingSource
 from cases.services.crosser import crosser_report
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from permits.models import (
     BorderCounty,
     Crossing,

@@ -10,7 +10,7 @@ from cases.choices import Nationality, OfficeKind, Side
 from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import CaseEvent, EventKind, Exercise, Office, Person
-from cases.services.engine import case_open, case_transition
+from cases.services.steps import case_open, case_transition
 from permits.models import (
     ApplicantCategory,
     BorderCounty,

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from cases.diagram import edges
 from cases.models import AuthorizationCase, MarriageCase
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.browser.support import TIMEOUT
 from tests.desks import PASSWORD, full_desk
 

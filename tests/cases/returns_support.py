@@ -7,7 +7,7 @@ from typing import Any
 from cases.choices import Nationality, Occupation, Sex
 from cases.engine import meta_of
 from cases.models import Case, Membership, Person
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.desks import returns_desk, returns_offices
 
 

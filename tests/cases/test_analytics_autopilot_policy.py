@@ -10,7 +10,7 @@ from cases.analytics.calibration_aut import autopilot_decision
 from cases.choices import Nationality
 from cases.models import Person
 from cases.services.authorization import authorization_issue_letter
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.factories import ExerciseFactory, OfficeFactory
 
 pytestmark = pytest.mark.django_db

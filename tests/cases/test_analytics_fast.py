@@ -157,9 +157,9 @@ def test_pages_are_computed_once_per_version_of_the_log(desk):
 @pytest.mark.django_db
 def test_console_counts_and_queues_follow_every_step(desk):
     """The console's counts come from the cache of the log's version; a step shows at once."""
-    from cases.classroom.queries import case_counts, office_queues
     from cases.classroom.timekeeping import fast_forward
     from cases.models import Case
+    from cases.selectors import case_counts, office_queues
 
     exercise = desk.exercise
 

@@ -11,8 +11,8 @@ from cases.models import AuthorizationCase, Case, CaseEvent, Deadline, DeadlineK
 from cases.models.authorization import RETURN_HOME, SETTLE, VISIT, AuthorizationState
 from cases.regimes import REGIMES, get_regime
 from cases.services import authorization as svc
-from cases.services.engine import case_transition
 from cases.services.regime import exercise_switch_regime
+from cases.services.steps import case_transition
 from tests.cases.authorization_helpers import advance, aut, letter, reload, to_decision
 
 __all__ = ["aut"]

@@ -7,8 +7,8 @@ import pytest
 from cases.errors import ApplicationError
 from cases.models import RelocationQuota, RelocationState
 from cases.relocation_1959 import R1959_PROVINCES, R1959_TOTAL_HOUSEHOLDS, R1959_TOTAL_PEOPLE
-from cases.services.engine import case_transition
 from cases.services.relocation import relocation_debrief, relocation_open_campaign, relocation_open_quota
+from cases.services.steps import case_transition
 from tests.cases.authorization_helpers import aut
 
 __all__ = ["aut"]

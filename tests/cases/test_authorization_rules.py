@@ -12,7 +12,7 @@ from cases.models import CaseEvent, Deadline, DeadlineKind, DeadlineStatus
 from cases.models.authorization import ABROAD, RETURN_HOME, SETTLE, VISIT, AuthorizationState, Destination
 from cases.rules import all_rules
 from cases.services import authorization as svc
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.cases.authorization_helpers import advance, applicant, aut, letter, reload, to_decision
 
 __all__ = ["aut"]

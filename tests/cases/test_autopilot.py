@@ -94,7 +94,7 @@ def test_timed_events_fire_on_their_own_date_during_fast_forward():
 
 def test_generic_policy_fills_typed_input_from_field_types():
     """MAR-3: without a policy, the generic one still records an examination with yes/no answers."""
-    from cases.services.engine import case_transition
+    from cases.services.steps import case_transition
 
     exercise = load_pack("marriage-1958", name="Generic")
     case = Case.objects.get(exercise=exercise, title__startswith="Sun Deming").specific()

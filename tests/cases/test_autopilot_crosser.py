@@ -1,6 +1,6 @@
 """Autopilot crosser policy: the 1961 line ends like D6's Jilin figures; the Protocol follows its own line.
 
-RET-1, RET-3, RET-4, RET-7, RET-8, RET-9, RET-10 (policies/crosser.py, rates in cases/regimes.py).
+RET-1, RET-3, RET-4, RET-7, RET-8, RET-9, RET-10 (policies/crosser.py, rates in cases/regimes/__init__.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Autopilot permit policy: applications decided, passes really used inside the hours, late holders followed up.
 
-PER-4, PER-7, PER-8, PER-9, PER-12 (policies/permit.py, rates in cases/regimes.py).
+PER-4, PER-7, PER-8, PER-9, PER-12 (policies/permit.py, rates in cases/regimes/__init__.py).
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def test_bulk_filing_refuses_while_paused_and_mixed_procedures(desk):
 
 def test_numbers_past_9999_keep_counting(desk):
     """References grow a digit after 9,999 and the next case still gets the next number."""
-    from cases.services.engine import next_number
+    from cases.services.steps import next_number
 
     first = case_bulk_open(cases=_unsaved(desk, 1, start=50), actor=None, office_kind=K.BORDER_STATION,
                            rules=("RET-5",))[0]

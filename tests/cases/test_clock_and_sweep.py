@@ -25,7 +25,7 @@ from cases.models import (
 )
 from cases.services.clock import clock_set_pace, clock_write
 from cases.services.deadlines import deadline_escalation_set, deadlines_sweep, exercises_with_due_deadlines
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 
 
 def _case(desk, man: str) -> MarriageCase:

@@ -11,7 +11,7 @@ from cases.models import CaseEvent, CrosserCase, Exercise
 from cases.services.bulk import case_bulk_transition
 from cases.services.clock import clock_write
 from cases.services.crosser import crosser_record_identity, crosser_report
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.cases.returns_support import Ret
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.choices import OfficeKind
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, MarriageCase
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.cases.marriage_helpers import TAIL_TO_REGISTERED, TO_CHINA_APPROVED_1958, file_case, walk
 from tests.conftest import take
 

@@ -21,7 +21,6 @@ from cases.models import (
 )
 from cases.services.clock import clock_write
 from cases.services.deadlines import deadlines_sweep
-from cases.services.engine import case_transition
 from cases.services.meeting import (
     meeting_permit_issue,
     meeting_request,
@@ -30,6 +29,7 @@ from cases.services.meeting import (
     representative_appoint,
     representative_set_available,
 )
+from cases.services.steps import case_transition
 
 R = RepresentativeRank
 CN, KP = Side.CHINA, Side.DPRK

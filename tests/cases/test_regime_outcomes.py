@@ -16,7 +16,7 @@ from cases.models import Exercise
 from cases.models.authorization import RETURN_HOME, SETTLE, Destination
 from cases.regimes import REGIMES
 from cases.services import authorization as svc
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.cases.authorization_helpers import applicant, letter, to_decision
 from tests.desks import authorization_desk
 

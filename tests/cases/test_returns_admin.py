@@ -19,7 +19,7 @@ from cases.models import (
     ReceptionCase,
     StrayCase,
 )
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.cases.returns_support import Ret
 
 K = OfficeKind

@@ -227,7 +227,7 @@ def test_ret_2_stay_in_china_needs_dprk_approval_and_may_be_recalled(ret):
     case = ret.act(case, "request_stay", reason="Old and ill; his only family is here")
     assert case.state == S.STAY_REQUESTED and case.next_office.kind == K.DPRK_SAFETY
     with pytest.raises(ApplicationError, match="Only"):  # the Chinese bureau cannot approve for the DPRK
-        from cases.services.engine import case_transition
+        from cases.services.steps import case_transition
 
         case_transition(case=case, transition="approve_stay_in_china", actor=ret.user_for(K.COUNTY_PSB))
     case = ret.act(case, "approve_stay_in_china")
@@ -397,7 +397,7 @@ def test_ret_10_aid_for_intercepted_crossers_is_the_1961_measure_only(ret):
 
 
 def test_wrong_office_and_wrong_state_are_refused_with_a_readable_message(ret):
-    from cases.services.engine import case_transition
+    from cases.services.steps import case_transition
 
     case = _open(ret, D.INBOUND)
     with pytest.raises(ApplicationError, match="Possible now"):

@@ -10,8 +10,8 @@ from cases.choices import OfficeKind
 from cases.errors import ApplicationError
 from cases.models import Deadline, DeadlineKind, DeadlineStatus, Exercise, ReceptionCase
 from cases.models.reception import ReceptionState as S
-from cases.services.engine import case_transition
 from cases.services.reception import reception_arrive, reception_issue_funds
+from cases.services.steps import case_transition
 from tests.cases.returns_support import Ret
 
 K = OfficeKind

@@ -23,8 +23,8 @@ from cases.regimes import REGIMES, regime_in_force, regimes_offered
 from cases.rules import all_rules
 from cases.rules.in_force import DOCUMENTS, RULE_DATES, date_table, date_table_markdown, in_force, rules_in_force
 from cases.services import authorization as svc
-from cases.services.engine import case_transition
 from cases.services.regime import exercise_switch_regime
+from cases.services.steps import case_transition
 from tests.cases.authorization_helpers import applicant, letter, reload, to_decision
 from tests.desks import authorization_desk
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cases.models import Exercise, Person
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from permits.models import BorderCounty, CrossingPoint, DocumentKind, PermitCase
 from permits.services.permit import permit_document_add, permit_file, permit_forward
 from tests.desks import helong_desk

@@ -7,7 +7,7 @@ import pytest
 from cases.errors import ApplicationError
 from cases.models import Deadline, DeadlineKind, DeadlineStatus
 from cases.services.bulk import case_bulk_transition
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import CrossingRefused, crossing_record, illegal_crossing_take_up
 from permits.services.geography import border_region_change

@@ -5,7 +5,7 @@ import pytest
 from cases.engine import acting_office, meta_of, transitions_from, unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Case, Membership
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from permits.models import DocumentKind
 from permits.services.permit import permit_document_add
 from tests.security.step_data import step_values

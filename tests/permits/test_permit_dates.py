@@ -9,7 +9,7 @@ from cases.engine import unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Exercise, Person
 from cases.selectors import step_options
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from permits.models import DocumentKind, PermitCase
 from permits.services.crossing import CrossingRefused, crossing_record
 from permits.services.permit import permit_document_add, permit_forward

@@ -7,7 +7,7 @@ from cases.engine import next_step
 from cases.errors import ApplicationError
 from cases.models import Office, Person
 from cases.regimes import REGIMES
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from permits.models import DocumentKind, PermitCase
 from permits.services.permit import permit_document_add, permit_forward
 from tests.permits.conftest import bj

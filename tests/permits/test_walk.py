@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.choices import Nationality, Occupation, Sex
 from cases.models import Deadline, DeadlineStatus, Person
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import crossing_record
 from permits.services.permit import permit_document_add, permit_file, permit_forward

@@ -16,7 +16,7 @@ from cases.engine import acting_office, meta_of, transitions_from, unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Case, Membership
 from cases.procedures import all_procedures
-from cases.services.engine import case_transition
+from cases.services.steps import case_transition
 from tests.security.step_data import step_post, step_values
 
 pytestmark = pytest.mark.django_db

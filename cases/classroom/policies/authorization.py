@@ -65,7 +65,7 @@ CALIBRATED_1961 = AutModel(
 )
 
 # The 24 March 1962 correction (AUT-4; D6, D7 §3): lenient, prompt, refusal only on AUT-2's grounds.
-# The numbers mirror the authorization branch's policy (cases/aut_policy.py: examination 5 days,
+# The numbers mirror the authorization branch's policy (cases/regimes/authorization.py: examination 5 days,
 # 90% of holders apply); the rest are assumptions.
 CORRECTION_1962 = AutModel(
     regime="1962_correction",

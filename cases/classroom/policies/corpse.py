@@ -1,7 +1,7 @@
 """The autopilot playing the offices that deal with bodies found in the border region (RET-14).
 
 Nationality findings follow D6's 1961 count of 243 bodies in the Yalu and Tumen (82 Chinese, 11 DPRK
-nationals, 150 unidentified: ``params["corpse"]`` in cases/regimes.py); a joint inspection is held
+nationals, 150 unidentified: ``params["corpse"]`` in cases/regimes/__init__.py); a joint inspection is held
 where a crime is suspected (always) or nationality is unknown (at a rate); a DPRK resident's body is
 returned at an agreed point (RET-7), the others are handled where found. No query beyond the guards.
 """

@@ -1,6 +1,6 @@
 """The autopilot playing the illegal-crosser offices of both sides (RET-1 ... RET-12) with the regime's rates.
 
-Every decision reads ``params["crosser"]`` (cases/regimes.py): the 1961 line is calibrated so that a
+Every decision reads ``params["crosser"]`` (cases/regimes/__init__.py): the 1961 line is calibrated so that a
 Jilin-like population of reports ends as D6 counts it (see :data:`cases.regimes.JILIN_1961` and
 :func:`jilin_1961_report_mix`); later lines use their own rates, and the guards of
 cases/models/crosser.py already say which steps each line allows (RET-8, RET-9, RET-10, RET-12).
@@ -173,7 +173,7 @@ def crosser_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Au
     return generic_policy(case, params, rng)
 
 
-# Used when a regime's params lack a key (a regime added later): the base rates of cases/regimes.py.
+# Used when a regime's params lack a key (a regime added later): the base rates of cases/regimes/__init__.py.
 def _defaults() -> dict[str, Any]:
     from cases.regimes import AUTOPILOT_BASE
 

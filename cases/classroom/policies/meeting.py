@@ -26,8 +26,8 @@ def _propose_other_date(decline: str, days: int) -> Callable[[Case, dt.datetime]
 
     def perform(case: Case, at: dt.datetime) -> None:
         from cases.models.meeting import notice_deadline
-        from cases.services.engine import case_transition
         from cases.services.meeting import meeting_request
+        from cases.services.steps import case_transition
 
         meeting: Any = case
         when = max(meeting.scheduled_for + dt.timedelta(days=days),

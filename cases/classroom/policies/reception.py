@@ -2,7 +2,7 @@
 
 Files check (a problem now and then: held), travel funds and ration coupons, fifteen days of
 quarantine that the deadline closes, then a job: central departments only for diploma holders.
-Rates and amounts are ``params["reception"]`` in cases/regimes.py (assumptions: E1961 gives no figures).
+Rates and amounts are ``params["reception"]`` in cases/regimes/__init__.py (assumptions: E1961 gives no figures).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How each policy regime handles authorization letters and applications to go to the DPRK (AUT-1 ... AUT-11).
 
-Plain data, referenced from ``cases/regimes.py`` as the ``authorization`` parameter of each regime.
+Plain data, referenced from ``cases/regimes/__init__.py`` as the ``authorization`` parameter of each regime.
 Guards and deadlines of ``cases/models/authorization.py`` read it through ``case.regime_obj``.
 
 What the sources state is cited per field. The numbers of days, the refusal propensities (except the

@@ -3,12 +3,12 @@
 Guards and deadlines read the regime a case runs under (``Case.regime``); the exercise's regime is the
 one new cases start under. Later procedures add their own parameters to ``params``.
 
-``authorization`` (cases/aut_policy.py) is the authorization-letter policy of each line (AUT-2 ...
+``authorization`` (cases/regimes/authorization.py) is the authorization-letter policy of each line (AUT-2 ...
 AUT-10). Regimes that are not about these letters carry the line then in force: before D1 and under
 the 1958 marriage notification the lenient 1957 line (an assumption for 1955-1957), under the 1964
 Protocol the August 1963 instructions.
 
-``returns`` (cases/ret_policy.py) is the illegal-crosser policy (RET-2 ... RET-12); regimes without it
+``returns`` (cases/regimes/returns.py) is the illegal-crosser policy (RET-2 ... RET-12); regimes without it
 run on the 1957 principles of D1.
 """
 
@@ -18,9 +18,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cases.aut_policy import AUGUST_1963, CORRECTION_1962, LENIENT_1957, STATE_COUNCIL_1970, STRICT_1961
-from cases.ret_policy import PRACTICE_1961, PROTOCOL_1964, TELEGRAM_1962
-from cases.ret_policy import STATE_COUNCIL_1970 as STATE_COUNCIL_1970_RET
+from cases.regimes.authorization import AUGUST_1963, CORRECTION_1962, LENIENT_1957, STATE_COUNCIL_1970, STRICT_1961
+from cases.regimes.returns import PRACTICE_1961, PROTOCOL_1964, TELEGRAM_1962
+from cases.regimes.returns import STATE_COUNCIL_1970 as STATE_COUNCIL_1970_RET
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """How each policy regime treats illegal crossers (RET-2, RET-8, RET-9, RET-10, RET-12).
 
-Plain data, referenced from ``cases/regimes.py`` as the ``returns`` parameter of a regime; a regime
+Plain data, referenced from ``cases/regimes/__init__.py`` as the ``returns`` parameter of a regime; a regime
 without it runs on the 1957 principles of D1. The guards of ``cases/models/crosser.py`` read it through
 ``case.regime_obj``. The 1962 line is a standing instruction (D7 §4a); that the 1963 instructions, the
 1964 Protocol and the 1970 opinions left it in force is an assumption (none of them revokes it).
