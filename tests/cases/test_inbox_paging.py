@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import selectors as queries
 from cases.bench.data import bench_exercise, insert_marriage_cases
-from cases.classroom import queries
 from cases.models import Case
 
 pytestmark = pytest.mark.django_db
