@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from cases.analytics.dashboard import dashboard_page, debrief_page
 from cases.analytics.export import FORMATS, stream
 from cases.analytics.registry import RUNNERS
+from cases.input import db_id
 from cases.models import Exercise, Membership
 from cases.regimes import REGIME_CHOICES
 
@@ -58,7 +59,7 @@ class ExerciseAnalyticsMixin:
         )
 
     def _exercise(self, request: HttpRequest, object_id: str) -> Exercise:
-        if not str(object_id).isdigit():
+        if db_id(object_id) is None:
             raise Http404("No such exercise.")
         return get_object_or_404(self.get_queryset(request), pk=object_id)  # type: ignore[attr-defined]
 
@@ -119,7 +120,7 @@ class ExerciseAnalyticsMixin:
             dispatch_job(job.pk)
             return HttpResponseRedirect(f"{reverse('admin:cases_exercise_compare')}?job={job.pk}")
         job_id = request.GET.get("job", "")
-        if job_id.isdigit():
+        if db_id(job_id) is not None:
             context["job"] = get_object_or_404(Job, pk=int(job_id), kind=JobKind.COMPARE, requested_by=user)
         context.update({
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]

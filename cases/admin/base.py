@@ -36,6 +36,7 @@ from cases.admin.paging import (
 )
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
+from cases.input import db_id
 from cases.models import Case
 from cases.rules import get_rule
 from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
@@ -388,7 +389,7 @@ class CaseAdmin(ReadOnlyAdmin):
         """Take one step on POST, through the service; report the outcome as a message."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        case = get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else -1)
+        case = get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
         option = next((o for o in step_options(case, request.user) if o.name == step_name), None)
         data: dict[str, Any] = {}

@@ -30,6 +30,7 @@ from cases.classroom.students import (
 from cases.classroom.tasks import dispatch_job
 from cases.classroom.timeline import EVENT_KINDS, recent_news, timed_event_fire_now, timed_event_inject
 from cases.errors import ApplicationError
+from cases.input import db_id
 from cases.models import (
     Case,
     ClockMoveSource,
@@ -339,7 +340,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     memberships = list(Membership.objects.filter(user=request.user).select_related("office", "exercise"))
     office_id = request.GET.get("office")
     acting_as = None
-    if office_id and office_id.isdigit():
+    if office_id and db_id(office_id) is not None:
         acting_as = Office.objects.select_related("exercise").filter(pk=int(office_id)).first()
         if acting_as is None or not can_run(request.user, acting_as.exercise):
             raise Http404("No such office among the exercises you run.")

@@ -24,6 +24,7 @@ from cases.admin.exercise import ExerciseAdmin
 from cases.classroom.timekeeping import time_move
 from cases.engine import is_facilitator
 from cases.errors import ApplicationError
+from cases.input import db_id
 from cases.models import ClockMove, ClockMoveSource, Deadline, DeadlineStatus, Exercise
 from cases.services.clock import clock_set_pace
 
@@ -83,7 +84,7 @@ class ExerciseClockAdmin(ExerciseAdmin):
 
     def clock_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show the clock, its moves and the next deadlines; on POST move it through the services."""
-        exercise = get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else -1)
+        exercise = get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
         if not (request.user.is_superuser or is_facilitator(request.user, exercise.pk)):
             raise PermissionDenied("Only the exercise's teacher moves its clock.")
         url = reverse("admin:cases_exercise_clock", args=[exercise.pk])
