@@ -26,3 +26,12 @@ def test_the_inbox_acting_as_an_impossible_office_is_no_500(desk, office):
     client = Client(raise_request_exception=False)
     client.force_login(get_user_model().objects.get(username="teacher"))
     assert client.get("/admin/classroom/inbox/", {"office": office}).status_code < 500
+
+
+@pytest.mark.parametrize("year", ["1", "0", "99999", "²"])
+def test_a_date_drill_down_outside_the_calendar_is_no_500(desk, year):
+    """The fuzz found ?due_at__year=1 on the deadline list as a 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(get_user_model().objects.get(username="teacher"))
+    assert client.get("/admin/cases/deadline/", {"due_at__year": year}).status_code < 500
+    assert client.get("/admin/cases/deadline/", {"due_at__year": "1959"}).status_code == 200
