@@ -9,6 +9,7 @@ highest ids and exercise clocks, read in one query). The CI default sends well o
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django import forms
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def fuzz_settings(n: int) -> settings:
-    return settings(max_examples=examples(n), deadline=None, database=None, derandomize=False,
+    return settings(max_examples=examples(n), deadline=None, database=None, derandomize=os.environ.get("CI") == "true",
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large])
 
