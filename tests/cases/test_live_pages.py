@@ -296,3 +296,18 @@ def test_a_student_who_is_moved_to_another_office_gets_a_fresh_inbox(client, two
     response = client.get(url, **HTMX)
     assert response.status_code == 200 and "Yanji County Public Security Bureau" in response.content.decode()
 
+
+
+JUNK = [{"office": "²"}, {"office": "99999999999999999999"}, {"office": "-1"}, {"office": "abc", "v": "x"},
+        {"v": "\u0000"}, {"v": "' OR 1=1 --", "page": "999999"}, {"office": "", "v": ""}]
+
+
+@pytest.mark.parametrize("params", JUNK)
+def test_refreshes_with_junk_parameters_get_a_page_or_a_refusal_never_an_error(client, two_classes, params):
+    exercise, _other = two_classes
+    for user in (_student(exercise), _teacher(exercise), _plain_teacher(exercise)):
+        client.force_login(user)
+        for headers in ({}, HTMX):
+            assert client.get(reverse("classroom:inbox"), params, **headers).status_code in (200, 204, 404)
+            projector = reverse("classroom:projector", args=[exercise.pk])
+            assert client.get(projector, params, **headers).status_code in (200, 204, 403)
