@@ -24,6 +24,7 @@ from django.test.utils import override_settings
 from cases.classroom.packs import get_pack
 from cases.models import Exercise
 from cases.serving.network import room_addresses
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.support import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -186,6 +187,8 @@ def _play(chromium: Any, room_server: RoomServer, shot: Any, contexts: list[Any]
     exercise.refresh_from_db()
     assert exercise.clock.year >= 1959
     shot(t, "class3-08-projector-after-year")
+    t.screenshot(path=str(ARTIFACTS / "class3-08b-projector-first-screen-1280x720.png"))  # what the wall shows
+    assert t.locator("#pj-queues").bounding_box()["y"] < 720  # the queues start on the first screen
 
     # --- The debrief shows the pack's questions (the text before any number the debrief fills in).
     t.goto(f"{room_server.laptop}/admin/cases/exercise/{exercise.pk}/debrief/")

@@ -243,6 +243,29 @@ def test_projector_refresh_is_one_query_when_unchanged_and_the_fragment_after_a_
     assert re.search(r'class="pj-n">(\d+)<', row).group(1) == str(before - 1)
 
 
+def test_htmx_is_served_from_the_static_files_with_its_licence_and_ships_in_the_package(client, two_classes):
+    """No internet in a classroom: the pages load the vendored htmx, which the wheel includes."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    exercise, _other = two_classes
+    client.force_login(_teacher(exercise))
+    script = "cases/vendor/htmx/htmx.min.js"
+    for url in (reverse("classroom:inbox"), reverse("classroom:projector", args=[exercise.pk])):
+        body = client.get(url).content.decode()
+        assert f'<script src="{static(script)}"' in body
+        assert not re.search(r'<script[^>]+src="https?:', body)
+    assert finders.find(script) and finders.find("cases/vendor/htmx/LICENSE")
+    root = Path(__file__).resolve().parents[2]
+    shipped = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["cases"]
+    for name in ("htmx.min.js", "LICENSE"):
+        assert any(fnmatch.fnmatch(f"static/cases/vendor/htmx/{name}", pattern) for pattern in shipped)
+
+
 # --- The refreshes keep the pages' permissions -----------------------------------------------------------
 
 
