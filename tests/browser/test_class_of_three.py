@@ -190,6 +190,14 @@ def _play(chromium: Any, room_server: RoomServer, shot: Any, contexts: list[Any]
     t.screenshot(path=str(ARTIFACTS / "class3-08b-projector-first-screen-1280x720.png"))  # what the wall shows
     assert t.locator("#pj-queues").bounding_box()["y"] < 720  # the queues start on the first screen
 
+    # --- A student whose session ends is sent to the login page, not shown it inside the inbox.
+    ctx3, s3 = students[2]
+    s3.goto(f"{room_server.laptop}/admin/classroom/inbox/")
+    s3.wait_for_selector("#cr-inbox-live")
+    ctx3.clear_cookies()
+    s3.wait_for_url(re.compile(r"/admin/login/"), timeout=REFRESH_WAIT)
+    assert s3.locator("#cr-inbox-live").count() == 0 and s3.locator("#id_username").count() == 1
+
     # --- The debrief shows the pack's questions (the text before any number the debrief fills in).
     t.goto(f"{room_server.laptop}/admin/cases/exercise/{exercise.pk}/debrief/")
     t.wait_for_load_state()
