@@ -16,6 +16,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from cases.admin.projector import projector
+from cases.admin.refresh import (
+    POLL_SECONDS,
+    live_exercises,
+    no_change,
+    page_version,
+    refresh_url,
+    unchanged,
+    wants_fragment,
+)
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
@@ -336,28 +346,41 @@ def cards(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Show the cases awaiting my office(s), every kind, oldest first; a teacher may look as any office."""
-    memberships = list(Membership.objects.filter(user=request.user).select_related("office", "exercise"))
-    office_id = request.GET.get("office")
-    acting_as = None
-    if office_id and db_id(office_id) is not None:
-        acting_as = Office.objects.select_related("exercise").filter(pk=int(office_id)).first()
-        if acting_as is None or not can_run(request.user, acting_as.exercise):
+    """Show the cases awaiting my office(s), every kind, oldest first; a teacher may look as any office.
+
+    The page refreshes itself (``cases/admin/refresh.py``): a refresh that finds nothing changed costs
+    the one query that reads the exercises' version and answers 204; otherwise it gets the fragment.
+    """
+    acting_id = db_id(request.GET.get("office") or "")
+    if acting_id is not None:
+        # Acting as an office shows that office's exercise only: its news, its date, its queue.
+        shown = live_exercises(Exercise.objects.filter(offices__pk=acting_id), request.user)
+        if not shown or not can_run(request.user, shown[0]):
             raise Http404("No such office among the exercises you run.")
+    else:
+        shown = live_exercises(Exercise.objects.filter(memberships__user=request.user), request.user)
+    version = page_version(shown)
+    if unchanged(request, version):
+        return no_change()
+    memberships = list(Membership.objects.filter(user=request.user).select_related("office", "exercise"))
+    acting_as = None
+    if acting_id is not None:
+        acting_as = get_object_or_404(Office.objects.select_related("exercise"), pk=acting_id)
         offices = [acting_as]
     else:
         offices = [m.office for m in memberships if m.office is not None]
-    exercises = {o.exercise_id: o.exercise for o in offices if o is not None}
-    for m in memberships:
-        exercises.setdefault(m.exercise_id, m.exercise)
     page = inbox_page(offices, request.GET.get("page"))
-    return _render(request, "admin/classroom/inbox.html", {
+    context = {
         "title": f"Awaiting {acting_as}" if acting_as else "Awaiting my office",
         "rows": page.rows, "page": page, "offices": offices, "acting_as": acting_as,
-        "exercises": [(e, recent_news(e, 3)) for e in exercises.values()],
-        "facilitating": [m.exercise for m in memberships if m.is_facilitator],
+        "exercises": [(e, recent_news(e, 3)) for e in shown],
+        "facilitating": [m.exercise for m in memberships if m.is_facilitator and m.exercise in shown],
         "all_cases_url": reverse("admin:cases_caseproxy_changelist"),
-    })
+        "refresh_url": refresh_url(request, version), "poll_seconds": POLL_SECONDS,
+    }
+    if wants_fragment(request):
+        return TemplateResponse(request, "admin/classroom/inbox_live.html", context)
+    return _render(request, "admin/classroom/inbox.html", context)
 
 
 def _index_or_inbox(request: HttpRequest) -> HttpResponse:
@@ -411,6 +434,7 @@ urlpatterns = [
     path("exercise/<int:exercise_id>/console/", _v(console), name="console"),
     path("exercise/<int:exercise_id>/students/", _v(students), name="students"),
     path("exercise/<int:exercise_id>/role-cards/", _v(cards), name="role_cards"),
+    path("exercise/<int:exercise_id>/projector/", _v(projector), name="projector"),
     path("inbox/", _v(inbox), name="inbox"),
     path("case/<int:case_id>/documents/", _v(documents_list), name="documents"),
     path("case/<int:case_id>/documents/<slug:slug>/", _v(document), name="document"),
