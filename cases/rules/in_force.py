@@ -253,8 +253,9 @@ def not_in_force_message(rule_id: str, on: Date) -> str:
 # --- What a case of each procedure is filed under ----------------------------------------------------
 
 # The rules a case of a procedure cannot be filed without (the document that makes the procedure), and the
-# rules certain parameters add. Used by the pack check (cases/classroom/anachronisms.py); the services refuse
-# the permit before PER-1 and capitalist destinations before AUT-10 themselves.
+# rules certain values of a case's fields add. ``case_open`` and ``case_bulk_open`` (cases/services/steps.py)
+# refuse a filing through :func:`case_filing_problem`; the pack check (cases/classroom/anachronisms.py) asks
+# :func:`filing_blocker`, the same function, of each seeded case.
 FILING_RULES: dict[str, tuple[str, ...]] = {
     "permit": ("PER-1",),
     "meeting": ("MEET-1",),
@@ -265,32 +266,52 @@ FILING_RULES: dict[str, tuple[str, ...]] = {
     "reception": ("RET-13",),
     "relocation": ("AUT-12",),
 }
-PARAM_RULES: dict[tuple[str, str, str], tuple[str, ...]] = {
-    # (case kind, param, value) -> rules
-    ("authorization", "purpose", "abroad"): ("AUT-10",),
-    ("authorization", "purpose", "family_join"): ("AUT-5",),
+FIELD_RULES: dict[tuple[str, str, str], tuple[str, ...]] = {
+    # (case kind, field of the case, value) -> rules
+    ("authorization", "variant", "abroad"): ("AUT-10",),
+    ("authorization", "variant", "family_join"): ("AUT-5",),
     ("permit", "category", "official"): ("PER-7",),
 }
 
 
-def filing_rules(kind: str, params: dict[str, Any]) -> tuple[str, ...]:
-    """Return the dated rules a case of ``kind`` with ``params`` is filed under."""
-    extra = tuple(r for (k, name, value), rules in PARAM_RULES.items()
-                  if k == kind and str(params.get(name, "")) == value for r in rules)
+def filing_fields(kind: str) -> tuple[str, ...]:
+    """Return the fields of a case of ``kind`` whose values add dated rules (FIELD_RULES)."""
+    return tuple(dict.fromkeys(name for k, name, _value in FIELD_RULES if k == kind))
+
+
+def filing_rules(kind: str, fields: dict[str, Any]) -> tuple[str, ...]:
+    """Return the dated rules a case of ``kind`` with these field values is filed under."""
+    extra = tuple(r for (k, name, value), rules in FIELD_RULES.items()
+                  if k == kind and str(fields.get(name, "")) == value for r in rules)
     return FILING_RULES.get(kind, ()) + extra
 
 
-def filing_problem(exercise: Exercise, kind: str, params: dict[str, Any], regime_code: str | None = None) -> str:
-    """Return why a case of ``kind`` with ``params`` cannot be filed in the exercise now ('' if it can).
-
-    Ready for ``case_open``: once every seeded exercise (the demo too) is dated within its rules, the engine
-    can refuse any filing this way; today the permit and capitalist-destination services call it.
-    """
-    on = exercise_rule_date(exercise, regime_code)
-    for rule_id in filing_rules(kind, params):
+def filing_blocker(kind: str, fields: dict[str, Any], on: Date) -> tuple[str, str] | None:
+    """Return the first rule a case of ``kind`` is filed under that is not in force on ``on``, and why."""
+    for rule_id in filing_rules(kind, fields):
         if why := not_in_force_message(rule_id, on):
-            return why
-    return ""
+            return rule_id, why
+    return None
+
+
+def case_filing_problem(case: Case, exercise: Exercise) -> tuple[str, str] | None:
+    """Return (rule, message) when ``case`` (unsaved, its regime set) cannot be filed in ``exercise`` now.
+
+    A run the teacher marked counterfactual files any procedure (every page labels the run); a case under a
+    regime brought in early reads its rules on that regime's date. Otherwise the procedure's document must be
+    in force on the exercise's date: no meeting before the 1964 Protocol, no naturalisation before 1970.
+    """
+    if exercise.counterfactual:
+        return None
+    on = exercise_rule_date(exercise, case.regime or None)
+    fields = {name: getattr(case, name, "") for name in filing_fields(case.PROCEDURE_KIND)}
+    found = filing_blocker(case.PROCEDURE_KIND, fields, on)
+    if found is None:
+        return None
+    rule_id, why = found
+    what = str(case._meta.verbose_name)
+    return rule_id, (f"This {what} cannot be filed on {calendar_date(exercise.clock):%-d %b %Y}: {why} Nothing was "
+                     "filed. (A teacher may run it early only as a counterfactual.)")
 
 
 # --- The date a case's rules are read on ------------------------------------------------------
