@@ -48,6 +48,14 @@ class Document:
         return f"{self.code}, {self.date:%-d %b %Y}"
 
 
+def _archived(code: str, title: str, date: Date, archive: str = "", *, effective: Date | None = None,
+              note: str = "") -> Document:
+    """Build a document cited the usual way ("D7, 24 Mar 1962, PRC MFA 118-01025-02"), in force from its own
+    date unless ``effective`` says otherwise."""
+    citation = ", ".join(x for x in (code, f"{date:%-d %b %Y}", archive) if x)
+    return Document(code, title, date, citation, effective or date, note)
+
+
 DOCUMENTS: dict[str, Document] = {
     d.code: d
     for d in (
@@ -58,44 +66,42 @@ DOCUMENTS: dict[str, Document] = {
                  "permit agreement", dt.date(1955, 6, 8), "D9 §2-3; D10 Art. 10", dt.date(1955, 6, 8),
                  "The border resident permit in use on both sides from this day (D9 §2); D10 Art. 10 "
                  "ends the 1955 records when the Protocol takes effect."),
-        Document("D1", "MFA opinions on ethnic Koreans going to the DPRK", dt.date(1957, 12, 17),
-                 "D1, 17 Dec 1957, PRC MFA 118-01026-01", dt.date(1957, 12, 17), "§4: from that day onward."),
+        _archived("D1", "MFA opinions on ethnic Koreans going to the DPRK", dt.date(1957, 12, 17),
+                  "PRC MFA 118-01026-01", note="§4: from that day onward."),
         Document("MPS1958", "MPS provisions on exit and entry for private matters", dt.date(1958, 6, 8),
                  "R1959 §3(3) (MPS provisions of 8 Jun 1958)", dt.date(1958, 6, 8)),
-        Document("D2", "Ministry of the Interior notification on marriages with Korean women", dt.date(1958, 10, 18),
-                 "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540", dt.date(1958, 10, 18)),
-        Document("R1959", "MFA summary report on the organised relocation", dt.date(1959, 12, 10),
-                 "R1959, 10 Dec 1959, PRC FMA 118-00777-01", dt.date(1959, 1, 1),
-                 "Reports the relocation of 1959; applied from the start of that year (assumption)."),
-        Document("E1961", "Cable from the Chinese Embassy in the DPRK", dt.date(1961, 12, 2),
-                 "E1961, 2 Dec 1961, PRC FMA 118-01026-07", dt.date(1960, 1, 1),
-                 "Reception stations since the first half of 1960 (the cable's 'last year'); the project "
-                 "opens them on 1 January 1960 (assumption: no day is given)."),
-        Document("D4", "MPS 4th Bureau report (Yanbian report of 12 Mar 1961)", dt.date(1961, 5, 9),
-                 "D4, 9 May 1961, PRC MFA 118-01026-04", dt.date(1961, 3, 12)),
-        Document("D5", "MPS report on Liaoning", dt.date(1961, 5, 10), "D5, 10 May 1961", dt.date(1961, 1, 1),
-                 "Describes measures taken in 1961."),
+        _archived("D2", "Ministry of the Interior notification on marriages with Korean women", dt.date(1958, 10, 18),
+                  "Hubei Prov. Archives SZ67-01-0540"),
+        _archived("R1959", "MFA summary report on the organised relocation", dt.date(1959, 12, 10),
+                  "PRC FMA 118-00777-01", effective=dt.date(1959, 1, 1),
+                  note="Reports the relocation of 1959; applied from the start of that year (assumption)."),
+        _archived("E1961", "Cable from the Chinese Embassy in the DPRK", dt.date(1961, 12, 2), "PRC FMA 118-01026-07",
+                  effective=dt.date(1960, 1, 1),
+                  note="Reception stations since the first half of 1960 (the cable's 'last year'); the project "
+                  "opens them on 1 January 1960 (assumption: no day is given)."),
+        _archived("D4", "MPS 4th Bureau report (Yanbian report of 12 Mar 1961)", dt.date(1961, 5, 9),
+                  "PRC MFA 118-01026-04", effective=dt.date(1961, 3, 12)),
+        _archived("D5", "MPS report on Liaoning", dt.date(1961, 5, 10), effective=dt.date(1961, 1, 1),
+                  note="Describes measures taken in 1961."),
         Document("MFA1961", "MFA Consular Department cable to the Embassy on crossers who want to come back (ART)",
                  dt.date(1961, 8, 9), "ART (MFA Consular Department cable of 9 Aug 1961, CFMA 118-01026-07)",
                  dt.date(1961, 8, 9), "ART quotes it and dates it in its note 84."),
         Document("PRACTICE1961", "The 1961 practice D6 describes", dt.date(1961, 1, 1),
                  "D6, 23 Mar 1962 (describing 1961)", dt.date(1961, 1, 1),
                  "D6 describes the whole of 1961; 1 January 1961 is an assumption."),
-        Document("D6", "MFA/MPS request for instructions", dt.date(1962, 3, 23),
-                 "D6, 23 Mar 1962, PRC MFA 118-01025-02", dt.date(1962, 3, 23)),
-        Document("D7", "MFA/MPS telegram to the Embassy", dt.date(1962, 3, 24),
-                 "D7, 24 Mar 1962, PRC MFA 118-01025-02", dt.date(1962, 3, 24), "'From today onwards.'"),
-        Document("D8", "CCP Central Committee instructions", dt.date(1963, 8, 8),
-                 "D8, 8 Aug 1963, PRC MFA 118-01784-01", dt.date(1963, 8, 8)),
-        Document("D9", "Jilin report on the border crossing permits", dt.date(1963, 9, 10),
-                 "D9, 10 Sep 1963, PRC MFA 118-01342-04", dt.date(1955, 6, 8),
-                 "Describes the practice in 1963 of a permit in use since 8 June 1955."),
-        Document("D10", "Protocol of the two ministries on the border areas", dt.date(1964, 6, 9),
-                 "D10, 9 Jun 1964, PRC MFA 106-01434-04", dt.date(1964, 6, 9),
-                 "Takes effect on the day of mutual notification after both governments approve (Art. 10); "
-                 "that day is not given: the project uses the day of signature (assumption)."),
-        Document("D11", "State Council opinions on the Korean nationals issue", dt.date(1970, 8, 19),
-                 "D11, 19 Aug 1970, Hebei Prov. Archives 1057-2-1", dt.date(1970, 8, 19), "§8: from today onwards."),
+        _archived("D6", "MFA/MPS request for instructions", dt.date(1962, 3, 23), "PRC MFA 118-01025-02"),
+        _archived("D7", "MFA/MPS telegram to the Embassy", dt.date(1962, 3, 24), "PRC MFA 118-01025-02",
+                  note="'From today onwards.'"),
+        _archived("D8", "CCP Central Committee instructions", dt.date(1963, 8, 8), "PRC MFA 118-01784-01"),
+        _archived("D9", "Jilin report on the border crossing permits", dt.date(1963, 9, 10), "PRC MFA 118-01342-04",
+                  effective=dt.date(1955, 6, 8),
+                  note="Describes the practice in 1963 of a permit in use since 8 June 1955."),
+        _archived("D10", "Protocol of the two ministries on the border areas", dt.date(1964, 6, 9),
+                  "PRC MFA 106-01434-04",
+                  note="Takes effect on the day of mutual notification after both governments approve (Art. 10); "
+                  "that day is not given: the project uses the day of signature (assumption)."),
+        _archived("D11", "State Council opinions on the Korean nationals issue", dt.date(1970, 8, 19),
+                  "Hebei Prov. Archives 1057-2-1", note="§8: from today onwards."),
     )
 }
 
