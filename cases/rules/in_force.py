@@ -215,7 +215,11 @@ def _rows() -> list[RuleDates]:
         RuleDates("RET-2", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_BEFORE_D1),
         RuleDates("RET-3", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_BEFORE_D1),
         RuleDates("RET-8", "D7", _D["D7"].effective),
-        RuleDates("RET-9", "MFA1961", _D["MFA1961"].effective, end=_D["D7"].effective, replaced_by="D7"),
+        RuleDates("RET-9", "MFA1961", _D["PRACTICE1961"].effective, end=_D["D7"].effective, replaced_by="D7",
+                  documented=_D["MFA1961"].effective,
+                  assumed_before="the 1961 practice regime (from 1 Jan 1961, as D6 describes the year) carries the "
+                  "Embassy line; the MFA cable ART quotes for it is dated 9 Aug 1961, so applying it earlier in "
+                  "1961 is an assumption."),
         RuleDates("RET-10", "D5", _D["D5"].effective, end=_D["D7"].effective, replaced_by="D7"),
         RuleDates("RET-11", "R1959", _D["R1959"].effective),
         RuleDates("RET-12", "D11", D11_EFFECTIVE),
