@@ -10,10 +10,12 @@ student sees shows that note (``rule_notes``).
 
 The engine asks :func:`in_force`: a step declared with ``requires=`` is possible only while its rules are
 in force on the case's date (``cases.engine.step``); the crossing hours, the county's one-month pass,
-the capitalist-destination refusal and the permit itself are dated this way. A teacher who marks an
-exercise *counterfactual* ("what if the March 1962 correction had come in 1960?") runs it under a later
-regime early: the rules are then read as on the regime's date (:func:`rule_date`), and every page says
-the run is counterfactual.
+the capitalist-destination refusal and the permit itself are dated this way. Every filing is dated by one
+check: ``case_open`` and ``case_bulk_open`` ask :func:`case_filing_problem` (the procedure's document,
+``FILING_RULES``, and field values that add rules, ``FIELD_RULES``), and the pack check asks the same
+:func:`filing_blocker`. A teacher who marks an exercise *counterfactual* ("what if the March 1962 correction
+had come in 1960?") runs it under a later regime early: the rules are then read as on the regime's date
+(:func:`rule_date`), any procedure may be filed, and every page says the run is counterfactual.
 
 This module is plain data and functions (no models): layers above import it.
 """
