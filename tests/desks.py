@@ -301,6 +301,7 @@ def meeting_desk(exercise: Exercise, suffix: str = "") -> list[MeetingCase]:
 
 def permit_desk(exercise: Exercise, suffix: str = "") -> list[Any]:
     """Add the permit offices (reusing kinds the exercise has) and five Helong applications (PER)."""
+    from cases.rules.in_force import calendar_date, in_force
     from permits.models import BorderCounty, CrossingPoint, DocumentKind, PermitCase
     from permits.services.permit import permit_document_add, permit_file
 
@@ -339,15 +340,18 @@ def permit_desk(exercise: Exercise, suffix: str = "") -> list[Any]:
             county_bureau=offices[K.COUNTY_PSB],
         )
 
+    # Weddings and funerals are 1953 purposes (PER-11); from the 1964 Protocol the pass is for visiting relatives
+    # only (PER-7), so an exercise dated after it files those applications as visits to relatives.
+    protocol = in_force("PER-7", calendar_date(exercise.clock))
     walk = file(kim, "resident", "relatives", station)
     permit_document_add(case=walk, kind=DocumentKind.RELATIVES_LETTER, issued_by="Kim Chol-ho, Musan", actor=None)
     permit_document_add(case=walk, kind=DocumentKind.COMMUNE_LETTER, issued_by="Lishu People's Commune",
                         actor=None, reference="Lishu (63) 41")
     return [
         walk,
-        file(han, "resident", "wedding", offices[K.COMMUNE]),
+        file(han, "resident", "relatives" if protocol else "wedding", offices[K.COMMUNE]),
         file(pak, "korean_national", "relatives", station),
-        file(zhao, "state_employee", "funeral", station),
+        file(zhao, "state_employee", "relatives" if protocol else "funeral", station),
         file(ri, "resident", "school", station),
     ]
 
