@@ -193,6 +193,6 @@ def exercise_delete(*, exercise: Exercise, actor: Any) -> ExerciseContents:
                 object_id=str(pk), object_repr=name[:200], action_flag=DELETION,
                 change_message=summary)
         actor_name = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
-        transaction.on_commit(lambda: audit_log.info("%s by %s; logins deleted: %s", summary, actor_name,
+        transaction.on_commit(lambda: audit_log.warning("%s by %s; logins deleted: %s", summary, actor_name,
                                                      ", ".join(gone.logins_deleted) or "none"))
     return gone
