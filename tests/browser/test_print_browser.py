@@ -95,7 +95,7 @@ def test_login_slips_print_several_to_a_page_logins_whole_no_buttons(chromium, l
         assert password in text and name in text
     assert "Slip class" in text and live_server.url in text  # the address the students open
     for chrome in ("Create logins", "Reset password", "Print the slips", "Log out", "Welcome", "Groups",
-                   "Authentication and authorization", "Students of Slip class", "Home ›"):
+                   "Authentication and authorization", "Students of Slip class", "Home \u203a"):
         assert chrome.lower() not in text.lower(), chrome  # no buttons, menus or admin header in print
     # The slips sit side by side: two to a row, not one narrow column.
     boxes = [s.bounding_box() for s in slips[:2]]

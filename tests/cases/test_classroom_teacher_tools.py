@@ -308,3 +308,18 @@ def test_load_progress_of_a_finished_load_opens_the_console(client, teacher, dja
     response = client.get(reverse("classroom:load_progress", args=[load.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("classroom:console", args=[Exercise.objects.get(name="Opens").pk])
+
+
+def test_pages_of_an_exercise_without_a_pack_work_and_reset_says_why(client, teacher):
+    bare = Exercise.objects.create(name="Hand-made 2", clock=exercise_start())
+    Membership.objects.create(exercise=bare, user=teacher, is_facilitator=True)
+    for name in ("role_cards", "slips", "reset", "delete", "students"):
+        assert client.get(reverse(f"classroom:{name}", args=[bare.pk])).status_code == 200, name
+    response = client.post(reverse("classroom:reset", args=[bare.pk]), follow=True)
+    assert any("not loaded from a scenario pack" in str(m) for m in response.context["messages"])
+
+
+def exercise_start():
+    import datetime as dt
+
+    return dt.datetime(1958, 9, 1, 9, tzinfo=dt.UTC)
