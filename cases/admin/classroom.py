@@ -29,12 +29,18 @@ from cases.admin.refresh import (
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
+from cases.classroom.reset import exercise_contents, exercise_delete, exercise_reset
+from cases.classroom.role_policy import policy_lines, scheduled_switches
 from cases.classroom.students import (
     MAX_CSV_BYTES,
+    StudentLogin,
     decode_csv,
     membership_assign,
     parse_names,
+    played_kinds,
     role_cards,
+    student_logins,
+    student_password_reset,
     students_create,
 )
 from cases.classroom.tasks import dispatch_job
@@ -56,9 +62,10 @@ from cases.models import (
     TimedEventStatus,
 )
 from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
-from cases.rules.in_force import exercise_rule_date
+from cases.rules.in_force import exercise_rule_date, regime_from
 from cases.selectors import can_load, can_run, case_counts, inbox_page, is_student, office_queues, scope_to_user
 from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
+from cases.serving.views import room_join_url
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> TemplateResponse:
@@ -118,6 +125,8 @@ def load_start(request: HttpRequest) -> HttpResponse:
 def load_progress(request: HttpRequest, load_id: int) -> HttpResponse:
     """Show the progress bar of a load (the page polls ``load_status``)."""
     load = get_object_or_404(Job, kind=JobKind.LOAD, pk=load_id, requested_by=request.user)
+    if load.status == JobStatus.DONE and load.exercise_id:
+        return HttpResponseRedirect(reverse("classroom:console", args=[load.exercise_id]))
     return _render(request, "admin/classroom/load_progress.html", {"title": f"Loading {load.name}", "load": load})
 
 
@@ -306,10 +315,25 @@ class StudentsForm(forms.Form):
     csv_file = forms.FileField(required=False, label="or upload a CSV file")
 
 
+def _join_url(request: HttpRequest) -> str:
+    """Return the address students open: classroom mode's join URL, else the one this page is served at."""
+    return room_join_url() or request.build_absolute_uri(reverse("admin:index"))
+
+
+def _students_page(request: HttpRequest, exercise: Exercise, form: StudentsForm,
+                   slips: list[StudentLogin]) -> TemplateResponse:
+    return _render(request, "admin/classroom/students.html", {
+        "title": f"Students: {exercise.name}", "exercise": exercise, "form": form, "created": slips,
+        "slips": slips, "join_url": _join_url(request), "login_url": _join_url(request),
+        "students": Membership.objects.filter(exercise=exercise, is_facilitator=False, office__isnull=False)
+        .select_related("user", "office").order_by("office__side", "office_id", "user__username"),
+    })
+
+
 def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    """Create student logins in bulk and show the login sheet once (passwords are not stored readable)."""
+    """Create student logins in bulk and show their slips once (passwords are not stored readable)."""
     exercise = _exercise_for_teacher(request, exercise_id)
-    created = []
+    created: list[StudentLogin] = []
     form = StudentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["names"] or ""
@@ -322,16 +346,36 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            # An empty form under the sheet: a second batch must not repeat the first batch's count.
+            # An empty form under the slips: a second batch must not repeat the first batch's count.
             form = StudentsForm()
-    return _render(request, "admin/classroom/students.html", {
-        "title": f"Students: {exercise.name}", "exercise": exercise, "form": form, "created": created,
-        "login_url": request.build_absolute_uri(reverse("admin:login")),
-    })
+    return _students_page(request, exercise, form, created)
+
+
+@require_POST
+def student_password(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Reset one student's password and show their slip with the new one (once)."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    membership_id = db_id(request.POST.get("membership"))
+    try:
+        if membership_id is None:
+            raise ApplicationError("Say which student's password to reset; no password was changed.")
+        slip = student_password_reset(exercise=exercise, actor=request.user, membership_id=membership_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("classroom:students", args=[exercise.pk]))
+    messages.success(request, f"New password for {slip.display_name}: print the slip now, it is shown only once.")
+    return _students_page(request, exercise, StudentsForm(), [slip])
+
+
+def slips(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Print a slip for every student (passwords are no longer known: each slip says to reset it)."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    return TemplateResponse(request, "classroom/login_slips.html", {
+        "exercise": exercise, "slips": student_logins(exercise), "join_url": _join_url(request)})
 
 
 def cards(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    """Print the role cards of an exercise (one per office)."""
+    """Print the role cards of an exercise (one per office, one per A4 page)."""
     exercise = _exercise_for_teacher(request, exercise_id)
     from cases.classroom.loader import pack_context
 
@@ -339,7 +383,50 @@ def cards(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return TemplateResponse(request, "classroom/role_cards.html", {
         "exercise": exercise, "cards": role_cards(exercise), "pack": pack,
         "context": pack.data["context"] if pack else [], "regime": get_regime(exercise.regime),
+        "regime_from": regime_from(exercise.regime), "policies": policy_lines(exercise, played_kinds(exercise)),
+        "switches": scheduled_switches(exercise),
     })
+
+
+# --- Reset and delete an exercise ----------------------------------------------------------------
+
+
+def reset(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Confirm, then reset the exercise to the start of its pack (students keep their offices)."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    console_url = reverse("classroom:console", args=[exercise.pk])
+    if request.method == "POST":
+        try:
+            exercise_reset(exercise=exercise, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("classroom:reset", args=[exercise.pk]))
+        messages.success(request, "The exercise is back at the start of its pack; the students keep their logins "
+                                  "and offices.")
+        return HttpResponseRedirect(console_url)
+    return _render(request, "admin/classroom/confirm_reset.html", {
+        "title": f"Reset {exercise.name}?", "exercise": exercise, "contents": exercise_contents(exercise),
+        "console_url": console_url})
+
+
+def delete(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Confirm, then delete the exercise, all it holds and the student logins created for it only."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() != exercise.name:
+            messages.error(request, "Type the exercise's name exactly to confirm; nothing was deleted.")
+            return HttpResponseRedirect(reverse("classroom:delete", args=[exercise.pk]))
+        try:
+            gone = exercise_delete(exercise=exercise, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("classroom:delete", args=[exercise.pk]))
+        messages.success(request, f"Deleted the exercise '{exercise.name}': {gone.cases} case(s) and "
+                                  f"{len(gone.logins_deleted)} student login(s).")
+        return HttpResponseRedirect(reverse("classroom:home"))
+    return _render(request, "admin/classroom/confirm_delete.html", {
+        "title": f"Delete {exercise.name}?", "exercise": exercise, "contents": exercise_contents(exercise),
+        "console_url": reverse("classroom:console", args=[exercise.pk])})
 
 
 # --- Inbox -----------------------------------------------------------------------------------------
@@ -433,8 +520,12 @@ urlpatterns = [
     path("job/<int:job_id>/status/", _v(job_status), name="job_status"),
     path("exercise/<int:exercise_id>/console/", _v(console), name="console"),
     path("exercise/<int:exercise_id>/students/", _v(students), name="students"),
+    path("exercise/<int:exercise_id>/students/password/", _v(student_password), name="student_password"),
+    path("exercise/<int:exercise_id>/slips/", _v(slips), name="slips"),
     path("exercise/<int:exercise_id>/role-cards/", _v(cards), name="role_cards"),
     path("exercise/<int:exercise_id>/projector/", _v(projector), name="projector"),
+    path("exercise/<int:exercise_id>/reset/", _v(reset), name="reset"),
+    path("exercise/<int:exercise_id>/delete/", _v(delete), name="delete"),
     path("inbox/", _v(inbox), name="inbox"),
     path("case/<int:case_id>/documents/", _v(documents_list), name="documents"),
     path("case/<int:case_id>/documents/<slug:slug>/", _v(document), name="document"),
