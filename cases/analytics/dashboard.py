@@ -222,6 +222,7 @@ def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str,
     waits = {w.office: w for w in m.wait_by_office(log)}
     story: list[str] = []
     rule_ids: list[str] = []
+    not_in_force: list[str] = []
     labels: dict[str, str] = {}
     if neck is not None:
         label = state_label(neck.kind, neck.state)
@@ -230,11 +231,12 @@ def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str,
         if neck.office in waits:
             story.append(_office_sentence(waits[neck.office]))
         rule_ids = rules_of_run(exercise, log, neck.rules)
+        not_in_force = [r for r in neck.rules if r not in rule_ids]
     if longest is not None:
         labels["longest_step"] = (f"\u201c{state_label(longest.kind, longest.state)}\u201d "
                                   f"({procedure_label(longest.kind)})")
         story.append(_longest_sentence(longest))
-        if not rule_ids:  # nothing waits now: cite the rules of the slowest step instead
+        if neck is None:  # nothing waits now: cite the rules of the slowest step instead
             rule_ids = rules_of_run(exercise, log, rules_for_state(longest.kind, longest.state))
     held = m.case_days_by_office(log)
     total = sum(v for _o, v in held)
@@ -258,6 +260,7 @@ def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str,
         "bottleneck": neck,
         "bottleneck_label": state_label(neck.kind, neck.state) if neck else "",
         "rules": [get_rule(r) for r in rule_ids],
+        "rules_not_in_force": not_in_force,  # cited by the waiting cases, but dated outside the run
         # What the run's steps actually cited; a rule outside its dates was applied as an assumption.
         "applied_rules": [(get_rule(r), r in in_window) for r in applied],
         "counterfactual": counterfactual(exercise),
@@ -269,8 +272,9 @@ def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str,
         "model_assumptions": _yanbian_assumptions() if "authorization" in kinds else [],
         # Figures about the procedures this class ran first, then the rest of PROCEDURES.md's list.
         "figures": sorted(FIGURES, key=lambda f: not (set(f.kinds) & kinds)),
-        "cfd_chart": cumulative_flow_chart(m.cumulative_flow(log)),
-        "funnels": funnels(log),
+        # The same server-side pygal SVG on the page, in print and (as images) in the PDF.
+        "charts": [("Cumulative flow", cumulative_flow_chart(m.cumulative_flow(log))),
+                   *((f"Funnel: {label}", chart) for label, _stages, chart in funnels(log))],
         "diagrams": queue_diagrams(log),
     }
 
