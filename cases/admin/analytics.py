@@ -6,9 +6,8 @@ Everyone who can see the exercise may read them; the teacher shows them on the p
 
 from __future__ import annotations
 
-from typing import Any
-
 import base64
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages

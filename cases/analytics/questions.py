@@ -79,7 +79,7 @@ def pack_questions(exercise: Exercise | None) -> list[dict[str, Any]]:
 
 
 def filled_questions(questions: list[dict[str, Any]], values: dict[str, str]) -> list[Question]:
-    """Return the questions with their placeholders filled (a question a pack check would refuse is shown as written)."""
+    """Return the questions with their placeholders filled (one a pack check would refuse is shown as written)."""
     out = []
     for q in questions:
         text = str(q["text"]).strip()
