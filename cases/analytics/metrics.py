@@ -82,11 +82,15 @@ def applied_rules(log: Log) -> list[str]:
 
 def _stays(log: Log) -> list[Stay]:
     by_case: dict[int, list[EventRow]] = defaultdict(list)
-    applied: Counter[str] = Counter()
+    cited: Counter[str] = Counter()  # the events' rule lists as written: few distinct ones, split once each
     for e in log.events:
         by_case[e.case_id].append(e)
-        if e.rules:
-            applied.update(r for r in e.rules.split(",") if r)
+        cited[e.rules] += 1
+    applied: Counter[str] = Counter()
+    for text, n in cited.items():
+        for r in text.split(","):
+            if r:
+                applied[r] += n
     log.memo["applied_rules"] = applied
     out: list[Stay] = []
     for case_id, events in by_case.items():
@@ -364,6 +368,10 @@ class Outcomes:
 
 def outcomes(log: Log, kind: str | None = None) -> Outcomes:
     """Return closed cases by how they ended (approved / refused / withdrawn), via the outcome registry."""
+    return _memo(log, f"outcomes:{kind}", lambda: _outcomes(log, kind))
+
+
+def _outcomes(log: Log, kind: str | None) -> Outcomes:
     counts = Counter({o: 0 for o in OUTCOMES})
     closed = 0
     for c in log.cases:
@@ -398,7 +406,11 @@ def _reached_states(log: Log) -> dict[int, set[str]]:
 
 
 def funnel(log: Log, kind: str) -> list[tuple[str, int]]:
-    """Return the funnel of one procedure: each stage's label and how many cases reached it."""
+    """Return the funnel of one procedure: each stage's label and how many cases reached it (once per log)."""
+    return _memo(log, f"funnel:{kind}", lambda: _funnel(log, kind))
+
+
+def _funnel(log: Log, kind: str) -> list[tuple[str, int]]:
     reached = reached_states(log)
     cases = [c for c in log.cases if c.kind == kind]
     out = []
@@ -445,6 +457,10 @@ def littles_law(log: Log) -> Little:
     L is measured independently, as the time average of the open-case count over the window, so the
     identity L = λW is a check on the log, not an assumption.
     """
+    return _memo(log, "littles_law", lambda: _littles_law(log))
+
+
+def _littles_law(log: Log) -> Little:
     start = start_of(log)
     window = days(log.now - start)
     arrivals = len(log.cases)
@@ -490,6 +506,10 @@ def bottleneck(log: Log) -> Bottleneck | None:
     Counting case-days rather than cases makes four cases stuck for a year outweigh five filed yesterday.
     Rules come from the waiting cases' ``next_rules`` (what governs the step they wait for).
     """
+    return _memo(log, "bottleneck", lambda: _bottleneck(log))
+
+
+def _bottleneck(log: Log) -> Bottleneck | None:
     offices = wip_by_office(log)
     if not offices:
         return None
@@ -517,6 +537,10 @@ def bottleneck(log: Log) -> Bottleneck | None:
 
 def longest_median_wait(log: Log) -> StepTime | None:
     """Return the state with the longest median time in step, the cases still there counted at their age so far."""
+    return _memo(log, "longest_median_wait", lambda: _longest_median_wait(log))
+
+
+def _longest_median_wait(log: Log) -> StepTime | None:
     rows = [t for t in time_in_step(log) if t.median_all is not None]
     return max(rows, key=lambda t: (t.median_all, t.total)) if rows else None
 
