@@ -47,8 +47,9 @@ def question_values(log: Log, labels: dict[str, str]) -> dict[str, str]:
             f"{neck.state_wip} cases, waiting a median of {_days(neck.waiting_median)} so far "
             f"(the oldest {_days(neck.oldest_wait)})" if neck else "no case"),
         "longest_step": (
-            f"{labels.get('longest_step', '')}: a median of {_days(longest.median_all)}, counting the "
-            f"{longest.waiting} still waiting at their age so far" if longest else "no step yet"),
+            f"{labels.get('longest_step', '')}: a median of {_days(longest.median_all)}"
+            + (f", counting the {longest.waiting} still waiting at their age so far" if longest.waiting else "")
+            if longest else "no step yet"),
         "mean_days_in_system": _days(little.W),
         "days": f"{little.window_days:.0f} simulated days",
         "letters": f"{f.get('letters', 0):,}",

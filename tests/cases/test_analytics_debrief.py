@@ -211,3 +211,15 @@ def test_no_sentence_of_the_stuck_years_story_quotes_zero_days():
     """The old story said "0.0 days" of a year in which four cases were stuck 316-365 days."""
     story = dash.debrief_data(None, stuck_year())["story"]  # type: ignore[arg-type]
     assert story and not any(re.search(r"\b0\.0 (?:simulated )?days", line) for line in story), story
+
+
+def test_the_longest_step_in_a_question_mentions_waiting_cases_only_when_there_are_some():
+    from cases.analytics.questions import question_values
+
+    b = LogBuilder()
+    b.case("A", "marriage", [(0, "filed", "W"), (30, "centre_review", "W"), (90, "registered", "Centre")],
+           closed=True)
+    drained = question_values(b.log(now=100), {"longest_step": "“With the Central Committee”"})
+    assert drained["longest_step"] == "“With the Central Committee”: a median of 60.0 simulated days"
+    stuck = question_values(stuck_year(), {"longest_step": "“With the Central Committee”"})
+    assert stuck["longest_step"].endswith("342.5 simulated days, counting the 4 still waiting at their age so far")
