@@ -223,3 +223,17 @@ def test_the_longest_step_in_a_question_mentions_waiting_cases_only_when_there_a
     assert drained["longest_step"] == "“With the Central Committee”: a median of 60.0 simulated days"
     stuck = question_values(stuck_year(), {"longest_step": "“With the Central Committee”"})
     assert stuck["longest_step"].endswith("342.5 simulated days, counting the 4 still waiting at their age so far")
+
+
+def test_a_counterfactual_runs_printable_debrief_says_so_and_lists_what_it_applied(desk):
+    from cases.services.regime import exercise_switch_regime
+
+    teacher = desk.user("teacher")
+    exercise_switch_regime(exercise=desk.exercise, regime="1963_august", migrate_running=True, actor=teacher,
+                           counterfactual=True)
+    client = Client()
+    client.force_login(teacher)
+    html = client.get(reverse("admin:cases_exercise_debrief_print", args=[desk.exercise.pk])).content.decode()
+    assert 'id="bd-counterfactual"' in html and "COUNTERFACTUAL" in html
+    applied = html.split('id="bd-applied"', 1)[1]
+    assert "Counterfactual run:" in applied and "<code>" in applied
