@@ -104,6 +104,7 @@ def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]
     """Return everything the dashboard page shows for one exercise."""
     log = log or load_log(exercise)
     out = m.outcomes(log)
+    shares = closed_shares(log)
     little = m.littles_law(log)
     steps = m.time_in_step(log)
     weeks = m.throughput_by_week(log)
@@ -112,11 +113,12 @@ def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]
         "open": len(m.open_cases(log)),
         "filed": len(log.cases),
         "closed": out.closed,
-        "approval_rate": out.rate(m.APPROVED),
-        "refusal_rate": out.rate(m.REFUSED),
-        "withdrawn_rate": out.rate(m.WITHDRAWN),
+        # The shares of closed cases: one definition (figures.closed_shares) for every page that shows them.
+        "approval_rate": shares[m.APPROVED].rate,
+        "refusal_rate": shares[m.REFUSED].rate,
+        "withdrawn_rate": shares[m.WITHDRAWN].rate,
         "outcomes": out,
-        "closed_shares": closed_shares(log),
+        "closed_shares": shares,
         "weekly_throughput": m.mean_weekly_throughput(log),
         "little": little,
         "wip_office_chart": bar_chart([(o, n) for o, n in m.wip_by_office(log)]),

@@ -237,3 +237,17 @@ def test_a_counterfactual_runs_printable_debrief_says_so_and_lists_what_it_appli
     assert 'id="bd-counterfactual"' in html and "COUNTERFACTUAL" in html
     applied = html.split('id="bd-applied"', 1)[1]
     assert "Counterfactual run:" in applied and "<code>" in applied
+
+
+def test_both_pages_label_every_share_with_its_base(marriage_class):
+    exercise, client = marriage_class
+    shares = dash.debrief_data(exercise)["closed_shares"]
+    board = client.get(reverse("admin:cases_exercise_dashboard", args=[exercise.pk])).content.decode()
+    approved = re.search(r'<div id="bd-approved"><b>([^<]+)</b><span>([^<]+)</span>', board)
+    assert approved is not None
+    assert approved.groups() == (shares["approved"].pct,
+                                 f"approved, of closed cases ({shares['approved'].n} of {shares['approved'].of})")
+    assert "of all cases filed)" in board  # the funnel's shares
+    debrief = client.get(reverse("admin:cases_exercise_debrief", args=[exercise.pk])).content.decode()
+    assert f"<b>{shares['approved'].n}</b><span>closed as approved ({shares['approved'].pct} of closed cases)" in debrief
+    assert "of all cases filed)" in debrief
