@@ -35,6 +35,17 @@ def _svg_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+# The PDF's standard fonts (Helvetica) draw the Latin-1 / WinAnsi characters only; these would come out as boxes.
+PDF_SPELLINGS = {"λ": "lambda", "→": "->", "≤": "<=", "≥": ">=", "≈": "~", "−": "-"}  # noqa: RUF001
+
+
+def _pdf_text(html: str) -> str:
+    """Return the print HTML with the few characters the PDF fonts lack spelt out."""
+    for char, spelling in PDF_SPELLINGS.items():
+        html = html.replace(char, spelling)
+    return html
+
+
 class ComparisonForm(forms.Form):
     """Which cohort to run, under which two regimes, with which seed."""
 
@@ -128,7 +139,7 @@ class ExerciseAnalyticsMixin:
         html = render_to_string("admin/cases/exercise_debrief_print.html", self._print_context(exercise, pdf=True),
                                 request=request)
         try:
-            pdf = html_to_pdf(html)
+            pdf = html_to_pdf(_pdf_text(html))
         except ApplicationError as exc:
             self.message_user(request, str(exc), level=messages.ERROR)  # type: ignore[attr-defined]
             return HttpResponseRedirect(reverse("admin:cases_exercise_debrief_print", args=[exercise.pk]))

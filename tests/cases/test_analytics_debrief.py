@@ -194,6 +194,7 @@ def test_the_pdf_holds_the_story_the_tables_and_the_charts(marriage_class):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     assert "Where the queue grew" in text and "Time in step" in text and "Questions for the class" in text
     assert "Cumulative flow" in text and "Closed: approved" in text  # the chart's legend, drawn by svglib
+    assert "L = lambda" in text and "λ" not in text  # Helvetica has no λ: spelt out, not a blank box
 
 
 def test_the_printable_debrief_has_the_debrief_pages_permissions(desk, other_desk):
