@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cases.analytics.dashboard import dashboard_page, debrief_page
+from cases.analytics.dashboard import dashboard_page, debrief_charts, debrief_page
 from cases.analytics.export import FORMATS, stream
 from cases.analytics.registry import RUNNERS
 from cases.input import db_id
@@ -118,6 +118,7 @@ class ExerciseAnalyticsMixin:
     def _print_context(self, exercise: Exercise, *, pdf: bool) -> dict[str, Any]:
         """Return the printable debrief's context: the debrief's own data, charts as images for the PDF."""
         data = dict(debrief_page(exercise))
+        data["charts"] = debrief_charts(dashboard_page(exercise))
         if pdf:  # xhtml2pdf draws an SVG image (through svglib), not inline SVG
             data["charts"] = [(title, _svg_uri(svg)) for title, svg in data["charts"]]
         scenario = getattr(exercise, "scenario", None)  # the pack it was loaded from, if any

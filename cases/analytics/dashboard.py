@@ -274,11 +274,15 @@ def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str,
         "model_assumptions": _yanbian_assumptions() if "authorization" in kinds else [],
         # Figures about the procedures this class ran first, then the rest of PROCEDURES.md's list.
         "figures": sorted(FIGURES, key=lambda f: not (set(f.kinds) & kinds)),
-        # The same server-side pygal SVG on the page, in print and (as images) in the PDF.
-        "charts": [("Cumulative flow", cumulative_flow_chart(m.cumulative_flow(log))),
-                   *((f"Funnel: {label}", chart) for label, _stages, chart in funnels(log))],
         "diagrams": queue_diagrams(log),
     }
+
+
+def debrief_charts(board: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return the charts the printed debrief shows: the dashboard's own pygal SVG (cumulative flow, funnels),
+    taken from its page so that a debrief costs no second cumulative-flow pass and prints what the projector showed."""
+    return [("Cumulative flow", board["cfd_chart"]),
+            *((f"Funnel: {label}", chart) for label, _stages, chart in board["funnels"])]
 
 
 def _page(data: dict[str, Any]) -> dict[str, Any]:

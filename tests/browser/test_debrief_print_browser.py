@@ -22,8 +22,9 @@ def test_the_debrief_prints_on_a4_with_the_questions_and_charts(chromium, live_s
     context, page = logged_in(chromium, live_server.url, "teach", "pw-teach-123")
     page.goto(f"{live_server.url}/admin/cases/exercise/{exercise.pk}/debrief/")
     shot(page, "debrief-page")
-    page.click("#bd-print-links a[href$='/debrief/print/']")
-    printed = context.pages[-1]
+    with context.expect_page() as opened:
+        page.click("#bd-print-links a[href$='/debrief/print/']")
+    printed = opened.value
     printed.wait_for_load_state()
     printed.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     shot(printed, "debrief-print")

@@ -173,7 +173,8 @@ def test_the_print_view_is_a4_without_admin_chrome_with_the_same_charts(marriage
     html = page.content.decode()
     assert page.status_code == 200
     assert "size: A4" in html and 'id="header"' not in html and "breadcrumbs" not in html
-    assert 'class="pygal-chart bd-chart"' in html  # the server-side SVG, as on the page
+    assert 'class="pygal-chart bd-chart"' in html
+    assert dash.dashboard_page(exercise)["cfd_chart"] in html  # the dashboard's own server-side SVG
     assert "<script" not in html
     assert 'id="bd-story"' in html and 'id="bd-steps"' in html and 'id="bd-questions"' in html
     debrief = client.get(reverse("admin:cases_exercise_debrief", args=[exercise.pk])).content.decode()
@@ -252,4 +253,5 @@ def test_both_pages_label_every_share_with_its_base(marriage_class):
     debrief = client.get(reverse("admin:cases_exercise_debrief", args=[exercise.pk])).content.decode()
     approved = shares["approved"]
     assert f"<b>{approved.n}</b><span>closed as approved ({approved.pct} of closed cases)" in debrief
-    assert "of all cases filed)" in debrief
+    printed = client.get(reverse("admin:cases_exercise_debrief_print", args=[exercise.pk])).content.decode()
+    assert "of all cases filed)" in printed and "closed as approved (" in printed
