@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cases.classroom.names import pick_name
 from cases.errors import ApplicationError
 from cases.models import Case, Exercise, Office, Person
+
+
+PERSON_FIELDS = frozenset({"sex", "nationality", "occupation", "employer", "residence", "birth_year",
+                           "previously_married"})
 
 
 @dataclass
@@ -28,6 +34,11 @@ class SeedContext:
     offices: dict[str, Office]
     people: dict[str, Person]
     rng: random.Random = field(default_factory=lambda: random.Random(0))
+    # Students per office key for the class the exercise was loaded (or topped up) for: ``per_seat``
+    # entries file this many times their ``cases`` (cases.classroom.packs.entry_count).
+    seats: Counter[str] = field(default_factory=Counter)
+    # Names already used in the exercise, so that a picked fictional name is never given twice.
+    taken: set[str] = field(default_factory=set)
 
     def office(self, key: Any, *, kind: str | None = None) -> Office:
         """Return the office a param names (by pack key), or the exercise's office of ``kind``."""
@@ -42,18 +53,24 @@ class SeedContext:
     def person(self, value: Any, index: int) -> Person:
         """Return the person a param names: a pack key, or a mapping that creates one.
 
-        In a mapping, ``{n}`` in the name is replaced by the entry's running number, so that one
-        entry with ``count: 60`` creates sixty distinct applicants.
+        A mapping without ``name`` gets a fictional name of the region and period, picked with the
+        seeded RNG (:mod:`cases.classroom.names`: Chinese for Han Chinese, Korean for Koreans), never one
+        the exercise already has, so that one entry with ``count: 60`` creates sixty distinct people and a
+        load repeats exactly. In a mapping with a ``name``, ``{n}`` is replaced by the running number.
         """
         if isinstance(value, str):
             if value not in self.people:
                 raise ApplicationError(f"no person with key {value!r} in this pack")
             return self.people[value]
         if isinstance(value, dict) and "name" in value:
-            attrs = {k: v for k, v in value.items() if k in {
-                "sex", "nationality", "occupation", "employer", "residence", "birth_year", "previously_married"}}
+            attrs = {k: v for k, v in value.items() if k in PERSON_FIELDS}
             return Person.objects.create(exercise=self.exercise, name=number(value["name"], index), **attrs)
-        raise ApplicationError("a person is named by a pack key or given as a mapping with a name")
+        if isinstance(value, dict):
+            attrs = {k: v for k, v in value.items() if k in PERSON_FIELDS}
+            name = pick_name(self.rng, sex=str(attrs.get("sex", "")), nationality=str(attrs.get("nationality", "")),
+                             taken=self.taken)
+            return Person.objects.create(exercise=self.exercise, name=name, **attrs)
+        raise ApplicationError("a person is named by a pack key or given as a mapping of their details")
 
 
 def number(value: Any, index: int) -> Any:
