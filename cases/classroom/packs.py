@@ -199,7 +199,7 @@ class Pack:
         return int(self.data.get("class_sizes", {}).get("max", CLASS_MAX))
 
     def role_seats(self) -> list[str]:
-        """Return the office key of every student seat, in the order students fill them (roles × seats)."""
+        """Return the office key of every student seat, in the order students fill them (roles times seats)."""
         return [str(r["office"]) for r in self.data["roles"] for _seat in range(int(r.get("seats", 1)))]
 
     def seats_for(self, students: int) -> Counter[str]:

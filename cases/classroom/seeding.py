@@ -21,7 +21,6 @@ from cases.classroom.names import pick_name
 from cases.errors import ApplicationError
 from cases.models import Case, Exercise, Office, Person
 
-
 PERSON_FIELDS = frozenset({"sex", "nationality", "occupation", "employer", "residence", "birth_year",
                            "previously_married"})
 

@@ -124,7 +124,7 @@ def test_the_home_page_and_the_console_show_the_pack_size(client, teacher):
     client.force_login(teacher)
     home = client.get("/admin/classroom/").content.decode()
     assert 'data-pack-size="marriage-1958"' in home
-    assert "For 5–40 students" in home
+    assert "For 5 to 40 students" in home
     exercise = _load_by_job(teacher, "marriage-1958", 10)
     console = client.get(f"/admin/classroom/exercise/{exercise.pk}/console/").content.decode()
     sizing = get_pack("marriage-1958").sizing(10)

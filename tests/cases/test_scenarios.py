@@ -96,7 +96,7 @@ def test_timed_events_switch_regime_and_seed_cases_under_d2():
     from cases.classroom.packs import entry_count
 
     pack = get_pack("marriage-1958")
-    arrivals = [e for e in pack.data["events"] if e["at"] == "1958-10-20"][0]["cases"]
+    arrivals = next(e for e in pack.data["events"] if e["at"] == "1958-10-20")["cases"]
     assert new.count() == sum(entry_count(c, pack.seats_for(5)) for c in arrivals) > 3
     assert TimedEvent.objects.filter(exercise=exercise, status="pending").count() == 1
     assert fire_due_events(exercise=exercise) == []  # nothing fires twice
