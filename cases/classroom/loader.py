@@ -234,6 +234,7 @@ def pack_context(exercise: Exercise) -> tuple[Pack | None, SeedContext]:
             pack = None
     offices: dict[str, Office] = {}
     people: dict[str, Person] = {}
+    people_by_name: dict[str, Person] = {}
     if pack is not None:
         by_name = {o.name: o for o in exercise.offices.all()}
         offices = {o["key"]: by_name[o["name"]] for o in pack.data["offices"] if o["name"] in by_name}
@@ -241,7 +242,7 @@ def pack_context(exercise: Exercise) -> tuple[Pack | None, SeedContext]:
         people = {p["key"]: people_by_name[p["name"]] for p in pack.data.get("people", [])
                   if p["name"] in people_by_name}
     seed = scenario.seed if scenario else 0
-    taken = set(exercise.people.values_list("name", flat=True))
+    taken = set(people_by_name) if pack is not None else set()
     # Seeded from the pack and the people so far (not the row's id), so that the same load and the same
     # moves give the same names and draws in any database.
     slug = pack.slug if pack is not None else str(exercise.pk)
@@ -259,7 +260,11 @@ def planned_students(exercise: Exercise) -> int:
 
 def exercise_pack_size(exercise: Exercise) -> tuple[Pack | None, PackSize | None]:
     """Return the exercise's pack and its size for the class it was seeded for (None, None without a pack)."""
-    pack, _ctx = pack_context(exercise)
+    slug = ExerciseScenario.objects.filter(exercise=exercise).values_list("slug", flat=True).first()
+    try:
+        pack = get_pack(slug) if slug else None
+    except (ApplicationError, PackError):
+        pack = None
     if pack is None:
         return None, None
     return pack, pack.sizing(planned_students(exercise) or pack.class_min)
