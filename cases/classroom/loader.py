@@ -25,7 +25,7 @@ from cases.classroom.packs import (
     get_pack,
     parse_date,
 )
-from cases.classroom.seeding import SeedContext, number, seeder_for
+from cases.classroom.seeding import Built, SeedContext, Seeder, builder_for, number, seeder_for
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
@@ -39,6 +39,7 @@ from cases.models import (
     TimedEvent,
 )
 from cases.services.bulk import case_bulk_transition
+from cases.services.bulk_open import case_bulk_open
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.services.jobs import job_claim, job_fail, job_finish, job_progress
 
@@ -68,10 +69,12 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
     indexes = range(start, start + (entry_count(entry, ctx.seats) if count is None else count))
     filed: list[tuple[int, Case]] = []
     try:
-        for index in indexes:
+        filed = _file_in_bulk(ctx, seeder, entry, indexes) if len(indexes) > 1 else []
+        for index in indexes if not filed else ():
             filed.append((index, seeder(ctx, number(dict(entry.get("params", {})), index), index)))
+        for _index, case in filed:
             if tick:
-                tick(f"Filed {filed[-1][1].reference}")
+                tick(f"Filed {case.reference}")
         # Each step is taken by all the entry's cases at once (the bulk step service, with the checks of
         # one step at a time): a class of forty files a few hundred cases in a few seconds.
         for step in entry.get("steps", []):
@@ -94,6 +97,39 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
         if pack is None:
             raise
         raise PackError([pack.problem(path + ("params",), exc.message)]) from exc
+    return out
+
+
+def _file_in_bulk(ctx: SeedContext, seeder: Seeder, entry: dict[str, Any], indexes: range) -> list[tuple[int, Case]]:
+    """File an entry's cases with one bulk filing when its hook has a builder; [] when it has none.
+
+    Each case is built and checked as its service would (``builder_for``); then they are filed at once
+    (:func:`cases.services.bulk_open.case_bulk_open`), in order, as the office the service names.
+    """
+    builder = builder_for(seeder)
+    if builder is None:
+        return []
+    built: list[tuple[int, Built]] = []
+    for i in indexes:
+        made = builder(ctx, number(dict(entry.get("params", {})), i), i)
+        if made is None:  # these params go through the hook's own service (decided before any row is made)
+            if built:
+                raise ApplicationError("an entry's cases are filed all in bulk or all one at a time")
+            return []
+        built.append((i, made))
+    out: list[tuple[int, Case]] = []
+    group: list[tuple[int, Built]] = []
+    ends: list[tuple[int, Built | None]] = [*built, (-1, None)]
+    for i, b in ends:
+        if group and (b is None or (b.office_kind, b.rules, b.note) != (group[0][1].office_kind, group[0][1].rules,
+                                                                         group[0][1].note)):
+            first = group[0][1]
+            case_bulk_open(cases=[g.case for _j, g in group], actor=None, office_kind=first.office_kind,
+                           rules=first.rules, note=first.note)
+            out += [(j, g.case) for j, g in group]
+            group = []
+        if b is not None:
+            group.append((i, b))
     return out
 
 

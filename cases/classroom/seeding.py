@@ -86,6 +86,21 @@ def number(value: Any, index: int) -> Any:
 Seeder = Callable[[SeedContext, dict[str, Any], int], Case]
 
 
+@dataclass(frozen=True)
+class Built:
+    """A checked, unsaved case a builder made, and how it is filed: the office kind and the rules."""
+
+    case: Case
+    office_kind: str
+    rules: tuple[str, ...]
+    note: str
+
+
+# A builder (ctx, params, index) -> Built, or None when these params need the seeder's own service: the
+# loader files an entry of many cases built so with one bulk filing (cases.services.bulk_open).
+Builder = Callable[[SeedContext, dict[str, Any], int], Built | None]
+
+
 def seeder_for(kind: str) -> Seeder | None:
     """Return the seeding hook the procedure ``kind`` registered, or None."""
     from cases.procedures import find_procedure
@@ -148,6 +163,32 @@ def seed_authorization(ctx: SeedContext, params: dict[str, Any], index: int) -> 
     )
 
 
+def build_authorization(ctx: SeedContext, params: dict[str, Any], index: int) -> Built | None:
+    """Build (unsaved) the case ``seed_authorization`` would file for a letter (AUT-1); None for AUT-10."""
+    from cases.choices import OfficeKind
+    from cases.services.authorization import authorization_letter_build
+
+    if "applicant" not in params:
+        raise ApplicationError("an authorization case needs 'applicant'")
+    if "destination" in params:
+        return None
+    case, rules = authorization_letter_build(
+        exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
+        letter_number=str(params.get("letter_number", f"KP-{index + 1}")),
+        purpose=str(params.get("purpose", "settle")),
+        inviting_relative=str(params.get("inviting_relative", "")),
+        reason_for_travel=str(params.get("reason_for_travel", "")),
+        kpa_officer_family=bool(params.get("kpa_officer_family", False)),
+        relative_of_dprk_cadre=bool(params.get("relative_of_dprk_cadre", False)),
+    )
+    return Built(case, OfficeKind.DPRK_SAFETY, rules, str(params.get("note", "")))
+
+
+def builder_for(seeder: Seeder) -> Builder | None:
+    """Return the bulk builder of a seeding hook, if it has one."""
+    return BUILDERS.get(seeder)
+
+
 def seed_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
     """Open an illegal-crosser case from an interception or a notification (RET-5)."""
     from cases.services.crosser import crosser_report
@@ -191,3 +232,6 @@ def seed_meeting(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
         emergency_agreed=bool(params.get("emergency_agreed", False)),
         note=str(params.get("note", "")),
     )
+
+
+BUILDERS: dict[Seeder, Builder] = {seed_authorization: build_authorization}

@@ -130,3 +130,16 @@ def test_the_home_page_and_the_console_show_the_pack_size(client, teacher):
     sizing = get_pack("marriage-1958").sizing(10)
     assert f"Seeded for a class of <strong>10</strong>: {sizing.seeded} case(s) at the start" in console
     assert Case.objects.filter(exercise=exercise).count() == sizing.seeded
+
+
+def test_a_forty_student_load_files_letters_in_bulk():
+    """The authorization pack's letters (AUT-1) are filed with the bulk filing service, not one INSERT per case."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        exercise = load_pack("authorization-1961", name="Forty", students=40)
+    letters = Case.objects.filter(exercise=exercise, kind="authorization").count()
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "cases_case"')]
+    assert letters == get_pack("authorization-1961").sizing(40).seeded > 100
+    assert len(inserts) <= len(get_pack("authorization-1961").data["cases"])  # one per entry
