@@ -184,6 +184,16 @@ def build_authorization(ctx: SeedContext, params: dict[str, Any], index: int) ->
     return Built(case, OfficeKind.DPRK_SAFETY, rules, str(params.get("note", "")))
 
 
+def build_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Built | None:
+    """Build (unsaved) the case ``seed_crosser`` would file (RET-5)."""
+    from cases.services.crosser import crosser_build
+
+    if "person" not in params:
+        raise ApplicationError("a crosser case needs 'person'")
+    case, office = crosser_build(**_crosser_args(ctx, params, index))
+    return Built(case, office, ("RET-5",), str(params.get("note", "")))
+
+
 def builder_for(seeder: Seeder) -> Builder | None:
     """Return the bulk builder of a seeding hook, if it has one."""
     return BUILDERS.get(seeder)
@@ -195,18 +205,21 @@ def seed_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
 
     if "person" not in params:
         raise ApplicationError("a crosser case needs 'person'")
-    return crosser_report(
-        exercise=ctx.exercise, person=ctx.person(params["person"], index),
-        direction=str(params.get("direction", "inbound")), source=str(params.get("source", "interception")),
-        actor=None, crossing_place=str(params.get("crossing_place", "")),
-        source_reference=str(params.get("source_reference", "")),
-        crossed_at=(ctx.exercise.clock - dt.timedelta(days=int(params["crossed_days_ago"]))
-                    if "crossed_days_ago" in params else None),
-        returned_from_dprk=bool(params.get("returned_from_dprk", False)),
-        settled_by_dprk=bool(params.get("settled_by_dprk", False)),
-        wants_to_return=bool(params.get("wants_to_return", False)),
-        note=str(params.get("note", "")),
-    )
+    return crosser_report(**_crosser_args(ctx, params, index), actor=None, note=str(params.get("note", "")))
+
+
+def _crosser_args(ctx: SeedContext, params: dict[str, Any], index: int) -> dict[str, Any]:
+    return {
+        "exercise": ctx.exercise, "person": ctx.person(params["person"], index),
+        "direction": str(params.get("direction", "inbound")), "source": str(params.get("source", "interception")),
+        "crossing_place": str(params.get("crossing_place", "")),
+        "source_reference": str(params.get("source_reference", "")),
+        "crossed_at": (ctx.exercise.clock - dt.timedelta(days=int(params["crossed_days_ago"]))
+                       if "crossed_days_ago" in params else None),
+        "returned_from_dprk": bool(params.get("returned_from_dprk", False)),
+        "settled_by_dprk": bool(params.get("settled_by_dprk", False)),
+        "wants_to_return": bool(params.get("wants_to_return", False)),
+    }
 
 
 def seed_meeting(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
@@ -234,4 +247,4 @@ def seed_meeting(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
     )
 
 
-BUILDERS: dict[Seeder, Builder] = {seed_authorization: build_authorization}
+BUILDERS: dict[Seeder, Builder] = {seed_authorization: build_authorization, seed_crosser: build_crosser}
