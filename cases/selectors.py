@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, QuerySet, Value
 
 from cases.classroom.autopilot import staffed_office_ids
 from cases.engine import StepMeta, acting_office, is_facilitator, meta_of, transitions_from, unmet_guards
@@ -78,8 +78,22 @@ def step_options(case: Case, user: Any) -> list[StepOption]:
 
 
 def can_run(user: Any, exercise: Exercise) -> bool:
-    """Return whether the user may run this exercise (its facilitator, or a superuser)."""
-    return bool(user.is_superuser or is_facilitator(user, exercise.pk))
+    """Return whether the user may run this exercise (its facilitator, or a superuser).
+
+    An exercise read through ``with_run_seat(qs, user)`` carries the answer for that user, so a page
+    that polls checks it within the query that reads the exercise.
+    """
+    if user.is_superuser:
+        return True
+    if getattr(exercise, "run_seat_user", None) == user.pk:
+        return bool(exercise.run_seat)  # type: ignore[attr-defined]
+    return is_facilitator(user, exercise.pk)
+
+
+def with_run_seat(qs: QuerySet[Exercise], user: Any) -> QuerySet[Exercise]:
+    """Annotate each exercise with whether ``user`` holds its facilitator seat (read by ``can_run``)."""
+    seat = Membership.objects.filter(exercise_id=OuterRef("pk"), user_id=user.pk, is_facilitator=True)
+    return qs.annotate(run_seat_user=Value(user.pk, output_field=IntegerField()), run_seat=Exists(seat))
 
 
 def can_load(user: Any) -> bool:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.desks import full_desk
+from tests.desks import full_desk, historical_desk
 
 
 class Desk:
-    """The tests' exercise (every procedure's desk) with handy lookups of its users, offices and people."""
+    """The tests' exercise (every procedure's desk) with handy lookups of its users, offices and people.
 
-    def __init__(self, suffix: str = "") -> None:
-        self.exercise = full_desk(f"Test exercise{suffix}", suffix)
+    The full desk files every procedure in one 1959 exercise, so it is marked counterfactual (tests/desks.py);
+    ``historical`` builds the same offices as a historical run with only the cases in force in 1959.
+    """
+
+    def __init__(self, suffix: str = "", *, historical: bool = False) -> None:
+        build = historical_desk if historical else full_desk
+        self.exercise = build(f"Test exercise{suffix}", suffix)
         self.suffix = suffix
 
     def user(self, login: str):
@@ -29,6 +34,12 @@ class Desk:
 @pytest.fixture
 def desk(db: None) -> Desk:
     return Desk()
+
+
+@pytest.fixture
+def historical(db: None) -> Desk:
+    """The desk as a historical 1959 run (not counterfactual): only the procedures in force then have cases."""
+    return Desk(historical=True)
 
 
 @pytest.fixture

@@ -137,12 +137,16 @@ def person(exercise: Exercise, name: str, sex: str, nationality: str, **attrs: A
     return PersonFactory(exercise=exercise, name=name, sex=sex, nationality=nationality, **attrs)
 
 
-def marriage_desk(name: str = "Test exercise", suffix: str = "") -> Exercise:
-    """A 2 March 1959 Yanji County exercise: the marriage offices, a teacher and four applications (MAR)."""
+def marriage_desk(name: str = "Test exercise", suffix: str = "", *, counterfactual: bool = False) -> Exercise:
+    """A 2 March 1959 Yanji County exercise: the marriage offices, a teacher and four applications (MAR).
+
+    ``counterfactual`` marks the run a what-if (Exercise.counterfactual): then procedures whose documents come
+    later (the 1964 Protocol's meetings, the 1970 naturalisations) may be filed in it, labelled so.
+    """
     from cases.services.marriage import marriage_file
 
     exercise = ExerciseFactory(name=name, clock=dt.datetime(1959, 3, 2, 9, 0, tzinfo=BEIJING),
-                               regime="1958_marriage")
+                               regime="1958_marriage", counterfactual=counterfactual)
     offices = add_offices(exercise, MARRIAGE_OFFICES, suffix, reuse=False)
     MembershipFactory(exercise=exercise, user=login("teacher" + suffix, superuser=True), office=None,
                       is_facilitator=True)
@@ -297,6 +301,7 @@ def meeting_desk(exercise: Exercise, suffix: str = "") -> list[MeetingCase]:
 
 def permit_desk(exercise: Exercise, suffix: str = "") -> list[Any]:
     """Add the permit offices (reusing kinds the exercise has) and five Helong applications (PER)."""
+    from cases.rules.in_force import calendar_date, in_force
     from permits.models import BorderCounty, CrossingPoint, DocumentKind, PermitCase
     from permits.services.permit import permit_document_add, permit_file
 
@@ -335,25 +340,45 @@ def permit_desk(exercise: Exercise, suffix: str = "") -> list[Any]:
             county_bureau=offices[K.COUNTY_PSB],
         )
 
+    # Weddings and funerals are 1953 purposes (PER-11); from the 1964 Protocol the pass is for visiting relatives
+    # only (PER-7), so an exercise dated after it files those applications as visits to relatives.
+    protocol = in_force("PER-7", calendar_date(exercise.clock))
     walk = file(kim, "resident", "relatives", station)
     permit_document_add(case=walk, kind=DocumentKind.RELATIVES_LETTER, issued_by="Kim Chol-ho, Musan", actor=None)
     permit_document_add(case=walk, kind=DocumentKind.COMMUNE_LETTER, issued_by="Lishu People's Commune",
                         actor=None, reference="Lishu (63) 41")
     return [
         walk,
-        file(han, "resident", "wedding", offices[K.COMMUNE]),
+        file(han, "resident", "relatives" if protocol else "wedding", offices[K.COMMUNE]),
         file(pak, "korean_national", "relatives", station),
-        file(zhao, "state_employee", "funeral", station),
+        file(zhao, "state_employee", "relatives" if protocol else "funeral", station),
         file(ri, "resident", "school", station),
     ]
 
 
 def full_desk(name: str = "Test exercise", suffix: str = "") -> Exercise:
-    """The marriage desk with every other procedure's desk added (what most tests of the admin use)."""
-    exercise = marriage_desk(name, suffix)
+    """The marriage desk with every other procedure's desk added (what most tests of the admin use).
+
+    Every procedure in one 1959 exercise is a what-if: reception stations (E1961, from 1960), corpses, strays
+    and meetings (the 1964 Protocol, D10) and naturalisation and detention reports (D11, 19 Aug 1970) are not
+    yet in force on 2 March 1959. The desk is therefore marked counterfactual explicitly (every page says so);
+    a test of a procedure on its own dates builds an exercise on them (tests/cases/test_dated_filing.py).
+    """
+    exercise = marriage_desk(name, suffix, counterfactual=True)
     authorization_desk(exercise, suffix)
     returns_desk(exercise, suffix)
     meeting_desk(exercise, suffix)
+    permit_desk(exercise, suffix)
+    return exercise
+
+
+def historical_desk(name: str = "Test exercise", suffix: str = "") -> Exercise:
+    """The full desk's offices in a historical (not counterfactual) 2 March 1959 run, with only the cases in force
+    then: the marriages, letters, the 1959 relocation and the permits; no later procedure's case."""
+    exercise = marriage_desk(name, suffix)
+    authorization_desk(exercise, suffix)
+    returns_offices(exercise, suffix)
+    add_offices(exercise, MEETING_OFFICES, suffix)
     permit_desk(exercise, suffix)
     return exercise
 

@@ -6,23 +6,44 @@ Everyone who can see the exercise may read them; the teacher shows them on the p
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
-from cases.analytics.dashboard import dashboard_page, debrief_page
+from cases.analytics.dashboard import dashboard_page, debrief_charts, debrief_page
 from cases.analytics.export import FORMATS, stream
 from cases.analytics.registry import RUNNERS
 from cases.input import db_id
 from cases.models import Exercise, Membership
 from cases.regimes import REGIME_CHOICES
+
+
+def _svg_uri(svg: str) -> str:
+    """Return an inline SVG chart as a data URI for an ``<img>`` ('' for a chart with nothing to draw)."""
+    if not svg.startswith("<svg"):
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+# The PDF's standard fonts (Helvetica) draw the Latin-1 / WinAnsi characters only; these would come out as boxes.
+PDF_SPELLINGS = {"λ": "lambda", "→": "->", "≤": "<=", "≥": ">=", "≈": "~", "−": "-"}  # noqa: RUF001
+
+
+def _pdf_text(html: str) -> str:
+    """Return the print HTML with the few characters the PDF fonts lack spelt out."""
+    for char, spelling in PDF_SPELLINGS.items():
+        html = html.replace(char, spelling)
+    return html
 
 
 class ComparisonForm(forms.Form):
@@ -44,6 +65,8 @@ class ExerciseAnalyticsMixin:
         view = self.admin_site.admin_view  # type: ignore[attr-defined]
         return [
             path("<path:object_id>/dashboard/", view(self.dashboard_view), name="cases_exercise_dashboard"),
+            path("<path:object_id>/debrief/print/", view(self.debrief_print_view), name="cases_exercise_debrief_print"),
+            path("<path:object_id>/debrief.pdf", view(self.debrief_pdf_view), name="cases_exercise_debrief_pdf"),
             path("<path:object_id>/debrief/", view(self.debrief_view), name="cases_exercise_debrief"),
             path("<path:object_id>/events.<str:fmt>", view(self.events_view), name="cases_exercise_events"),
             path("compare-regimes/", view(self.compare_view), name="cases_exercise_compare"),
@@ -72,6 +95,8 @@ class ExerciseAnalyticsMixin:
             "exercise": exercise,
             "dashboard_url": reverse("admin:cases_exercise_dashboard", args=[exercise.pk]),
             "debrief_url": reverse("admin:cases_exercise_debrief", args=[exercise.pk]),
+            "print_url": reverse("admin:cases_exercise_debrief_print", args=[exercise.pk]),
+            "pdf_url": reverse("admin:cases_exercise_debrief_pdf", args=[exercise.pk]),
             "csv_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "csv"]),
             "xes_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "xes"]),
             **data,
@@ -89,6 +114,39 @@ class ExerciseAnalyticsMixin:
         exercise = self._exercise(request, object_id)
         return self._page(request, exercise, "admin/cases/exercise_debrief.html",
                           f"Debrief: {exercise.name}", debrief_page(exercise))
+
+    def _print_context(self, exercise: Exercise, *, pdf: bool) -> dict[str, Any]:
+        """Return the printable debrief's context: the debrief's own data, charts as images for the PDF."""
+        data = dict(debrief_page(exercise))
+        data["charts"] = debrief_charts(dashboard_page(exercise))
+        if pdf:  # xhtml2pdf draws an SVG image (through svglib), not inline SVG
+            data["charts"] = [(title, _svg_uri(svg)) for title, svg in data["charts"]]
+        scenario = getattr(exercise, "scenario", None)  # the pack it was loaded from, if any
+        return {**data, "exercise": exercise, "title": f"Debrief: {exercise.name}", "print": True, "pdf": pdf,
+                "printed": timezone.now(), "scenario_title": scenario.title if scenario else ""}
+
+    def debrief_print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show the debrief as an A4 page to print and hand out (no admin chrome; the same charts)."""
+        exercise = self._exercise(request, object_id)
+        return TemplateResponse(request, "admin/cases/exercise_debrief_print.html",
+                                self._print_context(exercise, pdf=False))
+
+    def debrief_pdf_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Download the printable debrief as PDF (the project's one PDF helper, xhtml2pdf)."""
+        from cases.classroom.documents import html_to_pdf
+        from cases.errors import ApplicationError
+
+        exercise = self._exercise(request, object_id)
+        html = render_to_string("admin/cases/exercise_debrief_print.html", self._print_context(exercise, pdf=True),
+                                request=request)
+        try:
+            pdf = html_to_pdf(_pdf_text(html))
+        except ApplicationError as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(reverse("admin:cases_exercise_debrief_print", args=[exercise.pk]))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="exercise-{exercise.pk}-debrief.pdf"'
+        return response
 
     def events_view(self, request: HttpRequest, object_id: str, fmt: str) -> HttpResponse:
         """Download the event log as CSV or XES, written as it is read (memory does not grow with the log)."""

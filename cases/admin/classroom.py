@@ -16,15 +16,31 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from cases.admin.projector import projector
+from cases.admin.refresh import (
+    POLL_SECONDS,
+    live_exercises,
+    no_change,
+    page_version,
+    refresh_url,
+    unchanged,
+    wants_fragment,
+)
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
+from cases.classroom.reset import exercise_contents, exercise_delete, exercise_reset
+from cases.classroom.role_policy import policy_lines, scheduled_switches
 from cases.classroom.students import (
     MAX_CSV_BYTES,
+    StudentLogin,
     decode_csv,
     membership_assign,
     parse_names,
+    played_kinds,
     role_cards,
+    student_logins,
+    student_password_reset,
     students_create,
 )
 from cases.classroom.tasks import dispatch_job
@@ -46,9 +62,10 @@ from cases.models import (
     TimedEventStatus,
 )
 from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
-from cases.rules.in_force import exercise_rule_date
+from cases.rules.in_force import exercise_rule_date, regime_from
 from cases.selectors import can_load, can_run, case_counts, inbox_page, is_student, office_queues, scope_to_user
 from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
+from cases.serving.views import room_join_url
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> TemplateResponse:
@@ -113,6 +130,8 @@ def load_start(request: HttpRequest) -> HttpResponse:
 def load_progress(request: HttpRequest, load_id: int) -> HttpResponse:
     """Show the progress bar of a load (the page polls ``load_status``)."""
     load = get_object_or_404(Job, kind=JobKind.LOAD, pk=load_id, requested_by=request.user)
+    if load.status == JobStatus.DONE and load.exercise_id:
+        return HttpResponseRedirect(reverse("classroom:console", args=[load.exercise_id]))
     return _render(request, "admin/classroom/load_progress.html", {"title": f"Loading {load.name}", "load": load})
 
 
@@ -305,10 +324,25 @@ class StudentsForm(forms.Form):
     csv_file = forms.FileField(required=False, label="or upload a CSV file")
 
 
+def _join_url(request: HttpRequest) -> str:
+    """Return the address students open: classroom mode's join URL, else the one this page is served at."""
+    return room_join_url() or request.build_absolute_uri(reverse("admin:index"))
+
+
+def _students_page(request: HttpRequest, exercise: Exercise, form: StudentsForm,
+                   slips: list[StudentLogin]) -> TemplateResponse:
+    return _render(request, "admin/classroom/students.html", {
+        "title": f"Students: {exercise.name}", "exercise": exercise, "form": form, "created": slips,
+        "slips": slips, "join_url": _join_url(request), "login_url": _join_url(request),
+        "students": Membership.objects.filter(exercise=exercise, is_facilitator=False, office__isnull=False)
+        .select_related("user", "office").order_by("office__side", "office_id", "user__username"),
+    })
+
+
 def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    """Create student logins in bulk and show the login sheet once (passwords are not stored readable)."""
+    """Create student logins in bulk and show their slips once (passwords are not stored readable)."""
     exercise = _exercise_for_teacher(request, exercise_id)
-    created = []
+    created: list[StudentLogin] = []
     form = StudentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["names"] or ""
@@ -321,16 +355,36 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            # An empty form under the sheet: a second batch must not repeat the first batch's count.
+            # An empty form under the slips: a second batch must not repeat the first batch's count.
             form = StudentsForm()
-    return _render(request, "admin/classroom/students.html", {
-        "title": f"Students: {exercise.name}", "exercise": exercise, "form": form, "created": created,
-        "login_url": request.build_absolute_uri(reverse("admin:login")),
-    })
+    return _students_page(request, exercise, form, created)
+
+
+@require_POST
+def student_password(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Reset one student's password and show their slip with the new one (once)."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    membership_id = db_id(request.POST.get("membership"))
+    try:
+        if membership_id is None:
+            raise ApplicationError("Say which student's password to reset; no password was changed.")
+        slip = student_password_reset(exercise=exercise, actor=request.user, membership_id=membership_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("classroom:students", args=[exercise.pk]))
+    messages.success(request, f"New password for {slip.display_name}: print the slip now, it is shown only once.")
+    return _students_page(request, exercise, StudentsForm(), [slip])
+
+
+def slips(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Print a slip for every student (passwords are no longer known: each slip says to reset it)."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    return TemplateResponse(request, "classroom/login_slips.html", {
+        "exercise": exercise, "slips": student_logins(exercise), "join_url": _join_url(request)})
 
 
 def cards(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    """Print the role cards of an exercise (one per office)."""
+    """Print the role cards of an exercise (one per office, one per A4 page)."""
     exercise = _exercise_for_teacher(request, exercise_id)
     from cases.classroom.loader import pack_context
 
@@ -338,35 +392,91 @@ def cards(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return TemplateResponse(request, "classroom/role_cards.html", {
         "exercise": exercise, "cards": role_cards(exercise), "pack": pack,
         "context": pack.data["context"] if pack else [], "regime": get_regime(exercise.regime),
+        "regime_from": regime_from(exercise.regime), "policies": policy_lines(exercise, played_kinds(exercise)),
+        "switches": scheduled_switches(exercise),
     })
+
+
+# --- Reset and delete an exercise ----------------------------------------------------------------
+
+
+def reset(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Confirm, then reset the exercise to the start of its pack (students keep their offices)."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    console_url = reverse("classroom:console", args=[exercise.pk])
+    if request.method == "POST":
+        try:
+            exercise_reset(exercise=exercise, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("classroom:reset", args=[exercise.pk]))
+        messages.success(request, "The exercise is back at the start of its pack; the students keep their logins "
+                                  "and offices.")
+        return HttpResponseRedirect(console_url)
+    return _render(request, "admin/classroom/confirm_reset.html", {
+        "title": f"Reset {exercise.name}?", "exercise": exercise, "contents": exercise_contents(exercise),
+        "console_url": console_url})
+
+
+def delete(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """Confirm, then delete the exercise, all it holds and the student logins created for it only."""
+    exercise = _exercise_for_teacher(request, exercise_id)
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip() != exercise.name:
+            messages.error(request, "Type the exercise's name exactly to confirm; nothing was deleted.")
+            return HttpResponseRedirect(reverse("classroom:delete", args=[exercise.pk]))
+        try:
+            gone = exercise_delete(exercise=exercise, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("classroom:delete", args=[exercise.pk]))
+        messages.success(request, f"Deleted the exercise '{exercise.name}': {gone.cases} case(s) and "
+                                  f"{len(gone.logins_deleted)} student login(s).")
+        return HttpResponseRedirect(reverse("classroom:home"))
+    return _render(request, "admin/classroom/confirm_delete.html", {
+        "title": f"Delete {exercise.name}?", "exercise": exercise, "contents": exercise_contents(exercise),
+        "console_url": reverse("classroom:console", args=[exercise.pk])})
 
 
 # --- Inbox -----------------------------------------------------------------------------------------
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Show the cases awaiting my office(s), every kind, oldest first; a teacher may look as any office."""
-    memberships = list(Membership.objects.filter(user=request.user).select_related("office", "exercise"))
-    office_id = request.GET.get("office")
-    acting_as = None
-    if office_id and db_id(office_id) is not None:
-        acting_as = Office.objects.select_related("exercise").filter(pk=int(office_id)).first()
-        if acting_as is None or not can_run(request.user, acting_as.exercise):
+    """Show the cases awaiting my office(s), every kind, oldest first; a teacher may look as any office.
+
+    The page refreshes itself (``cases/admin/refresh.py``): a refresh that finds nothing changed costs
+    the one query that reads the exercises' version and answers 204; otherwise it gets the fragment.
+    """
+    acting_id = db_id(request.GET.get("office") or "")
+    if acting_id is not None:
+        # Acting as an office shows that office's exercise only: its news, its date, its queue.
+        shown = live_exercises(Exercise.objects.filter(offices__pk=acting_id), request.user)
+        if not shown or not can_run(request.user, shown[0]):
             raise Http404("No such office among the exercises you run.")
+    else:
+        shown = live_exercises(Exercise.objects.filter(memberships__user=request.user), request.user)
+    version = page_version(shown)
+    if unchanged(request, version):
+        return no_change()
+    memberships = list(Membership.objects.filter(user=request.user).select_related("office", "exercise"))
+    acting_as = None
+    if acting_id is not None:
+        acting_as = get_object_or_404(Office.objects.select_related("exercise"), pk=acting_id)
         offices = [acting_as]
     else:
         offices = [m.office for m in memberships if m.office is not None]
-    exercises = {o.exercise_id: o.exercise for o in offices if o is not None}
-    for m in memberships:
-        exercises.setdefault(m.exercise_id, m.exercise)
     page = inbox_page(offices, request.GET.get("page"))
-    return _render(request, "admin/classroom/inbox.html", {
+    context = {
         "title": f"Awaiting {acting_as}" if acting_as else "Awaiting my office",
         "rows": page.rows, "page": page, "offices": offices, "acting_as": acting_as,
-        "exercises": [(e, recent_news(e, 3)) for e in exercises.values()],
-        "facilitating": [m.exercise for m in memberships if m.is_facilitator],
+        "exercises": [(e, recent_news(e, 3)) for e in shown],
+        "facilitating": [m.exercise for m in memberships if m.is_facilitator and m.exercise in shown],
         "all_cases_url": reverse("admin:cases_caseproxy_changelist"),
-    })
+        "refresh_url": refresh_url(request, version), "poll_seconds": POLL_SECONDS,
+    }
+    if wants_fragment(request):
+        return TemplateResponse(request, "admin/classroom/inbox_live.html", context)
+    return _render(request, "admin/classroom/inbox.html", context)
 
 
 def _index_or_inbox(request: HttpRequest) -> HttpResponse:
@@ -419,7 +529,12 @@ urlpatterns = [
     path("job/<int:job_id>/status/", _v(job_status), name="job_status"),
     path("exercise/<int:exercise_id>/console/", _v(console), name="console"),
     path("exercise/<int:exercise_id>/students/", _v(students), name="students"),
+    path("exercise/<int:exercise_id>/students/password/", _v(student_password), name="student_password"),
+    path("exercise/<int:exercise_id>/slips/", _v(slips), name="slips"),
     path("exercise/<int:exercise_id>/role-cards/", _v(cards), name="role_cards"),
+    path("exercise/<int:exercise_id>/projector/", _v(projector), name="projector"),
+    path("exercise/<int:exercise_id>/reset/", _v(reset), name="reset"),
+    path("exercise/<int:exercise_id>/delete/", _v(delete), name="delete"),
     path("inbox/", _v(inbox), name="inbox"),
     path("case/<int:case_id>/documents/", _v(documents_list), name="documents"),
     path("case/<int:case_id>/documents/<slug:slug>/", _v(document), name="document"),

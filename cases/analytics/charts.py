@@ -136,8 +136,11 @@ def bar_chart(rows: list[tuple[str, float]], *, width: int = 640, unit: str = ""
     return _render(chart)
 
 
-def funnel_chart(stages: list[tuple[str, int]], *, width: int = 640) -> str:
-    """Return a funnel: one bar per stage, top to bottom, each labelled with its count and share of the first."""
+def funnel_chart(stages: list[tuple[str, int]], *, width: int = 640, basis: str = "") -> str:
+    """Return a funnel: one bar per stage, top to bottom, each labelled with its count and share of the first.
+
+    ``basis`` names what the first stage counts ("of all cases filed"), written after every share.
+    """
     if not stages or not stages[0][1]:
         return '<p class="bd-empty">Nothing filed yet.</p>'
     first = stages[0][1]
@@ -146,7 +149,8 @@ def funnel_chart(stages: list[tuple[str, int]], *, width: int = 640) -> str:
         show_y_guides=False, show_x_guides=False, range=(0, first),
     ))
     ordered = list(reversed(stages))
-    chart.x_labels = [f"{label}: {n} ({100 * n / first:.0f}%)" for label, n in ordered]
+    of = f" {basis}" if basis else ""
+    chart.x_labels = [f"{label}: {n} ({100 * n / first:.0f}%{of})" for label, n in ordered]
     refused = ("refus", "not approved")
     chart.add("cases", [
         {"value": n, "color": RED if any(w in label.lower() for w in refused) else BLUE, "label": label}

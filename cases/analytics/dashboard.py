@@ -7,8 +7,11 @@ from typing import Any
 
 from cases.analytics import metrics as m
 from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, week_columns
+from cases.analytics.figures import OF_FILED, authorization_funnel, closed_shares, decision_shares
 from cases.analytics.history import FIGURES, YANBIAN_1961, Figure
 from cases.analytics.log import Log, load_log
+from cases.analytics.questions import filled_questions, pack_questions, question_values
+from cases.analytics.run_rules import counterfactual, rules_of_run
 from cases.log_cache import cached_page
 from cases.models import Exercise
 from cases.rules import get_rule
@@ -46,6 +49,34 @@ def fmt_days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def step_text(done: int, median: float | None, p90: float | None, waiting: int, waiting_median: float | None,
+              oldest: float | None) -> str:
+    """Return a step's waits with finished and waiting apart: "finished: 3, median 2.0, 90% within 3.6 days ·
+    still waiting: 2, median age 9.0, oldest 10.0 days"."""
+    parts = []
+    if done:
+        parts.append(f"finished: {done}, median {fmt_days(median)}"
+                     + (f", 90% within {fmt_days(p90)}" if p90 is not None else "") + " days")
+    else:
+        parts.append("finished: none yet")
+    if waiting:
+        parts.append(f"still waiting: {waiting}, median age {fmt_days(waiting_median)}, oldest {fmt_days(oldest)} days")
+    else:
+        parts.append("still waiting: none")
+    return " · ".join(parts)
+
+
+def step_rows(steps: list[m.StepTime]) -> list[dict[str, Any]]:
+    """Return the time-in-step table: finished and waiting apart, the longest median (both together) first."""
+    return [
+        {"procedure": procedure_label(t.kind), "state": state_label(t.kind, t.state), "done": t.done,
+         "median": fmt_days(t.median), "p90": fmt_days(t.p90), "waiting": t.waiting,
+         "waiting_median": fmt_days(t.waiting_median), "oldest": fmt_days(t.oldest_wait),
+         "median_all": fmt_days(t.median_all)}
+        for t in sorted(steps, key=lambda t: (-(t.median_all or 0), -t.total))
+    ]
+
+
 def queue_diagrams(log: Log) -> list[tuple[str, str]]:
     """Return (procedure label, SVG) per procedure in the log, states coloured by open cases."""
     from cases.diagram import procedure_queue_svg
@@ -73,37 +104,43 @@ def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]
     """Return everything the dashboard page shows for one exercise."""
     log = log or load_log(exercise)
     out = m.outcomes(log)
+    shares = closed_shares(log)
     little = m.littles_law(log)
     steps = m.time_in_step(log)
-    funnels = [(procedure_label(k), m.funnel(log, k), funnel_chart(m.funnel(log, k))) for k in m.kinds(log)]
     weeks = m.throughput_by_week(log)
     return {
         "log": log,
         "open": len(m.open_cases(log)),
         "filed": len(log.cases),
         "closed": out.closed,
-        "approval_rate": out.rate(m.APPROVED),
-        "refusal_rate": out.rate(m.REFUSED),
-        "withdrawn_rate": out.rate(m.WITHDRAWN),
+        # The shares of closed cases: one definition (figures.closed_shares) for every page that shows them.
+        "approval_rate": shares[m.APPROVED].rate,
+        "refusal_rate": shares[m.REFUSED].rate,
+        "withdrawn_rate": shares[m.WITHDRAWN].rate,
         "outcomes": out,
+        "closed_shares": shares,
         "weekly_throughput": m.mean_weekly_throughput(log),
         "little": little,
         "wip_office_chart": bar_chart([(o, n) for o, n in m.wip_by_office(log)]),
         "wip_states": [
             (procedure_label(k), state_label(k, s), n) for k, s, n in m.wip_by_state(log)
         ],
-        "steps": [
-            {"procedure": procedure_label(t.kind), "state": state_label(t.kind, t.state), "done": t.done,
-             "median": fmt_days(t.median), "p90": fmt_days(t.p90), "waiting": t.waiting,
-             "oldest": fmt_days(t.oldest_wait)}
-            for t in sorted(steps, key=lambda t: -(t.median or 0))
-        ],
+        "steps": step_rows(steps),
         "throughput_chart": week_columns(_periods(weeks)),
         "oldest": [(c, state_label(c.kind, c.state), w) for c, w in m.oldest_waiting(log, 10)],
         "cfd_chart": cumulative_flow_chart(m.cumulative_flow(log)),
-        "funnels": funnels,
+        "funnels": funnels(log),
         "diagrams": queue_diagrams(log),
     }
+
+
+def funnels(log: Log) -> list[tuple[str, list[tuple[str, int]], str]]:
+    """Return per procedure its funnel and chart, each stage labelled with its share of all cases filed."""
+    out = []
+    for k in m.kinds(log):
+        stages = m.funnel(log, k)
+        out.append((procedure_label(k), stages, funnel_chart(stages, basis=OF_FILED)))
+    return out
 
 
 @dataclass
@@ -122,18 +159,19 @@ def compare_with_history(log: Log) -> list[Comparison]:
     """Set the class's authorization-letter funnel beside Yanbian 1961 (D6), as counts and shares."""
     out = []
     if "authorization" in m.kinds(log):
-        f = dict(zip(("letters", "applications", "approved", "refused"),
-                     (n for _l, n in m.funnel(log, "authorization")), strict=False))
+        f = authorization_funnel(log)
+        shares = decision_shares(log)
         h = YANBIAN_1961.numbers
-        decided, h_decided = f["approved"] + f["refused"], h["approved"] + h["refused"]
+        h_decided = h["approved"] + h["refused"]
         out.append(Comparison(YANBIAN_1961, [
             ("Letters received", f"{h['letters']:,}", f"{f['letters']:,}"),
             ("Applications", f"{h['applications']:,} ({_pct(h['applications'], h['letters'])} of letters)",
              f"{f['applications']:,} ({_pct(f['applications'], f['letters'])} of letters)"),
-            ("Approved", f"{h['approved']:,} ({_pct(h['approved'], h_decided)} of decisions)",
-             f"{f['approved']:,} ({_pct(f['approved'], decided)} of decisions)"),
+            ("Approved (reached approval, open or closed)",
+             f"{h['approved']:,} ({_pct(h['approved'], h_decided)} of decisions)",
+             f"{shares['approved'].n:,} ({shares['approved'].pct} of decisions)"),
             ("Not approved", f"{h['refused']:,} ({_pct(h['refused'], h_decided)} of decisions)",
-             f"{f['refused']:,} ({_pct(f['refused'], decided)} of decisions)"),
+             f"{shares['refused'].n:,} ({shares['refused'].pct} of decisions)"),
         ]))
     return out
 
@@ -144,33 +182,64 @@ def _yanbian_assumptions() -> list[Any]:
     return assumptions(CALIBRATED_1961)
 
 
-def debrief_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
-    """Return the debrief: where the queue grew and why, Little's law, the history beside the class."""
-    log = log or load_log(exercise)
+def _wait_sentence(neck: m.Bottleneck, label: str) -> list[str]:
+    """Return what the debrief says of the bottleneck: its queue, the waiting cases' ages, who got through."""
+    lines = [
+        f"The queue grew at {neck.office}: {neck.wip} open cases wait for it, {neck.state_wip} of them at "
+        f"\u201c{label}\u201d ({procedure_label(neck.kind)}); those {neck.state_wip} have waited a median of "
+        f"{fmt_days(neck.waiting_median)} simulated days so far, the oldest {fmt_days(neck.oldest_wait)} days."
+    ]
+    if neck.done:
+        lines.append(f"{neck.done} cases got through that step, in a median of {fmt_days(neck.median_wait)} "
+                     "simulated days (cases still waiting are not among them).")
+    else:
+        lines.append("No case has got through that step yet.")
+    return lines
+
+
+def _office_sentence(w: m.OfficeWait) -> str:
+    finished = (f"finished {w.done} steps in a median of {fmt_days(w.median)} days" if w.done
+                else "has finished no step yet")
+    waiting = (f"{w.waiting} cases still wait for it (median age {fmt_days(w.waiting_median)} days, oldest "
+               f"{fmt_days(w.oldest_wait)})" if w.waiting else "no case waits for it now")
+    return f"{w.office} {finished}; {waiting}."
+
+
+def _longest_sentence(t: m.StepTime) -> str:
+    counted = f", counting the {t.waiting} still waiting at their age so far" if t.waiting else ""
+    return (f"The longest time in step was at \u201c{state_label(t.kind, t.state)}\u201d "
+            f"({procedure_label(t.kind)}): a median of {fmt_days(t.median_all)} days{counted} "
+            f"({step_text(t.done, t.median, t.p90, t.waiting, t.waiting_median, t.oldest_wait)}).")
+
+
+def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str, Any]:
+    """Return the debrief: where the queue grew and why, Little's law, the history beside the class.
+
+    Every wait it quotes counts the cases still waiting (their age so far) beside those that got through;
+    the rules it lists are those in force during the run; the pack's questions carry the class's numbers.
+    """
+    log = log or load_log(exercise)  # type: ignore[arg-type]
     neck = m.bottleneck(log)
     longest = m.longest_median_wait(log)
-    waits = {o: (n, med) for o, n, med in m.wait_by_office(log)}
+    waits = {w.office: w for w in m.wait_by_office(log)}
     story: list[str] = []
-    rules = []
+    rule_ids: list[str] = []
+    not_in_force: list[str] = []
+    labels: dict[str, str] = {}
     if neck is not None:
         label = state_label(neck.kind, neck.state)
-        story.append(
-            f"The queue grew at {neck.office}: {neck.wip} open cases wait for it, {neck.state_wip} of them at "
-            f"\u201c{label}\u201d ({procedure_label(neck.kind)})."
-        )
-        if neck.median_wait is not None:
-            story.append(f"Cases that got through that step waited a median of {neck.median_wait:.1f} simulated days.")
-        if neck.office in waits and waits[neck.office][1] is not None:
-            story.append(f"Over all its steps, {neck.office} took a median of {waits[neck.office][1]:.1f} days "
-                         f"({waits[neck.office][0]} steps taken).")
-        rules = [get_rule(r) for r in neck.rules]
+        labels["bottleneck_step"] = f"\u201c{label}\u201d ({procedure_label(neck.kind)})"
+        story += _wait_sentence(neck, label)
+        if neck.office in waits:
+            story.append(_office_sentence(waits[neck.office]))
+        rule_ids = rules_of_run(exercise, log, neck.rules)
+        not_in_force = [r for r in neck.rules if r not in rule_ids]
     if longest is not None:
-        story.append(
-            f"The longest median wait was at \u201c{state_label(longest.kind, longest.state)}\u201d "
-            f"({procedure_label(longest.kind)}): {longest.median:.1f} days, 90% within {longest.p90:.1f} days."
-        )
-        if not rules:  # nothing waits now: cite the rules of the slowest step instead
-            rules = [get_rule(r) for r in rules_for_state(longest.kind, longest.state)]
+        labels["longest_step"] = (f"\u201c{state_label(longest.kind, longest.state)}\u201d "
+                                  f"({procedure_label(longest.kind)})")
+        story.append(_longest_sentence(longest))
+        if neck is None:  # nothing waits now: cite the rules of the slowest step instead
+            rule_ids = rules_of_run(exercise, log, rules_for_state(longest.kind, longest.state))
     held = m.case_days_by_office(log)
     total = sum(v for _o, v in held)
     if held and total:
@@ -180,23 +249,40 @@ def debrief_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
         )
     out = m.outcomes(log)
     kinds = set(m.kinds(log))
+    values = question_values(log, labels)
+    applied = m.applied_rules(log)
+    in_window = set(rules_of_run(exercise, log, applied))
     return {
         "log": log,
         "filed": len(log.cases),
         "closed": out.closed,
         "open": len(m.open_cases(log)),
         "outcomes": out,
+        "closed_shares": closed_shares(log),
         "bottleneck": neck,
         "bottleneck_label": state_label(neck.kind, neck.state) if neck else "",
-        "rules": rules,
+        "rules": [get_rule(r) for r in rule_ids],
+        "rules_not_in_force": not_in_force,  # cited by the waiting cases, but dated outside the run
+        # What the run's steps actually cited; a rule outside its dates was applied as an assumption.
+        "applied_rules": [(get_rule(r), r in in_window) for r in applied],
+        "counterfactual": counterfactual(exercise),
         "story": story,
+        "steps": step_rows(m.time_in_step(log)),
         "little": m.littles_law(log),
+        "questions": filled_questions(pack_questions(exercise), values),
         "comparisons": compare_with_history(log),
         "model_assumptions": _yanbian_assumptions() if "authorization" in kinds else [],
         # Figures about the procedures this class ran first, then the rest of PROCEDURES.md's list.
         "figures": sorted(FIGURES, key=lambda f: not (set(f.kinds) & kinds)),
         "diagrams": queue_diagrams(log),
     }
+
+
+def debrief_charts(board: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return the charts the printed debrief shows: the dashboard's own pygal SVG (cumulative flow, funnels),
+    taken from its page so that a debrief costs no second cumulative-flow pass and prints what the projector showed."""
+    return [("Cumulative flow", board["cfd_chart"]),
+            *((f"Funnel: {label}", chart) for label, _stages, chart in board["funnels"])]
 
 
 def _page(data: dict[str, Any]) -> dict[str, Any]:

@@ -73,10 +73,25 @@ def stays(log: Log) -> list[Stay]:
     return _memo(log, "stays", lambda: _stays(log))
 
 
+def applied_rules(log: Log) -> list[str]:
+    """Return the rule IDs the log's events cite (what the run actually applied), most cited first."""
+    stays(log)  # counted in the same pass over the events
+    applied: Counter[str] = log.memo["applied_rules"]
+    return [r for r, _n in sorted(applied.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def _stays(log: Log) -> list[Stay]:
     by_case: dict[int, list[EventRow]] = defaultdict(list)
+    cited: Counter[str] = Counter()  # the events' rule lists as written: few distinct ones, split once each
     for e in log.events:
         by_case[e.case_id].append(e)
+        cited[e.rules] += 1
+    applied: Counter[str] = Counter()
+    for text, n in cited.items():
+        for r in text.split(","):
+            if r:
+                applied[r] += n
+    log.memo["applied_rules"] = applied
     out: list[Stay] = []
     for case_id, events in by_case.items():
         current: tuple[str, dt.datetime] | None = None
@@ -117,6 +132,14 @@ def wip_by_state(log: Log) -> list[tuple[str, str, int]]:
 
 @dataclass(frozen=True)
 class StepTime:
+    """Time in one state: the stays that ended there and the cases still there, shown apart.
+
+    ``median``/``p90`` read only finished stays; ``waiting_median``/``oldest_wait`` the ages so far of
+    the cases there now; ``median_all`` both together, a waiting case counted at its age so far (a
+    lower bound on its stay): a step nobody has got through but four cases have waited a year at has a
+    ``median_all`` of a year, not "no data".
+    """
+
     kind: str
     state: str
     done: int  # finished stays
@@ -124,10 +147,67 @@ class StepTime:
     p90: float | None
     waiting: int  # cases there now
     oldest_wait: float | None  # the longest running stay, days
+    waiting_median: float | None = None  # median age so far of the cases there now
+    waiting_days: float = 0.0  # case-days the cases there now have waited so far
+    median_all: float | None = None  # finished stays and running ones at their age so far
+
+    @property
+    def total(self) -> int:
+        return self.done + self.waiting
+
+
+@dataclass(frozen=True)
+class OfficeWait:
+    """Per office: the stays it ended (finished) and the cases waiting for it now, shown apart."""
+
+    office: str
+    done: int
+    median: float | None
+    waiting: int
+    waiting_median: float | None
+    oldest_wait: float | None
+    median_all: float | None
+
+
+@dataclass
+class _Lengths:
+    finished: list[float] = field(default_factory=list)
+    running: list[float] = field(default_factory=list)
+
+
+@dataclass
+class StaySummary:
+    """Stay lengths grouped by step, by office and by (office, step), from one pass over the stays."""
+
+    by_step: dict[tuple[str, str], _Lengths] = field(default_factory=lambda: defaultdict(_Lengths))
+    by_office: dict[str, _Lengths] = field(default_factory=lambda: defaultdict(_Lengths))
+    # Running stays only: the ages of the cases waiting for an office at a step ("(no office)" included).
+    waiting_at: dict[tuple[str, str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+def stay_summary(log: Log) -> StaySummary:
+    """Return the stays' lengths grouped once per log (time in step, waits per office, the bottleneck)."""
+    return _memo(log, "stay_summary", lambda: _stay_summary(log))
+
+
+def _stay_summary(log: Log) -> StaySummary:
+    out = StaySummary()
+    for s in stays(log):
+        length = s.length(log.now)
+        finished = s.end is not None
+        step = out.by_step[(s.kind, s.state)]
+        (step.finished if finished else step.running).append(length)
+        if s.office:
+            office = out.by_office[s.office]
+            (office.finished if finished else office.running).append(length)
+        if not finished:
+            out.waiting_at[(s.office or "(no office)", s.kind, s.state)].append(length)
+    return out
 
 
 def time_in_step(log: Log) -> list[StepTime]:
-    """Return median and 90th percentile of finished stays per state, and who is still waiting there.
+    """Return per state the finished stays (count, median, 90th percentile) and the cases still waiting there
+    (count, median age so far, oldest), and the median of both together.
 
     Closing states are left out: a closed case does not wait.
     """
@@ -135,27 +215,30 @@ def time_in_step(log: Log) -> list[StepTime]:
 
 
 def _time_in_step(log: Log) -> list[StepTime]:
-    finished: dict[tuple[str, str], list[float]] = defaultdict(list)
-    running: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for s in stays(log):
-        (finished if s.end is not None else running)[(s.kind, s.state)].append(s.length(log.now))
-    keys = sorted(set(finished) | set(running))
-    return [
-        StepTime(kind=k, state=st, done=len(finished[(k, st)]), median=percentile(finished[(k, st)], 50),
-                 p90=percentile(finished[(k, st)], 90), waiting=len(running[(k, st)]),
-                 oldest_wait=max(running[(k, st)]) if running[(k, st)] else None)
-        for k, st in keys
-    ]
+    by_step = stay_summary(log).by_step
+    rows = []
+    for (k, st) in sorted(by_step):
+        done, running = by_step[(k, st)].finished, by_step[(k, st)].running
+        rows.append(StepTime(
+            kind=k, state=st, done=len(done), median=percentile(done, 50), p90=percentile(done, 90),
+            waiting=len(running), oldest_wait=max(running) if running else None,
+            waiting_median=percentile(running, 50), waiting_days=sum(running),
+            median_all=percentile(done + running, 50),
+        ))
+    return rows
 
 
-def wait_by_office(log: Log) -> list[tuple[str, int, float | None]]:
-    """Return per office: finished stays it ended and their median length in days (longest first)."""
-    lengths: dict[str, list[float]] = defaultdict(list)
-    for s in stays(log):
-        if s.end is not None and s.office:
-            lengths[s.office].append(s.length(log.now))
-    rows = [(office, len(v), percentile(v, 50)) for office, v in lengths.items()]
-    return sorted(rows, key=lambda r: (-(r[2] or 0), r[0]))
+def wait_by_office(log: Log) -> list[OfficeWait]:
+    """Return per office the stays it ended and the cases waiting for it now, longest median (both together) first."""
+    rows = []
+    for office, lengths in stay_summary(log).by_office.items():
+        done, running = lengths.finished, lengths.running
+        rows.append(OfficeWait(
+            office=office, done=len(done), median=percentile(done, 50), waiting=len(running),
+            waiting_median=percentile(running, 50), oldest_wait=max(running) if running else None,
+            median_all=percentile(done + running, 50),
+        ))
+    return sorted(rows, key=lambda r: (-(r.median_all or 0), r.office))
 
 
 def case_days_by_office(log: Log) -> list[tuple[str, float]]:
@@ -285,6 +368,10 @@ class Outcomes:
 
 def outcomes(log: Log, kind: str | None = None) -> Outcomes:
     """Return closed cases by how they ended (approved / refused / withdrawn), via the outcome registry."""
+    return _memo(log, f"outcomes:{kind}", lambda: _outcomes(log, kind))
+
+
+def _outcomes(log: Log, kind: str | None) -> Outcomes:
     counts = Counter({o: 0 for o in OUTCOMES})
     closed = 0
     for c in log.cases:
@@ -319,7 +406,11 @@ def _reached_states(log: Log) -> dict[int, set[str]]:
 
 
 def funnel(log: Log, kind: str) -> list[tuple[str, int]]:
-    """Return the funnel of one procedure: each stage's label and how many cases reached it."""
+    """Return the funnel of one procedure: each stage's label and how many cases reached it (once per log)."""
+    return _memo(log, f"funnel:{kind}", lambda: _funnel(log, kind))
+
+
+def _funnel(log: Log, kind: str) -> list[tuple[str, int]]:
     reached = reached_states(log)
     cases = [c for c in log.cases if c.kind == kind]
     out = []
@@ -366,6 +457,10 @@ def littles_law(log: Log) -> Little:
     L is measured independently, as the time average of the open-case count over the window, so the
     identity L = λW is a check on the log, not an assumption.
     """
+    return _memo(log, "littles_law", lambda: _littles_law(log))
+
+
+def _littles_law(log: Log) -> Little:
     start = start_of(log)
     window = days(log.now - start)
     arrivals = len(log.cases)
@@ -389,38 +484,65 @@ def littles_law(log: Log) -> Little:
 
 @dataclass(frozen=True)
 class Bottleneck:
+    """Where cases are stuck: the office whose waiting cases have waited longest in all, and its worst step."""
+
     office: str
-    wip: int
+    wip: int  # open cases waiting for the office
     kind: str
     state: str
-    state_wip: int
-    median_wait: float | None
+    state_wip: int  # of them, at this step
+    median_wait: float | None  # finished stays of this step (None: nobody has got through yet)
     rules: tuple[str, ...]
+    done: int = 0  # finished stays of this step
+    waiting_median: float | None = None  # median age so far of the ``state_wip`` cases
+    oldest_wait: float | None = None
+    waiting_days: float = 0.0  # case-days the office's waiting cases have waited so far
 
 
 def bottleneck(log: Log) -> Bottleneck | None:
-    """Return the office with the largest queue, its busiest state, the median wait there and its rules.
+    """Return the office whose open cases have waited the most case-days so far, its step with the most
+    case-days, the waits there (finished and still waiting apart) and its rules.
 
+    Counting case-days rather than cases makes four cases stuck for a year outweigh five filed yesterday.
     Rules come from the waiting cases' ``next_rules`` (what governs the step they wait for).
     """
+    return _memo(log, "bottleneck", lambda: _bottleneck(log))
+
+
+def _bottleneck(log: Log) -> Bottleneck | None:
     offices = wip_by_office(log)
     if not offices:
         return None
-    office, wip = offices[0]
+    waiting_at = stay_summary(log).waiting_at
+    held: dict[str, float] = defaultdict(float)
+    for (office_name, _k, _s), ages in waiting_at.items():
+        held[office_name] += sum(ages)
+    wip = dict(offices)
+    office = min(wip, key=lambda o: (-held.get(o, 0.0), -wip[o], o))
     here = [c for c in open_cases(log) if (c.next_office or "(no office)") == office]
-    (kind, state), state_wip = Counter((c.kind, c.state) for c in here).most_common(1)[0]
-    med = {(t.kind, t.state): t.median for t in time_in_step(log)}.get((kind, state))
+    counts = Counter((c.kind, c.state) for c in here)
+    kind, state = min(counts, key=lambda ks: (-sum(waiting_at.get((office, *ks), [])), -counts[ks], ks))
+    ages = waiting_at.get((office, kind, state), [])
+    step = next((t for t in time_in_step(log) if (t.kind, t.state) == (kind, state)), None)
     rules: list[str] = []
     for c in here:
         if (c.kind, c.state) == (kind, state):
             rules.extend(r for r in c.next_rules.split(",") if r and r not in rules)
-    return Bottleneck(office, wip, kind, state, state_wip, med, tuple(rules))
+    return Bottleneck(
+        office, wip[office], kind, state, counts[(kind, state)], step.median if step else None, tuple(rules),
+        done=step.done if step else 0, waiting_median=percentile(ages, 50), oldest_wait=max(ages) if ages else None,
+        waiting_days=held.get(office, 0.0),
+    )
 
 
 def longest_median_wait(log: Log) -> StepTime | None:
-    """Return the state with the longest median finished stay."""
-    rows = [t for t in time_in_step(log) if t.median is not None]
-    return max(rows, key=lambda t: (t.median, t.done)) if rows else None
+    """Return the state with the longest median time in step, the cases still there counted at their age so far."""
+    return _memo(log, "longest_median_wait", lambda: _longest_median_wait(log))
+
+
+def _longest_median_wait(log: Log) -> StepTime | None:
+    rows = [t for t in time_in_step(log) if t.median_all is not None]
+    return max(rows, key=lambda t: (t.median_all, t.total)) if rows else None
 
 
 def state_counts(log: Log, kind: str) -> dict[str, int]:
@@ -429,7 +551,31 @@ def state_counts(log: Log, kind: str) -> dict[str, int]:
 
 
 __all__ = [
-    "APPROVED", "REFUSED", "WITHDRAWN", "Bottleneck", "CumulativeFlow", "Little", "Outcomes", "Stay", "StepTime",
-    "WeekFlow", "bottleneck", "cumulative_flow", "funnel", "littles_law", "oldest_waiting", "outcomes",
-    "percentile", "stays", "throughput_by_week", "time_in_step", "wait_by_office", "wip_by_office", "wip_by_state",
+    "APPROVED",
+    "REFUSED",
+    "WITHDRAWN",
+    "Bottleneck",
+    "CumulativeFlow",
+    "Little",
+    "OfficeWait",
+    "Outcomes",
+    "Stay",
+    "StaySummary",
+    "StepTime",
+    "WeekFlow",
+    "applied_rules",
+    "bottleneck",
+    "cumulative_flow",
+    "funnel",
+    "littles_law",
+    "oldest_waiting",
+    "outcomes",
+    "percentile",
+    "stay_summary",
+    "stays",
+    "throughput_by_week",
+    "time_in_step",
+    "wait_by_office",
+    "wip_by_office",
+    "wip_by_state",
 ]

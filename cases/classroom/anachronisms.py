@@ -5,8 +5,10 @@ starts under and every regime switch must be in force on their dates; every case
 in a timed event) must be filable then (the procedure's document, e.g. the 1964 Protocol for meetings, the
 1970 opinions for naturalisation); every step a case entry takes must have its required rules in force; and
 an announcement may not cite a rule or document dated after it (the ``permits-1963`` pack once announced
-the 1964 Protocol's crossing hours on 1 October 1963). A pack or an event marked ``counterfactual: true``
-is a declared what-if and is not reported. Problems carry the file, line and field, like the schema's.
+the 1964 Protocol's crossing hours on 1 October 1963). A pack, or a regime switch, marked
+``counterfactual: true`` is a declared what-if and is not reported; seeded cases are checked with the
+engine's own function (``case_open`` refuses what this reports), so a ``seed_cases`` event's own flag does
+not excuse them. Problems carry the file, line and field, like the schema's.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from cases.rules.in_force import (
     DOCUMENTS,
     RULE_DATES,
     calendar_date,
-    filing_rules,
+    filing_blocker,
     not_in_force_message,
     regime_from,
 )
@@ -36,6 +38,18 @@ def _regime_problem(code: str, on: dt.date) -> str:
         return (f"{regime.label} ({regime.citation}) comes into force on {regime.effective:%-d %b %Y}, after "
                 f"{on:%-d %b %Y}; mark the pack or the event 'counterfactual: true' if it is a what-if.")
     return ""
+
+
+def _case_fields(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the case fields a pack entry's seeder would set that add dated rules (in_force.FIELD_RULES).
+
+    The authorization seeder files an application abroad when the entry names a ``destination``, a letter for
+    its ``purpose`` otherwise (cases/classroom/seeding.py); every other field is the param of that name.
+    """
+    fields = dict(params)
+    if kind == "authorization":
+        fields["variant"] = "abroad" if "destination" in params else str(params.get("purpose", "settle"))
+    return fields
 
 
 def _step_rules(kind: str, step: Any) -> tuple[str, ...]:
@@ -83,8 +97,9 @@ def pack_anachronisms(pack: Pack) -> list[PackProblem]:
     def regime_on(day: dt.date) -> tuple[str, bool]:
         code, what_if = data["regime"], False
         for at, regime, counterfactual in switches:
-            if at <= day:
-                code, what_if = regime, counterfactual
+            if at <= day:  # once a what-if, always one: regime_switch marks the
+                # exercise counterfactual when the regime is early, and never clears it
+                code, what_if = regime, what_if or (counterfactual and regime_from(regime) > at)
         return code, what_if
 
     def check_case(path: tuple[Any, ...], entry: dict[str, Any], day: dt.date) -> None:
@@ -94,9 +109,9 @@ def pack_anachronisms(pack: Pack) -> list[PackProblem]:
         params = entry.get("params", {}) or {}
         if params.get("regime") and (why := _regime_problem(str(params["regime"]), day)):
             problems.append(pack.problem((*path, "params", "regime"), why))
-        for rule_id in filing_rules(entry["kind"], params):
-            if why := not_in_force_message(rule_id, day):
-                problems.append(pack.problem((*path, "kind"), f"a {entry['kind']} case on {day:%-d %b %Y}: {why}"))
+        # The engine's own check (case_open asks the same function on the exercise's date).
+        if found := filing_blocker(entry["kind"], _case_fields(entry["kind"], params), day):
+            problems.append(pack.problem((*path, "kind"), f"a {entry['kind']} case on {day:%-d %b %Y}: {found[1]}"))
         for i, step in enumerate(entry.get("steps", []) or []):
             for rule_id in _step_rules(entry["kind"], step):
                 if why := not_in_force_message(rule_id, day):
@@ -106,7 +121,9 @@ def pack_anachronisms(pack: Pack) -> list[PackProblem]:
         check_case(("cases", i), entry, start)
     for ei, event in enumerate(data.get("events", [])):
         day = calendar_date(parse_date(event["at"]))
-        if event.get("counterfactual"):
+        # A counterfactual regime switch makes the run a what-if (regime_switch marks the exercise); a
+        # counterfactual flag on seeded cases does not, and the engine files them only in a what-if run.
+        if event.get("counterfactual") and event.get("kind") != "seed_cases":
             continue
         if event.get("kind") == "switch_regime" and (why := _regime_problem(event["regime"], day)):
             problems.append(pack.problem(("events", ei, "regime"), why))

@@ -165,9 +165,16 @@ def render_document(case: Case, slug: str, *, pdf: bool = False) -> str:
 
 def render_pdf(case: Case, slug: str) -> bytes:
     """Render a document of the case as PDF bytes (xhtml2pdf)."""
+    return html_to_pdf(render_document(case, slug, pdf=True))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render a print template's HTML as PDF bytes (xhtml2pdf): the project's one PDF helper.
+
+    SVG images (``<img src="data:image/svg+xml;base64,...">``) are drawn by svglib, which xhtml2pdf uses.
+    """
     from xhtml2pdf import pisa
 
-    html = render_document(case, slug, pdf=True)
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:

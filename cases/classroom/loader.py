@@ -176,6 +176,36 @@ def _fixed_logins(exercise: Exercise, pack: Pack, offices: dict[str, Office], ac
             Membership.objects.create(exercise=exercise, user=student, office=offices[key])
 
 
+def pack_fill(exercise: Exercise, pack: Pack, offices: dict[str, Office], tick: Callable[[str], None], *,
+              students: int | None = None) -> None:
+    """Create the pack's people, seed its cases and schedule its timed events in ``exercise``.
+
+    The part of a load after the offices: :func:`load_pack` calls it for a new exercise, and the reset
+    of an exercise (:mod:`cases.classroom.reset`) for an emptied one, so both start alike. The work is
+    sized to ``students`` (default: the class the exercise was last seeded for, else the pack's smallest).
+    """
+    if students is None:
+        students = planned_students(exercise) or pack.class_min
+    data = pack.data
+    people: dict[str, Person] = {}
+    for item in data.get("people", []):
+        attrs = {k: v for k, v in item.items() if k != "key"}
+        people[item["key"]] = Person.objects.create(exercise=exercise, **attrs)
+        tick(f"Person: {item['name']}")
+    ctx = SeedContext(exercise=exercise, offices=offices, people=people,
+                      rng=random.Random(f"{pack.slug}:{exercise.scenario.seed}"),
+                      seats=pack.seats_for(students), taken={p.name for p in people.values()})
+    for i, entry in enumerate(data.get("cases", [])):
+        seed_entry(ctx, pack, ("cases", i), entry, tick)
+    for i, event in enumerate(data.get("events", [])):
+        TimedEvent.objects.create(
+            exercise=exercise, at=parse_date(event["at"]), kind=event["kind"], label=event["label"],
+            payload={**{k: v for k, v in event.items() if k not in ("at", "kind", "label")},
+                     "pack_path": ["events", i]},
+        )
+        tick(f"Event: {event['label']}")
+
+
 def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: Progress = _no_progress,
               seed: int | None = None, logins: bool = False, login_suffix: str = "",
               students: int | None = None) -> Exercise:
@@ -234,23 +264,7 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
             tick(f"Office: {item['name']}")
         if logins and "logins" in data:
             _fixed_logins(exercise, pack, offices, actor, login_suffix)
-        people: dict[str, Person] = {}
-        for item in data.get("people", []):
-            attrs = {k: v for k, v in item.items() if k != "key"}
-            people[item["key"]] = Person.objects.create(exercise=exercise, **attrs)
-            tick(f"Person: {item['name']}")
-        ctx = SeedContext(exercise=exercise, offices=offices, people=people,
-                          rng=random.Random(f"{pack.slug}:{exercise.scenario.seed}"),
-                          seats=pack.seats_for(students), taken={p.name for p in people.values()})
-        for i, entry in enumerate(data.get("cases", [])):
-            seed_entry(ctx, pack, ("cases", i), entry, tick)
-        for i, event in enumerate(data.get("events", [])):
-            TimedEvent.objects.create(
-                exercise=exercise, at=parse_date(event["at"]), kind=event["kind"], label=event["label"],
-                payload={**{k: v for k, v in event.items() if k not in ("at", "kind", "label")},
-                         "pack_path": ["events", i]},
-            )
-            tick(f"Event: {event['label']}")
+        pack_fill(exercise, pack, offices, tick, students=students)
     except Exception:
         # Cases hold protected links to offices and people: remove them first, then the rest.
         Case.objects.filter(exercise=exercise).delete()

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from jsonschema import Draft202012Validator
 
+from cases.classroom.debrief_questions import question_problems
 from cases.classroom.schema import PACK_SCHEMA
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -423,6 +424,8 @@ def _cross_check(pack: Pack) -> list[PackProblem]:
         if parse_date(event["at"]) < pack.start:
             message = f"{event['at']} is before the pack's start {data['start']}"
             problems.append(pack.problem(("events", i, "at"), message))
+    for i, question in enumerate(data.get("debrief", [])):
+        problems += [pack.problem(("debrief", i, "text"), why) for why in question_problems(question["text"])]
     for path, entry in pack.case_entries():
         if entry["kind"] not in pack.procedures:
             problems.append(

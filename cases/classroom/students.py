@@ -34,10 +34,17 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 @dataclass
 class StudentLogin:
+    """What a login slip prints. ``password`` is '' once it is no longer known (it is stored hashed)."""
+
     username: str
     password: str
     display_name: str
     office: Office
+    membership_id: int | None = None
+
+
+def _new_password() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(10))
 
 
 MAX_CSV_BYTES = 256 * 1024  # sixty names fit in a few kilobytes; anything near this is not a class list
@@ -156,7 +163,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
                 number += 1
             username = f"{stem}-{number:02d}"
             number += 1
-            password = "".join(secrets.choice(ALPHABET) for _ in range(10))
+            password = _new_password()
             # Numbered after the students already seated, so a second batch does not repeat "Student 1".
             display = names[i] if names else f"Student {taken + i + 1}"
             first, _, last = display.partition(" ")
@@ -165,8 +172,8 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             user.save()
             grant_student(user)
             office = slots[(taken + i) % len(slots)]
-            Membership.objects.create(exercise=exercise, user=user, office=office)
-            out.append(StudentLogin(username, password, display, office))
+            membership = Membership.objects.create(exercise=exercise, user=user, office=office)
+            out.append(StudentLogin(username, password, display, office, membership.pk))
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.STUDENTS_CREATE,
                               summary=f"Created {len(out)} student login(s).",
                               data={"logins": [s.username for s in out]})
@@ -175,6 +182,38 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
 
         class_top_up(exercise=exercise, actor=actor, students=taken + len(out))
     return out
+
+
+def student_logins(exercise: Exercise) -> list[StudentLogin]:
+    """Return a slip for every student of the exercise, without passwords (only their hashes are kept)."""
+    return [StudentLogin(m.user.get_username(), "", m.user.get_full_name() or m.user.get_username(), m.office, m.pk)
+            for m in Membership.objects.filter(exercise=exercise, is_facilitator=False, office__isnull=False)
+            .select_related("user", "office").order_by("office__side", "office_id", "user__username")]
+
+
+def student_password_reset(*, exercise: Exercise, actor: Any, membership_id: int) -> StudentLogin:
+    """Give one student of the exercise a new random password and return their slip (shown once).
+
+    Only a student's place in this exercise can be reset: a facilitator's, another exercise's or a
+    teacher's login is refused, so the action cannot take over anyone else's account.
+    """
+    exercise_actor_check(exercise=exercise, actor=actor, doing="reset its students' passwords")
+    membership = (Membership.objects.filter(pk=membership_id, exercise=exercise, is_facilitator=False,
+                                            office__isnull=False, user__is_superuser=False)
+                  .select_related("user", "office").first())
+    if membership is None:
+        raise ApplicationError("That student is not part of this exercise; no password was changed.")
+    user = membership.user
+    password = _new_password()
+    with transaction.atomic():
+        user.password = class_password_hash(password)  # generated and random, as in students_create
+        user.save(update_fields=["password"])
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PASSWORD_RESET,
+                              summary=f"Reset the password of {user.get_full_name() or user.get_username()} "
+                                      f"({user.get_username()}).",
+                              data={"membership": membership.pk, "login": user.get_username()})
+    return StudentLogin(user.get_username(), password, user.get_full_name() or user.get_username(),
+                        membership.office, membership.pk)
 
 
 def membership_assign(*, exercise: Exercise, actor: Any, membership_id: int, office_id: int) -> Membership:
@@ -231,6 +270,16 @@ def decisions_of(office_kind: str, kinds: set[str] | None = None) -> list[Decisi
     return out
 
 
+def played_kinds(exercise: Exercise) -> set[str] | None:
+    """Return the procedures played in the exercise: its pack's and any kind a case of it has (None: no pack)."""
+    from cases.classroom.loader import pack_context
+
+    pack, _ctx = pack_context(exercise)
+    if pack is None:
+        return None
+    return set(pack.procedures) | set(exercise.cases.order_by().values_list("kind", flat=True).distinct())
+
+
 def role_cards(exercise: Exercise) -> list[RoleCard]:
     """Return a role card per office of the exercise: who, what they decide, which rules, who holds it."""
     from cases.classroom.loader import pack_context
@@ -246,9 +295,7 @@ def role_cards(exercise: Exercise) -> list[RoleCard]:
     # A card lists the steps of the procedures played in this exercise only: the pack's procedures and
     # any kind a case of the exercise has (cases that a step opens in another procedure), so that the
     # marriage pack's county bureau card does not list the permit and authorization steps.
-    kinds: set[str] | None = None
-    if pack is not None:
-        kinds = set(pack.procedures) | set(exercise.cases.order_by().values_list("kind", flat=True).distinct())
+    kinds = played_kinds(exercise)
     cards = []
     for office in exercise.offices.order_by("side", "id"):
         role = roles.get(office.pk, {})

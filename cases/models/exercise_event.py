@@ -27,6 +27,8 @@ class ExerciseEventKind(models.TextChoices):
     PACK_LOAD = "pack_load", "Loaded a scenario pack"
     EXPORT = "export", "Exported the exercise"
     IMPORT = "import", "Imported the exercise"
+    PASSWORD_RESET = "password_reset", "Reset a student's password"
+    EXERCISE_RESET = "exercise_reset", "Reset the exercise to its pack's start"
 
 
 class ExerciseEvent(models.Model):

@@ -10,10 +10,12 @@ student sees shows that note (``rule_notes``).
 
 The engine asks :func:`in_force`: a step declared with ``requires=`` is possible only while its rules are
 in force on the case's date (``cases.engine.step``); the crossing hours, the county's one-month pass,
-the capitalist-destination refusal and the permit itself are dated this way. A teacher who marks an
-exercise *counterfactual* ("what if the March 1962 correction had come in 1960?") runs it under a later
-regime early: the rules are then read as on the regime's date (:func:`rule_date`), and every page says
-the run is counterfactual.
+the capitalist-destination refusal and the permit itself are dated this way. Every filing is dated by one
+check: ``case_open`` and ``case_bulk_open`` ask :func:`case_filing_problem` (the procedure's document,
+``FILING_RULES``, and field values that add rules, ``FIELD_RULES``), and the pack check asks the same
+:func:`filing_blocker`. A teacher who marks an exercise *counterfactual* ("what if the March 1962 correction
+had come in 1960?") runs it under a later regime early: the rules are then read as on the regime's date
+(:func:`rule_date`), any procedure may be filed, and every page says the run is counterfactual.
 
 This module is plain data and functions (no models): layers above import it.
 """
@@ -48,6 +50,14 @@ class Document:
         return f"{self.code}, {self.date:%-d %b %Y}"
 
 
+def _archived(code: str, title: str, date: Date, archive: str = "", *, effective: Date | None = None,
+              note: str = "") -> Document:
+    """Build a document cited the usual way ("D7, 24 Mar 1962, PRC MFA 118-01025-02"), in force from its own
+    date unless ``effective`` says otherwise."""
+    citation = ", ".join(x for x in (code, f"{date:%-d %b %Y}", archive) if x)
+    return Document(code, title, date, citation, effective or date, note)
+
+
 DOCUMENTS: dict[str, Document] = {
     d.code: d
     for d in (
@@ -58,44 +68,42 @@ DOCUMENTS: dict[str, Document] = {
                  "permit agreement", dt.date(1955, 6, 8), "D9 §2-3; D10 Art. 10", dt.date(1955, 6, 8),
                  "The border resident permit in use on both sides from this day (D9 §2); D10 Art. 10 "
                  "ends the 1955 records when the Protocol takes effect."),
-        Document("D1", "MFA opinions on ethnic Koreans going to the DPRK", dt.date(1957, 12, 17),
-                 "D1, 17 Dec 1957, PRC MFA 118-01026-01", dt.date(1957, 12, 17), "§4: from that day onward."),
+        _archived("D1", "MFA opinions on ethnic Koreans going to the DPRK", dt.date(1957, 12, 17),
+                  "PRC MFA 118-01026-01", note="§4: from that day onward."),
         Document("MPS1958", "MPS provisions on exit and entry for private matters", dt.date(1958, 6, 8),
                  "R1959 §3(3) (MPS provisions of 8 Jun 1958)", dt.date(1958, 6, 8)),
-        Document("D2", "Ministry of the Interior notification on marriages with Korean women", dt.date(1958, 10, 18),
-                 "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540", dt.date(1958, 10, 18)),
-        Document("R1959", "MFA summary report on the organised relocation", dt.date(1959, 12, 10),
-                 "R1959, 10 Dec 1959, PRC FMA 118-00777-01", dt.date(1959, 1, 1),
-                 "Reports the relocation of 1959; applied from the start of that year (assumption)."),
-        Document("E1961", "Cable from the Chinese Embassy in the DPRK", dt.date(1961, 12, 2),
-                 "E1961, 2 Dec 1961, PRC FMA 118-01026-07", dt.date(1960, 1, 1),
-                 "Reception stations since the first half of 1960 (the cable's 'last year'); the project "
-                 "opens them on 1 January 1960 (assumption: no day is given)."),
-        Document("D4", "MPS 4th Bureau report (Yanbian report of 12 Mar 1961)", dt.date(1961, 5, 9),
-                 "D4, 9 May 1961, PRC MFA 118-01026-04", dt.date(1961, 3, 12)),
-        Document("D5", "MPS report on Liaoning", dt.date(1961, 5, 10), "D5, 10 May 1961", dt.date(1961, 1, 1),
-                 "Describes measures taken in 1961."),
+        _archived("D2", "Ministry of the Interior notification on marriages with Korean women", dt.date(1958, 10, 18),
+                  "Hubei Prov. Archives SZ67-01-0540"),
+        _archived("R1959", "MFA summary report on the organised relocation", dt.date(1959, 12, 10),
+                  "PRC FMA 118-00777-01", effective=dt.date(1959, 1, 1),
+                  note="Reports the relocation of 1959; applied from the start of that year (assumption)."),
+        _archived("E1961", "Cable from the Chinese Embassy in the DPRK", dt.date(1961, 12, 2), "PRC FMA 118-01026-07",
+                  effective=dt.date(1960, 1, 1),
+                  note="Reception stations since the first half of 1960 (the cable's 'last year'); the project "
+                  "opens them on 1 January 1960 (assumption: no day is given)."),
+        _archived("D4", "MPS 4th Bureau report (Yanbian report of 12 Mar 1961)", dt.date(1961, 5, 9),
+                  "PRC MFA 118-01026-04", effective=dt.date(1961, 3, 12)),
+        _archived("D5", "MPS report on Liaoning", dt.date(1961, 5, 10), effective=dt.date(1961, 1, 1),
+                  note="Describes measures taken in 1961."),
         Document("MFA1961", "MFA Consular Department cable to the Embassy on crossers who want to come back (ART)",
                  dt.date(1961, 8, 9), "ART (MFA Consular Department cable of 9 Aug 1961, CFMA 118-01026-07)",
                  dt.date(1961, 8, 9), "ART quotes it and dates it in its note 84."),
         Document("PRACTICE1961", "The 1961 practice D6 describes", dt.date(1961, 1, 1),
                  "D6, 23 Mar 1962 (describing 1961)", dt.date(1961, 1, 1),
                  "D6 describes the whole of 1961; 1 January 1961 is an assumption."),
-        Document("D6", "MFA/MPS request for instructions", dt.date(1962, 3, 23),
-                 "D6, 23 Mar 1962, PRC MFA 118-01025-02", dt.date(1962, 3, 23)),
-        Document("D7", "MFA/MPS telegram to the Embassy", dt.date(1962, 3, 24),
-                 "D7, 24 Mar 1962, PRC MFA 118-01025-02", dt.date(1962, 3, 24), "'From today onwards.'"),
-        Document("D8", "CCP Central Committee instructions", dt.date(1963, 8, 8),
-                 "D8, 8 Aug 1963, PRC MFA 118-01784-01", dt.date(1963, 8, 8)),
-        Document("D9", "Jilin report on the border crossing permits", dt.date(1963, 9, 10),
-                 "D9, 10 Sep 1963, PRC MFA 118-01342-04", dt.date(1955, 6, 8),
-                 "Describes the practice in 1963 of a permit in use since 8 June 1955."),
-        Document("D10", "Protocol of the two ministries on the border areas", dt.date(1964, 6, 9),
-                 "D10, 9 Jun 1964, PRC MFA 106-01434-04", dt.date(1964, 6, 9),
-                 "Takes effect on the day of mutual notification after both governments approve (Art. 10); "
-                 "that day is not given: the project uses the day of signature (assumption)."),
-        Document("D11", "State Council opinions on the Korean nationals issue", dt.date(1970, 8, 19),
-                 "D11, 19 Aug 1970, Hebei Prov. Archives 1057-2-1", dt.date(1970, 8, 19), "§8: from today onwards."),
+        _archived("D6", "MFA/MPS request for instructions", dt.date(1962, 3, 23), "PRC MFA 118-01025-02"),
+        _archived("D7", "MFA/MPS telegram to the Embassy", dt.date(1962, 3, 24), "PRC MFA 118-01025-02",
+                  note="'From today onwards.'"),
+        _archived("D8", "CCP Central Committee instructions", dt.date(1963, 8, 8), "PRC MFA 118-01784-01"),
+        _archived("D9", "Jilin report on the border crossing permits", dt.date(1963, 9, 10), "PRC MFA 118-01342-04",
+                  effective=dt.date(1955, 6, 8),
+                  note="Describes the practice in 1963 of a permit in use since 8 June 1955."),
+        _archived("D10", "Protocol of the two ministries on the border areas", dt.date(1964, 6, 9),
+                  "PRC MFA 106-01434-04",
+                  note="Takes effect on the day of mutual notification after both governments approve (Art. 10); "
+                  "that day is not given: the project uses the day of signature (assumption)."),
+        _archived("D11", "State Council opinions on the Korean nationals issue", dt.date(1970, 8, 19),
+                  "Hebei Prov. Archives 1057-2-1", note="§8: from today onwards."),
     )
 }
 
@@ -209,7 +217,11 @@ def _rows() -> list[RuleDates]:
         RuleDates("RET-2", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_BEFORE_D1),
         RuleDates("RET-3", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_BEFORE_D1),
         RuleDates("RET-8", "D7", _D["D7"].effective),
-        RuleDates("RET-9", "MFA1961", _D["MFA1961"].effective, end=_D["D7"].effective, replaced_by="D7"),
+        RuleDates("RET-9", "MFA1961", _D["PRACTICE1961"].effective, end=_D["D7"].effective, replaced_by="D7",
+                  documented=_D["MFA1961"].effective,
+                  assumed_before="the 1961 practice regime (from 1 Jan 1961, as D6 describes the year) carries the "
+                  "Embassy line; the MFA cable ART quotes for it is dated 9 Aug 1961, so applying it earlier in "
+                  "1961 is an assumption."),
         RuleDates("RET-10", "D5", _D["D5"].effective, end=_D["D7"].effective, replaced_by="D7"),
         RuleDates("RET-11", "R1959", _D["R1959"].effective),
         RuleDates("RET-12", "D11", D11_EFFECTIVE),
@@ -253,8 +265,9 @@ def not_in_force_message(rule_id: str, on: Date) -> str:
 # --- What a case of each procedure is filed under ----------------------------------------------------
 
 # The rules a case of a procedure cannot be filed without (the document that makes the procedure), and the
-# rules certain parameters add. Used by the pack check (cases/classroom/anachronisms.py); the services refuse
-# the permit before PER-1 and capitalist destinations before AUT-10 themselves.
+# rules certain values of a case's fields add. ``case_open`` and ``case_bulk_open`` (cases/services/steps.py)
+# refuse a filing through :func:`case_filing_problem`; the pack check (cases/classroom/anachronisms.py) asks
+# :func:`filing_blocker`, the same function, of each seeded case.
 FILING_RULES: dict[str, tuple[str, ...]] = {
     "permit": ("PER-1",),
     "meeting": ("MEET-1",),
@@ -265,32 +278,52 @@ FILING_RULES: dict[str, tuple[str, ...]] = {
     "reception": ("RET-13",),
     "relocation": ("AUT-12",),
 }
-PARAM_RULES: dict[tuple[str, str, str], tuple[str, ...]] = {
-    # (case kind, param, value) -> rules
-    ("authorization", "purpose", "abroad"): ("AUT-10",),
-    ("authorization", "purpose", "family_join"): ("AUT-5",),
+FIELD_RULES: dict[tuple[str, str, str], tuple[str, ...]] = {
+    # (case kind, field of the case, value) -> rules
+    ("authorization", "variant", "abroad"): ("AUT-10",),
+    ("authorization", "variant", "family_join"): ("AUT-5",),
     ("permit", "category", "official"): ("PER-7",),
 }
 
 
-def filing_rules(kind: str, params: dict[str, Any]) -> tuple[str, ...]:
-    """Return the dated rules a case of ``kind`` with ``params`` is filed under."""
-    extra = tuple(r for (k, name, value), rules in PARAM_RULES.items()
-                  if k == kind and str(params.get(name, "")) == value for r in rules)
+def filing_fields(kind: str) -> tuple[str, ...]:
+    """Return the fields of a case of ``kind`` whose values add dated rules (FIELD_RULES)."""
+    return tuple(dict.fromkeys(name for k, name, _value in FIELD_RULES if k == kind))
+
+
+def filing_rules(kind: str, fields: dict[str, Any]) -> tuple[str, ...]:
+    """Return the dated rules a case of ``kind`` with these field values is filed under."""
+    extra = tuple(r for (k, name, value), rules in FIELD_RULES.items()
+                  if k == kind and str(fields.get(name, "")) == value for r in rules)
     return FILING_RULES.get(kind, ()) + extra
 
 
-def filing_problem(exercise: Exercise, kind: str, params: dict[str, Any], regime_code: str | None = None) -> str:
-    """Return why a case of ``kind`` with ``params`` cannot be filed in the exercise now ('' if it can).
-
-    Ready for ``case_open``: once every seeded exercise (the demo too) is dated within its rules, the engine
-    can refuse any filing this way; today the permit and capitalist-destination services call it.
-    """
-    on = exercise_rule_date(exercise, regime_code)
-    for rule_id in filing_rules(kind, params):
+def filing_blocker(kind: str, fields: dict[str, Any], on: Date) -> tuple[str, str] | None:
+    """Return the first rule a case of ``kind`` is filed under that is not in force on ``on``, and why."""
+    for rule_id in filing_rules(kind, fields):
         if why := not_in_force_message(rule_id, on):
-            return why
-    return ""
+            return rule_id, why
+    return None
+
+
+def case_filing_problem(case: Case, exercise: Exercise) -> tuple[str, str] | None:
+    """Return (rule, message) when ``case`` (unsaved, its regime set) cannot be filed in ``exercise`` now.
+
+    A run the teacher marked counterfactual files any procedure (every page labels the run); a case under a
+    regime brought in early reads its rules on that regime's date. Otherwise the procedure's document must be
+    in force on the exercise's date: no meeting before the 1964 Protocol, no naturalisation before 1970.
+    """
+    if exercise.counterfactual:
+        return None
+    on = exercise_rule_date(exercise, case.regime or None)
+    fields = {name: getattr(case, name, "") for name in filing_fields(case.PROCEDURE_KIND)}
+    found = filing_blocker(case.PROCEDURE_KIND, fields, on)
+    if found is None:
+        return None
+    rule_id, why = found
+    what = str(case._meta.verbose_name)
+    return rule_id, (f"This {what} cannot be filed on {calendar_date(exercise.clock):%-d %b %Y}: {why} Nothing was "
+                     "filed. (A teacher may run it early only as a counterfactual.)")
 
 
 # --- The date a case's rules are read on ------------------------------------------------------

@@ -195,17 +195,12 @@ def authorization_apply_abroad(
     """File a Korean national's application for South Korea, Hong Kong, Macau or a capitalist country (AUT-10).
 
     AUT-10 is a rule of the State Council opinions of 19 August 1970 (D11 §8, "from today onwards"): such an
-    application can be filed only from that day (or in a run the teacher marked counterfactual). How such
-    applications were handled before, the sources do not say; the project does not model them (assumption).
+    application can be filed only from that day (or in a run the teacher marked counterfactual): ``case_open``
+    refuses it earlier (cases/rules/in_force.py, FIELD_RULES). How such applications were handled before, the
+    sources do not say; the project does not model them (assumption).
     """
-    from cases.rules.in_force import filing_problem
-
     _check_person(exercise, applicant)
     _check_regime(regime)
-    if problem := filing_problem(exercise, "authorization", {"purpose": ABROAD}, regime or None):
-        raise ApplicationError(
-            f"{problem} How applications for capitalist destinations were handled before it the sources do not "
-            "say, and this exercise does not model them.", rules=("AUT-10",))
     if destination not in Destination.values or destination == Destination.DPRK:
         raise ApplicationError(
             "AUT-10: choose South Korea, Hong Kong, Macau or another capitalist country; travel to the DPRK "

@@ -16,8 +16,9 @@ from django.db import IntegrityError, router, transaction
 from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise
+from cases.rules.in_force import filing_fields
 from cases.services.sql_rows import insert_rows
-from cases.services.steps import _refresh_next, deadline_values, next_number
+from cases.services.steps import _refresh_next, deadline_values, filing_check, next_number
 
 BATCH = 2000
 
@@ -44,8 +45,10 @@ def case_bulk_open(
     if exercise.paused:
         raise ApplicationError("The exercise is paused by the teacher; nothing can be filed now.")
     offices = Case.offices_by_kind(exercise.pk)
+    fields = filing_fields(model.PROCEDURE_KIND)
     now = exercise.clock
     checked: dict[int | None, bool] = {}
+    checked_dates: set[tuple[str, tuple[Any, ...]]] = set()  # (regime, fields) already checked: the check is per kind
     for case in cases:
         case.exercise = exercise
         case.kind = model.PROCEDURE_KIND
@@ -58,6 +61,10 @@ def case_bulk_open(
             checked[office.pk] = acting_office(actor, case, office_kind) is not None
         if actor is not None and not checked[office.pk]:
             raise ApplicationError(f"Only {office} may file these cases, and you do not hold that office.")
+        key = (case.regime, tuple(getattr(case, f, "") for f in fields))
+        if key not in checked_dates:
+            filing_check(exercise, case)
+            checked_dates.add(key)
         case.filed_at = now
         _refresh_next(case, now)
     for _attempt in range(5):

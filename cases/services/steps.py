@@ -55,6 +55,19 @@ def _next_reference(exercise: Exercise, prefix: str) -> str:
     return f"{stem}{number:04d}"
 
 
+def filing_check(exercise: Exercise, case: Case) -> None:
+    """Refuse a case whose procedure (or a field of it) rests on a rule not in force on the exercise's date.
+
+    The one date check of every filing, single (``case_open``) or bulk (``case_bulk_open``): the message
+    names the rule, its document and the date it comes into force (cases/rules/in_force.py).
+    """
+    from cases.rules.in_force import case_filing_problem
+
+    if found := case_filing_problem(case, exercise):
+        rule_id, message = found
+        raise ApplicationError(message, rules=(rule_id,))
+
+
 def case_open(
     *,
     case: C,
@@ -77,6 +90,7 @@ def case_open(
         raise ApplicationError(f"This exercise has no office of the kind needed: {office_kind}.")
     if actor is not None and acting_office(actor, case, office_kind) is None:
         raise ApplicationError(f"Only {office} may file this case, and you do not hold that office.")
+    filing_check(exercise, case)
     now = exercise.clock
     case.filed_at = now
     for _attempt in range(5):

@@ -65,11 +65,16 @@ def _is_facilitator(user: Any) -> bool:
     return bool(user.is_superuser or Membership.objects.filter(user=user, is_facilitator=True).exists())
 
 
+def room_join_url() -> str:
+    """Return the address classroom mode serves the room at ('' when serving this computer only)."""
+    return os.environ.get("BORDER_DESK_JOIN_URL", "")
+
+
 def _join(request: HttpRequest) -> HttpResponse:
     """The join URL of classroom mode and its QR code, large, for the projector (facilitators only)."""
     if not _is_facilitator(request.user):
         raise PermissionDenied
-    url = os.environ.get("BORDER_DESK_JOIN_URL", "")
+    url = room_join_url()
     context = {
         **admin.site.each_context(request),
         "title": "Students join here",

@@ -156,6 +156,12 @@ def purpose_problem(case: PermitCase, regime: Regime | None = None) -> str:
         return "" if case.purpose == Purpose.OFFICIAL else "PER-7: an official permit is for official business."
     if case.purpose == Purpose.OFFICIAL:
         return "PER-3: this permit is for travel for non-work purposes; officials apply for an official permit."
+    from cases.rules.in_force import case_in_force
+
+    if case_in_force(case, "PER-7") and case.purpose != Purpose.RELATIVES:
+        # By date, not by regime: a case still under the 1963 regime after 9 Jun 1964 crosses on the
+        # Protocol's transit pass, which is for visiting relatives only.
+        return "PER-7: from the 1964 Protocol (D10 Art. 3(3), 9 Jun 1964) a resident crosses only to visit relatives."
     allowed = regime.param("permit_purposes", [p.value for p in Purpose if p != Purpose.OFFICIAL])
     if case.purpose not in allowed:
         names = ", ".join(Purpose(p).label.lower() for p in allowed)

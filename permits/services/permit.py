@@ -48,13 +48,8 @@ def permit_validate(
     """
     if applicant.exercise_id != exercise.pk or filing_office.exercise_id != exercise.pk:
         raise ApplicationError("The applicant and the filing office must belong to this exercise.")
-    # PER-1: the border resident permit is in use from 8 June 1955 (D9 §2-3); nothing to apply for before.
-    # PER-7: the official permit is the 1964 Protocol's (D10 Art. 3(3)); officials' permits are not modelled before.
-    from cases.rules.in_force import filing_problem
-
-    if problem := filing_problem(exercise, "permit", {"category": category}):
-        raise ApplicationError(f"{problem} This permit cannot be applied for on the exercise's date.",
-                               rules=("PER-1", "PER-7"))
+    # PER-1 (the permit in use from 8 June 1955, D9 §2-3) and PER-7 (the official permit, D10 Art. 3(3)) are
+    # dated: case_open refuses a permit filed before them (cases/rules/in_force.py, FILING_RULES).
     if category not in C.values:
         raise ApplicationError(f"PER-3: unknown applicant category {category!r}.")
     if purpose not in Purpose.values:

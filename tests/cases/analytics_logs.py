@@ -52,3 +52,24 @@ def five_marriages() -> Log:
     b.case("D", "marriage", [(3, "filed", "W"), (4, "dissuasion", "W"), (8, "withdrawn", "W")], closed=True)
     b.case("E", "marriage", [(12, "filed", "W")], next_office="W", next_rules="MAR-2,MAR-3")
     return b.log(now=20)
+
+
+def stuck_year() -> Log:
+    """A simulated year in which four marriage cases wait 316-365 days at the Centre and nobody gets through.
+
+    Two other cases pass the work unit on the day they are filed (stays of 0 days) and close, one approved,
+    one refused; a fifth case was filed the day before the end and waits at the work unit.
+
+    Worked answers: the four ages are 365, 350, 335 and 316 days, median (350 + 335) / 2 = 342.5, case-days
+    1,366; "centre_review" has no finished stay. "filed" has 6 finished stays of 0 days (S1-S4, A, R) and
+    one case (N) waiting 1 day.
+    """
+    b = LogBuilder()
+    for ref, day in (("S1", 0), ("S2", 15), ("S3", 30), ("S4", 49)):
+        b.case(ref, "marriage", [(day, "filed", "W"), (day, "centre_review", "W")], next_office="Centre",
+               next_rules="MAR-0,MAR-4")
+    b.case("A", "marriage", [(100, "filed", "W"), (100, "examination", "W"), (100, "registered", "Civil")],
+           closed=True)
+    b.case("R", "marriage", [(200, "filed", "W"), (200, "refused", "W")], closed=True)
+    b.case("N", "marriage", [(364, "filed", "W")], next_office="W", next_rules="MAR-2,MAR-3")
+    return b.log(now=365)

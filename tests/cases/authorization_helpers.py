@@ -18,10 +18,11 @@ _names = itertools.count(1)
 
 
 @pytest.fixture
-def aut(desk):
-    """The test desk with the offices, logins and letters of the authorization procedures."""
-    authorization_desk(desk.exercise, desk.suffix)
-    return desk
+def aut(historical):
+    """The test desk with the offices, logins and letters of the authorization procedures, as a historical 1959
+    run (not a what-if: the letters' dated rules are tested on it)."""
+    authorization_desk(historical.exercise, historical.suffix)
+    return historical
 
 
 def advance(exercise: Exercise, days: float) -> None:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.analytics.dashboard import debrief_data
+from cases.analytics.run_rules import in_force_during, run_window
 from cases.models import Case, Exercise, MarriageCase
 from tests.cases.marriage_helpers import TO_CHINA_APPROVED_1958
 from tests.conftest import take
@@ -68,13 +69,18 @@ def test_debrief_names_the_bottleneck_its_rules_little_and_history(desk):
     waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True, next_office__name=top["next_office__name"],
                                   state=data["bottleneck"].state)
     assert data["bottleneck"].state_wip == waiting.count()
-    expected = {r for c in waiting for r in c.next_rules.split(",") if r}
-    assert {r.id for r in data["rules"]} == expected != set()
+    cited = {r for c in waiting for r in c.next_rules.split(",") if r}
+    # Only the rules in force during the run (the desk runs in 1958-59; RET-4/5 are the 1964 Protocol's).
+    window = run_window(exercise, data["log"])
+    expected = {r for r in cited if in_force_during(r, window)}
+    assert {r.id for r in data["rules"]} == expected
+    assert set(data["rules_not_in_force"]) == cited - expected
     page = client_for(desk, "teacher").get(reverse("admin:cases_exercise_debrief", args=[exercise.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert f"The queue grew at {top['next_office__name']}" in html
-    assert all(r in html for r in expected)
+    assert all(f"<code>{r}</code>" in html for r in expected)
+    assert not any(f"<code>{r}</code>" in html.split('id="bd-applied"')[0] for r in cited - expected)
     assert "L = λ \u00d7 W" in html
     assert "2,667 letters received" in html and "PRC MFA 118-01025-02" in html  # D6 beside the class
     assert "52,014" in html  # the other figures of PROCEDURES.md

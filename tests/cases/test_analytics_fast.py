@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
+from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -79,6 +82,78 @@ def _without_log(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "log"}
 
 
+# --- The figures issue 17 added, computed the plain way: every stay of the reference, no memo, no summary ---
+
+
+def _lengths(log: Log, keep: Callable[[ref.Stay], bool]) -> tuple[list[float], list[float]]:
+    picked = [s for s in ref.stays(log) if keep(s)]
+    return ([s.length(log.now) for s in picked if s.end is not None],
+            [s.length(log.now) for s in picked if s.end is None])
+
+
+def full_time_in_step(log: Log) -> list[m.StepTime]:
+    rows = []
+    for k, st in sorted({(s.kind, s.state) for s in ref.stays(log)}):
+        done, running = _lengths(log, lambda s, k=k, st=st: (s.kind, s.state) == (k, st))
+        rows.append(m.StepTime(k, st, len(done), ref.percentile(done, 50), ref.percentile(done, 90), len(running),
+                               max(running) if running else None, ref.percentile(running, 50), sum(running),
+                               ref.percentile(done + running, 50)))
+    return rows
+
+
+def full_wait_by_office(log: Log) -> list[m.OfficeWait]:
+    rows = []
+    for office in {s.office for s in ref.stays(log) if s.office}:
+        done, running = _lengths(log, lambda s, o=office: s.office == o)
+        rows.append(m.OfficeWait(office, len(done), ref.percentile(done, 50), len(running),
+                                 ref.percentile(running, 50), max(running) if running else None,
+                                 ref.percentile(done + running, 50)))
+    return sorted(rows, key=lambda r: (-(r.median_all or 0), r.office))
+
+
+def full_bottleneck(log: Log) -> m.Bottleneck | None:
+    wip = dict(ref.wip_by_office(log))
+    if not wip:
+        return None
+    running = [s for s in ref.stays(log) if s.end is None]
+
+    def held(office: str, step: tuple[str, str] | None = None) -> float:
+        return sum(s.length(log.now) for s in running if (s.office or "(no office)") == office
+                   and (step is None or (s.kind, s.state) == step))
+
+    office = min(wip, key=lambda o: (-held(o), -wip[o], o))
+    here = [c for c in ref.open_cases(log) if (c.next_office or "(no office)") == office]
+    counts = Counter((c.kind, c.state) for c in here)
+    step = min(counts, key=lambda ks: (-held(office, ks), -counts[ks], ks))
+    ages = [s.length(log.now) for s in running if (s.office or "(no office)") == office and (s.kind, s.state) == step]
+    row = next((t for t in full_time_in_step(log) if (t.kind, t.state) == step), None)
+    rules: list[str] = []
+    for c in here:
+        if (c.kind, c.state) == step:
+            rules.extend(r for r in c.next_rules.split(",") if r and r not in rules)
+    return m.Bottleneck(office, wip[office], *step, counts[step], row.median if row else None, tuple(rules),
+                        done=row.done if row else 0, waiting_median=ref.percentile(ages, 50),
+                        oldest_wait=max(ages) if ages else None, waiting_days=held(office))
+
+
+def full_longest_median_wait(log: Log) -> m.StepTime | None:
+    rows = [t for t in full_time_in_step(log) if t.median_all is not None]
+    return max(rows, key=lambda t: (t.median_all, t.total)) if rows else None
+
+
+def full_applied_rules(log: Log) -> list[str]:
+    cited = Counter(r for e in log.events for r in e.rules.split(",") if r)
+    return [r for r, _n in sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+NEW = {"time_in_step": full_time_in_step, "wait_by_office": full_wait_by_office, "bottleneck": full_bottleneck,
+       "longest_median_wait": full_longest_median_wait, "applied_rules": full_applied_rules}
+# The reference metrics with issue 17's figures: what the pages must equal.
+FULL = SimpleNamespace(**{**{k: getattr(ref, k) for k in dir(ref) if not k.startswith("__")}, **NEW,
+                          "StepTime": m.StepTime, "OfficeWait": m.OfficeWait, "Bottleneck": m.Bottleneck})
+OLD_STEP_FIELDS = ("kind", "state", "done", "median", "p90", "waiting", "oldest_wait")
+
+
 def assert_same_as_full_computation(log: Log, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every metric and both pages' data equal those of the reference metrics, on a fresh copy of the log."""
     fast, full = _copy(log), _copy(log)
@@ -86,15 +161,21 @@ def assert_same_as_full_computation(log: Log, monkeypatch: pytest.MonkeyPatch) -
     for points in (1, 2, 40):
         for bands in (1, 3, 8):
             assert repr(m.cumulative_flow(fast, points, bands)) == repr(ref.cumulative_flow(full, points, bands))
-    for name in ("time_in_step", "wait_by_office", "case_days_by_office", "throughput_by_week", "littles_law",
-                 "outcomes", "bottleneck", "longest_median_wait", "wip_by_office", "wip_by_state", "kinds"):
+    for name in ("case_days_by_office", "throughput_by_week", "littles_law", "outcomes", "wip_by_office",
+                 "wip_by_state", "kinds"):
         assert repr(getattr(m, name)(fast)) == repr(getattr(ref, name)(full)), name
+    for name, plain in NEW.items():
+        assert repr(getattr(m, name)(fast)) == repr(plain(full)), name
+    # What the reference already computed is unchanged: finished stays, and who waits where.
+    assert [tuple(getattr(t, f) for f in OLD_STEP_FIELDS) for t in m.time_in_step(fast)] == [
+        tuple(getattr(t, f) for f in OLD_STEP_FIELDS) for t in ref.time_in_step(full)]
+    assert {(w.office, w.done, w.median) for w in m.wait_by_office(fast) if w.done} == set(ref.wait_by_office(full))
     for kind in m.kinds(fast):
         assert m.funnel(fast, kind) == ref.funnel(full, kind)
         assert m.state_counts(fast, kind) == ref.state_counts(full, kind)
     fast_pages = (repr(_without_log(dash.dashboard_data(None, _copy(log)))),  # type: ignore[arg-type]
                   repr(_without_log(dash.debrief_data(None, _copy(log)))))  # type: ignore[arg-type]
-    monkeypatch.setattr(dash, "m", ref)
+    monkeypatch.setattr(dash, "m", FULL)
     full_pages = (repr(_without_log(dash.dashboard_data(None, _copy(log)))),  # type: ignore[arg-type]
                   repr(_without_log(dash.debrief_data(None, _copy(log)))))  # type: ignore[arg-type]
     monkeypatch.undo()

@@ -120,7 +120,9 @@ def test_bottleneck_names_office_state_wait_and_rules():
 
 
 def test_wait_by_office():
-    assert m.wait_by_office(five_marriages()) == [("W", 6, 4)]  # stays 2, 4, 4, 10, 1, 4
+    # Finished stays 2, 4, 4, 10, 1, 4; waiting B 5, C 10, E 8 -> all together 1, 2, 4, 4, 4, 5, 8, 10, 10.
+    assert m.wait_by_office(five_marriages()) == [m.OfficeWait("W", done=6, median=4, waiting=3, waiting_median=8,
+                                                               oldest_wait=10, median_all=4)]
 
 
 def test_empty_log_gives_zeroes_not_errors():

@@ -10,7 +10,7 @@ from cases.classroom.timekeeping import fast_forward
 from cases.models import Office
 from cases.models.reception import ReceptionCase
 from cases.services.reception import reception_arrive
-from tests.factories import ExerciseFactory, PersonFactory
+from tests.factories import BEIJING, ExerciseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_arrivals_are_quarantined_fifteen_days_and_given_work_by_diploma():
     """RET-13: each arrival gets real travel funds and coupons, stays fifteen days, and only diploma
     holders go to central departments. The generic policy gives 1 won and fails the funds check."""
-    exercise = ExerciseFactory()
+    # E1961: the reception stations ran from the first half of 1960 (RET-13 in force from 1 Jan 1960).
+    exercise = ExerciseFactory(clock=dt.datetime(1961, 6, 1, 9, 0, tzinfo=BEIJING), regime="1961_strict")
     for kind in ("dprk_reception", "dprk_labour"):
         Office.objects.create(exercise=exercise, kind=kind, name=kind)
     for i in range(30):

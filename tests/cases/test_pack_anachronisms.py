@@ -20,7 +20,7 @@ title: Dates test
 summary: A pack for the anachronism check.
 start: {start}
 regime: {regime}
-procedures: [permit, meeting, naturalisation]
+procedures: [permit, meeting, naturalisation, authorization]
 context:
   - {{text: Some background., source: D9}}
 offices:
@@ -85,3 +85,32 @@ def test_counterfactual_marks_a_what_if(tmp_path):
 """
     assert pack_anachronisms(pack(tmp_path, extra)) == []  # the meeting falls under the what-if too
     assert pack_anachronisms(pack(tmp_path, "counterfactual: true\ncases:\n  - {kind: meeting}\n")) == []
+
+
+def test_an_application_abroad_before_1970_is_caught_as_the_engine_refuses_it(tmp_path):
+    """AUT-10: the seeder files an application abroad when an entry names a ``destination``; the check read
+    only a ``purpose: abroad`` param (which no seeder uses), so a 1959 application to Hong Kong passed it and
+    then was refused at load. It asks the engine's own function now (in_force.filing_blocker)."""
+    entry = "cases:\n  - {kind: authorization, params: {applicant: Pae, destination: hong_kong}}\n"
+    found = pack_anachronisms(pack(tmp_path, entry))
+    assert [p.field for p in found] == ["cases[0].kind"] and "AUT-10 is not yet in force" in found[0].message
+    assert pack_anachronisms(pack(tmp_path, entry, start="1970-08-19", regime="1970_state_council")) == []
+
+
+def test_a_counterfactual_flag_on_seeded_cases_alone_does_not_excuse_them(tmp_path):
+    """Only a counterfactual pack or regime switch makes the run a what-if (Exercise.counterfactual); case_open
+    refuses a 1964 meeting seeded in 1959 otherwise, so the check reports it (it used to skip the event)."""
+    found = pack_anachronisms(pack(tmp_path, """events:
+  - {at: 1959-07-01, kind: seed_cases, label: Early, counterfactual: true, cases: [{kind: meeting}]}
+"""))
+    assert [p.field for p in found] == ["events[0].cases[0].kind"]
+
+
+def test_a_historical_switch_marked_counterfactual_does_not_make_a_what_if(tmp_path):
+    """regime_switch marks the exercise counterfactual only when the regime is early: a switch on its own date,
+    flagged or not, leaves a 1964 meeting in 1963 an anachronism."""
+    found = pack_anachronisms(pack(tmp_path, """events:
+  - {at: 1963-08-08, kind: switch_regime, label: On time, regime: 1963_august, counterfactual: true}
+  - {at: 1963-09-01, kind: seed_cases, label: Early, cases: [{kind: meeting}]}
+""", start="1963-01-10", regime="1962_correction"))
+    assert [p.field for p in found] == ["events[1].cases[0].kind"]

@@ -25,8 +25,9 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.fixture
-def on_date(desk):
+def on_date(historical):
     """Return a function that puts the desk on a regime's own date under that regime (a historical run)."""
+    desk = historical
     authorization_desk(desk.exercise, desk.suffix)
 
     def put(regime: str):

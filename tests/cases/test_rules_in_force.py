@@ -21,7 +21,15 @@ from cases.models import CaseEvent, EventKind, Exercise
 from cases.models.authorization import RETURN_HOME, Destination
 from cases.regimes import REGIMES, regime_in_force, regimes_offered
 from cases.rules import all_rules
-from cases.rules.in_force import DOCUMENTS, RULE_DATES, date_table, date_table_markdown, in_force, rules_in_force
+from cases.rules.in_force import (
+    DOCUMENTS,
+    RULE_DATES,
+    date_table,
+    date_table_markdown,
+    in_force,
+    regime_from,
+    rules_in_force,
+)
 from cases.services import authorization as svc
 from cases.services.regime import exercise_switch_regime
 from cases.services.steps import case_transition
@@ -34,10 +42,10 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 @pytest.fixture
-def aut(desk):
-    """The demo desk with the authorization offices (as tests/cases/authorization_helpers.aut)."""
-    authorization_desk(desk.exercise, desk.suffix)
-    return desk
+def aut(historical):
+    """The historical 1959 desk with the authorization offices: the date tests need a run that is not a what-if."""
+    authorization_desk(historical.exercise, historical.suffix)
+    return historical
 
 
 def set_date(exercise: Exercise, day: dt.date, regime: str | None = None) -> None:
@@ -245,3 +253,19 @@ def test_paraphrases_say_no_more_than_their_sources():
     assert "can be conducted" in rules["RET-14"].summary
     assert "legally with an exit permit" in rules["RET-1"].source
     assert "D6, 23 Mar 1962" in rules["AUT-3"].source or rules["AUT-3"].source.startswith("D6, 23 Mar 1962")
+
+
+def test_every_rule_a_regime_applies_is_in_force_throughout_the_regime():
+    """A regime's policy tables (authorization, returns) cite rules; each must be in force (with its assumption
+    label where the source comes later) on every day the regime runs historically. RET-9 was not: the 1961
+    practice (from 1 Jan 1961) applied the Embassy line of the MFA cable of 9 Aug 1961 with no label."""
+    regimes = sorted(REGIMES.values(), key=lambda r: r.effective)
+    for regime, following in zip(regimes, [*regimes[1:], None], strict=True):
+        first = regime_from(regime.code)
+        last = (following.effective if following else dt.date(1971, 1, 1)) - DAY
+        cited = {rule for value in regime.params.values() for rule in getattr(value, "rules", ()) or ()}
+        for rule_id in sorted(cited):
+            for day in (first, last):
+                assert in_force(rule_id, day), (regime.code, rule_id, day)
+    ret9 = RULE_DATES["RET-9"]
+    assert "assumption" in ret9.note(dt.date(1961, 3, 1)) and ret9.note(dt.date(1961, 8, 9)) == ""

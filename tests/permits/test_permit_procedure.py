@@ -9,6 +9,7 @@ from cases.models import Office, Person
 from cases.regimes import REGIMES
 from cases.services.steps import case_transition
 from permits.models import DocumentKind, PermitCase
+from permits.models.permit import purpose_problem
 from permits.services.permit import permit_document_add, permit_forward
 from tests.permits.conftest import bj
 
@@ -203,10 +204,18 @@ def test_per11_purposes_follow_the_regime(helong):
     """PER-11: the 1953 purposes (school, doctor, weddings...) hold until the 1964 Protocol's visits to relatives."""
     assert "school" in REGIMES["1963_august"].param("permit_purposes")
     assert REGIMES["1964_protocol"].param("permit_purposes") == ("relatives",)
-    wedding = helong.case_of("Han Sun-ok")
-    helong.add_resident_documents(wedding)
-    # Filed under the August 1963 regime: a wedding is an allowed purpose.
-    assert permit_forward(case=wedding, actor=helong.user("lishu")).state == "county_review"
+    # On the desk's date (10 Sep 1964) the Protocol is in force: the exercise still being under the August 1963
+    # regime does not bring the 1953 purposes back (PER-7 is dated; the check once read the regime only).
+    too_late = helong.new_application(person(helong, "Yi Won"), purpose="wedding")
+    helong.add_resident_documents(too_late)
+    assert helong.exercise.regime == "1963_august"
+    assert purpose_problem(too_late).startswith("PER-7: from the 1964 Protocol")
+    with pytest.raises(ApplicationError, match="PER-11: the purpose"):
+        permit_forward(case=too_late, actor=helong.user("nanping"))
+    # Before the Protocol, under the August 1963 regime, a wedding is an allowed purpose.
+    helong.set_clock(bj(1963, 10, 1, 9, 0))
+    wedding = helong.new_application(person(helong, "Yi Won 2"), purpose="wedding")
+    assert purpose_problem(wedding) == "" and purpose_problem(helong.refresh(too_late)) == ""
     helong.exercise.regime = "1964_protocol"
     helong.exercise.save(update_fields=["regime"])
     helong.set_clock(bj(1965, 7, 1, 9, 0))

@@ -9,16 +9,12 @@ stops every child on Ctrl-C or SIGTERM; a second start on the same data folder i
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
 from cases.classroom.packs import get_pack
-from cases.serving.options import add_serving_arguments, sayer
-from cases.serving.run import acquire, plan, serve
+from cases.serving.command import ServingCommand
 
 TEACHER = "teacher"
 DEMO_PACK = "demo"
@@ -45,32 +41,17 @@ def teacher_password(shared: str | None = None) -> str | None:
     return password
 
 
-class Command(BaseCommand):
+class Command(ServingCommand):
     help = "Migrate, load the demo exercise, and serve it (web, Celery worker and beat); --room opens it."
 
-    def add_arguments(self, parser: Any) -> None:
-        add_serving_arguments(parser)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        lock = acquire(settings.DATA_DIR)
-        try:
-            p = plan(addr=options["addr"], room=options["room"] is not None, room_address=options["room"] or None)
-
-            def load() -> None:
-                call_command("migrate", interactive=False, verbosity=0)
-                call_command("load_demo", stdout=self.stdout)
-                password = teacher_password()
-                if password:
-                    self.stdout.write(self.style.WARNING(
-                        f"\nThe teacher's login: {TEACHER} / {password}\n"
-                        "Shown only this once: write it down. (Forgotten? python manage.py changepassword teacher)"))
-                else:
-                    self.stdout.write(f"\nThe teacher's login: {TEACHER} with the password shown at the first start "
-                                      "(forgotten? python manage.py changepassword teacher).")
-
-            code = serve(p=p, celery=not options["no_celery"], say=sayer(self.stdout), lock=lock, before=load)
-        finally:
-            lock.release()
-        self.stdout.write("Stopped.")
-        if code:
-            raise SystemExit(code)
+    def prepare(self) -> None:
+        super().prepare()
+        call_command("load_demo", stdout=self.stdout)
+        password = teacher_password()
+        if password:
+            self.stdout.write(self.style.WARNING(
+                f"\nThe teacher's login: {TEACHER} / {password}\n"
+                "Shown only this once: write it down. (Forgotten? python manage.py changepassword teacher)"))
+        else:
+            self.stdout.write(f"\nThe teacher's login: {TEACHER} with the password shown at the first start "
+                              "(forgotten? python manage.py changepassword teacher).")
