@@ -143,3 +143,14 @@ def test_a_forty_student_load_files_letters_in_bulk():
     inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "cases_case"')]
     assert letters == get_pack("authorization-1961").sizing(40).seeded > 100
     assert len(inserts) <= len(get_pack("authorization-1961").data["cases"])  # one per entry
+
+
+def test_a_reset_seeds_the_work_of_the_class_again(teacher):
+    """A reset empties the exercise and refills it sized to the class it was seeded for (the load's 12)."""
+    from cases.classroom.reset import exercise_reset
+
+    exercise = _load_by_job(teacher, "marriage-1958", 12)
+    students_create(exercise=exercise, actor=teacher, count=12)
+    exercise_reset(exercise=exercise, actor=teacher)
+    assert Case.objects.filter(exercise=exercise).count() == get_pack("marriage-1958").sizing(12).seeded
+    assert _empty_inboxes(exercise) == []
