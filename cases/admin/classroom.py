@@ -116,8 +116,13 @@ def load_start(request: HttpRequest) -> HttpResponse:
     if not pack.available:
         messages.error(request, f"'{pack.title}' cannot be loaded here: {'; '.join(pack.missing())}.")
         return HttpResponseRedirect(reverse("classroom:home"))
+    students = request.POST.get("students", "")
+    if why := pack.class_size_problem(students):
+        messages.error(request, why)
+        return HttpResponseRedirect(reverse("classroom:home"))
     with transaction.atomic():
-        load = Job.objects.create(slug=slug, name=name, requested_by=request.user, total=pack.size())
+        load = Job.objects.create(slug=slug, name=name, requested_by=request.user, total=pack.size(int(students)),
+                                  params={"students": int(students)})
         transaction.on_commit(lambda: dispatch_job(load.pk))
     return HttpResponseRedirect(reverse("classroom:load_progress", args=[load.pk]))
 
@@ -188,7 +193,11 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("classroom:console", args=[exercise.pk]))
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
     open_cases, closed_cases = case_counts(exercise)
+    from cases.classroom.loader import exercise_pack_size
+
+    pack, pack_size = exercise_pack_size(exercise)
     return _render(request, "admin/classroom/console.html", {
+        "pack": pack, "pack_size": pack_size,
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
         "regimes": regime_choices_on(exercise_rule_date(exercise)), "queues": office_queues(exercise),

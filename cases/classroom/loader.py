@@ -8,17 +8,29 @@ and the error names the pack file, the line and the field of the entry that fail
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 
-from cases.classroom.packs import Pack, PackError, PackProblem, PathT, exercise_name_problem, get_pack, parse_date
-from cases.classroom.seeding import SeedContext, number, seeder_for
+from cases.classroom.packs import (
+    Pack,
+    PackError,
+    PackProblem,
+    PackSize,
+    PathT,
+    entry_count,
+    exercise_name_problem,
+    get_pack,
+    parse_date,
+)
+from cases.classroom.seeding import Built, SeedContext, Seeder, builder_for, number, seeder_for
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
     Exercise,
+    ExerciseEvent,
     ExerciseEventKind,
     ExerciseScenario,
     Membership,
@@ -26,9 +38,10 @@ from cases.models import (
     Person,
     TimedEvent,
 )
-from cases.services.exercise_events import exercise_event_record
+from cases.services.bulk import case_bulk_transition
+from cases.services.bulk_open import case_bulk_open
+from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.services.jobs import job_claim, job_fail, job_finish, job_progress
-from cases.services.steps import case_transition
 
 Progress = Callable[[int, int, str], None]
 
@@ -38,29 +51,94 @@ def _no_progress(done: int, total: int, message: str) -> None:
 
 
 def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str, Any],
-               tick: Callable[[str], None] | None = None) -> list[Case]:
-    """File the case(s) of one pack entry through its seeding hook, then take its ``steps``."""
+               tick: Callable[[str], None] | None = None, *, count: int | None = None, start: int = 0) -> list[Case]:
+    """File the case(s) of one pack entry through its seeding hook, then take its ``steps``.
+
+    ``count`` defaults to what the entry files for the class in ``ctx.seats`` (``per_seat``); ``start``
+    numbers a top-up after the cases an earlier load filed. A ``per_seat`` case that, after its steps,
+    does not await the office it is meant for fails the load with its file and line: the student seated
+    there would find nothing in the inbox.
+    """
     kind = entry["kind"]
     where = f"{pack.path.name}:{pack.line(path)}" if pack else "injected event"
     seeder = seeder_for(kind)
     if seeder is None:
         raise ApplicationError(f"{where}: no seeding hook for case kind {kind!r} (is its procedure merged?)")
-    out = []
-    for index in range(int(entry.get("count", 1))):
-        try:
-            case = seeder(ctx, number(dict(entry.get("params", {})), index), index)
-            for step in entry.get("steps", []):
-                name, data, note = (step, {}, "") if isinstance(step, str) else (
-                    step["step"], step.get("data", {}), step.get("note", ""))
-                case = case_transition(case=case, transition=name, actor=None, data=data, note=note, system=True)
-        except ApplicationError as exc:
-            if pack is None:
-                raise
-            raise PackError([pack.problem(path + ("params",), exc.message)]) from exc
-        out.append(case)
-        if tick:
-            tick(f"Filed {case.reference}")
+    per_seat = entry.get("per_seat")
+    meant_for = ctx.offices.get(str(per_seat["office"])) if per_seat else None
+    indexes = range(start, start + (entry_count(entry, ctx.seats) if count is None else count))
+    filed: list[tuple[int, Case]] = []
+    try:
+        filed = _file_in_bulk(ctx, seeder, entry, indexes) if len(indexes) > 1 else []
+        for index in indexes if not filed else ():
+            filed.append((index, seeder(ctx, number(dict(entry.get("params", {})), index), index)))
+        for _index, case in filed:
+            if tick:
+                tick(f"Filed {case.reference}")
+        # Each step is taken by all the entry's cases at once (the bulk step service, with the checks of
+        # one step at a time): a class of forty files a few hundred cases in a few seconds.
+        for step in entry.get("steps", []):
+            name, data, note = (step, {}, "") if isinstance(step, str) else (
+                step["step"], step.get("data", {}), step.get("note", ""))
+            result = case_bulk_transition(
+                kind=kind, cases=[c for _i, c in filed], transition=name, actor=None, note=note, system=True,
+                data_by_case={c.pk: number(data, i) for i, c in filed})
+            if result.refused:
+                pk, why = next(iter(result.refused.items()))
+                reference = next(c.reference for _i, c in filed if c.pk == pk)
+                raise ApplicationError(f"{reference}: step {name!r}: {why}")
+        out = _reloaded(kind, [c for _i, c in filed]) if entry.get("steps") else [c for _i, c in filed]
+        for case in out:
+            if meant_for is not None and case.next_office_id != meant_for.pk:
+                waiting = case.next_office.name if case.next_office_id else "no office (it is closed)"
+                raise ApplicationError(f"this entry seeds work for {meant_for.name} (per_seat), but its case "
+                                       f"{case.reference} awaits {waiting} once its steps are taken")
+    except ApplicationError as exc:
+        if pack is None:
+            raise
+        raise PackError([pack.problem(path + ("params",), exc.message)]) from exc
     return out
+
+
+def _file_in_bulk(ctx: SeedContext, seeder: Seeder, entry: dict[str, Any], indexes: range) -> list[tuple[int, Case]]:
+    """File an entry's cases with one bulk filing when its hook has a builder; [] when it has none.
+
+    Each case is built and checked as its service would (``builder_for``); then they are filed at once
+    (:func:`cases.services.bulk_open.case_bulk_open`), in order, as the office the service names.
+    """
+    builder = builder_for(seeder)
+    if builder is None:
+        return []
+    built: list[tuple[int, Built]] = []
+    for i in indexes:
+        made = builder(ctx, number(dict(entry.get("params", {})), i), i)
+        if made is None:  # these params go through the hook's own service (decided before any row is made)
+            if built:
+                raise ApplicationError("an entry's cases are filed all in bulk or all one at a time")
+            return []
+        built.append((i, made))
+    out: list[tuple[int, Case]] = []
+    group: list[tuple[int, Built]] = []
+    ends: list[tuple[int, Built | None]] = [*built, (-1, None)]
+    for i, b in ends:
+        if group and (b is None or (b.office_kind, b.rules, b.note) != (group[0][1].office_kind, group[0][1].rules,
+                                                                         group[0][1].note)):
+            first = group[0][1]
+            case_bulk_open(cases=[g.case for _j, g in group], actor=None, office_kind=first.office_kind,
+                           rules=first.rules, note=first.note)
+            out += [(j, g.case) for j, g in group]
+            group = []
+        if b is not None:
+            group.append((i, b))
+    return out
+
+
+def _reloaded(kind: str, cases: list[Case]) -> list[Case]:
+    """Return the cases as they are now (a bulk step changes the instances it was given only in part)."""
+    from cases.procedures import get_procedure
+
+    by_pk = get_procedure(kind).model.objects.select_related("next_office").in_bulk([c.pk for c in cases])
+    return [by_pk[c.pk] for c in cases]
 
 
 def _fixed_logins(exercise: Exercise, pack: Pack, offices: dict[str, Office], actor: Any, suffix: str) -> None:
@@ -98,12 +176,16 @@ def _fixed_logins(exercise: Exercise, pack: Pack, offices: dict[str, Office], ac
             Membership.objects.create(exercise=exercise, user=student, office=offices[key])
 
 
-def pack_fill(exercise: Exercise, pack: Pack, offices: dict[str, Office], tick: Callable[[str], None]) -> None:
+def pack_fill(exercise: Exercise, pack: Pack, offices: dict[str, Office], tick: Callable[[str], None], *,
+              students: int | None = None) -> None:
     """Create the pack's people, seed its cases and schedule its timed events in ``exercise``.
 
     The part of a load after the offices: :func:`load_pack` calls it for a new exercise, and the reset
-    of an exercise (:mod:`cases.classroom.reset`) for an emptied one, so both start alike.
+    of an exercise (:mod:`cases.classroom.reset`) for an emptied one, so both start alike. The work is
+    sized to ``students`` (default: the class the exercise was last seeded for, else the pack's smallest).
     """
+    if students is None:
+        students = planned_students(exercise) or pack.class_min
     data = pack.data
     people: dict[str, Person] = {}
     for item in data.get("people", []):
@@ -111,7 +193,8 @@ def pack_fill(exercise: Exercise, pack: Pack, offices: dict[str, Office], tick: 
         people[item["key"]] = Person.objects.create(exercise=exercise, **attrs)
         tick(f"Person: {item['name']}")
     ctx = SeedContext(exercise=exercise, offices=offices, people=people,
-                      rng=random.Random(f"{pack.slug}:{exercise.scenario.seed}"))
+                      rng=random.Random(f"{pack.slug}:{exercise.scenario.seed}"),
+                      seats=pack.seats_for(students), taken={p.name for p in people.values()})
     for i, entry in enumerate(data.get("cases", [])):
         seed_entry(ctx, pack, ("cases", i), entry, tick)
     for i, event in enumerate(data.get("events", [])):
@@ -124,8 +207,12 @@ def pack_fill(exercise: Exercise, pack: Pack, offices: dict[str, Office], tick: 
 
 
 def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: Progress = _no_progress,
-              seed: int | None = None, logins: bool = False, login_suffix: str = "") -> Exercise:
+              seed: int | None = None, logins: bool = False, login_suffix: str = "",
+              students: int | None = None) -> Exercise:
     """Create an exercise from ``pack`` named ``name`` (default: the pack title); return it.
+
+    ``students`` is the class size (default: the smallest the pack suits): ``per_seat`` entries file
+    their cases for each student the class seats in their office, so every seat has work at the start.
 
     ``actor`` (the teacher) becomes the exercise's facilitator. With ``logins`` the pack's fixed logins
     (``offices[].login``, ``logins.facilitator``; ``login_suffix`` appended to each) are created with
@@ -143,8 +230,11 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
     missing = pack.missing()
     if missing:
         raise ApplicationError(f"The pack '{pack.title}' cannot be loaded here: {'; '.join(missing)}.")
+    students = pack.class_min if students is None else students
+    if why := pack.class_size_problem(students):
+        raise ApplicationError(why)
     data = pack.data
-    total, done = pack.size(), 0
+    total, done = pack.size(students), 0
 
     def tick(message: str) -> None:
         nonlocal done
@@ -164,8 +254,8 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
         if actor is not None:
             Membership.objects.create(exercise=exercise, user=actor, is_facilitator=True)
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PACK_LOAD,
-                              summary=f"Loaded the pack '{pack.title}' ({pack.slug}).",
-                              data={"pack": pack.slug, "seed": exercise.scenario.seed})
+                              summary=f"Loaded the pack '{pack.title}' ({pack.slug}) for {students} students.",
+                              data={"pack": pack.slug, "seed": exercise.scenario.seed, "students": students})
     try:
         offices: dict[str, Office] = {}
         for item in data["offices"]:
@@ -174,7 +264,7 @@ def load_pack(pack: Pack | str, *, name: str = "", actor: Any = None, progress: 
             tick(f"Office: {item['name']}")
         if logins and "logins" in data:
             _fixed_logins(exercise, pack, offices, actor, login_suffix)
-        pack_fill(exercise, pack, offices, tick)
+        pack_fill(exercise, pack, offices, tick, students=students)
     except Exception:
         # Cases hold protected links to offices and people: remove them first, then the rest.
         Case.objects.filter(exercise=exercise).delete()
@@ -194,6 +284,7 @@ def pack_context(exercise: Exercise) -> tuple[Pack | None, SeedContext]:
             pack = None
     offices: dict[str, Office] = {}
     people: dict[str, Person] = {}
+    people_by_name: dict[str, Person] = {}
     if pack is not None:
         by_name = {o.name: o for o in exercise.offices.all()}
         offices = {o["key"]: by_name[o["name"]] for o in pack.data["offices"] if o["name"] in by_name}
@@ -201,8 +292,63 @@ def pack_context(exercise: Exercise) -> tuple[Pack | None, SeedContext]:
         people = {p["key"]: people_by_name[p["name"]] for p in pack.data.get("people", [])
                   if p["name"] in people_by_name}
     seed = scenario.seed if scenario else 0
+    taken = set(people_by_name) if pack is not None else set()
+    # Seeded from the pack and the people so far (not the row's id), so that the same load and the same
+    # moves give the same names and draws in any database.
+    slug = pack.slug if pack is not None else str(exercise.pk)
     return pack, SeedContext(exercise=exercise, offices=offices, people=people,
-                             rng=random.Random(f"{exercise.pk}:{seed}"))
+                             rng=random.Random(f"{slug}:{seed}:{len(taken)}"),
+                             seats=pack.seats_for(planned_students(exercise)) if pack else Counter(), taken=taken)
+
+
+def planned_students(exercise: Exercise) -> int:
+    """Return the class size the exercise's work was seeded for (the load's, or the latest top-up's; 0 if none)."""
+    sizes = ExerciseEvent.objects.filter(exercise=exercise, kind=ExerciseEventKind.PACK_LOAD).values_list(
+        "data", flat=True)
+    return max((int(d.get("students", 0)) for d in sizes if isinstance(d, dict)), default=0)
+
+
+def exercise_pack_size(exercise: Exercise) -> tuple[Pack | None, PackSize | None]:
+    """Return the exercise's pack and its size for the class it was seeded for (None, None without a pack)."""
+    slug = ExerciseScenario.objects.filter(exercise=exercise).values_list("slug", flat=True).first()
+    try:
+        pack = get_pack(slug) if slug else None
+    except (ApplicationError, PackError):
+        pack = None
+    if pack is None:
+        return None, None
+    return pack, pack.sizing(planned_students(exercise) or pack.class_min)
+
+
+def class_top_up(*, exercise: Exercise, actor: Any, students: int) -> list[Case]:
+    """Seed the work a class grown to ``students`` needs at the start: the ``per_seat`` cases of the new seats.
+
+    Called when students are created beyond the class size the pack was loaded (or last topped up)
+    for; files through the same seeding as the load and records one exercise event. Nothing is filed
+    (and [] returned) for a class that has not grown, an exercise not loaded from a pack, or a paused
+    one (the next top-up catches up, since it compares with the size last seeded).
+    """
+    exercise_actor_check(exercise=exercise, actor=actor, doing="top up its work")
+    pack, ctx = pack_context(exercise)
+    planned = planned_students(exercise)
+    if pack is None or students <= planned or Exercise.objects.filter(pk=exercise.pk, paused=True).exists():
+        return []
+    before, after = pack.seats_for(planned), pack.seats_for(students)
+    filed: list[Case] = []
+    with transaction.atomic():
+        for i, entry in enumerate(pack.data.get("cases", [])):
+            if "per_seat" not in entry:
+                continue
+            done, wanted = entry_count(entry, before), entry_count(entry, after)
+            try:
+                filed += seed_entry(ctx, pack, ("cases", i), entry, count=wanted - done, start=done)
+            except PackError as exc:
+                raise ApplicationError(f"The pack's work for the new students could not be filed: {exc}") from exc
+        exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PACK_LOAD,
+                              summary=f"Topped up the work of '{pack.title}' from {planned} to {students} "
+                                      f"students: {len(filed)} case(s) filed.",
+                              data={"pack": pack.slug, "students": students, "top_up": len(filed)})
+    return filed
 
 
 def run_load(load_id: int) -> None:
@@ -218,7 +364,9 @@ def run_load(load_id: int) -> None:
         job_progress(load_id, done=done, total=total, message=message[:500])
 
     try:
-        exercise = load_pack(load.slug, name=load.name, actor=actor, progress=progress)
+        students = load.params.get("students") if isinstance(load.params, dict) else None
+        exercise = load_pack(load.slug, name=load.name, actor=actor, progress=progress,
+                             students=int(students) if students is not None else None)
     except (ApplicationError, PackError) as exc:
         job_fail(load_id, message=str(exc))
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,34 @@ def parse_date(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace(" ", "T")).replace(tzinfo=BEIJING)
 
 
+CLASS_MIN = 5  # the class sizes a pack suits unless it says otherwise (``class_sizes``)
+CLASS_MAX = 40
+
+
+def entry_count(entry: dict[str, Any], seats: Counter[str]) -> int:
+    """Return how many cases a pack entry files for a class seated as ``seats`` (office key -> students).
+
+    ``count`` alone is fixed; ``per_seat`` adds its ``cases`` for each student seated in its office
+    (``count`` then defaults to 0).
+    """
+    per_seat = entry.get("per_seat")
+    if per_seat is None:
+        return int(entry.get("count", 1))
+    return int(entry.get("count", 0)) + int(per_seat["cases"]) * seats.get(str(per_seat["office"]), 0)
+
+
+@dataclass(frozen=True)
+class PackSize:
+    """What a pack holds for one class size: cases at the start, cases arriving later, simulated days."""
+
+    students: int
+    seeded: int
+    arrivals: int
+    days: int
+    class_min: int
+    class_max: int
+
+
 @dataclass
 class Pack:
     """A validated scenario pack."""
@@ -154,12 +183,64 @@ class Pack:
             out += [(("events", ei, "cases", i), c) for i, c in enumerate(event.get("cases", []))]
         return out
 
-    def size(self) -> int:
-        """Return how many units of work loading takes (the progress bar's total)."""
-        cases = sum(int(c.get("count", 1)) for path, c in self.case_entries() if path[0] == "cases")
+    def size(self, students: int | None = None) -> int:
+        """Return how many units of work loading takes (the progress bar's total) for a class of ``students``."""
+        seats = self.seats_for(self.class_min if students is None else students)
+        cases = sum(entry_count(c, seats) for path, c in self.case_entries() if path[0] == "cases")
         return (
             len(self.data["offices"]) + len(self.data.get("people", [])) + cases + len(self.data.get("events", []))
         )
+
+    @property
+    def class_min(self) -> int:
+        return int(self.data.get("class_sizes", {}).get("min", CLASS_MIN))
+
+    @property
+    def class_max(self) -> int:
+        return int(self.data.get("class_sizes", {}).get("max", CLASS_MAX))
+
+    def role_seats(self) -> list[str]:
+        """Return the office key of every student seat, in the order students fill them (roles times seats)."""
+        return [str(r["office"]) for r in self.data["roles"] for _seat in range(int(r.get("seats", 1)))]
+
+    def seats_for(self, students: int) -> Counter[str]:
+        """Return how many of ``students`` sit in each office: seats filled in order, then round again.
+
+        The same order as :func:`cases.classroom.students.students_create` seats them.
+        """
+        slots = self.role_seats()
+        return Counter(slots[i % len(slots)] for i in range(students)) if slots else Counter()
+
+    def class_size_problem(self, value: Any) -> str:
+        """Return why ``value`` cannot be this pack's class size ('' when it can)."""
+        text = str(value).strip()
+        low, high = self.class_min, self.class_max
+        if not re.fullmatch(r"\d{1,3}", text) or not low <= int(text) <= high:
+            return (f"Give the number of students in this class as a whole number from {low} to {high} "
+                    f"('{self.title}' is built for {low} to {high}); {text[:20]!r} is not one.")
+        return ""
+
+    def sizing(self, students: int) -> PackSize:
+        """Return what the pack holds for a class of ``students``: cases at the start, arrivals, length."""
+        seats = self.seats_for(students)
+        seeded = sum(entry_count(c, seats) for path, c in self.case_entries() if path[0] == "cases")
+        arrivals = sum(entry_count(c, seats) for path, c in self.case_entries() if path[0] == "events")
+        return PackSize(students=students, seeded=seeded, arrivals=arrivals, days=self.days,
+                        class_min=self.class_min, class_max=self.class_max)
+
+    @property
+    def days(self) -> int:
+        """Return the pack's simulated length in days (declared, else up to its last timed event)."""
+        if "days" in self.data:
+            return int(self.data["days"])
+        last = max((parse_date(e["at"]) for e in self.data.get("events", [])), default=self.start)
+        return max(1, (last - self.start).days)
+
+    @property
+    def sizes(self) -> list[PackSize]:
+        """Return the pack's size for the smallest, a middling and the largest class it suits (for pages)."""
+        low, high = self.class_min, self.class_max
+        return [self.sizing(n) for n in sorted({low, max(low, min(high, 20)), high})]
 
     def missing(self) -> list[str]:
         """Return what this installation lacks to load the pack: procedures or their seeding hooks."""
@@ -321,6 +402,21 @@ def _cross_check(pack: Pack) -> list[PackProblem]:
         if login in logins:
             problems.append(pack.problem(("offices", i, "login"), f"login {login!r} is used twice"))
         logins.add(login)
+    sizes = data.get("class_sizes")
+    if sizes and sizes["min"] > sizes["max"]:
+        problems.append(pack.problem(("class_sizes",), "'min' is larger than 'max'"))
+    if not any(int(r.get("seats", 1)) for r in data["roles"]):
+        problems.append(pack.problem(("roles",), "no role has a seat for a student"))
+    for path, entry in pack.case_entries():
+        per_seat = entry.get("per_seat")
+        if per_seat and per_seat["office"] not in offices:
+            problems.append(pack.problem(path + ("per_seat", "office"),
+                                         f"no office with key {per_seat['office']!r} in this pack"))
+    if "days" in data:
+        for i, event in enumerate(data.get("events", [])):
+            if (parse_date(event["at"]) - pack.start).days > int(data["days"]):
+                problems.append(pack.problem(("events", i, "at"), f"{event['at']} falls after the pack's "
+                                             f"{data['days']} simulated days"))
     for i, role in enumerate(data["roles"]):
         if role["office"] not in offices:
             problems.append(pack.problem(("roles", i, "office"), f"no office with key {role['office']!r} in this pack"))

@@ -46,7 +46,19 @@ CASE: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "kind": {"type": "string", "pattern": KEY},
-        "count": {"type": "integer", "minimum": 1, "maximum": 2000},
+        "count": {"type": "integer", "minimum": 0, "maximum": 2000},
+        # Cases sized to the class: ``cases`` more for every student seated in ``office`` (the pack key of
+        # a role's office), on top of ``count`` (which then defaults to 0). The loader checks that each
+        # such case awaits that office once its ``steps`` are taken, so every seat has work at the start.
+        "per_seat": {
+            "type": "object",
+            "required": ["office", "cases"],
+            "additionalProperties": False,
+            "properties": {
+                "office": {"type": "string", "pattern": KEY},
+                "cases": {"type": "integer", "minimum": 1, "maximum": 10},
+            },
+        },
         "label": {"type": "string"},
         "params": {"type": "object"},
         "steps": {"type": "array", "items": STEP},
@@ -103,6 +115,18 @@ PACK_SCHEMA: dict[str, Any] = {
         "title": {"type": "string", "minLength": 1, "maxLength": 160},
         "summary": {"type": "string", "minLength": 1},
         "minutes": {"type": "integer", "minimum": 10, "maximum": 240},
+        # How many simulated days the pack runs (its timed events fall within them).
+        "days": {"type": "integer", "minimum": 1, "maximum": 5844},
+        # The class sizes the pack is built for (the load form refuses others); default 5 to 40.
+        "class_sizes": {
+            "type": "object",
+            "required": ["min", "max"],
+            "additionalProperties": False,
+            "properties": {
+                "min": {"type": "integer", "minimum": 1, "maximum": 60},
+                "max": {"type": "integer", "minimum": 1, "maximum": 60},
+            },
+        },
         "start": {"type": "string", "pattern": DATE},
         "regime": {"enum": list(REGIMES)},
         "counterfactual": {"type": "boolean"},
@@ -161,7 +185,9 @@ PACK_SCHEMA: dict[str, Any] = {
                     "office": {"type": "string", "pattern": KEY},
                     "title": {"type": "string", "minLength": 1},
                     "brief": {"type": "string", "minLength": 1},
-                    "seats": {"type": "integer", "minimum": 1, "maximum": 10},
+                    # 0: no student is seated here (the office has no work at the start; the
+                    # autopilot or the teacher plays it).
+                    "seats": {"type": "integer", "minimum": 0, "maximum": 10},
                 },
             },
         },

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cases.classroom.names import pick_name
 from cases.errors import ApplicationError
 from cases.models import Case, Exercise, Office, Person
+
+PERSON_FIELDS = frozenset({"sex", "nationality", "occupation", "employer", "residence", "birth_year",
+                           "previously_married"})
 
 
 @dataclass
@@ -28,6 +33,11 @@ class SeedContext:
     offices: dict[str, Office]
     people: dict[str, Person]
     rng: random.Random = field(default_factory=lambda: random.Random(0))
+    # Students per office key for the class the exercise was loaded (or topped up) for: ``per_seat``
+    # entries file this many times their ``cases`` (cases.classroom.packs.entry_count).
+    seats: Counter[str] = field(default_factory=Counter)
+    # Names already used in the exercise, so that a picked fictional name is never given twice.
+    taken: set[str] = field(default_factory=set)
 
     def office(self, key: Any, *, kind: str | None = None) -> Office:
         """Return the office a param names (by pack key), or the exercise's office of ``kind``."""
@@ -42,18 +52,24 @@ class SeedContext:
     def person(self, value: Any, index: int) -> Person:
         """Return the person a param names: a pack key, or a mapping that creates one.
 
-        In a mapping, ``{n}`` in the name is replaced by the entry's running number, so that one
-        entry with ``count: 60`` creates sixty distinct applicants.
+        A mapping without ``name`` gets a fictional name of the region and period, picked with the
+        seeded RNG (:mod:`cases.classroom.names`: Chinese for Han Chinese, Korean for Koreans), never one
+        the exercise already has, so that one entry with ``count: 60`` creates sixty distinct people and a
+        load repeats exactly. In a mapping with a ``name``, ``{n}`` is replaced by the running number.
         """
         if isinstance(value, str):
             if value not in self.people:
                 raise ApplicationError(f"no person with key {value!r} in this pack")
             return self.people[value]
         if isinstance(value, dict) and "name" in value:
-            attrs = {k: v for k, v in value.items() if k in {
-                "sex", "nationality", "occupation", "employer", "residence", "birth_year", "previously_married"}}
+            attrs = {k: v for k, v in value.items() if k in PERSON_FIELDS}
             return Person.objects.create(exercise=self.exercise, name=number(value["name"], index), **attrs)
-        raise ApplicationError("a person is named by a pack key or given as a mapping with a name")
+        if isinstance(value, dict):
+            attrs = {k: v for k, v in value.items() if k in PERSON_FIELDS}
+            name = pick_name(self.rng, sex=str(attrs.get("sex", "")), nationality=str(attrs.get("nationality", "")),
+                             taken=self.taken)
+            return Person.objects.create(exercise=self.exercise, name=name, **attrs)
+        raise ApplicationError("a person is named by a pack key or given as a mapping of their details")
 
 
 def number(value: Any, index: int) -> Any:
@@ -68,6 +84,21 @@ def number(value: Any, index: int) -> Any:
 
 
 Seeder = Callable[[SeedContext, dict[str, Any], int], Case]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A checked, unsaved case a builder made, and how it is filed: the office kind and the rules."""
+
+    case: Case
+    office_kind: str
+    rules: tuple[str, ...]
+    note: str
+
+
+# A builder (ctx, params, index) -> Built, or None when these params need the seeder's own service: the
+# loader files an entry of many cases built so with one bulk filing (cases.services.bulk_open).
+Builder = Callable[[SeedContext, dict[str, Any], int], Built | None]
 
 
 def seeder_for(kind: str) -> Seeder | None:
@@ -132,24 +163,63 @@ def seed_authorization(ctx: SeedContext, params: dict[str, Any], index: int) -> 
     )
 
 
+def build_authorization(ctx: SeedContext, params: dict[str, Any], index: int) -> Built | None:
+    """Build (unsaved) the case ``seed_authorization`` would file for a letter (AUT-1); None for AUT-10."""
+    from cases.choices import OfficeKind
+    from cases.services.authorization import authorization_letter_build
+
+    if "applicant" not in params:
+        raise ApplicationError("an authorization case needs 'applicant'")
+    if "destination" in params:
+        return None
+    case, rules = authorization_letter_build(
+        exercise=ctx.exercise, applicant=ctx.person(params["applicant"], index),
+        letter_number=str(params.get("letter_number", f"KP-{index + 1}")),
+        purpose=str(params.get("purpose", "settle")),
+        inviting_relative=str(params.get("inviting_relative", "")),
+        reason_for_travel=str(params.get("reason_for_travel", "")),
+        kpa_officer_family=bool(params.get("kpa_officer_family", False)),
+        relative_of_dprk_cadre=bool(params.get("relative_of_dprk_cadre", False)),
+    )
+    return Built(case, OfficeKind.DPRK_SAFETY, rules, str(params.get("note", "")))
+
+
+def build_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Built | None:
+    """Build (unsaved) the case ``seed_crosser`` would file (RET-5)."""
+    from cases.services.crosser import crosser_build
+
+    if "person" not in params:
+        raise ApplicationError("a crosser case needs 'person'")
+    case, office = crosser_build(**_crosser_args(ctx, params, index))
+    return Built(case, office, ("RET-5",), str(params.get("note", "")))
+
+
+def builder_for(seeder: Seeder) -> Builder | None:
+    """Return the bulk builder of a seeding hook, if it has one."""
+    return BUILDERS.get(seeder)
+
+
 def seed_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
     """Open an illegal-crosser case from an interception or a notification (RET-5)."""
     from cases.services.crosser import crosser_report
 
     if "person" not in params:
         raise ApplicationError("a crosser case needs 'person'")
-    return crosser_report(
-        exercise=ctx.exercise, person=ctx.person(params["person"], index),
-        direction=str(params.get("direction", "inbound")), source=str(params.get("source", "interception")),
-        actor=None, crossing_place=str(params.get("crossing_place", "")),
-        source_reference=str(params.get("source_reference", "")),
-        crossed_at=(ctx.exercise.clock - dt.timedelta(days=int(params["crossed_days_ago"]))
-                    if "crossed_days_ago" in params else None),
-        returned_from_dprk=bool(params.get("returned_from_dprk", False)),
-        settled_by_dprk=bool(params.get("settled_by_dprk", False)),
-        wants_to_return=bool(params.get("wants_to_return", False)),
-        note=str(params.get("note", "")),
-    )
+    return crosser_report(**_crosser_args(ctx, params, index), actor=None, note=str(params.get("note", "")))
+
+
+def _crosser_args(ctx: SeedContext, params: dict[str, Any], index: int) -> dict[str, Any]:
+    return {
+        "exercise": ctx.exercise, "person": ctx.person(params["person"], index),
+        "direction": str(params.get("direction", "inbound")), "source": str(params.get("source", "interception")),
+        "crossing_place": str(params.get("crossing_place", "")),
+        "source_reference": str(params.get("source_reference", "")),
+        "crossed_at": (ctx.exercise.clock - dt.timedelta(days=int(params["crossed_days_ago"]))
+                       if "crossed_days_ago" in params else None),
+        "returned_from_dprk": bool(params.get("returned_from_dprk", False)),
+        "settled_by_dprk": bool(params.get("settled_by_dprk", False)),
+        "wants_to_return": bool(params.get("wants_to_return", False)),
+    }
 
 
 def seed_meeting(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
@@ -175,3 +245,6 @@ def seed_meeting(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
         emergency_agreed=bool(params.get("emergency_agreed", False)),
         note=str(params.get("note", "")),
     )
+
+
+BUILDERS: dict[Seeder, Builder] = {seed_authorization: build_authorization, seed_crosser: build_crosser}

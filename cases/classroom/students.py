@@ -177,6 +177,10 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.STUDENTS_CREATE,
                               summary=f"Created {len(out)} student login(s).",
                               data={"logins": [s.username for s in out]})
+        # A class larger than the pack was loaded for gets the new seats' work (cases.classroom.loader).
+        from cases.classroom.loader import class_top_up
+
+        class_top_up(exercise=exercise, actor=actor, students=taken + len(out))
     return out
 
 

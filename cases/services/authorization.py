@@ -38,21 +38,22 @@ def _check_regime(regime: str) -> None:
         raise ApplicationError(f"Unknown regime {regime!r}; choose one of: {', '.join(REGIMES)}.")
 
 
-def authorization_issue_letter(
+def authorization_letter_build(
     *,
     exercise: Exercise,
     applicant: Person,
     letter_number: str,
-    actor: Any,
     purpose: str = SETTLE,
     inviting_relative: str = "",
     reason_for_travel: str = "",
     kpa_officer_family: bool = False,
     relative_of_dprk_cadre: bool = False,
     regime: str = "",
-    note: str = "",
-) -> AuthorizationCase:
-    """Record the DPRK side's "authorization letter" to a named person in China (AUT-1).
+) -> tuple[AuthorizationCase, tuple[str, ...]]:
+    """Check and build (unsaved) the case of a DPRK "authorization letter" (AUT-1); return it and its rules.
+
+    :func:`authorization_issue_letter` files one; a pack load files many at once with
+    :func:`cases.services.bulk_open.case_bulk_open`, filed by the DPRK Ministry of Internal Affairs.
 
     The DPRK Ministry of Internal Affairs (Social Safety) acts. ``purpose`` is ``settle``, ``visit``
     or ``return_home`` (a Korean national going home, AUT-6, AUT-9). ``regime`` defaults to the
@@ -96,7 +97,34 @@ def authorization_issue_letter(
         rules.append("AUT-7")
     if relative_of_dprk_cadre:
         rules.append("AUT-4")
-    return case_open(case=case, actor=actor, office_kind=OfficeKind.DPRK_SAFETY, rules=tuple(rules), note=note)
+    return case, tuple(rules)
+
+
+def authorization_issue_letter(
+    *,
+    exercise: Exercise,
+    applicant: Person,
+    letter_number: str,
+    actor: Any,
+    purpose: str = SETTLE,
+    inviting_relative: str = "",
+    reason_for_travel: str = "",
+    kpa_officer_family: bool = False,
+    relative_of_dprk_cadre: bool = False,
+    regime: str = "",
+    note: str = "",
+) -> AuthorizationCase:
+    """Record the DPRK side's "authorization letter" to a named person in China (AUT-1).
+
+    The DPRK Ministry of Internal Affairs (Social Safety) acts. ``purpose`` is ``settle``, ``visit``
+    or ``return_home`` (a Korean national going home, AUT-6, AUT-9). ``regime`` defaults to the
+    exercise's; a teacher may open a case under another line to compare.
+    """
+    case, rules = authorization_letter_build(
+        exercise=exercise, applicant=applicant, letter_number=letter_number, purpose=purpose,
+        inviting_relative=inviting_relative, reason_for_travel=reason_for_travel,
+        kpa_officer_family=kpa_officer_family, relative_of_dprk_cadre=relative_of_dprk_cadre, regime=regime)
+    return case_open(case=case, actor=actor, office_kind=OfficeKind.DPRK_SAFETY, rules=rules, note=note)
 
 
 _PURPOSE_TITLES = (

@@ -16,13 +16,12 @@ from cases.services.steps import case_open, case_transition
 CHINESE_RESIDENTS = frozenset({Nationality.HAN, Nationality.CN_KOREAN, Nationality.KOREAN_IN_CHINA})
 
 
-def crosser_report(
+def crosser_build(
     *,
     exercise: Exercise,
     person: Person,
     direction: str,
     source: str,
-    actor: Any,
     source_reference: str = "",
     crossing_place: str = "",
     crossed_at: dt.datetime | None = None,
@@ -30,9 +29,11 @@ def crosser_report(
     settled_by_dprk: bool = False,
     wants_to_return: bool = False,
     regime: str = "",
-    note: str = "",
-) -> CrosserCase:
-    """Open an illegal-crosser case (PER-10 hands such people to this procedure; RET-5 starts with identity).
+) -> tuple[CrosserCase, str]:
+    """Check and build (unsaved) an illegal-crosser case; return it and the office kind that files it.
+
+    :func:`crosser_report` files one; a pack load files many at once (cases.services.bulk_open).
+    The case: an illegal crosser (PER-10 hands such people to this procedure; RET-5 starts with identity).
 
     ``source_reference`` is free text naming the record the case comes from (a permits-app crossing
     record, an interception report, the other side's notification). The other side's notification is
@@ -78,6 +79,36 @@ def crosser_report(
         state=CrosserState.REPORTED,
     )
     office = OfficeKind.BORDER_REPRESENTATIVE if source == CrossingSource.NOTIFICATION else OfficeKind.BORDER_STATION
+    return case, office
+
+
+def crosser_report(
+    *,
+    exercise: Exercise,
+    person: Person,
+    direction: str,
+    source: str,
+    actor: Any,
+    source_reference: str = "",
+    crossing_place: str = "",
+    crossed_at: dt.datetime | None = None,
+    returned_from_dprk: bool = False,
+    settled_by_dprk: bool = False,
+    wants_to_return: bool = False,
+    regime: str = "",
+    note: str = "",
+) -> CrosserCase:
+    """Open an illegal-crosser case (PER-10 hands such people to this procedure; RET-5 starts with identity).
+
+    ``source_reference`` is free text naming the record the case comes from (a permits-app crossing
+    record, an interception report, the other side's notification). The other side's notification is
+    filed by the Border Area Representative, everything else by the border work station. ``regime``
+    (default: the exercise's) picks the policy line the case runs under (RET-9, RET-10, RET-12).
+    """
+    case, office = crosser_build(
+        exercise=exercise, person=person, direction=direction, source=source, source_reference=source_reference,
+        crossing_place=crossing_place, crossed_at=crossed_at, returned_from_dprk=returned_from_dprk,
+        settled_by_dprk=settled_by_dprk, wants_to_return=wants_to_return, regime=regime)
     return case_open(case=case, actor=actor, office_kind=office, rules=("RET-5",), note=note)
 
 

@@ -97,7 +97,7 @@ def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_see
     assert b.get_attribute("#bd-print-link", "href") == f"/admin/classroom/case/{case.pk}/documents/transit-pass/"
     b.goto(base + b.get_attribute("#bd-print-link", "href"))
     sheet = b.inner_text("#permit-page")
-    for text in (reference, case.permit_number, "Nanping resident", "Nanping - Musan", "PER-5", "D9 §4",
+    for text in (reference, case.permit_number, case.applicant.name, "Nanping - Musan", "PER-5", "D9 §4",
                  "10 September 1963", "one month is assumed"):
         assert text in sheet, text
     assert "PER-8" not in sheet and "Crossing hours" not in sheet  # D10's hours are not yet in force

@@ -103,7 +103,7 @@ def test_a_year_of_crossers_under_1961_and_under_the_protocol():
     assert steps["hand_over_to_china"] > 0
 
     # RET-4: the pack's flood victims are recorded as forced across by flood and assisted home.
-    flood = CrosserCase.objects.filter(person__name__startswith="Flood victim")
+    flood = CrosserCase.objects.filter(source_reference__startswith="Tumen flood")
     assert flood.count() == 6
     assert all(c.crossing_cause == "flood" and c.disaster_exempt for c in flood)
     assert all(c.state == "returned" and c.handover_point in AGREED_HANDOVER_POINTS for c in flood)

@@ -42,7 +42,8 @@ def exercise(teacher):
 
 def test_load_button_queues_a_load_and_progress_reaches_done(client, teacher, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("classroom:load_start"), {"slug": "marriage-1958", "name": "Via button"})
+        response = client.post(reverse("classroom:load_start"), {"slug": "marriage-1958", "name": "Via button",
+                                                                     "students": "12"})
     load = ScenarioLoad.objects.get(name="Via button")
     assert response["Location"] == reverse("classroom:load_progress", args=[load.pk])
     status = client.get(reverse("classroom:load_status", args=[load.pk])).json()

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cases.classroom.loader import load_pack
-from cases.classroom.packs import pack_files, parse_date, parse_pack
+from cases.classroom.packs import get_pack, pack_files, parse_date, parse_pack
 from cases.classroom.timekeeping import fast_forward, time_move
 from cases.models import AuthorizationCase
 
@@ -19,11 +19,14 @@ pytestmark = pytest.mark.django_db
 def test_aut_pack_files_letters_month_by_month_as_in_lishu():
     """AUT-1: letters reach Lishu households as the D4 figures say: 12, 29, 63 and 6 a month."""
     exercise = load_pack("authorization-1961", name="Lishu")
-    assert AuthorizationCase.objects.filter(exercise=exercise).count() == 40
+    # The 40 letters before November 1960, and the work sized to a class of 5 (per_seat, also dated then).
+    sized = get_pack("authorization-1961").sizing(5).seeded - 40
+    assert AuthorizationCase.objects.filter(exercise=exercise).count() == 40 + sized
     time_move(exercise=exercise, actor=None, to=parse_date("1961-03-01"))
     monthly = Counter(timezone.localtime(c.filed_at).strftime("%Y-%m")
                       for c in AuthorizationCase.objects.filter(exercise=exercise))
-    assert [monthly["1960-11"], monthly["1960-12"], monthly["1961-01"], monthly["1961-02"]] == [40 + 12, 29, 63, 6]
+    months = [monthly["1960-11"], monthly["1960-12"], monthly["1961-01"], monthly["1961-02"]]
+    assert months == [40 + sized + 12, 29, 63, 6]
     exercise.refresh_from_db()
     assert exercise.regime == "1961_strict"
 

@@ -303,7 +303,7 @@ def test_role_card_names_the_pre_1958_referral_not_the_letters_line(client, exer
 
 def test_load_progress_of_a_finished_load_opens_the_console(client, teacher, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("classroom:load_start"), {"slug": "marriage-1958", "name": "Opens"})
+        client.post(reverse("classroom:load_start"), {"slug": "marriage-1958", "name": "Opens", "students": "8"})
     load = Job.objects.get(name="Opens")
     response = client.get(reverse("classroom:load_progress", args=[load.pk]))
     assert response.status_code == 302

@@ -74,8 +74,10 @@ def test_load_builds_exercise_with_seeded_cases_and_timed_events():
     exercise = load_pack("marriage-1958", name="Class A", progress=lambda d, t, m: seen.append((d, t)))
     assert seen[-1][0] == seen[-1][1] == get_pack("marriage-1958").size()
     cases = list(MarriageCase.objects.filter(exercise=exercise).order_by("id"))
-    assert [c.variant for c in cases] == ["pre1958", "pre1958"]
-    assert cases[0].state == "province_review"
+    # The pack's two named cases, then the work sized to the class (5 by default), all on the old route.
+    assert len(cases) == get_pack("marriage-1958").sizing(5).seeded
+    assert {c.variant for c in cases} == {"pre1958"}
+    assert cases[0].state == "province_review" and cases[1].state == "filed"
     assert exercise.timed_events.count() == 4
     assert exercise.scenario.seed == 1958
 
@@ -91,7 +93,11 @@ def test_timed_events_switch_regime_and_seed_cases_under_d2():
     exercise.refresh_from_db()
     assert exercise.regime == "1958_marriage"
     new = MarriageCase.objects.filter(exercise=exercise, variant="1958")
-    assert new.count() == 3
+    from cases.classroom.packs import entry_count
+
+    pack = get_pack("marriage-1958")
+    arrivals = next(e for e in pack.data["events"] if e["at"] == "1958-10-20")["cases"]
+    assert new.count() == sum(entry_count(c, pack.seats_for(5)) for c in arrivals) > 3
     assert TimedEvent.objects.filter(exercise=exercise, status="pending").count() == 1
     assert fire_due_events(exercise=exercise) == []  # nothing fires twice
 
@@ -138,7 +144,8 @@ def test_count_creates_numbered_cases_through_the_seeding_hook():
     exercise = load_pack(pack, name="Big")
     names = set(MarriageCase.objects.filter(exercise=exercise).values_list("man__name", flat=True))
     assert {"Worker 1", "Worker 25"} <= names
-    assert MarriageCase.objects.filter(exercise=exercise).count() == 27
+    assert MarriageCase.objects.filter(exercise=exercise).count() == pack.sizing(5).seeded
+    assert pack.sizing(5).seeded == get_pack("marriage-1958").sizing(5).seeded + 25
 
 
 def test_a_pack_file_is_parsed_once_per_version(tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ import json, time, django
 django.setup()
 from cases.classroom.tasks import dispatch_load
 from cases.models import ScenarioLoad
-load = ScenarioLoad.objects.create(slug="marriage-1958", name="Worker class", total=1)
+load = ScenarioLoad.objects.create(slug="marriage-1958", name="Worker class", total=1, params={"students": 12})
 dispatch_load(load.pk)
 seen = set()
 for _ in range(600):
@@ -51,5 +51,8 @@ def test_worker_loads_pack_and_progress_row_reaches_done(tmp_path):
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["status"] == "done", result
     assert result["done"] == result["total"] > 1
-    assert result["cases"] == 2  # the pack's two pre-1958 cases; the rest arrive as timed events
+    from cases.classroom.packs import get_pack
+
+    # The pack's two pre-1958 cases and the work sized to the class of 12; the rest arrive as timed events.
+    assert result["cases"] == get_pack("marriage-1958").sizing(12).seeded > 2
     assert "queued" in result["seen"] or "running" in result["seen"]  # the worker, not the poller, loaded it

@@ -72,7 +72,8 @@ def test_the_classroom_page_loads_and_role_cards_keep_working_beside_broken_file
     exercise = load_pack("marriage-1958", name="Class 1", actor=teacher)
     assert client.get(reverse("classroom:role_cards", args=[exercise.pk])).status_code == 200
     assert client.get(reverse("classroom:console", args=[exercise.pk])).status_code == 200
-    started = client.post(reverse("classroom:load_start"), {"slug": "permits-1963", "name": "Class 2"})
+    started = client.post(reverse("classroom:load_start"),
+                          {"slug": "permits-1963", "name": "Class 2", "students": "10"})
     assert started.status_code == 302
     assert ScenarioLoad.objects.filter(slug="permits-1963", name="Class 2").exists()
 

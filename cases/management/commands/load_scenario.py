@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Exercise name (default: the pack's title).")
         parser.add_argument("--teacher", default="", help="Login of the teacher who runs it (facilitator).")
         parser.add_argument("--seed", type=int, default=None, help="Autopilot seed (default: the pack's).")
+        parser.add_argument("--students", type=int, default=None,
+                            help="Students in the class (default: the smallest class the pack suits); the pack's "
+                                 "work is sized to it.")
         parser.add_argument("--logins", action="store_true",
                             help="Also create the pack's fixed logins with its password (a machine of your own only).")
 
@@ -36,7 +39,7 @@ class Command(BaseCommand):
 
         try:
             exercise = load_pack(options["slug"], name=options["name"], actor=actor, progress=progress,
-                                 seed=options["seed"], logins=options["logins"])
+                                 seed=options["seed"], logins=options["logins"], students=options["students"])
         except (ApplicationError, PackError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
