@@ -224,13 +224,21 @@ def acting_office(user: Any, case: Case, office_kind: str) -> Office | None:
 
 
 def next_step(case: Case) -> tuple[Office | None, tuple[str, ...]]:
-    """Return the office that must act next on the case and the rules governing that step."""
+    """Return the office that must act next on the case and the rules governing that step.
+
+    When the steps out of the state belong to different offices (an inbound crosser once identified: the
+    border station assists a disaster victim, the county bureau checks everyone else), the office is that of
+    the first step whose guards the case meets, and the rules are those of that office's open steps; with
+    none open, the first step's office and all its rules (the case still waits there).
+    """
     options = transitions_from(case)
     if not options:
         return None, ()
-    office_kind = meta_of(options[0]).office
+    office_kinds = {meta_of(t).office for t in options}
+    open_steps = options if len(office_kinds) == 1 else [t for t in options if not unmet_guards(case, t)]
+    office_kind = meta_of((open_steps or options)[0]).office
     rules: list[str] = []
-    for t in options:
+    for t in open_steps or options:
         if meta_of(t).office == office_kind:
             rules.extend(r for r in meta_of(t).rules if r not in rules)
     return case.office_for(office_kind), tuple(rules)

@@ -406,3 +406,18 @@ def test_wrong_office_and_wrong_state_are_refused_with_a_readable_message(ret):
         case_transition(case=case, transition="record_identity", actor=ret.user_for(K.EMBASSY),
                         data={"identity_details": "x", "circumstances": "y", "crossing_cause": "family"})
     assert CaseEvent.objects.filter(case=case).count() == 1
+
+
+# --- Who waits for the case once identified (the inbox names the office whose step is open) -----------
+
+
+def test_identified_crosser_waits_for_the_office_whose_step_is_open(ret):
+    """RET-3, RET-4: an identified crosser who crossed for a living waits for the county bureau's check,
+    not for the border station (whose disaster step is closed to him); a flood victim waits for the
+    border station's assistance. The inbox reads ``next_office``."""
+    ordinary = _identified(ret, D.INBOUND, cause="livelihood")
+    assert ordinary.next_office.kind == K.COUNTY_PSB
+    assert "RET-3" in ordinary.next_rules.split(",")
+    victim = _identified(ret, D.INBOUND, cause="flood")
+    assert victim.next_office.kind == K.BORDER_STATION
+    assert victim.next_rules.split(",") == ["RET-4"]
