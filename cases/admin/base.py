@@ -34,6 +34,7 @@ from cases.admin.paging import (
     count_limit,
     mine_first,
 )
+from cases.admin.scope import hidden_from, student_view
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
 from cases.input import db_id
@@ -132,7 +133,24 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
 
 
 class SafeListAdmin(admin.ModelAdmin):
-    """A list that refuses with a message, never a 500, a query string no database could answer."""
+    """A list that refuses with a message, never a 500, a query string no database could answer.
+
+    A student sees only the models of their exercise's procedures that their office acts in
+    (``cases.admin.scope``): any other model is neither listed in the sidebar and index nor answered at
+    its URLs (403), whatever the students' group may read.
+    """
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not hidden_from(request, self.model) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not hidden_from(request, self.model) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not hidden_from(request, self.model) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not hidden_from(request, self.model) and super().has_delete_permission(request, obj)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
@@ -288,6 +306,14 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["state_since", "id"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        """Scope to the user's exercises; the list of every kind shows a student only their procedures."""
+        qs = super().get_queryset(request)
+        view = student_view(request.user)
+        if view is not None and not self.model.PROCEDURE_KIND:
+            qs = qs.filter(kind__in=view.kinds)
+        return qs
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
         return MineFirstChangeList

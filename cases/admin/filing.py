@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from cases.admin.base import CaseAdmin, ReadOnlyAdmin, StateFilter, bounded_formfield
+from cases.admin.scope import hidden_from
 from cases.errors import ApplicationError
 from cases.models import Case
 
@@ -82,8 +83,9 @@ class ServiceAddMixin:
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # The read-only base turns adding off; here the model's add permission decides (the service
-        # checks the office again on the server).
-        return admin.ModelAdmin.has_add_permission(self, request)  # type: ignore[arg-type]
+        # checks the office again on the server); a student's admin offers only their procedures' pages.
+        return not hidden_from(request, self.model) and admin.ModelAdmin.has_add_permission(
+            self, request)  # type: ignore[arg-type]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is not None:
