@@ -106,6 +106,11 @@ def bounded_formfield(db_field: Any, **kwargs: Any) -> Any:
     return bound_integer_field(db_field, db_field.formfield(**kwargs))
 
 
+def of_exercise(model: type[models.Model]) -> bool:
+    """Return whether rows of the model belong to one exercise (or are the exercises)."""
+    return model._meta.label_lower == "cases.exercise" or any(f.name == "exercise" for f in model._meta.fields)
+
+
 def scope_related(model: type[models.Model], qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any] | None:
     """Limit rows of an exercise (or the exercises themselves) to the user's exercises; None if not of one."""
     if model._meta.label_lower == "cases.exercise":
@@ -113,6 +118,15 @@ def scope_related(model: type[models.Model], qs: models.QuerySet[Any], user: Any
     if any(f.name == "exercise" for f in model._meta.fields):
         return scope_to_user(qs, user, "exercise_id")
     return None
+
+
+def scoped_choices(db_field: Any, qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
+    """Return the rows a picker of ``db_field`` offers: the user's exercises' rows of the declared kind."""
+    limit = db_field.get_limit_choices_to()
+    if limit:
+        qs = qs.complex_filter(limit)
+    scoped = scope_related(db_field.related_model, qs, user)
+    return qs if scoped is None else scoped
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -124,9 +138,9 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
         model = field.related_model
-        qs = scope_related(model, model._default_manager.all(), request.user)
-        if qs is None:
+        if not of_exercise(model):
             return super().field_choices(field, request, model_admin)
+        qs = scoped_choices(field, model._default_manager.all(), request.user)
         ordering = self.field_admin_ordering(field, request, model_admin)
         qs = qs.order_by(*ordering) if ordering else qs.order_by("pk")
         return [(obj.pk, str(obj)) for obj in qs]
@@ -203,13 +217,20 @@ class ExerciseScopedAdmin(SafeListAdmin):
         return bound_integer_field(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Offer only rows of the user's exercises, of the kind the model field declares (``limit_choices_to``).
+
+        Every picker of every admin comes through here (the add forms of ``ServiceAddMixin`` too): a
+        man's picker offers the men of the exercise, a work unit's its work units. A posted id outside
+        that choice is refused with a form error naming the field, however the request was made.
+        """
         kwargs.setdefault("form_class", BoundedModelChoiceField)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        model = db_field.related_model
-        if field is not None and model is not None:
-            path_name = "id" if model._meta.model_name == "exercise" else "exercise_id"
-            if any(f.name == "exercise" for f in model._meta.fields) or path_name == "id":
-                field.queryset = scope_to_user(field.queryset, request.user, path_name)
+        if field is not None and db_field.related_model is not None:
+            field.queryset = scoped_choices(db_field, field.queryset, request.user)
+            where = "of your exercise, " if of_exercise(db_field.related_model) else ""
+            field.error_messages["invalid_choice"] = (
+                f"Choose one of the {db_field.verbose_name} choices listed ({where}of the right kind): the one "
+                "sent is not among them.")
         return field
 
 

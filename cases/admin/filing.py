@@ -24,7 +24,7 @@ from django.urls import reverse
 from cases.admin.base import CaseAdmin, ReadOnlyAdmin, StateFilter, bounded_formfield
 from cases.admin.scope import hidden_from
 from cases.errors import ApplicationError
-from cases.models import Case
+from cases.models import Case, Exercise
 
 
 class _DryRun(Exception):
@@ -45,6 +45,16 @@ def variant_filter(choices: list[tuple[str, str]], title: str = "procedure") -> 
 
     VariantFilter.title = title
     return VariantFilter
+
+
+def same_exercise_check(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """Refuse, as an error on its field, a chosen row of another exercise than the one chosen."""
+    exercise = data.get("exercise")
+    if not isinstance(exercise, Exercise):
+        return
+    for name, value in list(data.items()):
+        if isinstance(value, models.Model) and getattr(value, "exercise_id", exercise.pk) != exercise.pk:
+            form.add_error(name, f"{value} belongs to another exercise, not to {exercise}.")
 
 
 class ServiceAddMixin:
@@ -96,6 +106,7 @@ class ServiceAddMixin:
 
         def clean(form: forms.ModelForm) -> dict[str, Any]:
             data = forms.ModelForm.clean(form)
+            same_exercise_check(form, data)
             if form.errors:
                 return data
             try:
@@ -128,6 +139,7 @@ class ServiceAddMixin:
             if db_field.is_relation:
                 field = self.formfield_for_foreignkey(db_field, request)  # type: ignore[attr-defined]
                 form_cls.base_fields[name].queryset = field.queryset  # type: ignore[attr-defined]
+                form_cls.base_fields[name].error_messages["invalid_choice"] = field.error_messages["invalid_choice"]
             if name in self.filing_optional:
                 form_cls.base_fields[name].required = False
         return form_cls
