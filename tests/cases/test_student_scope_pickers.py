@@ -45,7 +45,7 @@ def two_classes():
 
 
 def test_the_marriage_add_form_offers_men_as_man_women_as_woman_and_work_units_as_work_unit(two_classes):
-    mine, other = two_classes
+    mine, _ = two_classes
     page = client_as("workunit").get(reverse("admin:cases_marriagecase_add"))
     assert page.status_code == 200
     choices = offered(page.content.decode())
@@ -134,7 +134,7 @@ FILTER_LINK = re.compile(r'\?(?:[^"]*&amp;)?(\w+?)__id__exact=(\d+)')
 
 def test_list_filters_offer_only_the_students_exercise(two_classes):
     """Every list a student may open: the related-row filters link only to their exercise's rows."""
-    mine, other = two_classes
+    _, other = two_classes
     client = client_as("workunit")
     foreign = {"exercise": {other.pk}, "next_office": set(other.offices.values_list("pk", flat=True)),
                "office": set(other.offices.values_list("pk", flat=True))}
