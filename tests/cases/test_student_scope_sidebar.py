@@ -105,3 +105,15 @@ def test_the_all_cases_list_shows_a_student_only_the_procedures_of_their_sidebar
 def test_the_teacher_still_sees_every_procedure_and_the_classroom_models(marriage):
     shown = index_models(client_as("teacher").get(reverse("admin:index")).content.decode())
     assert {"cases.marriagecase", "cases.exercise", "cases.person", "permits.permitcase"} <= shown
+
+
+def test_the_teachers_sidebar_puts_the_procedures_first_and_leaves_the_machinery_to_the_index(marriage):
+    """The sidebar is the class's working surface: no login-throttling or beat-schedule tables there."""
+    client = client_as("teacher")
+    sidebar = sidebar_models(client.get(reverse("admin:cases_marriagecase_changelist")).content.decode())
+    assert "cases.marriagecase" in sidebar and "permits.permitcase" in sidebar
+    assert not {m for m in sidebar if m.startswith(("axes.", "django_celery_beat."))}
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "axes/accessattempt" in index  # a superuser still finds it
+    order = [index.index(f'href="/admin/{app}/"') for app in ("cases", "permits", "auth", "axes")]
+    assert order == sorted(order)
