@@ -1,4 +1,5 @@
-"""The admin site of Border Desk (and the admin app that makes it ``admin.site``): the working surface students and teachers share.
+"""The admin site of Border Desk (the working surface students and teachers share), and the admin app
+that makes it ``admin.site``.
 
 What each user may see is decided per model by the admins' own permission hooks (a student: only
 their exercise's procedures, ``cases.admin.scope``); the site orders what is left so the work comes
