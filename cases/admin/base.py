@@ -38,7 +38,7 @@ from cases.admin.scope import hidden_from, student_view
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
 from cases.input import db_id
-from cases.models import Case
+from cases.models import Case, Exercise
 from cases.rules import get_rule
 from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
 from cases.services.steps import case_transition
@@ -227,6 +227,9 @@ class ExerciseScopedAdmin(SafeListAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and db_field.related_model is not None:
             field.queryset = scoped_choices(db_field, field.queryset, request.user)
+            if db_field.related_model is Exercise and field.required:
+                only = list(field.queryset.values_list("pk", flat=True)[:2])
+                field.initial = only[0] if len(only) == 1 else None  # a student's one exercise, chosen already
             where = "of your exercise, " if of_exercise(db_field.related_model) else ""
             field.error_messages["invalid_choice"] = (
                 f"Choose one of the {db_field.verbose_name} choices listed ({where}of the right kind): the one "

@@ -140,6 +140,7 @@ class ServiceAddMixin:
                 field = self.formfield_for_foreignkey(db_field, request)  # type: ignore[attr-defined]
                 form_cls.base_fields[name].queryset = field.queryset  # type: ignore[attr-defined]
                 form_cls.base_fields[name].error_messages["invalid_choice"] = field.error_messages["invalid_choice"]
+                form_cls.base_fields[name].initial = field.initial
             if name in self.filing_optional:
                 form_cls.base_fields[name].required = False
         return form_cls

@@ -56,6 +56,7 @@ def test_the_marriage_add_form_offers_men_as_man_women_as_woman_and_work_units_a
     assert choices["work_unit"] == set(Office.objects.filter(exercise=mine, kind=OfficeKind.WORK_UNIT)
                                        .values_list("pk", flat=True))
     assert choices["exercise"] == {mine.pk}
+    assert f'<option value="{mine.pk}" selected>' in page.content.decode()  # their one exercise, chosen already
 
 
 def _filing(mine, **override) -> dict[str, str]:
