@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -452,6 +452,8 @@ class CaseAdmin(ReadOnlyAdmin):
         """Take one step on POST, through the service; report the outcome as a message."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # a procedure this student's admin does not offer (cases.admin.scope)
         case = get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
         option = next((o for o in step_options(case, request.user) if o.name == step_name), None)

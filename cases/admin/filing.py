@@ -106,7 +106,6 @@ class ServiceAddMixin:
 
         def clean(form: forms.ModelForm) -> dict[str, Any]:
             data = forms.ModelForm.clean(form)
-            same_exercise_check(form, data)
             if form.errors:
                 return data
             try:
@@ -119,6 +118,9 @@ class ServiceAddMixin:
                 pass  # a refusal that is recorded: the real call records it and says so
             except ApplicationError as exc:
                 raise forms.ValidationError(exc.message) from exc
+            # What the service let pass (it says why, citing its rule, where it checks): no row of another
+            # exercise than the one chosen (a teacher's pickers offer every exercise's rows).
+            same_exercise_check(form, data)
             return data
 
         def _post_clean(form: forms.ModelForm) -> None:

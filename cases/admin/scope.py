@@ -4,8 +4,10 @@ A student is seated in one office of an exercise. The admin's sidebar and index,
 them, offer that student only
 
 - the procedures the exercise uses (its pack's ``procedures`` and the kinds of case it holds) in which
-  the student's office takes a step (the registry's transitions, ``cases.procedures``), with the models
-  each such procedure lists in its ``student_permissions`` (a permit desk's crossings and geography);
+  the student's office takes a step (the registry's transitions, ``cases.procedures``) or has acted
+  already (its events: the office that issues authorization letters opens the cases and takes no
+  later step), with the models each such procedure lists in its ``student_permissions`` (a permit
+  desk's crossings and geography);
 - the classroom's list of every case (``CaseProxy``), limited to those procedures.
 
 Everything else a student's group may read (the exercise, its offices and people, the event log, the
@@ -22,7 +24,8 @@ from typing import Any
 
 from cases.engine import meta_of
 from cases.errors import ApplicationError
-from cases.models import Case, ExerciseScenario, Membership
+from cases.log_cache import cached_page
+from cases.models import Case, CaseEvent, ExerciseScenario, Membership, Office
 from cases.procedures import Procedure, all_procedures
 from cases.selectors import is_student
 
@@ -81,6 +84,12 @@ def exercise_procedure_kinds(exercise_ids: list[int]) -> dict[int, set[str]]:
     return used
 
 
+def office_acted_kinds(office: Office) -> frozenset[str]:
+    """Return the procedures in which this office has acted (filed or taken a step), once per log version."""
+    return cached_page(f"office-acted-kinds:{office.pk}", office.exercise, lambda: frozenset(
+        CaseEvent.objects.filter(office_id=office.pk).order_by().values_list("case__kind", flat=True).distinct()))
+
+
 def student_view(user: Any) -> StudentView | None:
     """Return what the student's admin shows; None for anyone who is not a student (a teacher, a superuser).
 
@@ -91,13 +100,14 @@ def student_view(user: Any) -> StudentView | None:
         return cached  # type: ignore[no-any-return]
     view: StudentView | None = None
     if user.is_authenticated and is_student(user):
-        seats = list(Membership.objects.filter(user=user, office__isnull=False).values_list(
-            "exercise_id", "office__kind"))
-        used = exercise_procedure_kinds(sorted({exercise_id for exercise_id, _ in seats}))
+        seats = list(Membership.objects.filter(user=user, office__isnull=False).select_related("office__exercise"))
+        used = exercise_procedure_kinds(sorted({seat.exercise_id for seat in seats}))
         kinds: set[str] = set()
-        for exercise_id, office_kind in seats:
-            kinds |= {p.kind for p in all_procedures()
-                      if p.kind in used[exercise_id] and office_kind in acting_office_kinds(p)}
+        for seat in seats:
+            office = seat.office
+            acted = office_acted_kinds(office)
+            kinds |= {p.kind for p in all_procedures() if p.kind in used[seat.exercise_id]
+                      and (office.kind in acting_office_kinds(p) or p.kind in acted)}
         models = set(CLASSROOM_MODELS)
         for kind in kinds:
             models |= _procedure_models(kind)
