@@ -25,7 +25,7 @@ from typing import Any
 from cases.engine import meta_of
 from cases.errors import ApplicationError
 from cases.log_cache import cached_page
-from cases.models import Case, CaseEvent, ExerciseScenario, Membership, Office
+from cases.models import Case, CaseEvent, EventKind, Exercise, ExerciseScenario, Membership, Office
 from cases.procedures import Procedure, all_procedures
 from cases.selectors import is_student
 
@@ -72,22 +72,38 @@ def _pack_procedures(slug: str) -> set[str]:
         return set()
 
 
-def exercise_procedure_kinds(exercise_ids: list[int]) -> dict[int, set[str]]:
-    """Return, per exercise, the procedures it uses: its pack's list and the kinds of its cases."""
-    used: dict[int, set[str]] = {pk: set() for pk in exercise_ids}
-    for exercise_id, slug in ExerciseScenario.objects.filter(exercise_id__in=exercise_ids).values_list(
-            "exercise_id", "slug"):
-        used[exercise_id] |= _pack_procedures(slug)
-    for exercise_id, kind in (Case.objects.filter(exercise_id__in=exercise_ids).order_by()
-                              .values_list("exercise_id", "kind").distinct()):
-        used[exercise_id].add(kind)
+def exercise_procedure_kinds(exercise: Exercise) -> set[str]:
+    """Return the procedures the exercise uses: its pack's list and the kinds of case it holds.
+
+    One indexed look-up per registered procedure (exercise, kind), not a scan of a province's cases.
+    """
+    used: set[str] = set()
+    slug = ExerciseScenario.objects.filter(exercise=exercise).values_list("slug", flat=True).first()
+    if slug:
+        used |= _pack_procedures(slug)
+    for procedure in all_procedures():
+        if procedure.kind not in used and Case.objects.filter(exercise=exercise, kind=procedure.kind).exists():
+            used.add(procedure.kind)
     return used
 
 
-def office_acted_kinds(office: Office) -> frozenset[str]:
-    """Return the procedures in which this office has acted (filed or taken a step), once per log version."""
-    return cached_page(f"office-acted-kinds:{office.pk}", office.exercise, lambda: frozenset(
-        CaseEvent.objects.filter(office_id=office.pk).order_by().values_list("case__kind", flat=True).distinct()))
+def office_procedure_kinds(office: Office) -> frozenset[str]:
+    """Return the procedures of the office's exercise that it takes a step in, or has filed a case of.
+
+    Built once per version of the exercise's log (``cases.log_cache``): a filing is an event.
+    """
+    def build() -> frozenset[str]:
+        used = exercise_procedure_kinds(office.exercise)
+        kinds = set()
+        for procedure in all_procedures():
+            if procedure.kind not in used:
+                continue
+            if office.kind in acting_office_kinds(procedure) or CaseEvent.objects.filter(
+                    office_id=office.pk, kind=EventKind.FILED, case__kind=procedure.kind).exists():
+                kinds.add(procedure.kind)
+        return frozenset(kinds)
+
+    return cached_page(f"student-procedures:{office.pk}", office.exercise, build)
 
 
 def student_view(user: Any) -> StudentView | None:
@@ -100,14 +116,9 @@ def student_view(user: Any) -> StudentView | None:
         return cached  # type: ignore[no-any-return]
     view: StudentView | None = None
     if user.is_authenticated and is_student(user):
-        seats = list(Membership.objects.filter(user=user, office__isnull=False).select_related("office__exercise"))
-        used = exercise_procedure_kinds(sorted({seat.exercise_id for seat in seats}))
         kinds: set[str] = set()
-        for seat in seats:
-            office = seat.office
-            acted = office_acted_kinds(office)
-            kinds |= {p.kind for p in all_procedures() if p.kind in used[seat.exercise_id]
-                      and (office.kind in acting_office_kinds(p) or p.kind in acted)}
+        for seat in Membership.objects.filter(user=user, office__isnull=False).select_related("office__exercise"):
+            kinds |= office_procedure_kinds(seat.office)
         models = set(CLASSROOM_MODELS)
         for kind in kinds:
             models |= _procedure_models(kind)
