@@ -452,9 +452,9 @@ class CaseAdmin(ReadOnlyAdmin):
         """Take one step on POST, through the service; report the outcome as a message."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
-            raise PermissionDenied  # a procedure this student's admin does not offer (cases.admin.scope)
         case = get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied  # a procedure this student's admin does not offer (cases.admin.scope)
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
         option = next((o for o in step_options(case, request.user) if o.name == step_name), None)
         data: dict[str, Any] = {}
