@@ -73,12 +73,18 @@ def test_every_model_left_out_of_a_students_sidebar_refuses_its_urls(marriage):
             "cases.clockmove", "permits.permitcase", "permits.crossing", "cases.meetingcase"} <= set(refused)
 
 
-def test_a_case_page_of_a_procedure_the_office_does_not_act_in_is_refused(marriage):
-    from cases.models import MarriageCase
+def test_a_case_page_and_step_of_a_procedure_the_office_does_not_act_in_are_refused(desk):
+    from cases.models import Case, MarriageCase
 
-    case = MarriageCase.objects.filter(exercise=marriage).first()
-    url = reverse("admin:cases_marriagecase_change", args=[case.pk])
-    assert client_as("workunit").get(url).status_code == 200
+    client = client_as("workunit")
+    mine = MarriageCase.objects.filter(exercise=desk.exercise).first()
+    assert client.get(reverse("admin:cases_marriagecase_change", args=[mine.pk])).status_code == 200
+    permit = Case.objects.filter(exercise=desk.exercise, kind="permit").first()
+    before = permit.state
+    assert client.get(reverse("admin:permits_permitcase_change", args=[permit.pk])).status_code == 403
+    step = reverse("admin:permits_permitcase_step", args=[permit.pk, "forward_to_county"])
+    assert client.post(step, {}).status_code == 403
+    assert Case.objects.get(pk=permit.pk).state == before
     # The office kinds of the marriage procedure come from the registry's transitions.
     assert "work_unit" in acting_office_kinds(get_procedure("marriage"))
 
