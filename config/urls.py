@@ -7,9 +7,7 @@ from django.views.generic import RedirectView
 from cases.admin.classroom import index_or_inbox
 from cases.serving.views import health, join
 
-admin.site.site_header = "Border Desk"
-admin.site.site_title = "Border Desk"
-admin.site.index_title = "Sino-Korean border procedures, 1955-1970"
+# The admin site (its titles, the order of its apps) is config.admin_site.BorderDeskAdminSite.
 
 urlpatterns = [
     # Database and broker reachable? (compose's health checks; answers JSON, reveals nothing else)

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -34,10 +34,11 @@ from cases.admin.paging import (
     count_limit,
     mine_first,
 )
+from cases.admin.scope import hidden_from, student_view
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
 from cases.input import db_id
-from cases.models import Case
+from cases.models import Case, Exercise
 from cases.rules import get_rule
 from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
 from cases.services.steps import case_transition
@@ -105,6 +106,11 @@ def bounded_formfield(db_field: Any, **kwargs: Any) -> Any:
     return bound_integer_field(db_field, db_field.formfield(**kwargs))
 
 
+def of_exercise(model: type[models.Model]) -> bool:
+    """Return whether rows of the model belong to one exercise (or are the exercises)."""
+    return model._meta.label_lower == "cases.exercise" or any(f.name == "exercise" for f in model._meta.fields)
+
+
 def scope_related(model: type[models.Model], qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any] | None:
     """Limit rows of an exercise (or the exercises themselves) to the user's exercises; None if not of one."""
     if model._meta.label_lower == "cases.exercise":
@@ -112,6 +118,15 @@ def scope_related(model: type[models.Model], qs: models.QuerySet[Any], user: Any
     if any(f.name == "exercise" for f in model._meta.fields):
         return scope_to_user(qs, user, "exercise_id")
     return None
+
+
+def scoped_choices(db_field: Any, qs: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
+    """Return the rows a picker of ``db_field`` offers: the user's exercises' rows of the declared kind."""
+    limit = db_field.get_limit_choices_to()
+    if limit:
+        qs = qs.complex_filter(limit)
+    scoped = scope_related(db_field.related_model, qs, user)
+    return qs if scoped is None else scoped
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -123,16 +138,33 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
         model = field.related_model
-        qs = scope_related(model, model._default_manager.all(), request.user)
-        if qs is None:
+        if not of_exercise(model):
             return super().field_choices(field, request, model_admin)
+        qs = scoped_choices(field, model._default_manager.all(), request.user)
         ordering = self.field_admin_ordering(field, request, model_admin)
         qs = qs.order_by(*ordering) if ordering else qs.order_by("pk")
         return [(obj.pk, str(obj)) for obj in qs]
 
 
 class SafeListAdmin(admin.ModelAdmin):
-    """A list that refuses with a message, never a 500, a query string no database could answer."""
+    """A list that refuses with a message, never a 500, a query string no database could answer.
+
+    A student sees only the models of their exercise's procedures that their office acts in
+    (``cases.admin.scope``): any other model is neither listed in the sidebar and index nor answered at
+    its URLs (403), whatever the students' group may read.
+    """
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not hidden_from(request, self.model) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not hidden_from(request, self.model) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not hidden_from(request, self.model) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not hidden_from(request, self.model) and super().has_delete_permission(request, obj)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
@@ -185,13 +217,23 @@ class ExerciseScopedAdmin(SafeListAdmin):
         return bound_integer_field(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Offer only rows of the user's exercises, of the kind the model field declares (``limit_choices_to``).
+
+        Every picker of every admin comes through here (the add forms of ``ServiceAddMixin`` too): a
+        man's picker offers the men of the exercise, a work unit's its work units. A posted id outside
+        that choice is refused with a form error naming the field, however the request was made.
+        """
         kwargs.setdefault("form_class", BoundedModelChoiceField)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        model = db_field.related_model
-        if field is not None and model is not None:
-            path_name = "id" if model._meta.model_name == "exercise" else "exercise_id"
-            if any(f.name == "exercise" for f in model._meta.fields) or path_name == "id":
-                field.queryset = scope_to_user(field.queryset, request.user, path_name)
+        if field is not None and db_field.related_model is not None:
+            field.queryset = scoped_choices(db_field, field.queryset, request.user)
+            if db_field.related_model is Exercise and field.required:
+                only = list(field.queryset.values_list("pk", flat=True)[:2])
+                field.initial = only[0] if len(only) == 1 else None  # a student's one exercise, chosen already
+            where = "of your exercise, " if of_exercise(db_field.related_model) else ""
+            field.error_messages["invalid_choice"] = (
+                f"Choose one of the {db_field.verbose_name} choices listed ({where}of the right kind): the one "
+                "sent is not among them.")
         return field
 
 
@@ -288,6 +330,14 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["state_since", "id"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        """Scope to the user's exercises; the list of every kind shows a student only their procedures."""
+        qs = super().get_queryset(request)
+        view = student_view(request.user)
+        if view is not None and not self.model.PROCEDURE_KIND:
+            qs = qs.filter(kind__in=view.kinds)
+        return qs
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type:
         return MineFirstChangeList
@@ -403,6 +453,8 @@ class CaseAdmin(ReadOnlyAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         case = get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied  # a procedure this student's admin does not offer (cases.admin.scope)
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
         option = next((o for o in step_options(case, request.user) if o.name == step_name), None)
         data: dict[str, Any] = {}

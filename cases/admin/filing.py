@@ -22,8 +22,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from cases.admin.base import CaseAdmin, ReadOnlyAdmin, StateFilter, bounded_formfield
+from cases.admin.scope import hidden_from
 from cases.errors import ApplicationError
-from cases.models import Case
+from cases.models import Case, Exercise
 
 
 class _DryRun(Exception):
@@ -44,6 +45,16 @@ def variant_filter(choices: list[tuple[str, str]], title: str = "procedure") -> 
 
     VariantFilter.title = title
     return VariantFilter
+
+
+def same_exercise_check(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """Refuse, as an error on its field, a chosen row of another exercise than the one chosen."""
+    exercise = data.get("exercise")
+    if not isinstance(exercise, Exercise):
+        return
+    for name, value in list(data.items()):
+        if isinstance(value, models.Model) and getattr(value, "exercise_id", exercise.pk) != exercise.pk:
+            form.add_error(name, f"{value} belongs to another exercise, not to {exercise}.")
 
 
 class ServiceAddMixin:
@@ -82,8 +93,9 @@ class ServiceAddMixin:
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # The read-only base turns adding off; here the model's add permission decides (the service
-        # checks the office again on the server).
-        return admin.ModelAdmin.has_add_permission(self, request)  # type: ignore[arg-type]
+        # checks the office again on the server); a student's admin offers only their procedures' pages.
+        return not hidden_from(request, self.model) and admin.ModelAdmin.has_add_permission(
+            self, request)  # type: ignore[arg-type]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is not None:
@@ -106,6 +118,9 @@ class ServiceAddMixin:
                 pass  # a refusal that is recorded: the real call records it and says so
             except ApplicationError as exc:
                 raise forms.ValidationError(exc.message) from exc
+            # What the service let pass (it says why, citing its rule, where it checks): no row of another
+            # exercise than the one chosen (a teacher's pickers offer every exercise's rows).
+            same_exercise_check(form, data)
             return data
 
         def _post_clean(form: forms.ModelForm) -> None:
@@ -126,6 +141,8 @@ class ServiceAddMixin:
             if db_field.is_relation:
                 field = self.formfield_for_foreignkey(db_field, request)  # type: ignore[attr-defined]
                 form_cls.base_fields[name].queryset = field.queryset  # type: ignore[attr-defined]
+                form_cls.base_fields[name].error_messages["invalid_choice"] = field.error_messages["invalid_choice"]
+                form_cls.base_fields[name].initial = field.initial
             if name in self.filing_optional:
                 form_cls.base_fields[name].required = False
         return form_cls

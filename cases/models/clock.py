@@ -12,7 +12,7 @@ from cases.models.exercise import Exercise
 class ClockMoveSource(models.TextChoices):
     ADMIN = "admin", "Admin clock controls"
     CONSOLE = "console", "Facilitator console"
-    COMMAND = "command", "advance_clock command"
+    COMMAND = "command", "Command line (advance clock)"
     PACE = "pace", "Pace (beat)"
     SERVICE = "service", "Service call"
 

@@ -103,6 +103,7 @@ class EmbassyCase(Case):
     renunciation_certificate = models.CharField("renunciation certificate no.", max_length=40, blank=True)
     former_commune = models.ForeignKey(
         Office, on_delete=models.RESTRICT, null=True, blank=True, related_name="embassy_cases",
+        limit_choices_to={"kind": OfficeKind.COMMUNE},
         help_text="RET-11: the commune (or local government) that certifies and settles.",
     )
     property_description = models.TextField(blank=True)

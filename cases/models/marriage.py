@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from django.db import models
 
-from cases.choices import RESTRICTED_OCCUPATIONS, Occupation, OfficeKind
+from cases.choices import RESTRICTED_OCCUPATIONS, Nationality, Occupation, OfficeKind, Sex
 from cases.engine import guard, step
 from cases.models.case import Case
 from cases.models.exercise import Office, Person
@@ -109,12 +109,17 @@ class MarriageCase(Case):
     State = MarriageState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.WORK_UNIT: "work_unit"}
 
-    man = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="marriages_as_man")
-    woman = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="marriages_as_woman")
+    # The pickers offer whom ``marriage_file`` accepts (D2: a Chinese man, a Korean woman of the DPRK).
+    man = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="marriages_as_man",
+                            limit_choices_to={"sex": Sex.MALE,
+                                              "nationality__in": [Nationality.HAN, Nationality.CN_KOREAN]})
+    woman = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="marriages_as_woman",
+                              limit_choices_to={"sex": Sex.FEMALE, "nationality": Nationality.DPRK})
     work_unit = models.ForeignKey(
         Office,
         on_delete=models.RESTRICT,
         related_name="marriage_cases",
+        limit_choices_to={"kind": OfficeKind.WORK_UNIT},
         help_text="The man's work unit, which examines and approves under D2.",
     )
     copies = models.PositiveSmallIntegerField(default=2, help_text="MAR-4: one form in two copies.")

@@ -50,10 +50,12 @@ class CrossingPoint(models.Model):
 
     name = models.CharField(max_length=80, unique=True)
     cn_county = models.ForeignKey(
-        BorderCounty, on_delete=models.PROTECT, related_name="cn_points", limit_choices_to={"side": Side.CHINA}
+        BorderCounty, verbose_name="Chinese county", on_delete=models.PROTECT, related_name="cn_points",
+        limit_choices_to={"side": Side.CHINA},
     )
     kp_county = models.ForeignKey(
-        BorderCounty, on_delete=models.PROTECT, related_name="kp_points", limit_choices_to={"side": Side.DPRK}
+        BorderCounty, verbose_name="DPRK county", on_delete=models.PROTECT, related_name="kp_points",
+        limit_choices_to={"side": Side.DPRK},
     )
     cn_inspection_body = models.CharField("Chinese inspection body", max_length=120)
     kp_inspection_body = models.CharField("DPRK inspection body", max_length=120)
@@ -73,10 +75,10 @@ class CrossingHours(models.Model):
 
     label = models.CharField(max_length=60)
     first_month = models.PositiveSmallIntegerField()
-    last_month = models.PositiveSmallIntegerField(help_text="May be before first_month: the season wraps the year.")
+    last_month = models.PositiveSmallIntegerField(help_text="May be before the first month: the season wraps the year.")
     opens = models.TimeField("opens (Beijing time)")
     closes = models.TimeField("closes (Beijing time)")
-    pyongyang_offset_hours = models.SmallIntegerField(default=1)
+    pyongyang_offset_hours = models.SmallIntegerField("Pyongyang time ahead of Beijing (hours)", default=1)
     source = models.CharField(max_length=120, blank=True)
 
     class Meta:

@@ -255,6 +255,7 @@ class PermitCase(Case):
     )
     filing_office = models.ForeignKey(
         Office, on_delete=models.RESTRICT, related_name="permit_filings",
+        limit_choices_to={"kind__in": [OfficeKind.BORDER_STATION, OfficeKind.COMMUNE]},
         help_text="PER-5: the public security or border work station, or the commune's special personnel.",
     )
     special_personnel = models.BooleanField(
@@ -262,6 +263,7 @@ class PermitCase(Case):
     )
     county_bureau = models.ForeignKey(
         Office, on_delete=models.RESTRICT, related_name="permit_reviews",
+        limit_choices_to={"kind": OfficeKind.COUNTY_PSB},
         help_text="PER-6/PER-7: the county/city public security bureau.",
     )
     permit_kind = models.CharField(max_length=20, choices=PermitKind.choices, blank=True)

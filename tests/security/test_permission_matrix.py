@@ -66,9 +66,11 @@ def test_only_the_acting_office_moves_a_case(desk):
                     refusals += 1
                     if not posted and not may:
                         response = clients[m.user.pk].post(_step_url(case, t.name), body, follow=True)
-                        assert response.status_code == 200, (case.kind, t.name, m.office)
+                        # 403: a procedure the office takes no step in is not offered to it at all (issue 17).
+                        assert response.status_code in (200, 403), (case.kind, t.name, m.office)
                         assert _snapshot(case) == before, (case.kind, t.name, m.office)
-                        assert b"errornote" in response.content or b'class="error"' in response.content
+                        assert (response.status_code == 403 or b"errornote" in response.content
+                                or b'class="error"' in response.content)
                         posted = True
                 if not unmet_guards(case, t) and not taken:
                     actor = next(m for m in students if acting_office(m.user, case, meta.office) is not None)
