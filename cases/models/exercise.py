@@ -30,8 +30,9 @@ class Exercise(models.Model):
     counterfactual = models.BooleanField(
         "counterfactual run",
         default=False,
-        help_text="The teacher put a regime in force before its document's date (a what-if). Every page, the "
-        "timeline and the debrief say so; the rules are read as on the regime's date.",
+        help_text="A what-if run: the teacher put a regime in force before its document's date, or cases may be "
+        "filed under rules not yet in force. Every page, the timeline and the debrief say so; the rules are "
+        "read as on the regime's date.",
     )
     paused = models.BooleanField(default=False)
     pace_days_per_minute = models.PositiveSmallIntegerField(

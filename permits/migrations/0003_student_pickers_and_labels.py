@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_student_pickers_and_labels'),
+        ('cases', '0016_student_pickers_and_labels'),
         ('permits', '0002_load_border_geography'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0014_merge_analytics_index'),
+        ('cases', '0015_exercise_event_password_and_reset_kinds'),
     ]
 
     operations = [
