@@ -94,13 +94,12 @@ def office_procedure_kinds(office: Office) -> frozenset[str]:
     """
     def build() -> frozenset[str]:
         used = exercise_procedure_kinds(office.exercise)
-        kinds = set()
-        for procedure in all_procedures():
-            if procedure.kind not in used:
-                continue
-            if office.kind in acting_office_kinds(procedure) or CaseEvent.objects.filter(
-                    office_id=office.pk, kind=EventKind.FILED, case__kind=procedure.kind).exists():
-                kinds.add(procedure.kind)
+        procedures = [p for p in all_procedures() if p.kind in used]
+        kinds = {p.kind for p in procedures if office.kind in acting_office_kinds(p)}
+        others = [p.kind for p in procedures if p.kind not in kinds]
+        if others:  # one query for the procedures the office only files in
+            kinds |= set(CaseEvent.objects.filter(office_id=office.pk, kind=EventKind.FILED, case__kind__in=others)
+                         .values_list("case__kind", flat=True).distinct())
         return frozenset(kinds)
 
     return cached_page(f"student-procedures:{office.pk}", office.exercise, build)

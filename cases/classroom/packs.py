@@ -215,8 +215,10 @@ class Pack:
         """Return why ``value`` cannot be this pack's class size ('' when it can)."""
         text = str(value).strip()
         low, high = self.class_min, self.class_max
-        if not re.fullmatch(r"\d{1,3}", text) or not low <= int(text) <= high:
-            return (f"Give the number of students in this class as a whole number from {low} to {high} "
+        # A smaller group (a seminar of three, a teacher trying the pack) still gets work at every seat; the
+        # pack is built for ``low`` to ``high``, and more than ``high`` would outrun its people.
+        if not re.fullmatch(r"\d{1,3}", text) or not 1 <= int(text) <= high:
+            return (f"Give the number of students in this class as a whole number from 1 to {high} "
                     f"('{self.title}' is built for {low} to {high}); {text[:20]!r} is not one.")
         return ""
 

@@ -117,7 +117,7 @@ PACK_SCHEMA: dict[str, Any] = {
         "minutes": {"type": "integer", "minimum": 10, "maximum": 240},
         # How many simulated days the pack runs (its timed events fall within them).
         "days": {"type": "integer", "minimum": 1, "maximum": 5844},
-        # The class sizes the pack is built for (the load form refuses others); default 5 to 40.
+        # The class sizes the pack is built for; default 5 to 40. The load form takes 1 to the maximum.
         "class_sizes": {
             "type": "object",
             "required": ["min", "max"],

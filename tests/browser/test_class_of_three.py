@@ -102,6 +102,7 @@ def _play(chromium: Any, room_server: RoomServer, shot: Any, contexts: list[Any]
     t.goto(f"{room_server.laptop}/admin/classroom/")
     pack = t.locator(f"[data-pack={PACK}]")
     pack.locator("input[name=name]").fill("Class of three")
+    pack.locator("input[name=students]").fill(str(len(STUDENTS)))
     pack.locator("input[type=submit]").click()
     # The progress page opens the console by itself once the load is done.
     t.wait_for_selector("#cr-queues")

@@ -218,16 +218,20 @@ def test_the_bulk_path_refuses_by_date_too_and_writes_nothing() -> None:
 
 
 def test_the_admin_add_form_shows_the_refusal_as_a_form_error(historical) -> None:
-    """A student at the border station of the 1959 desk files a stray through the admin: the 1964 Protocol
-    (OTH-3) is not yet in force, so the form comes back with the message; no case, no event."""
+    """The teacher of the 1959 desk files a stray for the border station through the admin: the 1964 Protocol
+    (OTH-3) is not yet in force, so the form comes back with the message; no case, no event. The station's
+    student is not offered strays at all in a 1959 run (the procedure is not part of it): 403, nothing written."""
     from cases.models import StrayCase
 
+    data = {"exercise": historical.exercise.pk, "item_kind": "livestock", "quantity": 2, "place_found": "Sanhe",
+            "description": "Two oxen with DPRK brands.", "note": ""}
+    events = CaseEvent.objects.filter(exercise=historical.exercise).count()
     student = Client()
     student.force_login(historical.user("borderstation"))
-    events = CaseEvent.objects.filter(exercise=historical.exercise).count()
-    response = student.post(reverse("admin:cases_straycase_add"), {
-        "exercise": historical.exercise.pk, "item_kind": "livestock", "quantity": 2, "place_found": "Sanhe",
-        "description": "Two oxen with DPRK brands.", "note": ""})
+    assert student.post(reverse("admin:cases_straycase_add"), data).status_code == 403
+    teacher = Client()
+    teacher.force_login(historical.user("teacher"))
+    response = teacher.post(reverse("admin:cases_straycase_add"), data)
     assert response.status_code == 200, response.status_code
     errors = " ".join(response.context["adminform"].form.non_field_errors())
     assert "OTH-3 is not yet in force" in errors and "9 Jun 1964" in errors and "D10" in errors, errors
