@@ -122,6 +122,7 @@ def case_bulk_transition(
     event_kind: str = EventKind.TRANSITION,
     notes: Mapping[int, str] | None = None,
     event_data: Mapping[int, dict[str, Any]] | None = None,
+    transitions: Mapping[int, str] | None = None,
 ) -> BulkResult:
     """Take ``transition`` on every case of procedure ``kind`` in ``case_ids`` that allows it.
 
@@ -137,11 +138,14 @@ def case_bulk_transition(
     change: after a refusal or a conflict, load a case again before using it.
     For the system only (the deadline sweep), ``at`` dates each case's step (never after the clock),
     and ``event_kind``, ``notes`` and ``event_data`` shape each case's event.
+    ``transitions`` gives a case its own step instead of ``transition`` (the autopilot takes every step
+    due on one procedure's cases in one call); each case is checked for its own step as above.
     """
     data = dict(data or {})
     data_by_case = data_by_case or {}
     notes = notes or {}
     event_data = event_data or {}
+    transitions = transitions or {}
     model = get_procedure(kind).model
     given = list({c.pk: c for c in cases}.values()) if cases is not None else None
     ids = [c.pk for c in given] if given is not None else list(dict.fromkeys(case_ids))
@@ -164,16 +168,17 @@ def case_bulk_transition(
         deadlines: list[dict[str, Any]] = []
         for case in loaded:
             case_data = {**data, **data_by_case[case.pk]} if case.pk in data_by_case else data
+            name = transitions.get(case.pk, transition)
             with dated(case, at.get(case.pk) if at else None, system=system) as now:
                 try:
-                    step = prepare_step(case, transition, actor=actor, data=case_data, system=system)
+                    step = prepare_step(case, name, actor=actor, data=case_data, system=system)
                 except ApplicationError as exc:
                     result.refused[case.pk] = exc.message
                     continue
                 before = snapshot(case)
                 source = case.state
                 try:
-                    getattr(case, transition)(**step.kwargs)
+                    getattr(case, name)(**step.kwargs)
                 except ApplicationError as exc:  # a step body may refuse this case's input; it is not written
                     result.refused[case.pk] = exc.message
                     continue
