@@ -20,7 +20,7 @@ from django.db import models, transaction
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
-from cases.services.sql_rows import insert_rows, pks, update_rows, value_key
+from cases.services.sql_rows import insert_rows, pks, rows_by_ids, update_rows, update_same, value_key
 from cases.services.steps import _refresh_next, dated, deadline_values, prepare_step, step_event_values
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
@@ -88,16 +88,19 @@ def _lock_loaded(model: type[Case], given: list[Case]) -> list[Case]:
     The step is then checked against what the database holds, as when every case is loaded here.
     """
     by_pk = {c.pk: c for c in given}
-    rows = (
-        model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(list(by_pk)))
-        .order_by("pk").values_list(*_BASE_COLUMNS)
+    # The same SQL for any number of cases (the ids are one parameter): compiled once per model.
+    rows = rows_by_ids(
+        ("bulk-lock", model),
+        lambda ids: model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=ids)
+        .order_by("pk").values_list(*_BASE_COLUMNS),
+        list(by_pk),
     )
     current = attrgetter(*_BASE_COLUMNS)
     kept: list[Case] = []
     stale: list[int] = []
     for row in rows:
         case = by_pk[row[0]]
-        if type(case) is model and current(case) == row:
+        if type(case) is model and list(current(case)) == row:
             kept.append(case)
         else:
             stale.append(case.pk)
@@ -227,7 +230,7 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
         for key, group in base_groups.items():
             ids = [c.pk for c in group]
             changes = {f.attname: getattr(group[0], f.attname) for f in base}
-            if Case.objects.filter(pk__in=pks(ids), state=key[0]).update(**changes) != len(ids):
+            if update_same(Case, changes, ids, guard=("state", key[0])) != len(ids):
                 raise ApplicationError(conflict)
     elif update_rows(Case, base, [(c.pk, sources[c.pk], *get_base(c)) for c in cases], guard=state) != len(cases):
         raise ApplicationError(conflict)
@@ -239,8 +242,6 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
         own_groups[tuple(value_key(v) for v in get_own(case))].append(case)
     if len(own_groups) <= MAX_UPDATE_GROUPS:
         for group in own_groups.values():
-            model._base_manager.filter(pk__in=pks([c.pk for c in group])).update(
-                **{f.attname: getattr(group[0], f.attname) for f in own}
-            )
+            update_same(model, {f.attname: getattr(group[0], f.attname) for f in own}, [c.pk for c in group])
     else:
         update_rows(model, own, [(c.pk, *get_own(c)) for c in cases])
