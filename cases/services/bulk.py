@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models.base import ModelState
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
-from cases.services.sql_rows import insert_rows, pks, rows_by_ids, update_rows, update_same, value_key
+from cases.services.sql_rows import insert_rows, rows_by_ids, update_rows, update_same, value_key
 from cases.services.steps import _refresh_next, dated, deadline_values, prepare_step, step_event_values
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
@@ -64,11 +65,44 @@ def _attach_related(model: type[Case], cases: list[Case]) -> None:
                 case._state.fields_cache[f.name] = obj
 
 
+def _attnames(model: type[Case]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _from_row(model: type[Case], names: list[str], row: list[Any], db: str) -> Case:
+    """Build a loaded instance from its row as ``Model.from_db`` would, without ``Model.__init__``'s work per field.
+
+    The row holds every concrete field, already converted from the database (:func:`rows_by_ids`);
+    the instance is what ``from_db`` returns for it: fields set, loaded from ``db``, not adding, and
+    ConcurrentTransitionMixin's remembered state set, so a later ``save()`` keeps its state check.
+    """
+    case = model.__new__(model)
+    case.__dict__.update(zip(names, row, strict=True))
+    state = ModelState()
+    state.adding = False
+    state.db = db
+    case._state = state
+    update_initial = getattr(case, "_update_initial_state", None)
+    if update_initial is not None:
+        update_initial()
+    return case
+
+
 def _load_locked(model: type[Case], ids: list[int]) -> list[Case]:
-    """Load and lock these cases as ``model`` (the rows of both tables), forward keys and offices attached."""
-    cases = list(
-        model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(ids)).order_by("pk")
+    """Load and lock these cases as ``model`` (the rows of both tables), forward keys and offices attached.
+
+    One query compiled once per model (the ids are one parameter), its rows made into instances
+    directly; the same rows and locks as ``select_for_update(of=("self", "case_ptr"))`` on the model.
+    """
+    names = _attnames(model)
+    rows = rows_by_ids(
+        ("bulk-load", model),
+        lambda p: model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=p)
+        .order_by("pk").values_list(*names),
+        ids,
     )
+    db = connection.alias
+    cases = [_from_row(model, names, row, db) for row in rows]
     _attach_related(model, cases)
     _prime_offices(cases)
     return cases
