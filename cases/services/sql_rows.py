@@ -102,12 +102,27 @@ def rows_by_ids(key: tuple[Any, ...], build: Callable[[Any], Any], ids: list[int
     with connection.cursor() as cursor:
         cursor.execute(sql, [_ids_value(ids)])
         rows = [list(r) for r in cursor.fetchall()]
-    for row in rows:
-        for pos, (funcs, expression) in converters:
-            value = row[pos]
+    for pos, (funcs, expression) in converters:
+        # Many rows share a value (the same time, the same flag): each distinct one is converted once,
+        # except JSON, whose converted values are mutable and must not be shared between rows.
+        memo: dict[Any, Any] | None = None if expression.output_field.get_internal_type() == "JSONField" else {}
+        for row in rows:
+            raw = row[pos]
+            try:
+                known = memo is not None and raw in memo
+            except TypeError:  # an unhashable value from the driver: converted on its own, not kept
+                known, memo_row = False, None
+            else:
+                memo_row = memo
+            if known:
+                row[pos] = memo[raw]  # type: ignore[index]
+                continue
+            value = raw
             for func in funcs:
                 value = func(value, expression, connection)
             row[pos] = value
+            if memo_row is not None:
+                memo_row[raw] = value
     return rows
 
 
