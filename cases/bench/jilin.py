@@ -31,6 +31,7 @@ from cases.models import (
     CrosserCase,
     Deadline,
     Exercise,
+    ExerciseScenario,
     Office,
     Person,
 )
@@ -38,12 +39,17 @@ from cases.services.bulk_open import case_bulk_open
 
 CROSSERS_1961 = 28_028  # D6: found crossing the border in Jilin, 1961
 LETTERS_1961 = 2_667  # D6: authorization letters received in Yanbian, 1961
+JILIN_SEED = 1961
 
 
 def jilin_exercise(template: Exercise, name: str) -> Exercise:
     """Return a fresh exercise on 1 January 1961 under the 1961 line, with ``template``'s offices and no students."""
     start = timezone.make_aware(dt.datetime(1961, 1, 1, 9, 0))
     exercise = Exercise.objects.create(name=name, clock=start, regime="1961_strict")
+    # A fixed seed for the autopilot's decisions (without one it would take the exercise's id, which
+    # depends on what the database held before): the same year on every run.
+    ExerciseScenario.objects.create(exercise=exercise, slug="jilin-1961-bench", title="Jilin 1961 (bench)",
+                                    seed=JILIN_SEED)
     Office.objects.bulk_create([
         Office(exercise=exercise, kind=o.kind, name=o.name, place=o.place, side=o.side)
         for o in template.offices.order_by("id")

@@ -96,6 +96,7 @@ def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
                 from cases.classroom.timeline import fire_due_events
 
                 fire_due_events(exercise=exercise, actor=pilot.actor)
+                exercise.refresh_from_db()  # what the events changed (a pause, a regime)
                 pilot.move_clock(exercise.clock)
             pilot.plan_all()
             continue

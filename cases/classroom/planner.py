@@ -238,13 +238,14 @@ class Pilot:
 
         if to > self.exercise.clock:
             # A stretch of the time move this run belongs to: through the pack's timed events, sweeping
-            # in-process, so the run sees each deadline's and event's effect before planning on.
+            # in-process, so the run sees each deadline's and event's effect before planning on. It
+            # leaves the run's exercise instance as the database holds it (the clock, and what timed
+            # events changed: a pause, a regime); nothing else here writes the exercise row, so the
+            # instance is not loaded again after a sweep or a move without stops.
             _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=self.clock_source, note=note)
-        self.exercise.refresh_from_db()  # the clock, and what timed events changed (a pause, a regime)
         first = self.next_deadline()
         if first is not None and first <= self.exercise.clock:  # else the sweep would find nothing to fire
             deadlines_sweep(exercise_id=self.exercise.pk, batch_size=1000)
-            self.exercise.refresh_from_db()
 
     def act(self, batch: list[_Plan]) -> None:
         """Take a batch of decisions, moving the clock on as they go (never sweeping: the caller does).
@@ -254,13 +255,13 @@ class Pilot:
         clock. Then the clock moves to the batch's last time and each group of the same step on one
         procedure goes through one bulk step, every case dated at its own time.
         """
-        groups: dict[tuple[str, str], list[_Plan]] = defaultdict(list)
+        groups: dict[str, list[_Plan]] = defaultdict(list)
         performs: list[_Plan] = []
         for plan in batch:
             if plan.step.perform is not None:
                 performs.append(plan)
             else:
-                groups[(plan.case.kind, plan.step.transition)].append(plan)
+                groups[plan.case.kind].append(plan)
         for p in sorted(performs, key=lambda p: (p.due, p.case.pk)):
             if p.due > self.exercise.clock:
                 _clock_write_no_stops(self, p.due)
@@ -274,10 +275,13 @@ class Pilot:
         last = max(p.due for p in batch)
         if last > self.exercise.clock:
             _clock_write_no_stops(self, last)
-        for (kind, transition), plans in sorted(groups.items()):
+        # One bulk step per procedure: each case takes its own step (checked for that step), so a day's
+        # steps on one procedure's cases cost one lock, one write per table and one insert per kind of row.
+        for kind, plans in sorted(groups.items()):
             try:
                 result = case_bulk_transition(
-                    kind=kind, cases=[p.case for p in plans], transition=transition, actor=None,
+                    kind=kind, cases=[p.case for p in plans], transition=plans[0].step.transition, actor=None,
+                    transitions={p.case.pk: p.step.transition for p in plans},
                     system=True, at={p.case.pk: p.due for p in plans},
                     notes={p.case.pk: p.step.note or "Autopilot" for p in plans},
                     data_by_case={p.case.pk: p.step.data for p in plans},
@@ -339,6 +343,6 @@ def _clock_write_no_stops(pilot: Pilot, to: dt.datetime) -> None:
     """
     from cases.services.clock import clock_write
 
+    # The time move holds the exercise's row lock and the run's instance is current: written as it is.
     clock_write(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False,
-                source=pilot.clock_source)
-    pilot.exercise.refresh_from_db()
+                source=pilot.clock_source, locked=True)

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models.base import ModelState
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
-from cases.services.sql_rows import insert_rows, pks, update_rows, value_key
+from cases.services.sql_rows import insert_rows, rows_by_ids, update_rows, update_same, value_key
 from cases.services.steps import _refresh_next, dated, deadline_values, prepare_step, step_event_values
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
@@ -64,11 +65,44 @@ def _attach_related(model: type[Case], cases: list[Case]) -> None:
                 case._state.fields_cache[f.name] = obj
 
 
+def _attnames(model: type[Case]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _from_row(model: type[Case], names: list[str], row: list[Any], db: str) -> Case:
+    """Build a loaded instance from its row as ``Model.from_db`` would, without ``Model.__init__``'s work per field.
+
+    The row holds every concrete field, already converted from the database (:func:`rows_by_ids`);
+    the instance is what ``from_db`` returns for it: fields set, loaded from ``db``, not adding, and
+    ConcurrentTransitionMixin's remembered state set, so a later ``save()`` keeps its state check.
+    """
+    case = model.__new__(model)
+    case.__dict__.update(zip(names, row, strict=True))
+    state = ModelState()
+    state.adding = False
+    state.db = db
+    case._state = state
+    update_initial = getattr(case, "_update_initial_state", None)
+    if update_initial is not None:
+        update_initial()
+    return case
+
+
 def _load_locked(model: type[Case], ids: list[int]) -> list[Case]:
-    """Load and lock these cases as ``model`` (the rows of both tables), forward keys and offices attached."""
-    cases = list(
-        model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(ids)).order_by("pk")
+    """Load and lock these cases as ``model`` (the rows of both tables), forward keys and offices attached.
+
+    One query compiled once per model (the ids are one parameter), its rows made into instances
+    directly; the same rows and locks as ``select_for_update(of=("self", "case_ptr"))`` on the model.
+    """
+    names = _attnames(model)
+    rows = rows_by_ids(
+        ("bulk-load", model),
+        lambda p: model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=p)
+        .order_by("pk").values_list(*names),
+        ids,
     )
+    db = connection.alias
+    cases = [_from_row(model, names, row, db) for row in rows]
     _attach_related(model, cases)
     _prime_offices(cases)
     return cases
@@ -88,16 +122,19 @@ def _lock_loaded(model: type[Case], given: list[Case]) -> list[Case]:
     The step is then checked against what the database holds, as when every case is loaded here.
     """
     by_pk = {c.pk: c for c in given}
-    rows = (
-        model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=pks(list(by_pk)))
-        .order_by("pk").values_list(*_BASE_COLUMNS)
+    # The same SQL for any number of cases (the ids are one parameter): compiled once per model.
+    rows = rows_by_ids(
+        ("bulk-lock", model),
+        lambda ids: model._default_manager.select_for_update(of=("self", "case_ptr")).filter(pk__in=ids)
+        .order_by("pk").values_list(*_BASE_COLUMNS),
+        list(by_pk),
     )
     current = attrgetter(*_BASE_COLUMNS)
     kept: list[Case] = []
     stale: list[int] = []
     for row in rows:
         case = by_pk[row[0]]
-        if type(case) is model and current(case) == row:
+        if type(case) is model and list(current(case)) == row:
             kept.append(case)
         else:
             stale.append(case.pk)
@@ -122,6 +159,7 @@ def case_bulk_transition(
     event_kind: str = EventKind.TRANSITION,
     notes: Mapping[int, str] | None = None,
     event_data: Mapping[int, dict[str, Any]] | None = None,
+    transitions: Mapping[int, str] | None = None,
 ) -> BulkResult:
     """Take ``transition`` on every case of procedure ``kind`` in ``case_ids`` that allows it.
 
@@ -137,11 +175,14 @@ def case_bulk_transition(
     change: after a refusal or a conflict, load a case again before using it.
     For the system only (the deadline sweep), ``at`` dates each case's step (never after the clock),
     and ``event_kind``, ``notes`` and ``event_data`` shape each case's event.
+    ``transitions`` gives a case its own step instead of ``transition`` (the autopilot takes every step
+    due on one procedure's cases in one call); each case is checked for its own step as above.
     """
     data = dict(data or {})
     data_by_case = data_by_case or {}
     notes = notes or {}
     event_data = event_data or {}
+    transitions = transitions or {}
     model = get_procedure(kind).model
     given = list({c.pk: c for c in cases}.values()) if cases is not None else None
     ids = [c.pk for c in given] if given is not None else list(dict.fromkeys(case_ids))
@@ -164,16 +205,17 @@ def case_bulk_transition(
         deadlines: list[dict[str, Any]] = []
         for case in loaded:
             case_data = {**data, **data_by_case[case.pk]} if case.pk in data_by_case else data
+            name = transitions.get(case.pk, transition)
             with dated(case, at.get(case.pk) if at else None, system=system) as now:
                 try:
-                    step = prepare_step(case, transition, actor=actor, data=case_data, system=system)
+                    step = prepare_step(case, name, actor=actor, data=case_data, system=system)
                 except ApplicationError as exc:
                     result.refused[case.pk] = exc.message
                     continue
                 before = snapshot(case)
                 source = case.state
                 try:
-                    getattr(case, transition)(**step.kwargs)
+                    getattr(case, name)(**step.kwargs)
                 except ApplicationError as exc:  # a step body may refuse this case's input; it is not written
                     result.refused[case.pk] = exc.message
                     continue
@@ -222,7 +264,7 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
         for key, group in base_groups.items():
             ids = [c.pk for c in group]
             changes = {f.attname: getattr(group[0], f.attname) for f in base}
-            if Case.objects.filter(pk__in=pks(ids), state=key[0]).update(**changes) != len(ids):
+            if update_same(Case, changes, ids, guard=("state", key[0])) != len(ids):
                 raise ApplicationError(conflict)
     elif update_rows(Case, base, [(c.pk, sources[c.pk], *get_base(c)) for c in cases], guard=state) != len(cases):
         raise ApplicationError(conflict)
@@ -234,8 +276,6 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
         own_groups[tuple(value_key(v) for v in get_own(case))].append(case)
     if len(own_groups) <= MAX_UPDATE_GROUPS:
         for group in own_groups.values():
-            model._base_manager.filter(pk__in=pks([c.pk for c in group])).update(
-                **{f.attname: getattr(group[0], f.attname) for f in own}
-            )
+            update_same(model, {f.attname: getattr(group[0], f.attname) for f in own}, [c.pk for c in group])
     else:
         update_rows(model, own, [(c.pk, *get_own(c)) for c in cases])

@@ -82,6 +82,7 @@ def clock_write(
     source: str = ClockMoveSource.SERVICE,
     note: str = "",
     queue_sweep: bool = True,
+    locked: bool = False,
 ) -> ClockMove:
     """The low-level clock write: move the clock forward by ``days`` or to ``to`` and record the move.
 
@@ -89,7 +90,12 @@ def clock_write(
     :func:`cases.classroom.timekeeping.time_move`, which calls this for each stretch. Engine tests and
     the autopilot's own steps use it directly. A deadline sweep is queued once the transaction commits,
     unless the caller sweeps in-process itself (``queue_sweep=False``).
+    ``locked`` says the caller already holds the exercise's row lock in its transaction and ``exercise``
+    is current (a time move's own instance): it is checked and written as it is, not loaded again.
     """
+    if locked:
+        return _move(exercise, clock_target(exercise.clock, days=days, to=to), actor=actor, source=source,
+                     note=note, queue_sweep=queue_sweep)
     with transaction.atomic():
         try:
             locked = Exercise.objects.select_for_update().get(pk=exercise.pk)

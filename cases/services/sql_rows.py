@@ -9,6 +9,7 @@ column expanded by UNNEST, as Django's own ``bulk_create`` does there.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -39,18 +40,118 @@ def value_key(value: Any) -> Any:
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any]:
-    """Return a function preparing ``field``'s values for the database, converting each distinct value once."""
-    cache: dict[Any, Any] = {}
+    """Return a function preparing ``field``'s values for the database, converting each distinct value once.
+
+    A value is looked up by itself (one hash), its type kept beside the converted value: equal values
+    of another type (1 and True) are converted on their own. Unhashable values (a JSON dict) are
+    converted every time, except the empty dict most events carry.
+    """
+    cache: dict[Any, tuple[type, Any]] = {}
+    prep = field.get_db_prep_save
+    empty: list[Any] = []
 
     def convert(value: Any) -> Any:
-        key = value_key(value)
-        if key[0] == "repr":  # unhashable (a JSON dict): convert every time
-            return field.get_db_prep_save(value, connection)
-        if key not in cache:
-            cache[key] = field.get_db_prep_save(value, connection)
-        return cache[key]
+        try:
+            hit = cache.get(value)
+        except TypeError:
+            if type(value) is dict and not value:
+                if not empty:
+                    empty.append(prep(value, connection))
+                return empty[0]
+            return prep(value, connection)
+        if hit is None or hit[0] is not type(value):
+            hit = (type(value), prep(value, connection))
+            cache.setdefault(value, hit)
+        return hit[1]
 
     return convert
+
+
+def ids_param(ids: list[int]) -> RawSQL:
+    """Return ``ids`` as one parameter, the same SQL whatever their number (PostgreSQL: an array; SQLite: JSON)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+
+
+def _ids_value(ids: list[int]) -> Any:
+    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+
+
+_PREPARED: dict[tuple[Any, ...], tuple[str, list[tuple[int, tuple[list[Any], Any]]]]] = {}
+
+
+def rows_by_ids(key: tuple[Any, ...], build: Callable[[Any], Any], ids: list[int]) -> list[list[Any]]:
+    """Run the ``values_list`` query ``build(ids_param)`` for ``ids``, its SQL compiled once per ``key``.
+
+    The query's only parameter must be the ids (:func:`ids_param`), so its SQL is the same for any
+    number of them: Django compiles it once per process and connection kind, and each call executes
+    the stored SQL and applies the same converters the query would (a fixed cost per call of one
+    round trip instead of building and compiling the query again).
+    """
+    full = (connection.vendor, connection.alias, *key)
+    if full not in _PREPARED:
+        qs = build(ids_param([0]))
+        compiler = qs.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if len(params) != 1:
+            raise ValueError("rows_by_ids needs a query whose only parameter is the ids")
+        converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
+        _PREPARED[full] = (sql, list(converters.items()))
+    sql, converters = _PREPARED[full]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_ids_value(ids)])
+        rows = [list(r) for r in cursor.fetchall()]
+    for pos, (funcs, expression) in converters:
+        # Many rows share a value (the same time, the same flag): each distinct one is converted once,
+        # except JSON, whose converted values are mutable and must not be shared between rows.
+        memo: dict[Any, Any] | None = None if expression.output_field.get_internal_type() == "JSONField" else {}
+        for row in rows:
+            raw = row[pos]
+            try:
+                known = memo is not None and raw in memo
+            except TypeError:  # an unhashable value from the driver: converted on its own, not kept
+                known, memo_row = False, None
+            else:
+                memo_row = memo
+            if known:
+                row[pos] = memo[raw]  # type: ignore[index]
+                continue
+            value = raw
+            for func in funcs:
+                value = func(value, expression, connection)
+            row[pos] = value
+            if memo_row is not None:
+                memo_row[raw] = value
+    return rows
+
+
+def update_same(model: type[models.Model], values: dict[str, Any], ids: list[int], *,
+                guard: tuple[str, Any] | None = None) -> int:
+    """Set the columns ``values`` ({attname: value}) of ``model``'s table to the same values for ``ids``.
+
+    One raw UPDATE with the ids as one parameter; ``guard`` (attname, value) writes a row only while
+    that column still holds that value (the optimistic lock of a state change). Return the rows written.
+    """
+    if not ids:
+        return 0
+    quote = connection.ops.quote_name
+    opts = model._meta
+    fields = [opts.get_field(name) for name in values]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    params = [f.get_db_prep_save(values[name], connection) for f, name in zip(fields, values, strict=True)]
+    if connection.vendor == "postgresql":
+        where = f"{quote(opts.pk.column)} = ANY(%s::bigint[])"
+    else:
+        where = f"{quote(opts.pk.column)} IN (SELECT value FROM json_each(%s))"
+    params.append(_ids_value(ids))
+    if guard is not None:
+        g = opts.get_field(guard[0])
+        where += f" AND {quote(g.column)} = %s"
+        params.append(g.get_db_prep_save(guard[1], connection))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(opts.db_table)} SET {sets} WHERE {where}", params)
+        return int(cursor.rowcount)
 
 
 def _array_type(field: models.Field) -> str:

@@ -21,22 +21,9 @@ from cases.bench.figures import (
 )
 from cases.bench.jilin import jilin_figure
 
-FIGURE_GROUPS = ["bulk", "sweep", "single", "pages", "admin", "exports", "packs", "jilin"]
-# Figures other modules provide: ``--only NAME`` imports the module and calls its
-# ``figures(*, size: int, repeats: int, quick: bool) -> list[Figure]`` inside the bench's database.
-# A module that is not there yet is reported, not an error.
-PLUGGED_FIGURES = {"classroom": "cases.bench.classroom"}
-
-
-def plugged_figures(name: str, *, size: int, repeats: int, quick: bool) -> list[Figure]:
-    """Return the figures of the plugged-in group ``name`` (empty, with a note, when its module is absent)."""
-    import importlib
-
-    try:
-        module = importlib.import_module(PLUGGED_FIGURES[name])
-    except ModuleNotFoundError:
-        return []
-    return list(module.figures(size=size, repeats=repeats, quick=quick))
+# "classroom" runs a real server with simulated students (cases/bench/classroom.py) in a data folder of
+# its own, so it is measured on its own, outside the throwaway database the other groups share.
+FIGURE_GROUPS = ["bulk", "sweep", "single", "pages", "admin", "exports", "packs", "jilin", "classroom"]
 
 
 def _journal() -> str:
@@ -54,10 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=10_000, help="Cases for the bulk figures.")
         parser.add_argument("--repeats", type=int, default=3)
         parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
-        parser.add_argument("--only", choices=[*FIGURE_GROUPS, *PLUGGED_FIGURES], action="append",
+        parser.add_argument("--only", choices=FIGURE_GROUPS, action="append",
                             help="Measure only these figures (repeatable). 'pages' (alias 'admin'): the students' "
                                  "inbox, dashboard, debrief, console, admin lists and case page at 100k vs 1k "
-                                 "cases, and the exports' peak memory; 'packs': each shipped pack a year.")
+                                 "cases, and the exports' peak memory; 'packs': each shipped pack a year; "
+                                 "'classroom' (measured alone): a served class of students.")
         parser.add_argument("--jilin-scale", type=float, default=None,
                             help="Share of the Jilin 1961 year to run for figure 5 (default 1, --quick 0.02).")
 
@@ -134,10 +122,4 @@ class Command(BaseCommand):
             figures += pack_figures(days=60 if quick else 365)
         if wanted("jilin"):
             figures.append(jilin_figure(template=exercise, scale=jilin_scale))
-        for name in PLUGGED_FIGURES:
-            if name in only:
-                found = plugged_figures(name, size=size, repeats=repeats, quick=quick)
-                if not found:
-                    self.stderr.write(f"{name}: no figures ({PLUGGED_FIGURES[name]} is not installed)")
-                figures += found
         return figures
