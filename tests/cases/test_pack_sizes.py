@@ -1,4 +1,5 @@
-"""Packs sized to the class (issue 17): every student has work at the start, for a class of 3, 5, 10 or 40 (built for 5 to 40; a smaller group is accepted).
+"""Packs sized to the class (issue 17): every student has work at the start, for a class of 3, 5, 10 or 40
+(built for 5 to 40; a smaller group is accepted).
 
 Each pack is loaded as the Classroom page loads it (a load Job carried out by the worker's
 ``run_job``), its students are created and seated by ``students_create``, and every student's inbox
