@@ -154,8 +154,14 @@ class SafeListAdmin(admin.ModelAdmin):
     its URLs (403), whatever the students' group may read.
     """
 
+    # The records a case page links to (its exercise, offices and people): a student hidden from the model's
+    # list may still open one of them from a case of their exercise (the scoped queryset answers 404 for any
+    # other), so that no link on the case page ends in a refusal. The list, add and change stay refused.
+    student_opens_linked_records = False
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not hidden_from(request, self.model) and super().has_view_permission(request, obj)
+        hidden = hidden_from(request, self.model) and not (obj is not None and self.student_opens_linked_records)
+        return not hidden and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not hidden_from(request, self.model) and super().has_add_permission(request)

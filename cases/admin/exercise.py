@@ -12,6 +12,7 @@ from cases.models import CaseEvent, Exercise, Membership, Office, Person
 
 @admin.register(Exercise)
 class ExerciseAdmin(RuleDatesMixin, ExerciseAnalyticsMixin, ExerciseScopedAdmin):
+    student_opens_linked_records = True  # linked from the case page
     list_display = ("name", "clock", "regime", "paused", "analytics_links")
     exercise_path = "id"
     search_fields = ("name",)
@@ -19,6 +20,7 @@ class ExerciseAdmin(RuleDatesMixin, ExerciseAnalyticsMixin, ExerciseScopedAdmin)
 
 @admin.register(Office)
 class OfficeAdmin(ExerciseScopedAdmin):
+    student_opens_linked_records = True  # linked from the case page
     list_display = ("name", "kind", "side", "place", "exercise")
     list_filter = ("exercise", "side", "kind")
     search_fields = ("name",)
@@ -26,6 +28,7 @@ class OfficeAdmin(ExerciseScopedAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ExerciseScopedAdmin):
+    student_opens_linked_records = True  # linked from the case page
     list_display = ("name", "sex", "nationality", "occupation", "employer", "exercise")
     list_filter = ("exercise", "nationality", "occupation")
     search_fields = ("name",)

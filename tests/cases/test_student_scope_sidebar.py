@@ -123,3 +123,26 @@ def test_the_teachers_sidebar_puts_the_procedures_first_and_leaves_the_machinery
     assert "axes/accessattempt" in index  # a superuser still finds it
     order = [index.index(f'href="/admin/{app}/"') for app in ("cases", "permits", "auth", "axes")]
     assert order == sorted(order)
+
+
+ADMIN_LINK = re.compile(r'href="(/admin/[^"#?]*)"')
+
+
+def test_no_link_on_a_students_case_page_ends_in_a_refusal(marriage):
+    """The case page links its exercise, offices and people (Django's read-only fields are links): a student
+    opens each (their own exercise's records), though those models stay out of the sidebar and their lists,
+    add and change pages stay refused; another exercise's person is not found."""
+    from cases.models import MarriageCase, Person
+
+    client = client_as("workunit")
+    case = MarriageCase.objects.filter(exercise=marriage).first()
+    page = client.get(reverse("admin:cases_marriagecase_change", args=[case.pk])).content.decode()
+    links = {link for link in ADMIN_LINK.findall(page) if "/logout/" not in link}
+    assert reverse("admin:cases_person_change", args=[case.man_id]) in links
+    bad = {link: client.get(link).status_code for link in links}
+    assert {link: code for link, code in bad.items() if code >= 400} == {}
+    assert client.get(reverse("admin:cases_person_changelist")).status_code == 403
+    assert client.post(reverse("admin:cases_person_change", args=[case.man_id]), {"name": "X"}).status_code == 403
+    other = marriage_desk("Another class", "-x")
+    stranger = Person.objects.filter(exercise=other).first()
+    assert client.get(reverse("admin:cases_person_change", args=[stranger.pk])).status_code in (302, 403, 404)
