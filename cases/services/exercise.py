@@ -25,34 +25,30 @@ def _locked(exercise: Exercise) -> Exercise:
         raise ApplicationError("This exercise no longer exists.") from exc
 
 
-def exercise_pause(*, exercise: Exercise, actor: Any) -> Exercise:
-    """Pause the exercise: no office can take a step, and time does not move, until it is resumed."""
-    exercise_actor_check(exercise=exercise, actor=actor, doing="pause it")
+def _pause_set(*, exercise: Exercise, actor: Any, paused: bool) -> Exercise:
+    """Pause or resume the exercise (audited, facilitator only); refuse a change that is no change."""
+    exercise_actor_check(exercise=exercise, actor=actor, doing="pause it" if paused else "resume it")
     with transaction.atomic():
         locked = _locked(exercise)
-        if locked.paused:
-            raise ApplicationError("The exercise is paused already.")
-        locked.paused = True
+        if locked.paused == paused:
+            raise ApplicationError("The exercise is paused already." if paused else "The exercise is not paused.")
+        locked.paused = paused
         locked.save(update_fields=["paused"])
-        exercise_event_record(exercise=locked, actor=actor, kind=ExerciseEventKind.PAUSE,
-                              summary="Paused the exercise: no office can take a step.")
-    exercise.paused = True
+        exercise_event_record(
+            exercise=locked, actor=actor, kind=ExerciseEventKind.PAUSE if paused else ExerciseEventKind.RESUME,
+            summary="Paused the exercise: no office can take a step." if paused else "Resumed the exercise.")
+    exercise.paused = paused
     return locked
+
+
+def exercise_pause(*, exercise: Exercise, actor: Any) -> Exercise:
+    """Pause the exercise: no office can take a step, and time does not move, until it is resumed."""
+    return _pause_set(exercise=exercise, actor=actor, paused=True)
 
 
 def exercise_resume(*, exercise: Exercise, actor: Any) -> Exercise:
     """Resume a paused exercise."""
-    exercise_actor_check(exercise=exercise, actor=actor, doing="resume it")
-    with transaction.atomic():
-        locked = _locked(exercise)
-        if not locked.paused:
-            raise ApplicationError("The exercise is not paused.")
-        locked.paused = False
-        locked.save(update_fields=["paused"])
-        exercise_event_record(exercise=locked, actor=actor, kind=ExerciseEventKind.RESUME,
-                              summary="Resumed the exercise.")
-    exercise.paused = False
-    return locked
+    return _pause_set(exercise=exercise, actor=actor, paused=False)
 
 
 def exercise_join(*, exercise: Exercise, actor: Any) -> Membership:
