@@ -9,7 +9,8 @@ from cases.analytics import metrics as m
 from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, week_columns
 from cases.analytics.figures import OF_FILED, authorization_funnel, closed_shares, decision_shares
 from cases.analytics.history import FIGURES, YANBIAN_1961, Figure
-from cases.analytics.log import Log, load_log
+from cases.analytics.live import live_read
+from cases.analytics.metrics import Source
 from cases.analytics.questions import filled_questions, pack_questions, question_values
 from cases.analytics.run_rules import counterfactual, rules_of_run
 from cases.log_cache import cached_page
@@ -77,7 +78,7 @@ def step_rows(steps: list[m.StepTime]) -> list[dict[str, Any]]:
     ]
 
 
-def queue_diagrams(log: Log) -> list[tuple[str, str]]:
+def queue_diagrams(log: Source) -> list[tuple[str, str]]:
     """Return (procedure label, SVG) per procedure in the log, states coloured by open cases."""
     from cases.diagram import procedure_queue_svg
     from cases.procedures import all_procedures
@@ -100,9 +101,10 @@ def _periods(weeks: list[m.WeekFlow], most: int = 52) -> list[tuple[str, int, in
     return out
 
 
-def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]:
+def dashboard_data(exercise: Exercise, log: Source | None = None) -> dict[str, Any]:
     """Return everything the dashboard page shows for one exercise."""
-    log = log or load_log(exercise)
+    if log is None:
+        return live_read(exercise, lambda summary: dashboard_data(exercise, summary))
     out = m.outcomes(log)
     shares = closed_shares(log)
     little = m.littles_law(log)
@@ -110,8 +112,8 @@ def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]
     weeks = m.throughput_by_week(log)
     return {
         "log": log,
-        "open": len(m.open_cases(log)),
-        "filed": len(log.cases),
+        "open": m.open_count(log),
+        "filed": m.filed_count(log),
         "closed": out.closed,
         # The shares of closed cases: one definition (figures.closed_shares) for every page that shows them.
         "approval_rate": shares[m.APPROVED].rate,
@@ -134,7 +136,7 @@ def dashboard_data(exercise: Exercise, log: Log | None = None) -> dict[str, Any]
     }
 
 
-def funnels(log: Log) -> list[tuple[str, list[tuple[str, int]], str]]:
+def funnels(log: Source) -> list[tuple[str, list[tuple[str, int]], str]]:
     """Return per procedure its funnel and chart, each stage labelled with its share of all cases filed."""
     out = []
     for k in m.kinds(log):
@@ -155,7 +157,7 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.0f}%" if b else "—"
 
 
-def compare_with_history(log: Log) -> list[Comparison]:
+def compare_with_history(log: Source) -> list[Comparison]:
     """Set the class's authorization-letter funnel beside Yanbian 1961 (D6), as counts and shares."""
     out = []
     if "authorization" in m.kinds(log):
@@ -212,13 +214,15 @@ def _longest_sentence(t: m.StepTime) -> str:
             f"({step_text(t.done, t.median, t.p90, t.waiting, t.waiting_median, t.oldest_wait)}).")
 
 
-def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str, Any]:
+def debrief_data(exercise: Exercise | None, log: Source | None = None) -> dict[str, Any]:
     """Return the debrief: where the queue grew and why, Little's law, the history beside the class.
 
     Every wait it quotes counts the cases still waiting (their age so far) beside those that got through;
     the rules it lists are those in force during the run; the pack's questions carry the class's numbers.
     """
-    log = log or load_log(exercise)  # type: ignore[arg-type]
+    if log is None:
+        assert exercise is not None
+        return live_read(exercise, lambda summary: debrief_data(exercise, summary))
     neck = m.bottleneck(log)
     longest = m.longest_median_wait(log)
     waits = {w.office: w for w in m.wait_by_office(log)}
@@ -254,9 +258,9 @@ def debrief_data(exercise: Exercise | None, log: Log | None = None) -> dict[str,
     in_window = set(rules_of_run(exercise, log, applied))
     return {
         "log": log,
-        "filed": len(log.cases),
+        "filed": m.filed_count(log),
         "closed": out.closed,
-        "open": len(m.open_cases(log)),
+        "open": m.open_count(log),
         "outcomes": out,
         "closed_shares": closed_shares(log),
         "bottleneck": neck,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.analytics import metrics as m
-from cases.analytics.log import Log
+from cases.analytics.metrics import Source
 
 OF_CLOSED = "of closed cases"
 OF_FILED = "of all cases filed"
@@ -44,27 +44,27 @@ class Share:
         return f"{self.n:,} {self.label} ({self.pct} {self.basis})" if self.of else f"{self.n:,} {self.label}"
 
 
-def closed_shares(log: Log) -> dict[str, Share]:
+def closed_shares(log: Source) -> dict[str, Share]:
     """Return, per outcome, the cases closed that way as a share of the closed cases (one definition for both
     pages: the dashboard's "approved" percentage and the debrief's count are this)."""
     out = m.outcomes(log)
     return {o: Share(CLOSED_LABELS[o], out.counts.get(o, 0), out.closed, OF_CLOSED) for o in m.OUTCOMES}
 
 
-def funnel_shares(log: Log, kind: str) -> list[Share]:
+def funnel_shares(log: Source, kind: str) -> list[Share]:
     """Return the funnel of one procedure, each stage as a share of all its cases filed."""
     stages = m.funnel(log, kind)
     filed = stages[0][1] if stages else 0
     return [Share(label, n, filed, OF_FILED) for label, n in stages]
 
 
-def authorization_funnel(log: Log) -> dict[str, int]:
+def authorization_funnel(log: Source) -> dict[str, int]:
     """Return D6's funnel for the class's authorization letters: letters, applications, approved, refused."""
     return dict(zip(("letters", "applications", "approved", "refused"),
                     (n for _l, n in m.funnel(log, "authorization")), strict=False))
 
 
-def decision_shares(log: Log) -> dict[str, Share]:
+def decision_shares(log: Source) -> dict[str, Share]:
     """Return the authorization approvals and refusals (cases that reached the decision, open or closed) as
     shares of the decisions taken: D6's base for Yanbian 1961 (1,053 approved, 735 not, of 1,788)."""
     f = authorization_funnel(log)

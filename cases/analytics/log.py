@@ -70,30 +70,40 @@ class Log:
         self.events = sorted(self.events, key=lambda e: (e.sim_time, e.id))
 
 
-def load_log(exercise: Exercise) -> Log:
-    """Read an exercise's cases and events (two queries) into a :class:`Log` at its clock."""
-    cases = [
+CASE_COLUMNS = ("id", "kind", "reference", "state", "filed_at", "state_since", "closed_at", "next_office__name",
+                "next_rules", "title")
+EVENT_COLUMNS = ("id", "case_id", "kind", "label", "transition", "source_state", "target_state", "office__name",
+                 "sim_time", "rules")
+
+
+def case_rows(cases: Any) -> list[CaseRow]:
+    """Return the :class:`CaseRow` of each case of a ``Case`` queryset (one query)."""
+    return [
         CaseRow(
             id=c["id"], kind=c["kind"], reference=c["reference"], state=c["state"], filed_at=c["filed_at"],
             state_since=c["state_since"], closed_at=c["closed_at"], next_office=c["next_office__name"] or "",
             next_rules=c["next_rules"], title=c["title"],
         )
-        for c in Case.objects.filter(exercise=exercise).values(
-            "id", "kind", "reference", "state", "filed_at", "state_since", "closed_at", "next_office__name",
-            "next_rules", "title",
-        )
+        for c in cases.values(*CASE_COLUMNS)
     ]
-    kinds = {c.id: (c.kind, c.reference) for c in cases}
-    events = [
+
+
+def event_rows(events: Any, kinds: dict[int, tuple[str, str]]) -> list[EventRow]:
+    """Return the :class:`EventRow` of each event of a ``CaseEvent`` queryset (one query); ``kinds`` gives each
+    case's (kind, reference)."""
+    return [
         EventRow(
             id=e["id"], case_id=e["case_id"], case_kind=kinds[e["case_id"]][0], reference=kinds[e["case_id"]][1],
             kind=e["kind"], activity=e["label"], transition=e["transition"], source_state=e["source_state"],
             target_state=e["target_state"], office=e["office__name"] or "", sim_time=e["sim_time"], rules=e["rules"],
         )
-        for e in CaseEvent.objects.filter(exercise=exercise).values(
-            "id", "case_id", "kind", "label", "transition", "source_state", "target_state", "office__name",
-            "sim_time", "rules",
-        )
+        for e in events.values(*EVENT_COLUMNS)
     ]
+
+
+def load_log(exercise: Exercise) -> Log:
+    """Read an exercise's cases and events (two queries) into a :class:`Log` at its clock."""
+    cases = case_rows(Case.objects.filter(exercise=exercise))
+    events = event_rows(CaseEvent.objects.filter(exercise=exercise), {c.id: (c.kind, c.reference) for c in cases})
     return Log(cases=cases, events=events, now=exercise.clock, exercise_name=exercise.name,
                exercise_id=exercise.pk, regime=exercise.regime)

@@ -10,7 +10,7 @@ from typing import Any
 
 from cases.analytics import metrics as m
 from cases.analytics.figures import authorization_funnel, closed_shares, decision_shares
-from cases.analytics.log import Log
+from cases.analytics.metrics import Source
 from cases.classroom.debrief_questions import PLACEHOLDERS, question_problems
 from cases.models import Exercise
 
@@ -25,7 +25,7 @@ def _days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} simulated days"
 
 
-def question_values(log: Log, labels: dict[str, str]) -> dict[str, str]:
+def question_values(log: Source, labels: dict[str, str]) -> dict[str, str]:
     """Return the text of every placeholder for this log; ``labels`` names the bottleneck's and the longest
     step ("bottleneck_step", "longest_step"), as the debrief labels them."""
     shares = closed_shares(log)
@@ -35,9 +35,9 @@ def question_values(log: Log, labels: dict[str, str]) -> dict[str, str]:
     f = authorization_funnel(log) if "authorization" in m.kinds(log) else {}
     decisions = decision_shares(log)
     values = {
-        "filed": f"{len(log.cases):,}",
+        "filed": f"{m.filed_count(log):,}",
         "closed": f"{m.outcomes(log).closed:,}",
-        "open": f"{len(m.open_cases(log)):,}",
+        "open": f"{m.open_count(log):,}",
         "approved_of_closed": shares[m.APPROVED].text,
         "refused_of_closed": shares[m.REFUSED].text,
         "withdrawn_of_closed": shares[m.WITHDRAWN].text,

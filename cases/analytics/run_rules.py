@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from cases.analytics import metrics as m
-from cases.analytics.log import Log
+from cases.analytics.metrics import Source
 from cases.models import Exercise
 from cases.rules.in_force import RULE_DATES, calendar_date, exercise_rule_date, is_counterfactual
 
 
-def run_window(exercise: Exercise | None, log: Log) -> tuple[dt.date, dt.date]:
+def run_window(exercise: Exercise | None, log: Source) -> tuple[dt.date, dt.date]:
     """Return the first and last day the run's rules were read on: from its first filing to its clock."""
     start = min(m.start_of(log), log.now)
     if not counterfactual(exercise):
@@ -33,7 +33,7 @@ def in_force_during(rule_id: str, window: tuple[dt.date, dt.date]) -> bool:
     return row is None or (row.start <= last and (row.end is None or row.end > first))
 
 
-def rules_of_run(exercise: Exercise | None, log: Log, rule_ids: list[str] | tuple[str, ...]) -> list[str]:
+def rules_of_run(exercise: Exercise | None, log: Source, rule_ids: list[str] | tuple[str, ...]) -> list[str]:
     """Return the rules of ``rule_ids`` in force during the run, in the order given."""
     window = run_window(exercise, log)
     return [r for r in rule_ids if in_force_during(r, window)]

@@ -1,5 +1,12 @@
 """The queue metrics as they were before they were derived once per log and the cumulative flow was swept:
-the full computation the faster one must match exactly (kept verbatim, only this docstring differs)."""
+the full computation the faster one must match exactly.
+
+Kept as written then, except for three definitions issue 19 made exact or order-free, so that a summary
+kept up to date case by case can give the same numbers as this plain computation: sums of durations are
+summed as timedeltas (exact; they were float sums, which depend on the order of the cases), the open bands
+of the cumulative flow come in the order they first hold a case with ties by name (they came in the
+order of the stays), and procedure kinds with as many cases are ordered by name (they came in the order
+of the cases)."""
 
 from __future__ import annotations
 
@@ -136,11 +143,11 @@ def case_days_by_office(log: Log) -> list[tuple[str, float]]:
 
     Over a whole run this says where the queue was, even after it has drained.
     """
-    total: dict[str, float] = defaultdict(float)
+    total: dict[str, dt.timedelta] = defaultdict(dt.timedelta)
     for s in stays(log):
         if s.office:
-            total[s.office] += s.length(log.now)
-    return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+            total[s.office] += (s.end or log.now) - s.start
+    return sorted(((o, days(v)) for o, v in total.items()), key=lambda kv: (-kv[1], kv[0]))
 
 
 # --- Flow over time ----------------------------------------------------------------------------
@@ -208,7 +215,8 @@ def cumulative_flow(log: Log, points: int = 40, max_open_bands: int = 8) -> Cumu
         for closed_at, outcome in closing.values():
             if closed_at <= t:
                 closed_counts[outcome][i] += 1
-    busiest = sorted(open_counts, key=lambda b: -max(open_counts[b]))
+    first = {b: (next(i for i, n in enumerate(series) if n), b) for b, series in open_counts.items()}
+    busiest = sorted(sorted(open_counts, key=lambda b: first[b]), key=lambda b: -max(open_counts[b]))
     kept, rest = busiest[:max_open_bands], busiest[max_open_bands:]
     counts: dict[str, list[int]] = {o: closed_counts[o] for o in OUTCOMES}
     for b in kept:
@@ -283,7 +291,7 @@ def funnel(log: Log, kind: str) -> list[tuple[str, int]]:
 
 def kinds(log: Log) -> list[str]:
     """Return the procedure kinds in the log, most cases first."""
-    return [k for k, _n in Counter(c.kind for c in log.cases).most_common()]
+    return [k for k, _n in sorted(Counter(c.kind for c in log.cases).items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 # --- Little's law ------------------------------------------------------------------------------
@@ -316,19 +324,20 @@ def littles_law(log: Log) -> Little:
     start = start_of(log)
     window = days(log.now - start)
     arrivals = len(log.cases)
-    in_system = [days((c.closed_at or log.now) - c.filed_at) for c in log.cases]
+    in_system = [(c.closed_at or log.now) - c.filed_at for c in log.cases]
     if window <= 0 or arrivals == 0:
         return Little(window, arrivals, 0.0, 0.0, 0.0)
     # Time-average WIP: integrate the step function of open cases between consecutive changes.
     changes: list[tuple[dt.datetime, int]] = [(c.filed_at, 1) for c in log.cases]
     changes += [(c.closed_at, -1) for c in log.cases if c.closed_at is not None and c.closed_at <= log.now]
     changes.sort(key=lambda x: x[0])
-    area, level, last = 0.0, 0, start
+    area, level, last = dt.timedelta(0), 0, start
     for t, delta in changes:
-        area += level * days(t - last)
+        area += level * (t - last)
         level, last = level + delta, t
-    area += level * days(log.now - last)
-    return Little(window, arrivals, area / window, arrivals / window, sum(in_system) / arrivals)
+    area += level * (log.now - last)
+    return Little(window, arrivals, days(area) / window, arrivals / window,
+                  days(sum(in_system, dt.timedelta(0))) / arrivals)
 
 
 # --- Bottleneck --------------------------------------------------------------------------------

@@ -95,8 +95,10 @@ def full_time_in_step(log: Log) -> list[m.StepTime]:
     rows = []
     for k, st in sorted({(s.kind, s.state) for s in ref.stays(log)}):
         done, running = _lengths(log, lambda s, k=k, st=st: (s.kind, s.state) == (k, st))
+        waited = sum((log.now - s.start for s in ref.stays(log) if (s.kind, s.state) == (k, st) and s.end is None),
+                     dt.timedelta(0))
         rows.append(m.StepTime(k, st, len(done), ref.percentile(done, 50), ref.percentile(done, 90), len(running),
-                               max(running) if running else None, ref.percentile(running, 50), sum(running),
+                               max(running) if running else None, ref.percentile(running, 50), ref.days(waited),
                                ref.percentile(done + running, 50)))
     return rows
 
@@ -118,8 +120,8 @@ def full_bottleneck(log: Log) -> m.Bottleneck | None:
     running = [s for s in ref.stays(log) if s.end is None]
 
     def held(office: str, step: tuple[str, str] | None = None) -> float:
-        return sum(s.length(log.now) for s in running if (s.office or "(no office)") == office
-                   and (step is None or (s.kind, s.state) == step))
+        return ref.days(sum((log.now - s.start for s in running if (s.office or "(no office)") == office
+                             and (step is None or (s.kind, s.state) == step)), dt.timedelta(0)))
 
     office = min(wip, key=lambda o: (-held(o), -wip[o], o))
     here = [c for c in ref.open_cases(log) if (c.next_office or "(no office)") == office]
@@ -127,10 +129,10 @@ def full_bottleneck(log: Log) -> m.Bottleneck | None:
     step = min(counts, key=lambda ks: (-held(office, ks), -counts[ks], ks))
     ages = [s.length(log.now) for s in running if (s.office or "(no office)") == office and (s.kind, s.state) == step]
     row = next((t for t in full_time_in_step(log) if (t.kind, t.state) == step), None)
-    rules: list[str] = []
-    for c in here:
-        if (c.kind, c.state) == step:
-            rules.extend(r for r in c.next_rules.split(",") if r and r not in rules)
+    rules: list[str] = []  # the waiting cases' rule lists, the most common first (ties by text)
+    cited = Counter(c.next_rules for c in here if (c.kind, c.state) == step)
+    for text, _n in sorted(cited.items(), key=lambda kv: (-kv[1], kv[0])):
+        rules.extend(r for r in text.split(",") if r and r not in rules)
     return m.Bottleneck(office, wip[office], *step, counts[step], row.median if row else None, tuple(rules),
                         done=row.done if row else 0, waiting_median=ref.percentile(ages, 50),
                         oldest_wait=max(ages) if ages else None, waiting_days=held(office))
@@ -147,7 +149,8 @@ def full_applied_rules(log: Log) -> list[str]:
 
 
 NEW = {"time_in_step": full_time_in_step, "wait_by_office": full_wait_by_office, "bottleneck": full_bottleneck,
-       "longest_median_wait": full_longest_median_wait, "applied_rules": full_applied_rules}
+       "longest_median_wait": full_longest_median_wait, "applied_rules": full_applied_rules,
+       "open_count": lambda log: len(ref.open_cases(log)), "filed_count": lambda log: len(log.cases)}
 # The reference metrics with issue 17's figures: what the pages must equal.
 FULL = SimpleNamespace(**{**{k: getattr(ref, k) for k in dir(ref) if not k.startswith("__")}, **NEW,
                           "StepTime": m.StepTime, "OfficeWait": m.OfficeWait, "Bottleneck": m.Bottleneck})
