@@ -138,13 +138,13 @@ def live_read(exercise: Exercise, read: Callable[[LogSummary], T]) -> T:
     with _entries_lock:
         entry = _entries.get(key)
         if entry is None:
-            entry = _entries[key] = _Entry(LogSummary(now=exercise.clock), offices)
+            entry = _entries[key] = _Entry(LogSummary(now=exercise.clock, building=True), offices)
             while len(_entries) > KEPT:
                 _entries.popitem(last=False)
         _entries.move_to_end(key)
     with entry.lock:
         if _stale(exercise, entry, offices):
-            entry.summary, entry.offices = LogSummary(now=exercise.clock), offices
+            entry.summary, entry.offices = LogSummary(now=exercise.clock, building=True), offices
             entry.safe_id, entry.last_id, entry.seen, entry.pending = 0, 0, set(), []
         _advance(exercise, entry)
         summary = entry.summary

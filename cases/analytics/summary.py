@@ -184,7 +184,8 @@ class LogSummary:
     exercise_id: int | None = None
     regime: str = ""
     shares: dict[int, CaseShare] = field(default_factory=dict)
-    _sealed: bool = field(default=False, repr=False)
+    # True while a first build appends to plain lists (sorted once by ``_seal``, at the end of ``put_cases``).
+    building: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         self.by_kind: dict[str, int] = {}
@@ -207,13 +208,17 @@ class LogSummary:
         self.band_starts: dict[str, SortedList | list[int]] = defaultdict(list)
         self.band_stops: dict[str, SortedList | list[int]] = defaultdict(list)
         self._stages: dict[str, tuple[FunnelStage, ...]] = {}
+        self._sealed = False
+        if not self.building:
+            self._seal()
 
     # --- Building ---------------------------------------------------------------------------------
 
     @classmethod
     def from_log(cls, log: Log) -> LogSummary:
         """Return the summary of a whole log."""
-        out = cls(now=log.now, exercise_name=log.exercise_name, exercise_id=log.exercise_id, regime=log.regime)
+        out = cls(now=log.now, exercise_name=log.exercise_name, exercise_id=log.exercise_id, regime=log.regime,
+                  building=True)
         by_case: dict[int, list[EventRow]] = defaultdict(list)
         for e in log.events:  # sorted by (sim_time, id)
             by_case[e.case_id].append(e)
@@ -240,7 +245,7 @@ class LogSummary:
         """Turn the lists a first build appended to into sorted multisets (one sort each, not one insert each)."""
         if self._sealed:
             return
-        self._sealed = True
+        self._sealed, self.building = True, False
         self.filed, self.closed = SortedList(self.filed), SortedList(self.closed)
         self.waiting_since = SortedList(self.waiting_since)
         for d in (self.closed_by_outcome, self.band_starts, self.band_stops):

@@ -15,7 +15,9 @@ from tests.integration.stack import PYTHON, ROOT
 
 pytestmark = pytest.mark.integration
 
-SUITES = ["tests/cases/test_bulk.py", "tests/cases/test_dated_steps.py", "tests/cases/test_autopilot_time_order.py"]
+# The live analytics' tests too: there ids can commit out of order (tests/cases/test_analytics_live.py).
+SUITES = ["tests/cases/test_bulk.py", "tests/cases/test_dated_steps.py", "tests/cases/test_autopilot_time_order.py",
+          "tests/cases/test_analytics_live.py"]
 
 
 def test_bulk_step_tests_pass_on_postgresql(live):
