@@ -7,8 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, QuerySet, Value
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value
 
+from cases.analytics.live import live_read
+from cases.analytics.summary import LogSummary
 from cases.classroom.autopilot import staffed_office_ids
 from cases.engine import StepMeta, acting_office, is_facilitator, meta_of, transitions_from, unmet_guards
 from cases.log_cache import cached_page
@@ -231,24 +233,19 @@ class QueueRow:
 def office_queues(exercise: Exercise) -> list[QueueRow]:
     """Return every office's queue at a glance: who holds it, how many wait, the oldest wait.
 
-    The counts are read once per version of the exercise's log (every step writes an event); who holds
-    each office is read each time.
+    The counts come from the exercise's live summary (cases/analytics/live.py), read once per version of
+    its log (every step writes an event); who holds each office is read each time.
     """
-    stats = cached_page("office-queues", exercise, lambda: {
-        row["next_office"]: row
-        for row in Case.objects.filter(exercise=exercise, closed_at__isnull=True, next_office__isnull=False)
-        .values("next_office").annotate(n=Count("id"), oldest=Min("state_since"))
-    })
+    waits = cached_page("office-queues", exercise, lambda: live_read(exercise, lambda s: s.office_waits()))
     holders: dict[int, list[str]] = {}
     for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
         holders.setdefault(m.office_id, []).append(m.user.username)
     staffed = staffed_office_ids(exercise)
     out = []
     for office in exercise.offices.order_by("side", "id"):
-        row = stats.get(office.pk)
-        oldest = row["oldest"] if row else None
+        waiting, oldest = waits.get(office.name, (0, None))
         out.append(QueueRow(
-            office=office, holders=holders.get(office.pk, []), waiting=row["n"] if row else 0,
+            office=office, holders=holders.get(office.pk, []), waiting=waiting,
             oldest=oldest, oldest_days=(exercise.clock - oldest).days if oldest else None,
             autopilot=office.pk not in staffed,
         ))
@@ -256,9 +253,8 @@ def office_queues(exercise: Exercise) -> list[QueueRow]:
 
 
 def case_counts(exercise: Exercise) -> tuple[int, int]:
-    """Return (open, closed) cases of the exercise, counted once per version of its log."""
-    def count() -> tuple[int, int]:
-        closed = Case.objects.filter(exercise=exercise, closed_at__isnull=False).count()
-        return Case.objects.filter(exercise=exercise).count() - closed, closed
+    """Return (open, closed) cases of the exercise, from its live summary, once per version of its log."""
+    def count(s: LogSummary) -> tuple[int, int]:
+        return s.open_count(), s.filed_count() - s.open_count()
 
-    return cached_page("case-counts", exercise, count)
+    return cached_page("case-counts", exercise, lambda: live_read(exercise, count))

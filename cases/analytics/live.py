@@ -15,8 +15,8 @@ reading once every transaction that was running during that reading has ended (t
 has passed the xmax seen just after it), so an event that commits late is still read.
 
 Starting again: the summary is read whole again when the exercise's events were removed (the last one
-it read is gone: a reset or a deletion), when an office was renamed, added or removed, or on
-:func:`forget` (a superuser deleting cases). Summaries of at most ``KEPT`` exercises stay in memory.
+it read is gone: a reset; the admin deletes no case, whose events it may not delete), when an office was
+renamed, added or removed, or on :func:`forget`. Summaries of at most ``KEPT`` exercises stay in memory.
 """
 
 from __future__ import annotations

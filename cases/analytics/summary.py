@@ -200,6 +200,7 @@ class LogSummary:
         self.open_at: dict[tuple[str, str, str], int] = {}  # (office or NO_OFFICE, kind, state)
         self.rules_at: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
         self.waiting_since: SortedList | list[tuple[int, int]] = []
+        self.waiting_since_at: dict[str, SortedList | list[tuple[int, int]]] = defaultdict(list)  # per office
         self.funnel_hits: dict[tuple[str, int], int] = {}
         self.cited: dict[str, int] = {}
         self.by_step: dict[tuple[str, str], _Stays] = defaultdict(_Stays)
@@ -248,7 +249,7 @@ class LogSummary:
         self._sealed, self.building = True, False
         self.filed, self.closed = SortedList(self.filed), SortedList(self.closed)
         self.waiting_since = SortedList(self.waiting_since)
-        for d in (self.closed_by_outcome, self.band_starts, self.band_stops):
+        for d in (self.closed_by_outcome, self.band_starts, self.band_stops, self.waiting_since_at):
             for k in d:
                 d[k] = SortedList(d[k])
         for groups in (self.by_step, self.by_office, self.waiting_at):
@@ -258,6 +259,7 @@ class LogSummary:
         self.closed_by_outcome.default_factory = sealed
         self.band_starts.default_factory = sealed
         self.band_stops.default_factory = sealed
+        self.waiting_since_at.default_factory = sealed
 
     def _group(self, groups: dict, key: object) -> _Stays:
         g = groups.get(key)
@@ -294,6 +296,9 @@ class LogSummary:
             if not self.rules_at[(office, c.kind, c.state)]:
                 del self.rules_at[(office, c.kind, c.state)]
             _change(self.waiting_since, (to_us(c.state_since), c.id), sign)
+            _change(self.waiting_since_at[office], (to_us(c.state_since), c.id), sign)
+            if not self.waiting_since_at[office]:
+                del self.waiting_since_at[office]
         for i, stage in enumerate(self._stages_of(c.kind)):
             if not stage.filed and not stage.outcome and share.reached & stage.states:
                 _count(self.funnel_hits, (c.kind, i), sign)
@@ -347,6 +352,10 @@ class LogSummary:
 
     def wip_by_office(self) -> list[tuple[str, int]]:
         return sorted(self.open_by_office.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def office_waits(self) -> dict[str, tuple[int, dt.datetime]]:
+        """Return per office (by name) the open cases waiting for it and since when the oldest has waited."""
+        return {o: (len(w), from_us(int(w[0][0]))) for o, w in self.waiting_since_at.items() if o != NO_OFFICE}
 
     def wip_by_state(self) -> list[tuple[str, str, int]]:
         return sorted(((k, s, n) for (k, s), n in self.open_by_state.items()), key=lambda r: (-r[2], r[0], r[1]))

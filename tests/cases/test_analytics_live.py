@@ -232,3 +232,4 @@ def test_an_event_that_commits_after_a_later_one_is_still_read(desk, monkeypatch
     thread.join(30)
     assert "LATE-1" in live.live_read(exercise, lambda s: s.applied_rules())
     assert live_pages(exercise) == full_pages(exercise, monkeypatch)
+
