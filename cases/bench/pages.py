@@ -84,6 +84,7 @@ def _pages(side: Side) -> dict[str, tuple[Client, str, bool]]:
         "debrief_100k": (side.teacher, reverse("admin:cases_exercise_debrief", args=[ex]), False),
         "debrief_fresh_100k": (side.teacher, reverse("admin:cases_exercise_debrief", args=[ex]), True),
         "console_100k": (side.teacher, reverse("classroom:console", args=[ex]), False),
+        "console_fresh_100k": (side.teacher, reverse("classroom:console", args=[ex]), True),
         "projector_100k": (side.teacher, reverse("classroom:projector", args=[ex]), False),
         "projector_fresh_100k": (side.teacher, reverse("classroom:projector", args=[ex]), True),
         "admin_changelist_100k": (side.student, reverse("admin:cases_marriagecase_changelist"), False),
