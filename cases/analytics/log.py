@@ -13,7 +13,7 @@ from typing import Any
 from cases.models import Case, CaseEvent, Exercise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRow:
     """One case as the analytics see it."""
 
@@ -33,7 +33,7 @@ class CaseRow:
         return self.closed_at is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventRow:
     """One event of the log (a filing, a step, a deadline firing...)."""
 

@@ -42,7 +42,7 @@ def percentile_position(n: int, q: float) -> tuple[int, int, float]:
     return lo, hi, pos - lo
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stay:
     """A case's time in one state."""
 

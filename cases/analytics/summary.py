@@ -156,7 +156,7 @@ def _count(counter: dict, key: object, sign: int) -> None:
         counter.pop(key, None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseShare:
     """What one case adds to the figures."""
 
