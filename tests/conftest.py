@@ -8,6 +8,14 @@ from django.contrib.auth import get_user_model
 from tests.desks import full_desk, historical_desk
 
 
+@pytest.fixture(autouse=True)
+def _fresh_live_summaries() -> None:
+    """Each test starts with no live analytics summary (a rolled-back test's ids are used again on SQLite)."""
+    from cases.analytics import live
+
+    live.forget_all()
+
+
 class Desk:
     """The tests' exercise (every procedure's desk) with handy lookups of its users, offices and people.
 

@@ -44,6 +44,7 @@ class _Entry:
     offices: tuple[tuple[int, str], ...]
     safe_id: int = 0  # every event of the exercise with this id or lower has been applied
     last_id: int = 0  # the highest id applied
+    last_case: int = 0  # the case of that event
     seen: set[int] = field(default_factory=set)  # applied ids above ``safe_id``
     pending: list[tuple[int, int]] = field(default_factory=list)  # (xmax after a reading, highest id it read)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -61,6 +62,12 @@ def forget(exercise: Exercise) -> None:
     """Drop this process's summary of the exercise: the next page reads the log whole."""
     with _entries_lock:
         _entries.pop(_key(exercise), None)
+
+
+def forget_all() -> None:
+    """Drop every summary this process holds."""
+    with _entries_lock:
+        _entries.clear()
 
 
 def _offices(exercise: Exercise) -> tuple[tuple[int, str], ...]:
@@ -107,7 +114,9 @@ def _advance(exercise: Exercise, entry: _Entry) -> None:
     for case_id in set(touched) - {s.row.id for s in present}:
         entry.summary.drop_case(case_id)
     top = max([entry.safe_id, *entry.seen, *(pk for pk, _c in new)])
-    entry.last_id = max(entry.last_id, top)
+    if top > entry.last_id:
+        entry.last_id = top
+        entry.last_case = next((c for pk, c in new if pk == top), entry.last_case)
     if before is None:
         entry.safe_id, entry.seen = top, set()
         return
@@ -124,7 +133,8 @@ def _advance(exercise: Exercise, entry: _Entry) -> None:
 def _stale(exercise: Exercise, entry: _Entry, offices: tuple[tuple[int, str], ...]) -> bool:
     if offices != entry.offices:
         return True
-    return bool(entry.last_id) and not CaseEvent.objects.filter(pk=entry.last_id, exercise=exercise).exists()
+    return bool(entry.last_id) and not CaseEvent.objects.filter(pk=entry.last_id, exercise=exercise,
+                                                                 case_id=entry.last_case).exists()
 
 
 def live_read(exercise: Exercise, read: Callable[[LogSummary], T]) -> T:
@@ -145,7 +155,7 @@ def live_read(exercise: Exercise, read: Callable[[LogSummary], T]) -> T:
     with entry.lock:
         if _stale(exercise, entry, offices):
             entry.summary, entry.offices = LogSummary(now=exercise.clock, building=True), offices
-            entry.safe_id, entry.last_id, entry.seen, entry.pending = 0, 0, set(), []
+            entry.safe_id, entry.last_id, entry.last_case, entry.seen, entry.pending = 0, 0, 0, set(), []
         _advance(exercise, entry)
         summary = entry.summary
         summary.now, summary.exercise_name, summary.exercise_id, summary.regime = (
