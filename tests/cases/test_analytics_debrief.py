@@ -3,6 +3,7 @@ class's numbers, and a printable debrief (HTML and PDF) with the debrief page's 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -87,7 +88,7 @@ def test_a_counterfactual_run_is_labelled_and_lists_what_it_applied():
     b = LogBuilder()
     b.case("L1", "authorization", [(0, "letter_issued", "S"), (3, "examination", "P")], next_office="P",
            next_rules="AUT-3,AUT-6")
-    b.events[-1] = b.events[-1].__class__(**{**b.events[-1].__dict__, "rules": "AUT-1,AUT-6"})
+    b.events[-1] = dataclasses.replace(b.events[-1], rules="AUT-1,AUT-6")
     log = b.log(now=40)
     exercise = Exercise(name="what-if", clock=log.now, regime="1963_august", counterfactual=True)
     data = dash.debrief_data(exercise, log)
