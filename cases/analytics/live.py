@@ -93,7 +93,8 @@ def _shares(exercise: Exercise, case_ids: list[int]) -> list:
         rows = case_rows(Case.objects.filter(exercise=exercise, pk__in=chunk))
         kinds = {c.id: (c.kind, c.reference) for c in rows}
         by_case: dict[int, list] = {c.id: [] for c in rows}
-        for e in event_rows(CaseEvent.objects.filter(exercise=exercise, case_id__in=list(kinds)), kinds):
+        # By case only (the cases are the exercise's): the (case, sim_time) index, not a scan of the exercise's.
+        for e in event_rows(CaseEvent.objects.filter(case_id__in=list(kinds)).order_by(), kinds):
             by_case[e.case_id].append(e)
         for c in rows:
             by_case[c.id].sort(key=lambda e: (e.sim_time, e.id))
