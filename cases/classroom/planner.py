@@ -18,11 +18,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Min
 
+from cases.classroom.pilot_load import LOAD_CHUNK, load_open_cases
 from cases.classroom.policy_base import AutoStep, policy_for
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
-from cases.procedures import get_procedure
 from cases.services.bulk import case_bulk_transition
 from cases.services.steps import case_transition
 
@@ -33,7 +33,6 @@ WINDOW = dt.timedelta(days=1)
 MIN_DELAY = dt.timedelta(hours=1)
 # Cases a policy left waiting (nothing to do yet) are looked at again this often, in simulated time.
 IDLE_RECHECK = dt.timedelta(days=30)
-LOAD_CHUNK = 2000
 
 
 def staffed_office_ids(exercise: Exercise) -> set[int]:
@@ -114,30 +113,21 @@ class Pilot:
         office = case.office_for(kind)  # primed or joined in by _load: no query
         return office.pk if office is not None else None
 
-    def _load(self, pks: Iterable[int]) -> list[Case]:
-        """Load open cases as their procedures' models, sharing the exercise; forward keys joined in."""
-        loaded: list[Case] = []
-        pks = sorted(set(pks))
-        for i in range(0, len(pks), LOAD_CHUNK):
-            chunk = pks[i:i + LOAD_CHUNK]
-            by_kind: dict[str, list[int]] = defaultdict(list)
-            for pk, kind in Case.objects.filter(pk__in=chunk, closed_at__isnull=True).values_list("pk", "kind"):
-                by_kind[kind].append(pk)
-            for kind, ids in sorted(by_kind.items()):
-                model = get_procedure(kind).model
-                fks = [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one
-                       and not f.remote_field.parent_link and f.name not in ("exercise", "next_office")]
-                loaded.extend(model._default_manager.filter(pk__in=ids).select_related(*fks))
+    def _load(self, pks: Iterable[int], kinds: dict[int, str] | None = None) -> list[Case]:
+        """Load open cases as their procedures' models, sharing the exercise; forward keys attached."""
+        loaded = load_open_cases(pks, kinds)
         for case in loaded:
             case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
             case.prime_offices(self.office_rows)  # as Case.office_for would find them, without a query per case
             case._state.fields_cache["next_office"] = self.offices.get(case.next_office_id)
         return loaded
 
-    def plan(self, pks: Iterable[int], current: dict[int, Case] | None = None) -> None:
+    def plan(self, pks: Iterable[int], current: dict[int, Case] | None = None,
+             kinds: dict[int, str] | None = None) -> None:
         """(Re-)plan these cases: drop their old plans, decide each one's next step.
 
-        ``current`` gives instances known to hold what the database holds (used instead of loading).
+        ``current`` gives instances known to hold what the database holds (used instead of loading);
+        ``kinds`` each case's procedure when the caller has read it.
         """
         pks = set(pks)
         current = current or {}
@@ -146,7 +136,7 @@ class Pilot:
             self.idle.discard(pk)
         if not pks:
             return
-        cases = self._load(pks - current.keys())
+        cases = self._load(pks - current.keys(), kinds)
         for pk, case in current.items():
             if pk in pks and case.closed_at is None:
                 case.__dict__.pop("_office_cache", None)  # the step may have changed a case's own office
@@ -174,9 +164,8 @@ class Pilot:
         """Plan every open case, counting each one's events once (later events are counted as they come)."""
         self.seen_event = CaseEvent.objects.filter(exercise=self.exercise).order_by("-id").values_list(
             "id", flat=True).first() or 0
-        open_ids = list(
-            Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", flat=True)
-        )
+        kinds = dict(Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", "kind"))
+        open_ids = sorted(kinds)
         self.n_events = {}
         self.moved.clear()
         for i in range(0, len(open_ids), LOAD_CHUNK):
@@ -184,7 +173,7 @@ class Pilot:
                 CaseEvent.objects.filter(case_id__in=open_ids[i:i + LOAD_CHUNK], id__lte=self.seen_event)
                 .values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
             )
-        self.plan(open_ids)
+        self.plan(open_ids, kinds=kinds)
 
     def replan_touched(self, extra: Iterable[int] = ()) -> None:
         """Re-plan the cases with events since the last look (steps, deadlines, students, new cases)."""
