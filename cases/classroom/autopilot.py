@@ -30,7 +30,7 @@ from cases.classroom.policy_base import (
     generic_value,
     policy_for,
 )
-from cases.models import Exercise, ExerciseScenario, TimedEvent, TimedEventStatus
+from cases.models import Exercise, ExerciseScenario
 
 __all__ = [
     "SYSTEM_REASON",
@@ -81,10 +81,7 @@ def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
     pilot.move_clock(exercise.clock)  # deadlines already due go first
     pilot.plan_all()
     while not exercise.paused and (max_steps is None or pilot.report.steps < max_steps):
-        event_at = (
-            TimedEvent.objects.filter(exercise=exercise, status=TimedEventStatus.PENDING)
-            .order_by("at").values_list("at", flat=True).first()
-        )
+        event_at = pilot.next_event()
         if event_at is not None and event_at > until:
             event_at = None
         due = pilot.next_due()
@@ -93,10 +90,7 @@ def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
             if event_at > exercise.clock:
                 pilot.move_clock(event_at, "Autopilot: timed event")
             else:
-                from cases.classroom.timeline import fire_due_events
-
-                fire_due_events(exercise=exercise, actor=pilot.actor)
-                exercise.refresh_from_db()  # what the events changed (a pause, a regime)
+                pilot.fire_events()  # and reads what they changed (a pause, a regime)
                 pilot.move_clock(exercise.clock)
             pilot.plan_all()
             continue

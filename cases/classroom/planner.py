@@ -22,8 +22,19 @@ from cases.classroom.pilot_load import LOAD_CHUNK, load_open_cases
 from cases.classroom.policy_base import AutoStep, policy_for
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
+from cases.models import (
+    Case,
+    CaseEvent,
+    Deadline,
+    DeadlineStatus,
+    Exercise,
+    Membership,
+    Office,
+    TimedEvent,
+    TimedEventStatus,
+)
 from cases.services.bulk import case_bulk_transition
+from cases.services.deadlines import BATCH_SIZE
 from cases.services.steps import case_transition
 
 # Steps due within this much simulated time of the earliest one are taken together (one bulk step per
@@ -106,6 +117,11 @@ class Pilot:
         # Cases a bulk step of this run has just moved: their instances hold what the database holds,
         # unless something else touched them since (then they have more than that step's one event).
         self.moved: dict[int, Case] = {}
+        # What the run last read of the exercise's pending timed events (their times, in order) and of
+        # its first pending deadline, kept until the run itself writes something that changes them:
+        # nobody else can meanwhile, since the time move holds the exercise's row lock.
+        self._events: list[dt.datetime] | None = None
+        self._deadline: tuple[dt.datetime | None] | None = None
 
     # --- planning --------------------------------------------------------------------------------
 
@@ -203,10 +219,34 @@ class Pilot:
 
     def next_deadline(self) -> dt.datetime | None:
         """Return when the exercise's next pending deadline falls due."""
-        return (
-            Deadline.objects.filter(exercise=self.exercise, status=DeadlineStatus.PENDING)
-            .aggregate(first=Min("due_at"))["first"]
-        )
+        if self._deadline is None:
+            self._deadline = (
+                Deadline.objects.filter(exercise=self.exercise, status=DeadlineStatus.PENDING)
+                .aggregate(first=Min("due_at"))["first"],
+            )
+        return self._deadline[0]
+
+    def next_event(self) -> dt.datetime | None:
+        """Return when the exercise's next pending timed event is (due already or not)."""
+        if self._events is None:
+            self._events = list(
+                TimedEvent.objects.filter(exercise=self.exercise, status=TimedEventStatus.PENDING)
+                .order_by("at").values_list("at", flat=True)
+            )
+        return self._events[0] if self._events else None
+
+    def fire_events(self) -> None:
+        """Fire the timed events due by the clock; read the exercise as they left it (a pause, a regime)."""
+        from cases.classroom.timeline import fire_due_events
+
+        self._forget()
+        fire_due_events(exercise=self.exercise, actor=self.actor)
+        self.exercise.refresh_from_db()
+
+    def _forget(self) -> None:
+        """Read the timed events and deadlines again next time: the run is about to change them."""
+        self._events = None
+        self._deadline = None
 
     def pop_until(self, end: dt.datetime, before: dt.datetime | None) -> list[_Plan]:
         """Take the plans due by ``end`` (and strictly before ``before``), in due order."""
@@ -222,19 +262,35 @@ class Pilot:
     # --- acting ----------------------------------------------------------------------------------
 
     def move_clock(self, to: dt.datetime, note: str = "Autopilot") -> None:
+        """Move the clock to ``to`` (if later) through the timed events on the way; sweep what falls due.
+
+        A stretch of the time move this run belongs to: the run sees each deadline's and event's effect
+        before planning on. It leaves the run's exercise instance as the database holds it (the clock,
+        and what timed events changed: a pause, a regime); nothing else here writes the exercise row, so
+        the instance is not loaded again after a sweep or a move without stops.
+        """
         from cases.classroom.timeline import _walk_clock
-        from cases.services.deadlines import deadlines_sweep
 
         if to > self.exercise.clock:
-            # A stretch of the time move this run belongs to: through the pack's timed events, sweeping
-            # in-process, so the run sees each deadline's and event's effect before planning on. It
-            # leaves the run's exercise instance as the database holds it (the clock, and what timed
-            # events changed: a pause, a regime); nothing else here writes the exercise row, so the
-            # instance is not loaded again after a sweep or a move without stops.
-            _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=self.clock_source, note=note)
+            event = self.next_event()
+            if event is not None and event <= to:
+                self._forget()
+                _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=self.clock_source, note=note)
+            else:
+                # No timed event on the way (nor due): the stretch is the clock write and its sweep alone,
+                # as the walk through the events makes it, without looking for events again.
+                _clock_write_no_stops(self, to, note)
+                self._sweep_due(BATCH_SIZE)
+        self._sweep_due(1000)
+
+    def _sweep_due(self, batch_size: int) -> None:
+        """Sweep the deadlines due by the clock, if there is one (else the sweep would find nothing to fire)."""
+        from cases.services.deadlines import deadlines_sweep
+
         first = self.next_deadline()
-        if first is not None and first <= self.exercise.clock:  # else the sweep would find nothing to fire
-            deadlines_sweep(exercise_id=self.exercise.pk, batch_size=1000)
+        if first is not None and first <= self.exercise.clock:
+            self._deadline = None
+            deadlines_sweep(exercise_id=self.exercise.pk, batch_size=batch_size)
 
     def act(self, batch: list[_Plan]) -> None:
         """Take a batch of decisions, moving the clock on as they go (never sweeping: the caller does).
@@ -244,6 +300,7 @@ class Pilot:
         clock. Then the clock moves to the batch's last time and each group of the same step on one
         procedure goes through one bulk step, every case dated at its own time.
         """
+        self._deadline = None  # the steps set deadlines
         groups: dict[str, list[_Plan]] = defaultdict(list)
         performs: list[_Plan] = []
         for plan in batch:
@@ -324,7 +381,7 @@ def deadline_first(batch: list[_Plan]) -> tuple[list[_Plan], list[_Plan], dt.dat
     return now, later, soonest
 
 
-def _clock_write_no_stops(pilot: Pilot, to: dt.datetime) -> None:
+def _clock_write_no_stops(pilot: Pilot, to: dt.datetime, note: str = "Autopilot") -> None:
     """Move the clock to ``to`` without sweeping: the steps about to be taken are dated before it.
 
     No timed event of the pack falls before ``to`` (the batch stops short of the next one), so the
@@ -333,5 +390,5 @@ def _clock_write_no_stops(pilot: Pilot, to: dt.datetime) -> None:
     from cases.services.clock import clock_write
 
     # The time move holds the exercise's row lock and the run's instance is current: written as it is.
-    clock_write(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False,
+    clock_write(exercise=pilot.exercise, actor=pilot.actor, to=to, note=note, queue_sweep=False,
                 source=pilot.clock_source, locked=True)
