@@ -19,6 +19,7 @@ from django.db.models.base import ModelState
 
 from cases.models import Case
 from cases.procedures import get_procedure
+from cases.services.sql_rows import rows_by_ids
 
 LOAD_CHUNK = 2000
 # Keys the planner gives every case itself (one shared exercise, the office from its own map).
@@ -29,7 +30,7 @@ def _attnames(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def build(model: type[models.Model], names: list[str], row: tuple[Any, ...] | list[Any], db: str) -> Any:
+def build(model: type[models.Model], names: list[str], row: list[Any], db: str) -> Any:
     """Return the instance ``model.from_db(db, names, row)`` would, without ``Model.__init__``'s work per field."""
     obj = model.__new__(model)
     obj.__dict__.update(zip(names, row, strict=True))
@@ -43,12 +44,13 @@ def build(model: type[models.Model], names: list[str], row: tuple[Any, ...] | li
     return obj
 
 
-def _rows(model: type[models.Model], ids: list[Any], names: list[str], key: str = "pk") -> list[tuple[Any, ...]]:
-    out: list[tuple[Any, ...]] = []
-    for i in range(0, len(ids), LOAD_CHUNK):
-        out.extend(model._base_manager.filter(**{f"{key}__in": ids[i:i + LOAD_CHUNK]}).order_by("pk")
-                   .values_list(*names))
-    return out
+def _rows(model: type[models.Model], ids: list[Any], names: list[str], key: str = "pk") -> list[list[Any]]:
+    """Return the rows (``names``) of ``model`` whose ``key`` is in ``ids``, in pk order: one compiled query."""
+    return rows_by_ids(
+        ("pilot-load", model, key),
+        lambda param: model._base_manager.filter(**{f"{key}__in": param}).order_by("pk").values_list(*names),
+        ids,
+    )
 
 
 def _forward_keys(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
@@ -80,8 +82,8 @@ def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> 
     ids = sorted(set(pks))
     if kinds is None:
         kinds = {}
-        for i in range(0, len(ids), LOAD_CHUNK):
-            kinds.update(Case.objects.filter(pk__in=ids[i:i + LOAD_CHUNK]).values_list("pk", "kind"))
+        kinds.update(rows_by_ids(("pilot-kinds",), lambda param: Case.objects.filter(pk__in=param)
+                                 .values_list("pk", "kind"), ids))
     by_kind: dict[str, list[int]] = defaultdict(list)
     for pk in ids:
         if pk in kinds:
