@@ -20,7 +20,7 @@ PACK_TARGET = 5
 
 def pack_figure(slug: str, *, days: int = 365) -> Figure:
     """Load ``slug``, fast-forward it ``days`` simulated days, and compare with the insert floor of its rows."""
-    from cases.classroom.autopilot import fast_forward
+    from cases.classroom.timekeeping import fast_forward
     from cases.classroom.loader import load_pack
 
     exercise = load_pack(slug, name=f"Bench pack {slug}")
