@@ -150,6 +150,9 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id, requested_by=request.user)
     if job.kind == JobKind.LOAD:
         return HttpResponseRedirect(reverse("classroom:load_progress", args=[job.pk]))
+    from cases.services.job_live import job_live
+
+    job.done, job.total, job.message = job_live(job)
     return _render(request, "admin/classroom/job_progress.html", {
         "title": job.get_kind_display(), "job": job, "next": _job_next(job)})
 
@@ -162,7 +165,10 @@ def _job_next(job: Job) -> str:
 
 def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     """Return a job's progress as JSON for the polling page."""
+    from cases.services.job_live import job_live
+
     job = get_object_or_404(Job, pk=job_id, requested_by=request.user)
+    job.done, job.total, job.message = job_live(job)  # a time move's progress, while its transaction is open
     return JsonResponse({"status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
                          "message": job.message, "next": _job_next(job)})
 

@@ -20,8 +20,8 @@ PACK_TARGET = 5
 
 def pack_figure(slug: str, *, days: int = 365) -> Figure:
     """Load ``slug``, fast-forward it ``days`` simulated days, and compare with the insert floor of its rows."""
-    from cases.classroom.autopilot import fast_forward
     from cases.classroom.loader import load_pack
+    from cases.classroom.timekeeping import fast_forward
 
     exercise = load_pack(slug, name=f"Bench pack {slug}")
     last_event = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -13,6 +13,7 @@ one get the generic fill-in policy.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from cases.classroom.planner import (
@@ -30,7 +31,7 @@ from cases.classroom.policy_base import (
     generic_value,
     policy_for,
 )
-from cases.models import Exercise, ExerciseScenario, TimedEvent, TimedEventStatus
+from cases.models import Exercise, ExerciseScenario
 
 __all__ = [
     "SYSTEM_REASON",
@@ -53,7 +54,8 @@ def autopilot_on(exercise: Exercise) -> bool:
 
 
 def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report: RunReport,
-                  max_steps: int | None = None, source: str = "service") -> RunReport:
+                  max_steps: int | None = None, source: str = "service",
+                  progress: Callable[[dt.datetime], None] | None = None) -> RunReport:
     """Play the unstaffed offices up to ``until`` (simulated), moving the clock as it goes; fill ``report``.
 
     The autopilot's part of a time move: :func:`cases.classroom.timekeeping.time_move` checks and
@@ -62,13 +64,13 @@ def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report:
     step, each dated at its own time. The clock stops at each of the pack's timed events (news, new
     cases, a regime switch) and the run plans again with what it changed; deadlines are swept
     in-process as the clock passes them, so their effects come in time order too. A timed event that
-    pauses the exercise stops the run.
+    pauses the exercise stops the run. ``progress`` is told the clock as the run moves it on.
     """
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
     seed = scenario.seed if scenario else exercise.pk
     pilot = Pilot(exercise, seed, actor, report)
     pilot.clock_source = source  # its clock moves are recorded as made from the entry point that asked
-    _fly(pilot, until, max_steps)
+    _fly(pilot, until, max_steps, progress)
     if exercise.clock < until and not exercise.paused:
         pilot.move_clock(until)
     exercise.refresh_from_db()
@@ -76,15 +78,15 @@ def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report:
     return report
 
 
-def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
+def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None,
+         progress: Callable[[dt.datetime], None] | None = None) -> None:
     exercise = pilot.exercise
     pilot.move_clock(exercise.clock)  # deadlines already due go first
     pilot.plan_all()
     while not exercise.paused and (max_steps is None or pilot.report.steps < max_steps):
-        event_at = (
-            TimedEvent.objects.filter(exercise=exercise, status=TimedEventStatus.PENDING)
-            .order_by("at").values_list("at", flat=True).first()
-        )
+        if progress is not None:
+            progress(exercise.clock)
+        event_at = pilot.next_event()
         if event_at is not None and event_at > until:
             event_at = None
         due = pilot.next_due()
@@ -93,10 +95,7 @@ def _fly(pilot: Pilot, until: dt.datetime, max_steps: int | None) -> None:
             if event_at > exercise.clock:
                 pilot.move_clock(event_at, "Autopilot: timed event")
             else:
-                from cases.classroom.timeline import fire_due_events
-
-                fire_due_events(exercise=exercise, actor=pilot.actor)
-                exercise.refresh_from_db()  # what the events changed (a pause, a regime)
+                pilot.fire_events()  # and reads what they changed (a pause, a regime)
                 pilot.move_clock(exercise.clock)
             pilot.plan_all()
             continue

@@ -18,12 +18,23 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Min
 
+from cases.classroom.pilot_load import LOAD_CHUNK, load_open_cases
 from cases.classroom.policy_base import AutoStep, policy_for
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, Exercise, Membership, Office
-from cases.procedures import get_procedure
+from cases.models import (
+    Case,
+    CaseEvent,
+    Deadline,
+    DeadlineStatus,
+    Exercise,
+    Membership,
+    Office,
+    TimedEvent,
+    TimedEventStatus,
+)
 from cases.services.bulk import case_bulk_transition
+from cases.services.deadlines import BATCH_SIZE
 from cases.services.steps import case_transition
 
 # Steps due within this much simulated time of the earliest one are taken together (one bulk step per
@@ -33,7 +44,6 @@ WINDOW = dt.timedelta(days=1)
 MIN_DELAY = dt.timedelta(hours=1)
 # Cases a policy left waiting (nothing to do yet) are looked at again this often, in simulated time.
 IDLE_RECHECK = dt.timedelta(days=30)
-LOAD_CHUNK = 2000
 
 
 def staffed_office_ids(exercise: Exercise) -> set[int]:
@@ -107,6 +117,11 @@ class Pilot:
         # Cases a bulk step of this run has just moved: their instances hold what the database holds,
         # unless something else touched them since (then they have more than that step's one event).
         self.moved: dict[int, Case] = {}
+        # What the run last read of the exercise's pending timed events (their times, in order) and of
+        # its first pending deadline, kept until the run itself writes something that changes them:
+        # nobody else can meanwhile, since the time move holds the exercise's row lock.
+        self._events: list[dt.datetime] | None = None
+        self._deadline: tuple[dt.datetime | None] | None = None
 
     # --- planning --------------------------------------------------------------------------------
 
@@ -114,30 +129,21 @@ class Pilot:
         office = case.office_for(kind)  # primed or joined in by _load: no query
         return office.pk if office is not None else None
 
-    def _load(self, pks: Iterable[int]) -> list[Case]:
-        """Load open cases as their procedures' models, sharing the exercise; forward keys joined in."""
-        loaded: list[Case] = []
-        pks = sorted(set(pks))
-        for i in range(0, len(pks), LOAD_CHUNK):
-            chunk = pks[i:i + LOAD_CHUNK]
-            by_kind: dict[str, list[int]] = defaultdict(list)
-            for pk, kind in Case.objects.filter(pk__in=chunk, closed_at__isnull=True).values_list("pk", "kind"):
-                by_kind[kind].append(pk)
-            for kind, ids in sorted(by_kind.items()):
-                model = get_procedure(kind).model
-                fks = [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one
-                       and not f.remote_field.parent_link and f.name not in ("exercise", "next_office")]
-                loaded.extend(model._default_manager.filter(pk__in=ids).select_related(*fks))
+    def _load(self, pks: Iterable[int], kinds: dict[int, str] | None = None) -> list[Case]:
+        """Load open cases as their procedures' models, sharing the exercise; forward keys attached."""
+        loaded = load_open_cases(pks, kinds)
         for case in loaded:
             case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
             case.prime_offices(self.office_rows)  # as Case.office_for would find them, without a query per case
             case._state.fields_cache["next_office"] = self.offices.get(case.next_office_id)
         return loaded
 
-    def plan(self, pks: Iterable[int], current: dict[int, Case] | None = None) -> None:
+    def plan(self, pks: Iterable[int], current: dict[int, Case] | None = None,
+             kinds: dict[int, str] | None = None) -> None:
         """(Re-)plan these cases: drop their old plans, decide each one's next step.
 
-        ``current`` gives instances known to hold what the database holds (used instead of loading).
+        ``current`` gives instances known to hold what the database holds (used instead of loading);
+        ``kinds`` each case's procedure when the caller has read it.
         """
         pks = set(pks)
         current = current or {}
@@ -146,7 +152,7 @@ class Pilot:
             self.idle.discard(pk)
         if not pks:
             return
-        cases = self._load(pks - current.keys())
+        cases = self._load(pks - current.keys(), kinds)
         for pk, case in current.items():
             if pk in pks and case.closed_at is None:
                 case.__dict__.pop("_office_cache", None)  # the step may have changed a case's own office
@@ -174,9 +180,8 @@ class Pilot:
         """Plan every open case, counting each one's events once (later events are counted as they come)."""
         self.seen_event = CaseEvent.objects.filter(exercise=self.exercise).order_by("-id").values_list(
             "id", flat=True).first() or 0
-        open_ids = list(
-            Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", flat=True)
-        )
+        kinds = dict(Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", "kind"))
+        open_ids = sorted(kinds)
         self.n_events = {}
         self.moved.clear()
         for i in range(0, len(open_ids), LOAD_CHUNK):
@@ -184,7 +189,7 @@ class Pilot:
                 CaseEvent.objects.filter(case_id__in=open_ids[i:i + LOAD_CHUNK], id__lte=self.seen_event)
                 .values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
             )
-        self.plan(open_ids)
+        self.plan(open_ids, kinds=kinds)
 
     def replan_touched(self, extra: Iterable[int] = ()) -> None:
         """Re-plan the cases with events since the last look (steps, deadlines, students, new cases)."""
@@ -214,10 +219,34 @@ class Pilot:
 
     def next_deadline(self) -> dt.datetime | None:
         """Return when the exercise's next pending deadline falls due."""
-        return (
-            Deadline.objects.filter(exercise=self.exercise, status=DeadlineStatus.PENDING)
-            .aggregate(first=Min("due_at"))["first"]
-        )
+        if self._deadline is None:
+            self._deadline = (
+                Deadline.objects.filter(exercise=self.exercise, status=DeadlineStatus.PENDING)
+                .aggregate(first=Min("due_at"))["first"],
+            )
+        return self._deadline[0]
+
+    def next_event(self) -> dt.datetime | None:
+        """Return when the exercise's next pending timed event is (due already or not)."""
+        if self._events is None:
+            self._events = list(
+                TimedEvent.objects.filter(exercise=self.exercise, status=TimedEventStatus.PENDING)
+                .order_by("at").values_list("at", flat=True)
+            )
+        return self._events[0] if self._events else None
+
+    def fire_events(self) -> None:
+        """Fire the timed events due by the clock; read the exercise as they left it (a pause, a regime)."""
+        from cases.classroom.timeline import fire_due_events
+
+        self._forget()
+        fire_due_events(exercise=self.exercise, actor=self.actor)
+        self.exercise.refresh_from_db()
+
+    def _forget(self) -> None:
+        """Read the timed events and deadlines again next time: the run is about to change them."""
+        self._events = None
+        self._deadline = None
 
     def pop_until(self, end: dt.datetime, before: dt.datetime | None) -> list[_Plan]:
         """Take the plans due by ``end`` (and strictly before ``before``), in due order."""
@@ -233,19 +262,35 @@ class Pilot:
     # --- acting ----------------------------------------------------------------------------------
 
     def move_clock(self, to: dt.datetime, note: str = "Autopilot") -> None:
+        """Move the clock to ``to`` (if later) through the timed events on the way; sweep what falls due.
+
+        A stretch of the time move this run belongs to: the run sees each deadline's and event's effect
+        before planning on. It leaves the run's exercise instance as the database holds it (the clock,
+        and what timed events changed: a pause, a regime); nothing else here writes the exercise row, so
+        the instance is not loaded again after a sweep or a move without stops.
+        """
         from cases.classroom.timeline import _walk_clock
-        from cases.services.deadlines import deadlines_sweep
 
         if to > self.exercise.clock:
-            # A stretch of the time move this run belongs to: through the pack's timed events, sweeping
-            # in-process, so the run sees each deadline's and event's effect before planning on. It
-            # leaves the run's exercise instance as the database holds it (the clock, and what timed
-            # events changed: a pause, a regime); nothing else here writes the exercise row, so the
-            # instance is not loaded again after a sweep or a move without stops.
-            _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=self.clock_source, note=note)
+            event = self.next_event()
+            if event is not None and event <= to:
+                self._forget()
+                _walk_clock(exercise=self.exercise, actor=self.actor, to=to, source=self.clock_source, note=note)
+            else:
+                # No timed event on the way (nor due): the stretch is the clock write and its sweep alone,
+                # as the walk through the events makes it, without looking for events again.
+                _clock_write_no_stops(self, to, note)
+                self._sweep_due(BATCH_SIZE)
+        self._sweep_due(1000)
+
+    def _sweep_due(self, batch_size: int) -> None:
+        """Sweep the deadlines due by the clock, if there is one (else the sweep would find nothing to fire)."""
+        from cases.services.deadlines import deadlines_sweep
+
         first = self.next_deadline()
-        if first is not None and first <= self.exercise.clock:  # else the sweep would find nothing to fire
-            deadlines_sweep(exercise_id=self.exercise.pk, batch_size=1000)
+        if first is not None and first <= self.exercise.clock:
+            self._deadline = None
+            deadlines_sweep(exercise_id=self.exercise.pk, batch_size=batch_size)
 
     def act(self, batch: list[_Plan]) -> None:
         """Take a batch of decisions, moving the clock on as they go (never sweeping: the caller does).
@@ -255,6 +300,7 @@ class Pilot:
         clock. Then the clock moves to the batch's last time and each group of the same step on one
         procedure goes through one bulk step, every case dated at its own time.
         """
+        self._deadline = None  # the steps set deadlines
         groups: dict[str, list[_Plan]] = defaultdict(list)
         performs: list[_Plan] = []
         for plan in batch:
@@ -335,7 +381,7 @@ def deadline_first(batch: list[_Plan]) -> tuple[list[_Plan], list[_Plan], dt.dat
     return now, later, soonest
 
 
-def _clock_write_no_stops(pilot: Pilot, to: dt.datetime) -> None:
+def _clock_write_no_stops(pilot: Pilot, to: dt.datetime, note: str = "Autopilot") -> None:
     """Move the clock to ``to`` without sweeping: the steps about to be taken are dated before it.
 
     No timed event of the pack falls before ``to`` (the batch stops short of the next one), so the
@@ -344,5 +390,5 @@ def _clock_write_no_stops(pilot: Pilot, to: dt.datetime) -> None:
     from cases.services.clock import clock_write
 
     # The time move holds the exercise's row lock and the run's instance is current: written as it is.
-    clock_write(exercise=pilot.exercise, actor=pilot.actor, to=to, note="Autopilot", queue_sweep=False,
+    clock_write(exercise=pilot.exercise, actor=pilot.actor, to=to, note=note, queue_sweep=False,
                 source=pilot.clock_source, locked=True)

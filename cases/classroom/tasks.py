@@ -60,7 +60,11 @@ def run_job(job_id: int) -> None:
 
 
 def _time_move(job: Job) -> None:
+    from django.utils import timezone
+
     from cases.classroom.timekeeping import fast_forward, time_move, time_move_summary
+    from cases.services.clock import clock_target
+    from cases.services.job_live import live_progress
     from cases.services.jobs import job_finish
 
     exercise = job.exercise
@@ -69,16 +73,32 @@ def _time_move(job: Job) -> None:
     params = job.params
     seen = dt.datetime.fromisoformat(params["seen_clock"]) if params.get("seen_clock") else None
     source = params.get("source", "service")
-    if params.get("days") is not None:
-        report = fast_forward(exercise=exercise, actor=job.requested_by, days=int(params["days"]), seen_clock=seen,
-                              source=source)
-    else:
-        report = time_move(exercise=exercise, actor=job.requested_by, to=dt.date.fromisoformat(params["to"]),
-                           seen_clock=seen, source=source)
-    assert report.clock_from is not None and report.clock_to is not None
-    job_finish(job.pk, message=time_move_summary(exercise, report), done=1, total=1, result={
-        "from": report.clock_from.isoformat(), "to": report.clock_to.isoformat(), "steps": report.steps,
-        "stuck": report.stuck[:20]})
+    days = int(params["days"]) if params.get("days") is not None else None
+    to = dt.date.fromisoformat(params["to"]) if days is None else None
+    start = exercise.clock
+    try:
+        end = clock_target(start, days=days, to=to)
+    except ApplicationError:
+        end = start  # the move itself refuses it, with its own message
+    span = max((end - start).total_seconds(), 1.0)
+    with live_progress(job.pk) as report:
+
+        def progress(clock: dt.datetime) -> None:
+            """Tell the page how much of the simulated span the move has covered (per cent)."""
+            done = min(100, max(0, int(100 * (clock - start).total_seconds() / span)))
+            report(done, 100, f"Simulated clock at {timezone.localtime(clock):%d %b %Y}")
+
+        if days is not None:
+            run = fast_forward(exercise=exercise, actor=job.requested_by, days=days, seen_clock=seen,
+                               source=source, progress=progress)
+        else:
+            assert to is not None
+            run = time_move(exercise=exercise, actor=job.requested_by, to=to, seen_clock=seen, source=source,
+                            progress=progress)
+    assert run.clock_from is not None and run.clock_to is not None
+    job_finish(job.pk, message=time_move_summary(exercise, run), done=100, total=100, result={
+        "from": run.clock_from.isoformat(), "to": run.clock_to.isoformat(), "steps": run.steps,
+        "stuck": run.stuck[:20]})
 
 
 def _compare(job: Job) -> None:

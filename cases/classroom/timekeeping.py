@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -41,6 +42,7 @@ def time_move(
     source: str = ClockMoveSource.SERVICE,
     note: str = "",
     max_steps: int | None = None,
+    progress: Callable[[dt.datetime], None] | None = None,
 ) -> RunReport:
     """Move the exercise's time forward by ``days`` or to ``to``; return what happened on the way.
 
@@ -48,6 +50,7 @@ def time_move(
     clock is still there (checked under the row lock), else it is refused and nothing changes.
     Refused too: a paused exercise, a move backwards or beyond the end of the simulation. An event of
     the pack that pauses the exercise stops the clock at it (that is not a refusal).
+    ``progress`` is told the clock as the autopilot moves it on (the job's progress; it writes nothing here).
     """
     exercise_actor_check(exercise=exercise, actor=actor, doing="move its time")
     with transaction.atomic():
@@ -68,7 +71,7 @@ def time_move(
         pilot = autopilot_on(locked)
         if pilot:
             autopilot_fly(exercise=locked, until=target, actor=actor, report=report, max_steps=max_steps,
-                          source=source)
+                          source=source, progress=progress)
         else:
             _walk_clock(exercise=locked, actor=actor, to=target, source=source,
                         note=note or "Clock moved (autopilot off)")
@@ -112,11 +115,13 @@ def time_move_summary(exercise: Exercise, report: RunReport) -> str:
 
 
 def fast_forward(*, exercise: Exercise, actor: Any, days: int, seen_clock: dt.datetime | None = None,
-                 source: str = ClockMoveSource.SERVICE) -> RunReport:
+                 source: str = ClockMoveSource.SERVICE,
+                 progress: Callable[[dt.datetime], None] | None = None) -> RunReport:
     """Move the exercise on by ``days`` (1 to 3660) simulated days: :func:`time_move` by days."""
     if isinstance(days, bool) or not isinstance(days, int) or days < 1 or days > FAST_FORWARD_MAX_DAYS:
         raise ApplicationError(f"Move the clock on by 1 to {FAST_FORWARD_MAX_DAYS} days (a whole number).")
-    return time_move(exercise=exercise, actor=actor, days=days, seen_clock=seen_clock, source=source)
+    return time_move(exercise=exercise, actor=actor, days=days, seen_clock=seen_clock, source=source,
+                     progress=progress)
 
 
 def time_pace_tick(*, now: dt.datetime | None = None) -> list[RunReport]:
