@@ -23,10 +23,39 @@ from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
 C = TypeVar("C", bound=Case)
 
 
+# Per (model, state, variant): the office kind and rules of the next step when they do not depend on
+# the case (the steps out of the state all belong to one office, or there are none), else None.
+_NEXT_FIXED: dict[tuple[type, str, str], tuple[str | None, str] | None] = {}
+
+
+def _next_of(case: Case) -> tuple[Office | None, str]:
+    """Return ``next_step(case)`` with its rules joined, worked out once per state where the case cannot change it.
+
+    With one office acting on every step out of the state, ``next_step`` reads no guard: its answer is
+    that office's (the case's own office of that kind) and the rules of those steps, the same for
+    every case of the model in that state and variant.
+    """
+    key = (type(case), case.state, case.variant)
+    if key not in _NEXT_FIXED:
+        options = transitions_from(case)
+        kinds = {meta_of(t).office for t in options}
+        if len(kinds) > 1:
+            _NEXT_FIXED[key] = None
+        else:
+            _office, rules = next_step(case)
+            _NEXT_FIXED[key] = (kinds.pop() if kinds else None, ",".join(rules))
+    fixed = _NEXT_FIXED[key]
+    if fixed is None:
+        office, rules = next_step(case)
+        return office, ",".join(rules)
+    kind, joined = fixed
+    return (case.office_for(kind) if kind is not None else None), joined
+
+
 def _refresh_next(case: Case, now: dt.datetime) -> None:
-    office, rules = next_step(case)
+    office, rules = _next_of(case)
     case.next_office = office
-    case.next_rules = ",".join(rules)
+    case.next_rules = rules
     case.state_since = now
     # An escalation flag is about waiting at one office; a step ends that wait.
     case.escalated_at = None
