@@ -9,10 +9,8 @@ deadline sweep and the autopilot use this; the row writers are in :mod:`cases.se
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter, ne
 from typing import Any
@@ -23,7 +21,7 @@ from django.db.models.base import ModelState
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
-from cases.services.sql_rows import insert_rows, rows_by_ids, update_rows, update_same, value_key
+from cases.services.sql_rows import collector_paused, insert_rows, rows_by_ids, update_rows, update_same, value_key
 from cases.services.steps import _refresh_next, dated, deadline_values, prepare_step, step_event_values
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
@@ -89,24 +87,6 @@ def _attach_related(model: type[Case], cases: list[Case]) -> None:
                     cache[name] = obj
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a bulk step builds its many objects.
-
-    A step on thousands of cases makes hundreds of thousands of small objects that live until it
-    ends; the collector would scan the whole heap again and again meanwhile, for nothing (none of
-    them is garbage yet). Reference counting still frees everything as usual; the collector runs
-    again as soon as the step is done.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _reader(names: list[str]) -> Callable[[Case], tuple[Any, ...]]:
     """Return a function reading the fields ``names`` of a case as one tuple.
 
@@ -170,6 +150,13 @@ def _from_row(model: type[Case], names: list[str], row: list[Any], db: str,
     elif initial:
         values[_INITIAL] = {name: values[name] for name in initial}
     return case
+
+
+def instances_from_rows(model: type[models.Model], names: list[str], rows: list[list[Any]]) -> list[Any]:
+    """Build loaded instances of ``model`` from rows of every concrete field (``names``), as ``from_db`` would."""
+    db = connection.alias
+    initial = _initial_states(model)  # type: ignore[arg-type]
+    return [_from_row(model, names, row, db, initial) for row in rows]  # type: ignore[arg-type]
 
 
 def _load_locked(model: type[Case], ids: list[int]) -> list[Case]:
@@ -274,7 +261,7 @@ def case_bulk_transition(
     result = BulkResult()
     if not ids:
         return result
-    with _collector_paused(), transaction.atomic():
+    with collector_paused(), transaction.atomic():
         loaded = _lock_loaded(model, given) if given is not None else _load_locked(model, ids)
         missing = set(ids) - {c.pk for c in loaded}
         for pk in missing:

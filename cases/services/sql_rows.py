@@ -9,8 +9,10 @@ column expanded by UNNEST, as Django's own ``bulk_create`` does there.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
@@ -159,6 +161,45 @@ def rows_by_ids(key: tuple[Any, ...], build: Callable[[Any], Any], ids: list[int
     return list(map(list, zip(*columns, strict=True)))
 
 
+def query_rows(qs: Any) -> list[list[Any]]:
+    """Run the ``values_list`` queryset ``qs`` and return its rows as lists, converted as the queryset would.
+
+    The same SQL and the same values as iterating ``qs``; the converters run once per distinct value of
+    a column instead of once per row and field.
+    """
+    compiler = qs.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    converters = list(compiler.get_converters([col for col, _sql, _alias in compiler.select]).items())
+    conn = _db()
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return []
+    columns = list(zip(*fetched, strict=True))
+    for pos, (funcs, expression) in converters:
+        columns[pos] = _converted(columns[pos], funcs, expression, conn)
+    return list(map(list, zip(*columns, strict=True)))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a bulk write builds its many objects.
+
+    A step on thousands of cases makes hundreds of thousands of small objects that live until it
+    ends; the collector would scan the whole heap again and again meanwhile, for nothing (none of
+    them is garbage yet). Reference counting still frees everything as usual; the collector runs
+    again as soon as the write is done (nested pauses leave that to the outermost).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _converted(raw: tuple[Any, ...], funcs: list[Any], expression: Any, conn: Any) -> list[Any]:
     """Return one fetched column through the query's converters, as the query itself would give it.
 
@@ -181,18 +222,23 @@ def _converted(raw: tuple[Any, ...], funcs: list[Any], expression: Any, conn: An
 
 
 def update_same(model: type[models.Model], values: dict[str, Any], ids: list[int], *,
-                guard: tuple[str, Any] | None = None) -> int:
+                guard: tuple[str, Any] | None = None, copies: dict[str, str] | None = None) -> int:
     """Set the columns ``values`` ({attname: value}) of ``model``'s table to the same values for ``ids``.
 
     One raw UPDATE with the ids as one parameter; ``guard`` (attname, value) writes a row only while
-    that column still holds that value (the optimistic lock of a state change). Return the rows written.
+    that column still holds that value (the optimistic lock of a state change); ``copies``
+    ({attname: attname}) sets a column to another column of the same row (as ``F()`` would). Return
+    the rows written.
     """
     if not ids:
         return 0
     quote = connection.ops.quote_name
     opts = model._meta
     fields = [opts.get_field(name) for name in values]
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sets = ", ".join([
+        *(f"{quote(f.column)} = %s" for f in fields),
+        *(f"{quote(opts.get_field(a).column)} = {quote(opts.get_field(b).column)}" for a, b in (copies or {}).items()),
+    ])
     params = [f.get_db_prep_save(values[name], connection) for f, name in zip(fields, values, strict=True)]
     if connection.vendor == "postgresql":
         where = f"{quote(opts.pk.column)} = ANY(%s::bigint[])"
