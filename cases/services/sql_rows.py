@@ -20,6 +20,7 @@ from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 
 CHUNK = 5000
+FEW = 4  # PostgreSQL: up to this many rows go in as a plain VALUES list
 
 
 def pks(ids: list[int]) -> Any:
@@ -286,11 +287,18 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
     with conn.cursor() as cursor:
+        one = f"({', '.join(['%s'] * len(fields))})"
         if conn.vendor != "postgresql":
             params = list(zip(*columns_values, strict=True))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+            sql = f"INSERT INTO {table} ({columns}) VALUES {one}"
             for i in range(0, len(params), CHUNK):
                 cursor.executemany(sql, params[i:i + CHUNK])
+            return
+        if len(rows) <= FEW:
+            # A step's own event: plain VALUES (the same SQL every time, which psycopg prepares once)
+            # costs the server less than arrays to unpack.
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",
+                           [v for row in zip(*columns_values, strict=True) for v in row])
             return
         unnest = ", ".join(f"%s::{_array_type(f)}" for f in fields)
         for i in range(0, len(rows), CHUNK):

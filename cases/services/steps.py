@@ -19,6 +19,8 @@ from django_fsm import ConcurrentTransition, Transition, TransitionNotAllowed
 from cases.engine import StepMeta, acting_office, meta_of, next_step, transitions_from, unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
+from cases.services.locked_load import load_locked_case
+from cases.services.sql_rows import insert_rows
 
 C = TypeVar("C", bound=Case)
 
@@ -232,11 +234,7 @@ def case_transition(
     model = case.procedure.model if case.kind else type(case.specific())
     with transaction.atomic():
         try:
-            locked = (
-                model._default_manager.select_for_update(of=("self", "case_ptr"))
-                .select_related(*_forward_keys(model))
-                .get(pk=case.pk)
-            )
+            locked = load_locked_case(model, case.pk)
         except model.DoesNotExist as exc:
             raise ApplicationError("This case no longer exists.") from exc
         with dated(locked, at, system=system) as now:
@@ -256,12 +254,13 @@ def case_transition(
             raise ApplicationError(
                 "Someone else moved this case a moment ago. Reload the page and look again."
             ) from exc
-        event = step_event(locked, step, source=source, actor=actor, now=now, note=note, system=system)
+        event = step_event_values(locked, step, source=source, actor=actor, now=now, note=note, system=system)
         if system:
-            event.kind = event_kind  # e.g. DEADLINE when the sweep fires the step
+            event["kind"] = event_kind  # e.g. DEADLINE when the sweep fires the step
         if event_data:
-            event.data = {**event.data, **event_data}
-        event.save()
+            event["data"] = {**event["data"], **event_data}
+        # The same row as CaseEvent(**event).save(), written as the bulk step writes its events.
+        insert_rows(CaseEvent, [event])
         _write_deadlines(locked, now)
     return locked
 
@@ -281,13 +280,6 @@ def dated(case: Case, at: dt.datetime | None, *, system: bool) -> Iterator[dt.da
         yield now
     finally:
         exercise.clock = clock
-
-
-def _forward_keys(model: type[Case]) -> list[str]:
-    return [
-        f.name for f in model._meta.concrete_fields
-        if f.is_relation and f.many_to_one and not f.remote_field.parent_link
-    ]
 
 
 def _field_values(case: Case) -> dict[str, Any]:
