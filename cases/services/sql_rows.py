@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 
@@ -169,7 +170,10 @@ def query_rows(qs: Any) -> list[list[Any]]:
     a column instead of once per row and field.
     """
     compiler = qs.query.get_compiler(using=qs.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``): no query, as the queryset does
+        return []
     converters = list(compiler.get_converters([col for col, _sql, _alias in compiler.select]).items())
     conn = _db()
     with conn.cursor() as cursor:
