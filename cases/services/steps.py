@@ -30,14 +30,14 @@ C = TypeVar("C", bound=Case)
 _NEXT_FIXED: dict[tuple[type, str, str], tuple[str | None, str] | None] = {}
 
 
-def _next_of(case: Case) -> tuple[Office | None, str]:
+def _next_of(case: Case, state: str | None = None) -> tuple[Office | None, str]:
     """Return ``next_step(case)`` with its rules joined, worked out once per state where the case cannot change it.
 
     With one office acting on every step out of the state, ``next_step`` reads no guard: its answer is
     that office's (the case's own office of that kind) and the rules of those steps, the same for
     every case of the model in that state and variant.
     """
-    key = (type(case), case.state, case.variant)
+    key = (type(case), case.state if state is None else state, case.variant)
     if key not in _NEXT_FIXED:
         options = transitions_from(case)
         kinds = {meta_of(t).office for t in options}
@@ -55,13 +55,14 @@ def _next_of(case: Case) -> tuple[Office | None, str]:
 
 
 def _refresh_next(case: Case, now: dt.datetime) -> None:
-    office, rules = _next_of(case)
+    state = case.state  # read once: django-fsm's descriptor builds a DeferredAttribute per read
+    office, rules = _next_of(case, state)
     case.next_office = office
     case.next_rules = rules
     case.state_since = now
     # An escalation flag is about waiting at one office; a step ends that wait.
     case.escalated_at = None
-    if case.state in case.procedure.terminal:
+    if state in case.procedure.terminal:
         case.closed_at = now
 
 
@@ -164,6 +165,18 @@ class PreparedStep:
     office: Office | None
 
 
+_OPTIONS: dict[tuple[type, str, str], dict[str, Transition]] = {}
+
+
+def _options(case: Case) -> dict[str, Transition]:
+    """Return the case's possible steps by name (``transitions_from``, fixed per model, state and variant)."""
+    key = (type(case), case.state, case.variant)
+    found = _OPTIONS.get(key)
+    if found is None:
+        found = _OPTIONS[key] = {t.name: t for t in transitions_from(case)}
+    return found
+
+
 def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any], system: bool) -> PreparedStep:
     """Check that ``actor`` may take ``transition`` on ``case`` now with ``data``; raise ApplicationError if not.
 
@@ -171,9 +184,9 @@ def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any
     it is taken: it exists, it leaves the case's state, the actor holds the acting office, the input is
     complete, and the guards hold.
     """
-    if case.exercise.paused and not system:
+    if not system and case.exercise.paused:
         raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
-    options = {t.name: t for t in transitions_from(case)}
+    options = _options(case)
     if transition not in options:
         known = {t.name for t in case.procedure.transitions}
         if transition not in known:
