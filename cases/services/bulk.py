@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter, ne
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -21,7 +21,7 @@ from django.db.models.base import ModelState
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
-from cases.services.sql_rows import insert_rows, rows_by_ids, update_rows, update_same, value_key
+from cases.services.sql_rows import collector_paused, insert_rows, rows_by_ids, update_rows, update_same, value_key
 from cases.services.steps import _refresh_next, dated, deadline_values, prepare_step, step_event_values
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
@@ -38,54 +38,125 @@ class BulkResult:
 
 
 def _prime_offices(cases: list[Case]) -> None:
-    """Fill each case's office cache with one query per exercise instead of one per case."""
+    """Fill each case's office cache with one query per exercise instead of one per case.
+
+    The same as ``Case.prime_offices`` for every case (kinds a case names in its own fields are left
+    to it; offices it already resolved stay), with each class's share of the exercise's offices
+    worked out once and copied into each case's cache.
+    """
     by_exercise = {exercise_id: Case.offices_by_kind(exercise_id) for exercise_id in {c.exercise_id for c in cases}}
+    shares: dict[tuple[int, type], dict[str, Any]] = {}
     for case in cases:
-        case.prime_offices(by_exercise[case.exercise_id])
+        key = (case.exercise_id, type(case))
+        share = shares.get(key)
+        if share is None:
+            fields = case.OFFICE_FIELDS
+            share = shares[key] = {k: o for k, o in by_exercise[key[0]].items() if k not in fields}
+        state = case.__dict__
+        own = state.get("_office_cache")
+        state["_office_cache"] = {**share, **own} if own else dict(share)
+        state["_offices_primed"] = True
 
 
 def _attach_related(model: type[Case], cases: list[Case]) -> None:
-    """Load each forward key's rows once (one query per key) and cache them on every case lacking them.
+    """Load each forward key's rows once (one query per related model) and cache them on every case lacking them.
 
     Thousands of cases share a few exercises, offices and people: each of those is built once and
     shared, as ``prefetch_related`` would, without its per-instance bookkeeping. Keys a case already
     holds (joined in by its caller) are left as they are.
     """
+    caches = [c._state.fields_cache for c in cases]
+    wanted: dict[type, list[tuple[str, str, list[Any]]]] = defaultdict(list)
     for f in model._meta.concrete_fields:
         if not isinstance(f, models.ForeignKey) or f.remote_field.parent_link:
             continue
-        get_id = attrgetter(f.attname)
-        lacking = [c for c in cases if f.name not in c._state.fields_cache and get_id(c) is not None]
-        if not lacking:
-            continue
-        rows = f.related_model._base_manager.in_bulk({get_id(c) for c in lacking})
-        for case in lacking:
-            obj = rows.get(get_id(case))
-            if obj is not None:
-                case._state.fields_cache[f.name] = obj
+        name, attname = f.name, f.attname
+        lacking = [
+            (cache, c.__dict__[attname] if attname in c.__dict__ else getattr(c, attname))
+            for c, cache in zip(cases, caches, strict=True) if name not in cache
+        ]
+        lacking = [(cache, pk) for cache, pk in lacking if pk is not None]
+        if lacking:
+            wanted[f.related_model].append((name, attname, lacking))
+    for related, uses in wanted.items():
+        rows = related._base_manager.in_bulk({pk for _n, _a, lacking in uses for _c, pk in lacking})
+        for name, _attname, lacking in uses:
+            for cache, pk in lacking:
+                obj = rows.get(pk)
+                if obj is not None:
+                    cache[name] = obj
+
+
+def _reader(names: list[str]) -> Callable[[Case], tuple[Any, ...]]:
+    """Return a function reading the fields ``names`` of a case as one tuple.
+
+    A loaded case holds every field in its ``__dict__`` (foreign keys and the FSM state included, which
+    read through Python descriptors): read there in one C-level call; a case lacking one (a deferred
+    field) reads through its attributes, as ``attrgetter`` would.
+    """
+    from_dict = itemgetter(*names)
+    from_attrs = attrgetter(*names)
+    one = len(names) == 1
+
+    def read(case: Case) -> tuple[Any, ...]:
+        try:
+            values = from_dict(case.__dict__)
+        except KeyError:
+            values = from_attrs(case)
+        return (values,) if one else values
+
+    return read
 
 
 def _attnames(model: type[Case]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def _from_row(model: type[Case], names: list[str], row: list[Any], db: str) -> Case:
+_INITIAL = "_ConcurrentTransitionMixin__initial_states"
+
+
+def _initial_states(model: type[Case]) -> list[str] | None:
+    """Return the attnames ConcurrentTransitionMixin remembers on loading, or None to let it do so itself."""
+    from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin
+
+    update = getattr(model, "_update_initial_state", None)
+    if update is None:
+        return []
+    if update is not ConcurrentTransitionMixin._update_initial_state:
+        return None
+    # What the mixin's method does: each FSM field's value as loaded, by attname.
+    return [f.attname for f in model._meta.fields if isinstance(f, FSMFieldMixin)]
+
+
+def _from_row(model: type[Case], names: list[str], row: list[Any], db: str,
+              initial: list[str] | None = None) -> Case:
     """Build a loaded instance from its row as ``Model.from_db`` would, without ``Model.__init__``'s work per field.
 
     The row holds every concrete field, already converted from the database (:func:`rows_by_ids`);
     the instance is what ``from_db`` returns for it: fields set, loaded from ``db``, not adding, and
     ConcurrentTransitionMixin's remembered state set, so a later ``save()`` keeps its state check.
+    ``initial`` names the state fields it remembers (None: call its own method to remember them).
     """
     case = model.__new__(model)
-    case.__dict__.update(zip(names, row, strict=True))
+    values = case.__dict__
+    values.update(zip(names, row, strict=True))
     state = ModelState()
     state.adding = False
     state.db = db
+    state.fields_cache = {}
     case._state = state
-    update_initial = getattr(case, "_update_initial_state", None)
-    if update_initial is not None:
-        update_initial()
+    if initial is None:
+        case._update_initial_state()
+    elif initial:
+        values[_INITIAL] = {name: values[name] for name in initial}
     return case
+
+
+def instances_from_rows(model: type[models.Model], names: list[str], rows: list[list[Any]]) -> list[Any]:
+    """Build loaded instances of ``model`` from rows of every concrete field (``names``), as ``from_db`` would."""
+    db = connection.alias
+    initial = _initial_states(model)  # type: ignore[arg-type]
+    return [_from_row(model, names, row, db, initial) for row in rows]  # type: ignore[arg-type]
 
 
 def _load_locked(model: type[Case], ids: list[int]) -> list[Case]:
@@ -102,7 +173,8 @@ def _load_locked(model: type[Case], ids: list[int]) -> list[Case]:
         ids,
     )
     db = connection.alias
-    cases = [_from_row(model, names, row, db) for row in rows]
+    initial = _initial_states(model)
+    cases = [_from_row(model, names, row, db, initial) for row in rows]
     _attach_related(model, cases)
     _prime_offices(cases)
     return cases
@@ -189,50 +261,52 @@ def case_bulk_transition(
     result = BulkResult()
     if not ids:
         return result
-    with transaction.atomic():
+    with collector_paused(), transaction.atomic():
         loaded = _lock_loaded(model, given) if given is not None else _load_locked(model, ids)
         missing = set(ids) - {c.pk for c in loaded}
         for pk in missing:
             result.refused[pk] = "This case does not exist or is not of this procedure."
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         # One C-level call reads every field of a case; comparing the tuples before and after the
-        # step finds what it changed.
-        snapshot = attrgetter(*(f.attname for f in fields))
-        changed: set[int] = set()
+        # step finds what it changed (each distinct pattern of changes is kept once).
+        snapshot = _reader([f.attname for f in fields])
+        patterns: set[tuple[bool, ...]] = set()
         moved: list[Case] = []
         sources: dict[int, str] = {}
         events: list[dict[str, Any]] = []
         deadlines: list[dict[str, Any]] = []
         for case in loaded:
-            case_data = {**data, **data_by_case[case.pk]} if case.pk in data_by_case else data
-            name = transitions.get(case.pk, transition)
-            with dated(case, at.get(case.pk) if at else None, system=system) as now:
+            pk = case.pk
+            case_data = {**data, **data_by_case[pk]} if pk in data_by_case else data
+            name = transitions.get(pk, transition)
+            with dated(case, at.get(pk) if at else None, system=system) as now:
                 try:
                     step = prepare_step(case, name, actor=actor, data=case_data, system=system)
                 except ApplicationError as exc:
-                    result.refused[case.pk] = exc.message
+                    result.refused[pk] = exc.message
                     continue
                 before = snapshot(case)
                 source = case.state
                 try:
                     getattr(case, name)(**step.kwargs)
                 except ApplicationError as exc:  # a step body may refuse this case's input; it is not written
-                    result.refused[case.pk] = exc.message
+                    result.refused[pk] = exc.message
                     continue
                 _refresh_next(case, now)
             after = snapshot(case)
             if after != before:
-                changed.update(i for i, (b, a) in enumerate(zip(before, after, strict=True)) if b != a)
-            sources[case.pk] = source
+                patterns.add(tuple(map(ne, before, after)))
+            sources[pk] = source
             moved.append(case)
             event = step_event_values(case, step, source=source, actor=actor, now=now,
-                                      note=notes.get(case.pk, note), system=system)
+                                      note=notes.get(pk, note), system=system)
             if system:
                 event["kind"] = event_kind
-            if case.pk in event_data:
-                event["data"] = {**event["data"], **event_data[case.pk]}
+            if pk in event_data:
+                event["data"] = {**event["data"], **event_data[pk]}
             events.append(event)
             deadlines.extend(deadline_values(case, now))
+        changed = {i for pattern in patterns for i, differs in enumerate(pattern) if differs}
         result.moved = [c.pk for c in moved]
         if moved:
             written = [fields[i] for i in sorted(changed)]
@@ -256,10 +330,10 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
     state = Case._meta.get_field("state")
     base = [state, *(f for f in written if f.attname in base_names and f.attname != "state")]
     own = [f for f in written if f.attname not in base_names]
-    get_base = attrgetter(*(f.attname for f in base))
+    get_base = _reader([f.attname for f in base])
     base_groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for case in cases:
-        base_groups[(sources[case.pk], *(value_key(v) for v in get_base(case)))].append(case)
+        base_groups[(sources[case.pk], *map(value_key, get_base(case)))].append(case)
     if len(base_groups) <= MAX_UPDATE_GROUPS:
         for key, group in base_groups.items():
             ids = [c.pk for c in group]
@@ -270,10 +344,10 @@ def _write_cases(model: type[Case], cases: list[Case], sources: dict[int, str], 
         raise ApplicationError(conflict)
     if not own:
         return
-    get_own = attrgetter(*(f.attname for f in own)) if len(own) > 1 else (lambda c: (getattr(c, own[0].attname),))
+    get_own = _reader([f.attname for f in own])
     own_groups: dict[tuple[Any, ...], list[Case]] = defaultdict(list)
     for case in cases:
-        own_groups[tuple(value_key(v) for v in get_own(case))].append(case)
+        own_groups[tuple(map(value_key, get_own(case)))].append(case)
     if len(own_groups) <= MAX_UPDATE_GROUPS:
         for group in own_groups.values():
             update_same(model, {f.attname: getattr(group[0], f.attname) for f in own}, [c.pk for c in group])

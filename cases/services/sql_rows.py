@@ -9,14 +9,19 @@ column expanded by UNNEST, as Django's own ``bulk_create`` does there.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
-from django.db import connection, models
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 
 CHUNK = 5000
+FEW = 4  # PostgreSQL: up to this many rows go in as a plain VALUES list
 
 
 def pks(ids: list[int]) -> Any:
@@ -39,13 +44,26 @@ def value_key(value: Any) -> Any:
     return (type(value), value)
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any]:
+def _db() -> Any:
+    """Return this thread's connection itself, not the ``django.db.connection`` proxy.
+
+    Every attribute read through the proxy looks the connection up again; converting ten thousand
+    rows reads it tens of thousands of times.
+    """
+    return connections[connection.alias]
+
+
+_INT_PROBE = 2**40 + 7
+
+
+def _converter(field: models.Field, conn: Any = None) -> Callable[[Any], Any]:
     """Return a function preparing ``field``'s values for the database, converting each distinct value once.
 
     A value is looked up by itself (one hash), its type kept beside the converted value: equal values
     of another type (1 and True) are converted on their own. Unhashable values (a JSON dict) are
     converted every time, except the empty dict most events carry.
     """
+    conn = conn or _db()
     cache: dict[Any, tuple[type, Any]] = {}
     prep = field.get_db_prep_save
     empty: list[Any] = []
@@ -56,15 +74,47 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
         except TypeError:
             if type(value) is dict and not value:
                 if not empty:
-                    empty.append(prep(value, connection))
+                    empty.append(prep(value, conn))
                 return empty[0]
-            return prep(value, connection)
+            return prep(value, conn)
         if hit is None or hit[0] is not type(value):
-            hit = (type(value), prep(value, connection))
+            hit = (type(value), prep(value, conn))
             cache.setdefault(value, hit)
         return hit[1]
 
     return convert
+
+
+def _ints_pass(field: models.Field, conn: Any) -> bool:
+    """Return whether ``field`` prepares a plain int as that same int (keys and counts: no conversion needed)."""
+    try:
+        out = field.get_db_prep_save(_INT_PROBE, conn)
+    except Exception:
+        return False
+    return type(out) is int and out == _INT_PROBE
+
+
+def _column(field: models.Field, values: list[Any], conn: Any) -> list[Any]:
+    """Return one column's values prepared for the database, as :func:`_converter` would prepare each.
+
+    Most columns of a bulk write hold a few distinct values of one type (a state, an office, a time):
+    each distinct value is converted once and the column mapped through the results at C speed. A
+    column of plain ints on a field that keeps them as they are (keys) is taken as it is.
+    """
+    types = set(map(type, values))
+    if types == {int} and _ints_pass(field, conn):
+        return values
+    if len(types) == 1:
+        try:
+            distinct = dict.fromkeys(values)
+        except TypeError:
+            distinct = None
+        if distinct is not None:
+            # One type only: equal values are the same value to the database (no 1 / True mix-up).
+            prep = field.get_db_prep_save
+            done = {value: prep(value, conn) for value in distinct}
+            return list(map(done.__getitem__, values))
+    return list(map(_converter(field, conn), values))
 
 
 def ids_param(ids: list[int]) -> RawSQL:
@@ -99,46 +149,101 @@ def rows_by_ids(key: tuple[Any, ...], build: Callable[[Any], Any], ids: list[int
         converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
         _PREPARED[full] = (sql, list(converters.items()))
     sql, converters = _PREPARED[full]
-    with connection.cursor() as cursor:
+    conn = _db()
+    with conn.cursor() as cursor:
         cursor.execute(sql, [_ids_value(ids)])
-        rows = [list(r) for r in cursor.fetchall()]
+        fetched = cursor.fetchall()
+    if not fetched:
+        return []
+    if not converters:
+        return [list(r) for r in fetched]
+    columns = list(zip(*fetched, strict=True))
     for pos, (funcs, expression) in converters:
-        # Many rows share a value (the same time, the same flag): each distinct one is converted once,
-        # except JSON, whose converted values are mutable and must not be shared between rows.
-        memo: dict[Any, Any] | None = None if expression.output_field.get_internal_type() == "JSONField" else {}
-        for row in rows:
-            raw = row[pos]
-            try:
-                known = memo is not None and raw in memo
-            except TypeError:  # an unhashable value from the driver: converted on its own, not kept
-                known, memo_row = False, None
-            else:
-                memo_row = memo
-            if known:
-                row[pos] = memo[raw]  # type: ignore[index]
-                continue
-            value = raw
-            for func in funcs:
-                value = func(value, expression, connection)
-            row[pos] = value
-            if memo_row is not None:
-                memo_row[raw] = value
-    return rows
+        columns[pos] = _converted(columns[pos], funcs, expression, conn)
+    return list(map(list, zip(*columns, strict=True)))
+
+
+def query_rows(qs: Any) -> list[list[Any]]:
+    """Run the ``values_list`` queryset ``qs`` and return its rows as lists, converted as the queryset would.
+
+    The same SQL and the same values as iterating ``qs``; the converters run once per distinct value of
+    a column instead of once per row and field.
+    """
+    compiler = qs.query.get_compiler(using=qs.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``): no query, as the queryset does
+        return []
+    converters = list(compiler.get_converters([col for col, _sql, _alias in compiler.select]).items())
+    conn = _db()
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return []
+    columns = list(zip(*fetched, strict=True))
+    for pos, (funcs, expression) in converters:
+        columns[pos] = _converted(columns[pos], funcs, expression, conn)
+    return list(map(list, zip(*columns, strict=True)))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a bulk write builds its many objects.
+
+    A step on thousands of cases makes hundreds of thousands of small objects that live until it
+    ends; the collector would scan the whole heap again and again meanwhile, for nothing (none of
+    them is garbage yet). Reference counting still frees everything as usual; the collector runs
+    again as soon as the write is done (nested pauses leave that to the outermost).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _converted(raw: tuple[Any, ...], funcs: list[Any], expression: Any, conn: Any) -> list[Any]:
+    """Return one fetched column through the query's converters, as the query itself would give it.
+
+    Many rows share a value (the same time, the same flag): each distinct one is converted once,
+    except JSON, whose converted values are mutable and must not be shared between rows.
+    """
+    def convert(value: Any) -> Any:
+        for func in funcs:
+            value = func(value, expression, conn)
+        return value
+
+    if expression.output_field.get_internal_type() != "JSONField":
+        try:
+            done = {value: convert(value) for value in dict.fromkeys(raw)}
+        except TypeError:  # an unhashable value from the driver: each converted on its own
+            pass
+        else:
+            return list(map(done.__getitem__, raw))
+    return list(map(convert, raw))
 
 
 def update_same(model: type[models.Model], values: dict[str, Any], ids: list[int], *,
-                guard: tuple[str, Any] | None = None) -> int:
+                guard: tuple[str, Any] | None = None, copies: dict[str, str] | None = None) -> int:
     """Set the columns ``values`` ({attname: value}) of ``model``'s table to the same values for ``ids``.
 
     One raw UPDATE with the ids as one parameter; ``guard`` (attname, value) writes a row only while
-    that column still holds that value (the optimistic lock of a state change). Return the rows written.
+    that column still holds that value (the optimistic lock of a state change); ``copies``
+    ({attname: attname}) sets a column to another column of the same row (as ``F()`` would). Return
+    the rows written.
     """
     if not ids:
         return 0
     quote = connection.ops.quote_name
     opts = model._meta
     fields = [opts.get_field(name) for name in values]
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sets = ", ".join([
+        *(f"{quote(f.column)} = %s" for f in fields),
+        *(f"{quote(opts.get_field(a).column)} = {quote(opts.get_field(b).column)}" for a, b in (copies or {}).items()),
+    ])
     params = [f.get_db_prep_save(values[name], connection) for f, name in zip(fields, values, strict=True)]
     if connection.vendor == "postgresql":
         where = f"{quote(opts.pk.column)} = ANY(%s::bigint[])"
@@ -173,25 +278,36 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     ):
         model._base_manager.bulk_create([model(**row) for row in rows], batch_size=2000)
         return
-    defaults = {f.attname: f.get_default() for f in fields if any(f.attname not in row for row in rows)}
-    converters = [(f.attname, _converter(f)) for f in fields]
-    params = [
-        [convert(row[name] if name in row else defaults[name]) for name, convert in converters]
-        for row in rows
-    ]
-    quote = connection.ops.quote_name
+    conn = _db()
+    columns_values = []
+    for f in fields:
+        try:
+            values = list(map(itemgetter(f.attname), rows))
+        except KeyError:  # some rows leave it out: the field's default, computed once for the call
+            default = f.get_default()
+            values = [row.get(f.attname, default) for row in rows]
+        columns_values.append(_column(f, values, conn))
+    quote = conn.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with conn.cursor() as cursor:
+        one = f"({', '.join(['%s'] * len(fields))})"
+        if conn.vendor != "postgresql":
+            params = list(zip(*columns_values, strict=True))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {one}"
             for i in range(0, len(params), CHUNK):
                 cursor.executemany(sql, params[i:i + CHUNK])
             return
+        if len(rows) <= FEW:
+            # A step's own event: plain VALUES (the same SQL every time, which psycopg prepares once)
+            # costs the server less than arrays to unpack.
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",
+                           [v for row in zip(*columns_values, strict=True) for v in row])
+            return
         unnest = ", ".join(f"%s::{_array_type(f)}" for f in fields)
-        for i in range(0, len(params), CHUNK):
-            arrays = [list(column) for column in zip(*params[i:i + CHUNK], strict=True)]
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({unnest})", arrays)
+        for i in range(0, len(rows), CHUNK):
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({unnest})",
+                           [column[i:i + CHUNK] for column in columns_values])
 
 
 def update_rows(

@@ -19,18 +19,50 @@ from django_fsm import ConcurrentTransition, Transition, TransitionNotAllowed
 from cases.engine import StepMeta, acting_office, meta_of, next_step, transitions_from, unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
+from cases.services.locked_load import load_locked_case
+from cases.services.sql_rows import insert_rows
 
 C = TypeVar("C", bound=Case)
 
 
+# Per (model, state, variant): the office kind and rules of the next step when they do not depend on
+# the case (the steps out of the state all belong to one office, or there are none), else None.
+_NEXT_FIXED: dict[tuple[type, str, str], tuple[str | None, str] | None] = {}
+
+
+def _next_of(case: Case, state: str | None = None) -> tuple[Office | None, str]:
+    """Return ``next_step(case)`` with its rules joined, worked out once per state where the case cannot change it.
+
+    With one office acting on every step out of the state, ``next_step`` reads no guard: its answer is
+    that office's (the case's own office of that kind) and the rules of those steps, the same for
+    every case of the model in that state and variant.
+    """
+    key = (type(case), case.state if state is None else state, case.variant)
+    if key not in _NEXT_FIXED:
+        options = transitions_from(case)
+        kinds = {meta_of(t).office for t in options}
+        if len(kinds) > 1:
+            _NEXT_FIXED[key] = None
+        else:
+            _office, rules = next_step(case)
+            _NEXT_FIXED[key] = (kinds.pop() if kinds else None, ",".join(rules))
+    fixed = _NEXT_FIXED[key]
+    if fixed is None:
+        office, rules = next_step(case)
+        return office, ",".join(rules)
+    kind, joined = fixed
+    return (case.office_for(kind) if kind is not None else None), joined
+
+
 def _refresh_next(case: Case, now: dt.datetime) -> None:
-    office, rules = next_step(case)
+    state = case.state  # read once: django-fsm's descriptor builds a DeferredAttribute per read
+    office, rules = _next_of(case, state)
     case.next_office = office
-    case.next_rules = ",".join(rules)
+    case.next_rules = rules
     case.state_since = now
     # An escalation flag is about waiting at one office; a step ends that wait.
     case.escalated_at = None
-    if case.state in case.procedure.terminal:
+    if state in case.procedure.terminal:
         case.closed_at = now
 
 
@@ -133,6 +165,18 @@ class PreparedStep:
     office: Office | None
 
 
+_OPTIONS: dict[tuple[type, str, str], dict[str, Transition]] = {}
+
+
+def _options(case: Case) -> dict[str, Transition]:
+    """Return the case's possible steps by name (``transitions_from``, fixed per model, state and variant)."""
+    key = (type(case), case.state, case.variant)
+    found = _OPTIONS.get(key)
+    if found is None:
+        found = _OPTIONS[key] = {t.name: t for t in transitions_from(case)}
+    return found
+
+
 def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any], system: bool) -> PreparedStep:
     """Check that ``actor`` may take ``transition`` on ``case`` now with ``data``; raise ApplicationError if not.
 
@@ -140,9 +184,9 @@ def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any
     it is taken: it exists, it leaves the case's state, the actor holds the acting office, the input is
     complete, and the guards hold.
     """
-    if case.exercise.paused and not system:
+    if not system and case.exercise.paused:
         raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
-    options = {t.name: t for t in transitions_from(case)}
+    options = _options(case)
     if transition not in options:
         known = {t.name for t in case.procedure.transitions}
         if transition not in known:
@@ -203,11 +247,7 @@ def case_transition(
     model = case.procedure.model if case.kind else type(case.specific())
     with transaction.atomic():
         try:
-            locked = (
-                model._default_manager.select_for_update(of=("self", "case_ptr"))
-                .select_related(*_forward_keys(model))
-                .get(pk=case.pk)
-            )
+            locked = load_locked_case(model, case.pk)
         except model.DoesNotExist as exc:
             raise ApplicationError("This case no longer exists.") from exc
         with dated(locked, at, system=system) as now:
@@ -227,12 +267,13 @@ def case_transition(
             raise ApplicationError(
                 "Someone else moved this case a moment ago. Reload the page and look again."
             ) from exc
-        event = step_event(locked, step, source=source, actor=actor, now=now, note=note, system=system)
+        event = step_event_values(locked, step, source=source, actor=actor, now=now, note=note, system=system)
         if system:
-            event.kind = event_kind  # e.g. DEADLINE when the sweep fires the step
+            event["kind"] = event_kind  # e.g. DEADLINE when the sweep fires the step
         if event_data:
-            event.data = {**event.data, **event_data}
-        event.save()
+            event["data"] = {**event["data"], **event_data}
+        # The same row as CaseEvent(**event).save(), written as the bulk step writes its events.
+        insert_rows(CaseEvent, [event])
         _write_deadlines(locked, now)
     return locked
 
@@ -252,13 +293,6 @@ def dated(case: Case, at: dt.datetime | None, *, system: bool) -> Iterator[dt.da
         yield now
     finally:
         exercise.clock = clock
-
-
-def _forward_keys(model: type[Case]) -> list[str]:
-    return [
-        f.name for f in model._meta.concrete_fields
-        if f.is_relation and f.many_to_one and not f.remote_field.parent_link
-    ]
 
 
 def _field_values(case: Case) -> dict[str, Any]:
