@@ -177,11 +177,17 @@ def unmet_guards(case: Case, t: Transition) -> list[str]:
     return [getattr(c, "message", c.__name__) for c in (t.conditions or []) if not c(case)]
 
 
-def terminal_states(model: type[Case]) -> set[str]:
-    """Return the states no step leaves."""
-    sources = {t.source for t in all_transitions(model)}
-    targets = {t.target for t in all_transitions(model) if t.target is not None}
-    return targets - sources
+_TERMINAL: dict[type, frozenset[str]] = {}
+
+
+def terminal_states(model: type[Case]) -> frozenset[str]:
+    """Return the states no step leaves (fixed per model, like its transitions: worked out once)."""
+    found = _TERMINAL.get(model)
+    if found is None:
+        sources = {t.source for t in all_transitions(model)}
+        targets = {t.target for t in all_transitions(model) if t.target is not None}
+        found = _TERMINAL[model] = frozenset(targets - sources)
+    return found
 
 
 # --- Who acts ----------------------------------------------------------------------------------

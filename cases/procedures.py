@@ -111,7 +111,7 @@ class Procedure:
             return state
 
     @cached_property
-    def terminal(self) -> set[str]:
+    def terminal(self) -> frozenset[str]:
         return terminal_states(self.model)
 
     @cached_property

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin
+from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin
 
 from cases.choices import OfficeKind
 from cases.models.exercise import Exercise, Office
+from cases.models.state_field import StateField
 from cases.regimes import REGIME_CHOICES, Regime, get_regime
 
 if TYPE_CHECKING:
     from cases.procedures import Procedure
 
 _STATE_FIELDS: dict[type, tuple[models.Field, ...]] = {}
+
+
+def _procedure_of(kind: str) -> Procedure:
+    # The registry sits above the models (it imports them): looked up at call time, imported once.
+    global _get_procedure
+    if _get_procedure is None:
+        from cases.procedures import get_procedure
+
+        _get_procedure = get_procedure
+    return _get_procedure(kind)
+
+
+_get_procedure: Any = None
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -31,7 +45,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(max_length=30, editable=False, db_index=True)
     reference = models.CharField(max_length=30, editable=False)
     title = models.CharField(max_length=200)
-    state = FSMField(default="new", protected=True, db_index=True)
+    state = StateField(default="new", protected=True, db_index=True)
     regime = models.CharField(max_length=40, choices=REGIME_CHOICES)
     variant = models.CharField(max_length=20, blank=True)
     filed_at = models.DateTimeField("filed (simulated)")
@@ -95,9 +109,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @property
     def procedure(self) -> Procedure:
-        from cases.procedures import get_procedure
-
-        return get_procedure(self.kind)
+        return _procedure_of(self.kind)
 
     @property
     def is_closed(self) -> bool:

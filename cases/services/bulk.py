@@ -1,6 +1,6 @@
 """Move many cases through the same step at once, with the same checks as one case at a time.
 
-Every case is checked by ``prepare_step`` (office, state, input, guards); the ones that pass move in
+Every case is checked as ``prepare_step`` checks it (office, state, input, guards); the ones that pass move in
 one UPDATE per group of identical changes (or one statement giving each row its own values, when they
 vary), their events and deadlines are written with one bulk INSERT each, all in one transaction. The
 deadline sweep and the autopilot use this; the row writers are in :mod:`cases.services.sql_rows`.
@@ -22,7 +22,15 @@ from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
 from cases.procedures import get_procedure
 from cases.services.sql_rows import collector_paused, insert_rows, rows_by_ids, update_rows, update_same, value_key
-from cases.services.steps import _refresh_next, dated, deadline_values, prepare_step, step_event_values
+from cases.services.steps import (
+    StepPlan,
+    _refresh_next,
+    check_step,
+    dated,
+    deadline_values,
+    plan_step,
+    step_event_values,
+)
 
 # Above this many distinct combinations of written values, one UPDATE per combination costs more than
 # one statement writing each row its own values.
@@ -106,6 +114,13 @@ def _reader(names: list[str]) -> Callable[[Case], tuple[Any, ...]]:
         return (values,) if one else values
 
     return read
+
+
+def _input_key(data: dict[str, Any]) -> tuple[Any, ...]:
+    """Return a hashable key for a step's input: equal keys, equal input (types kept apart, as value_key does)."""
+    if not data:
+        return ()
+    return tuple(sorted((name, value_key(value)) for name, value in data.items()))
 
 
 def _attnames(model: type[Case]) -> list[str]:
@@ -275,13 +290,20 @@ def case_bulk_transition(
         sources: dict[int, str] = {}
         events: list[dict[str, Any]] = []
         deadlines: list[dict[str, Any]] = []
+        # A step's plan (what it is, its input checked) is the same for every case of one state and
+        # variant given the same input: worked out once per such group, each case checked against it.
+        plans: dict[tuple[Any, ...], StepPlan] = {}
         for case in loaded:
             pk = case.pk
             case_data = {**data, **data_by_case[pk]} if pk in data_by_case else data
             name = transitions.get(pk, transition)
+            key = (case.state, case.variant, name, _input_key(case_data))
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = plan_step(case, name, case_data)
             with dated(case, at.get(pk) if at else None, system=system) as now:
                 try:
-                    step = prepare_step(case, name, actor=actor, data=case_data, system=system)
+                    step = check_step(case, plan, actor=actor, system=system)
                 except ApplicationError as exc:
                     result.refused[pk] = exc.message
                     continue

@@ -7,8 +7,6 @@ event, refreshes "who acts next" and writes any deadlines, all inside one ``tran
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -165,6 +163,25 @@ class PreparedStep:
     office: Office | None
 
 
+@dataclass(frozen=True)
+class StepPlan:
+    """What a step is for every case of one model in one state and variant, given one input.
+
+    Worked out once (:func:`plan_step`) and checked for each case (:func:`check_step`): a bulk step on
+    thousands of cases in the same state with the same input plans once. A refusal that does not
+    depend on the case (no such step, not from this state, input incomplete) is kept as its message,
+    to be raised in the order :func:`prepare_step` checks things.
+    """
+
+    transition: Transition | None
+    meta: StepMeta | None
+    kwargs: dict[str, Any]
+    not_possible: tuple[str, tuple[str, ...]] | None = None
+    incomplete: tuple[str, tuple[str, ...]] | None = None
+    # The step's permission is the office check itself (engine.step): asked once, for the office it finds.
+    own_check: bool = False
+
+
 _OPTIONS: dict[tuple[type, str, str], dict[str, Transition]] = {}
 
 
@@ -177,48 +194,79 @@ def _options(case: Case) -> dict[str, Transition]:
     return found
 
 
-def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any], system: bool) -> PreparedStep:
-    """Check that ``actor`` may take ``transition`` on ``case`` now with ``data``; raise ApplicationError if not.
+def plan_step(case: Case, transition: str, data: dict[str, Any]) -> StepPlan:
+    """Return the plan of ``transition`` with ``data`` for cases of ``case``'s model, state and variant.
 
-    The single-case and the bulk services both call this, so a step is checked the same way however
-    it is taken: it exists, it leaves the case's state, the actor holds the acting office, the input is
-    complete, and the guards hold.
+    It reads nothing else of the case: every case sharing those three gets the same plan.
     """
-    if not system and case.exercise.paused:
-        raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
     options = _options(case)
     if transition not in options:
         known = {t.name for t in case.procedure.transitions}
         if transition not in known:
-            raise ApplicationError(f"There is no step called {transition!r} in this procedure.")
+            message = f"There is no step called {transition!r} in this procedure."
+            return StepPlan(None, None, {}, not_possible=(message, ()))
         possible = ", ".join(meta_of(t).label for t in options.values()) or "none (the case is closed)"
-        raise ApplicationError(
-            f"That step cannot be taken while the case is at '{case.state_label()}'. Possible now: {possible}."
-        )
+        message = f"That step cannot be taken while the case is at '{case.state_label()}'. Possible now: {possible}."
+        return StepPlan(None, None, {}, not_possible=(message, ()))
     t = options[transition]
     meta = meta_of(t)
-    office = case.office_for(meta.office)
-    if not system:
-        if not t.has_perm(case, actor):
-            raise ApplicationError(
-                f"Only {office or meta.office} may take this step ({', '.join(meta.rules)}), "
-                "and you do not hold that office in this exercise.",
-                rules=meta.rules,
-            )
-        office = acting_office(actor, case, meta.office)
+    own_check = getattr(t.permission, "office_kind", None) == meta.office
     missing = [f for f in meta.fields if _required_missing(data.get(f))]
     if meta.reason_required and _required_missing(data.get("reason")):
         missing.append("reason")
     if missing:
         names = ", ".join(_field_label(type(case), f) for f in missing)
-        raise ApplicationError(f"'{meta.label}' needs: {names}.", rules=meta.rules)
+        return StepPlan(t, meta, {}, incomplete=(f"'{meta.label}' needs: {names}.", meta.rules), own_check=own_check)
     kwargs = {f: data[f] for f in meta.fields}
     if meta.reason_required:
         kwargs["reason"] = data["reason"].strip()
+    return StepPlan(t, meta, kwargs, own_check=own_check)
+
+
+def check_step(case: Case, plan: StepPlan, *, actor: Any, system: bool) -> PreparedStep:
+    """Check that ``actor`` may take the planned step on ``case`` now; raise ApplicationError if not.
+
+    In this order: the exercise is not paused, the step exists and leaves the case's state, the actor
+    holds the acting office, the input is complete, the guards hold.
+    """
+    if not system and case.exercise.paused:
+        raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
+    if plan.not_possible is not None:
+        raise ApplicationError(plan.not_possible[0], rules=plan.not_possible[1])
+    t, meta = plan.transition, plan.meta
+    assert t is not None and meta is not None
+    office = case.office_for(meta.office)
+    if not system:
+        if plan.own_check:
+            acting = acting_office(actor, case, meta.office)
+            allowed = acting is not None
+        else:
+            allowed = t.has_perm(case, actor)
+            acting = acting_office(actor, case, meta.office) if allowed else None
+        if not allowed:
+            raise ApplicationError(
+                f"Only {office or meta.office} may take this step ({', '.join(meta.rules)}), "
+                "and you do not hold that office in this exercise.",
+                rules=meta.rules,
+            )
+        office = acting
+    if plan.incomplete is not None:
+        raise ApplicationError(plan.incomplete[0], rules=plan.incomplete[1])
     failed = unmet_guards(case, t)
     if failed:
         raise ApplicationError(" ".join(failed), rules=meta.rules)
-    return PreparedStep(t, meta, kwargs, office)
+    return PreparedStep(t, meta, plan.kwargs, office)
+
+
+def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any], system: bool) -> PreparedStep:
+    """Check that ``actor`` may take ``transition`` on ``case`` now with ``data``; raise ApplicationError if not.
+
+    The single-case and the bulk services both check a step this way (the bulk one plans once per
+    model, state, variant and input), so a step is checked the same however it is taken: it exists, it
+    leaves the case's state, the actor holds the acting office, the input is complete, and the guards
+    hold.
+    """
+    return check_step(case, plan_step(case, transition, data), actor=actor, system=system)
 
 
 def case_transition(
@@ -278,21 +326,28 @@ def case_transition(
     return locked
 
 
-@contextmanager
-def dated(case: Case, at: dt.datetime | None, *, system: bool) -> Iterator[dt.datetime]:
-    """Let a step dated ``at`` (the system's, never after the clock) see the clock at ``at``; yield that time.
+class dated:
+    """Let a step dated ``at`` (the system's, never after the clock) see the clock at ``at``; give that time.
 
     Guards read the clock and step bodies stamp it (a departure, a notice to the other side): a step
     the sweep or the autopilot dates at its own time must read and record that time, not the clock's.
+    ``with dated(case, at, system=...) as now:`` (a class, not a generator: a bulk step enters it once
+    per case).
     """
-    exercise = case.exercise
-    clock = exercise.clock
-    now = at if system and at is not None and at < clock else clock
-    exercise.clock = now
-    try:
-        yield now
-    finally:
-        exercise.clock = clock
+
+    __slots__ = ("clock", "exercise", "now")
+
+    def __init__(self, case: Case, at: dt.datetime | None, *, system: bool) -> None:
+        self.exercise = case.exercise
+        self.clock = self.exercise.clock
+        self.now = at if system and at is not None and at < self.clock else self.clock
+
+    def __enter__(self) -> dt.datetime:
+        self.exercise.clock = self.now
+        return self.now
+
+    def __exit__(self, *exc: object) -> None:
+        self.exercise.clock = self.clock
 
 
 def _field_values(case: Case) -> dict[str, Any]:
