@@ -153,7 +153,7 @@ def _required_missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one is made per case a bulk step moves, and frozen ones are slow to make
 class PreparedStep:
     """A step that passed every check for one case: what to call, with what, for which office."""
 
