@@ -143,8 +143,12 @@ def _claim(exercise_id: int, clock: dt.datetime, size: int, skip: set[int]) -> l
     return instances_from_rows(Deadline, names, query_rows(qs[:size].values_list(*names)))
 
 
-def _fire(deadline: Deadline) -> str:
-    """Take the deadline's effect; return "fired", "cancelled" or "deferred"."""
+def _fire(deadline: Deadline, kind: str = "") -> str:
+    """Take the deadline's effect; return "fired", "cancelled" or "deferred".
+
+    ``kind`` is the case's procedure when the caller has read it (the step then loads the case once,
+    locked, as its procedure's model, instead of loading it twice more first).
+    """
     # Per case, deadlines fire in due order: an earlier one still pending (claimed by another
     # worker, or set by a step fired a moment ago) goes first.
     earlier = Deadline.objects.filter(
@@ -168,7 +172,7 @@ def _fire(deadline: Deadline) -> str:
 
             # case_transition is atomic on its own: a refusal rolls back only its savepoint.
             case_transition(
-                case=Case.objects.get(pk=deadline.case_id).specific(),
+                case=Case(pk=deadline.case_id, kind=kind) if kind else Case.objects.get(pk=deadline.case_id).specific(),
                 transition=deadline.action,
                 actor=None,
                 system=True,
@@ -294,6 +298,7 @@ def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batch
             one_by_one: list[Deadline] = []
             # Runs keep the due order: a run of one step on many cases goes through one bulk step.
             for key, run in _runs(batch):
+                kind = key[0] if key is not None else ""
                 if key is not None and len(run) > 1:
                     fired, cancelled, left = _fire_steps_in_bulk(key[0], key[1], run)
                     result.fired.extend(fired)
@@ -303,7 +308,7 @@ def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batch
                 else:
                     one_by_one = run
                 for deadline in one_by_one:
-                    outcome = _fire(deadline)
+                    outcome = _fire(deadline, kind)
                     if outcome == "fired":
                         result.fired.append(deadline.pk)
                         progress = True

@@ -342,8 +342,9 @@ def update_rows(
         return 0
     pk = model._meta.pk
     keyed = [pk, *([guard] if guard is not None else []), *fields]
-    converters = [_converter(f) for f in keyed]
-    params = [[convert(v) for convert, v in zip(converters, row, strict=True)] for row in rows]
+    conn = _db()
+    # Column by column, each distinct value prepared once (as insert_rows does), then the rows again.
+    columns = [prepared_column(f, list(values), conn) for f, values in zip(keyed, zip(*rows, strict=True), strict=True)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     written = 0
@@ -354,7 +355,7 @@ def update_rows(
             sql = f"UPDATE {table} SET {sets} WHERE {where}"
             # The values come first in the statement, the key (and guard) last.
             n = 1 + (guard is not None)
-            ordered = [[*row[n:], *row[:n]] for row in params]
+            ordered = list(zip(*columns[n:], *columns[:n], strict=True))
             for i in range(0, len(ordered), CHUNK):
                 cursor.executemany(sql, ordered[i:i + CHUNK])
                 written += cursor.rowcount
@@ -364,7 +365,7 @@ def update_rows(
         where = f"t.{quote(pk.column)} = v.v0" + (f" AND t.{quote(guard.column)} = v.v1" if guard is not None else "")
         unnest = ", ".join(f"%s::{_array_type(f)}" for f in keyed)
         sql = f"UPDATE {table} AS t SET {sets} FROM UNNEST({unnest}) AS v({', '.join(names)}) WHERE {where}"
-        for i in range(0, len(params), CHUNK):
-            cursor.execute(sql, [list(column) for column in zip(*params[i:i + CHUNK], strict=True)])
+        for i in range(0, len(rows), CHUNK):
+            cursor.execute(sql, [column[i:i + CHUNK] for column in columns])
             written += cursor.rowcount
     return written

@@ -126,3 +126,45 @@ def test_insert_rows_across_several_statements_writes_every_row_in_order(desk, m
     for a, b in zip(ours, orms, strict=True):
         a.pop("id"), b.pop("id"), a.pop("wall_time"), b.pop("wall_time")
         assert a == b
+
+
+def test_update_rows_writes_each_row_its_own_values_and_keeps_its_guard(desk):
+    """Each row its own values (times, text, none), prepared column by column; a row off its guard is left."""
+    import datetime as dt
+
+    cases = [file_case(desk) for _ in range(4)]
+    Case.objects.filter(pk=cases[3].pk).update(escalated_at=desk.exercise.clock)
+    now = desk.exercise.clock
+    fields = [Case._meta.get_field(n) for n in ("state_since", "next_rules", "escalated_at")]
+    rows = [(c.pk, "filed", now + dt.timedelta(hours=i), f"MAR-{i % 2}", None if i % 2 else now)
+            for i, c in enumerate(cases[:3])]
+    rows.append((cases[3].pk, "examination", now, "X", None))  # its state is not "examination": not written
+    written = sql_rows.update_rows(Case, fields, rows, guard=Case._meta.get_field("state"))
+    assert written == 3
+    got = {pk: (a, b, c) for pk, a, b, c in Case.objects.filter(pk__in=[c.pk for c in cases])
+           .values_list("pk", "state_since", "next_rules", "escalated_at")}
+    for pk, _state, since, rules, escalated in rows[:3]:
+        assert got[pk] == (since, rules, escalated)
+    assert got[cases[3].pk][1] != "X" and got[cases[3].pk][2] == now
+
+
+def test_a_single_due_deadline_loads_its_case_once(desk):
+    """The sweep knows each due case's procedure: a step fired alone loads the case once, locked, not 3 times."""
+    import datetime as dt
+
+    from cases.models import Deadline, DeadlineKind, DeadlineStatus, Exercise
+    from cases.services.deadlines import deadlines_sweep
+
+    case = file_case(desk)
+    due = desk.exercise.clock
+    Deadline.objects.create(case_id=case.pk, exercise_id=case.exercise_id, kind=DeadlineKind.ESCALATION, due_at=due,
+                            action="begin_dissuasion", set_at=due)
+    Exercise.objects.filter(pk=case.exercise_id).update(clock=due + dt.timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        result = deadlines_sweep(exercise_id=case.exercise_id)
+    assert len(result.fired) == 1
+    assert Case.objects.get(pk=case.pk).state == "dissuasion"
+    assert Deadline.objects.get(case_id=case.pk).status == DeadlineStatus.FIRED
+    loads = [q["sql"] for q in queries if (q["sql"].startswith("SELECT") and 'FROM "cases_marriagecase"' in q["sql"])
+             or q["sql"].startswith('SELECT "cases_case"."id", "cases_case"."exercise_id"')]
+    assert len(loads) == 1, loads
