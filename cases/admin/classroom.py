@@ -157,6 +157,21 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
         "title": job.get_kind_display(), "job": job, "next": _job_next(job)})
 
 
+def job_finish(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Leave a finished job of mine for where it leads (the console), saying there how it ended.
+
+    The job page goes here by itself once the job is done, as the load page opens the console: the
+    teacher is back where they asked for it, with the result as the page's message. A job still
+    running leads back to its progress page.
+    """
+    job = get_object_or_404(Job, pk=job_id, requested_by=request.user)
+    if not job.finished:
+        return HttpResponseRedirect(reverse("classroom:job_progress", args=[job.pk]))
+    if job.message:
+        (messages.success if job.status == JobStatus.DONE else messages.error)(request, job.message)
+    return HttpResponseRedirect(_job_next(job))
+
+
 def _job_next(job: Job) -> str:
     if job.kind == JobKind.COMPARE:
         return f"{reverse('admin:cases_exercise_compare')}?job={job.pk}"
@@ -533,6 +548,7 @@ urlpatterns = [
     path("load/<int:load_id>/status/", _v(load_status), name="load_status"),
     path("job/<int:job_id>/", _v(job_progress), name="job_progress"),
     path("job/<int:job_id>/status/", _v(job_status), name="job_status"),
+    path("job/<int:job_id>/finish/", _v(job_finish), name="job_finish"),
     path("exercise/<int:exercise_id>/console/", _v(console), name="console"),
     path("exercise/<int:exercise_id>/students/", _v(students), name="students"),
     path("exercise/<int:exercise_id>/students/password/", _v(student_password), name="student_password"),

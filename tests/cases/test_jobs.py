@@ -113,3 +113,24 @@ def test_regime_comparison_runs_in_a_job(teacher, queued_only):
     html = teacher.get(response.url).content.decode()
     assert 'id="bd-comparison"' in html and "line-graph" in html  # the queue-growth chart (pygal)
     assert Exercise.objects.count() == before + 2  # one exercise per regime, made by the worker
+
+
+@pytest.mark.django_db
+def test_a_finished_move_leads_back_to_the_console_with_its_result(teacher, queued_only, django_user_model):
+    """The job page goes back by itself once done (as the load page opens the console), the result said there."""
+    exercise = loader.load_pack("marriage-1958", name="Back to the console")
+    console = reverse("classroom:console", args=[exercise.pk])
+    teacher.post(console, {"action": "advance", "days": "30", "seen_clock": exercise.clock.isoformat()})
+    job = Job.objects.get(kind="time_move", exercise=exercise)
+    finish = reverse("classroom:job_finish", args=[job.pk])
+    assert finish in teacher.get(reverse("classroom:job_progress", args=[job.pk])).content.decode()
+    response = teacher.get(finish)  # not finished yet: back to its progress page
+    assert response.status_code == 302 and response.url == reverse("classroom:job_progress", args=[job.pk])
+    tasks.run_job(job.pk)
+    job.refresh_from_db()
+    response = teacher.get(finish, follow=True)
+    assert response.redirect_chain[-1][0] == console
+    assert job.message in [str(m) for m in response.context["messages"]]
+    other = Client()
+    other.force_login(django_user_model.objects.create_superuser("other", "o@example.org", "pw-other-1"))
+    assert other.get(finish).status_code == 404  # someone else's job
