@@ -41,6 +41,15 @@ class AutoStep:
 Policy = Callable[[Case, dict[str, Any], random.Random], AutoStep | None]
 
 
+def open_steps(case: Case) -> set[str]:
+    """Return the names of the steps out of the case's state whose guards it meets now.
+
+    The same set as ``{t.name for t in transitions_from(case) if not unmet_guards(case, t)}``, each
+    step's guards stopping at the first one unmet (guards only read the case) instead of wording them all.
+    """
+    return {t.name for t in transitions_from(case) if all(c(case) for c in (t.conditions or ()))}
+
+
 def policy_for(kind: str) -> Policy:
     """Return the autopilot policy the procedure ``kind`` registered, or the generic fill-in policy."""
     from cases.procedures import find_procedure

@@ -13,8 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy
-from cases.engine import transitions_from, unmet_guards
+from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy, open_steps
 from cases.models import Case
 
 # Causes drawn for a crossing that was not forced by disaster (RET-4). Assumption: the famine years'
@@ -67,7 +66,7 @@ def crosser_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Au
     """
     p = {**_DEFAULTS, **params.get("crosser", {})}
     u = [rng.random() for _ in range(5)]  # drawn whatever the branch: decisions stay stable
-    possible = {t.name for t in transitions_from(case) if not unmet_guards(case, t)}
+    possible = open_steps(case)
     ref = case.reference
     reason = {"reason": SYSTEM_REASON}
 
