@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Min
 
 from cases.classroom.pilot_load import load_open_cases
-from cases.classroom.policy_base import AutoStep, policy_for
+from cases.classroom.policy_base import AutoStep, policy_for, state_of
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
 from cases.models import (
@@ -88,10 +88,11 @@ class DecideCache:
 def _decide(case: Case, n_events: int, seed: int,
             cache: DecideCache | None = None) -> tuple[dt.datetime, AutoStep, str] | None:
     """Return (when, what, acting office kind) for a case loaded as its procedure's model, or None."""
-    rng = random.Random(f"{seed}:{case.reference}:{case.state}:{n_events}")
+    state = state_of(case)
+    rng = random.Random(f"{seed}:{case.reference}:{state}:{n_events}")
     params = cache.params_of(case) if cache is not None else _params(case)
     days_table = params.get("days", {})
-    options = transitions_from(case)
+    options = transitions_from(case, state)
     jitter = 0.5 + rng.random()  # +/-50%, drawn first so decisions do not shift times
     policy = cache.policy(case.kind) if cache is not None else policy_for(case.kind)
     decision = policy(case, params, rng)
@@ -203,7 +204,8 @@ class Pilot:
                 cases.append(case)
         cache = DecideCache()
         for case in cases:
-            if (case.pk, case.state) in self.stuck:
+            state = state_of(case)
+            if (case.pk, state) in self.stuck:
                 continue
             decided = _decide(case, self.n_events.get(case.pk, 0), self.seed, cache)
             if decided is None:
@@ -217,7 +219,7 @@ class Pilot:
                     continue  # a student's decision: the autopilot waits for it (their step re-plans it)
             elif case.next_office_id in self.staffed:
                 continue
-            self.plans[case.pk] = _Plan(due, case.state, step, case)
+            self.plans[case.pk] = _Plan(due, state, step, case)
             heapq.heappush(self.heap, (due, case.pk))
 
     def plan_all(self) -> None:
