@@ -82,6 +82,8 @@ def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> 
     Closed cases are left out. The exercise and next office are the caller's to set.
     """
     ids = sorted(set(pks))
+    if not ids:
+        return []  # nothing to read (a re-plan of cases the planner holds already)
     if kinds is None:
         kinds = {}
         kinds.update(rows_by_ids(("pilot-kinds",), lambda param: Case.objects.filter(pk__in=param)

@@ -344,7 +344,6 @@ class Pilot:
         clock. Then the clock moves to the batch's last time and each group of the same step on one
         procedure goes through one bulk step, every case dated at its own time.
         """
-        self._deadline = None  # the steps set deadlines
         groups: dict[str, list[_Plan]] = defaultdict(list)
         performs: list[_Plan] = []
         for plan in batch:
@@ -352,6 +351,8 @@ class Pilot:
                 performs.append(plan)
             else:
                 groups[plan.case.kind].append(plan)
+        if performs or any(sets_deadlines(type(plans[0].case)) for plans in groups.values()):
+            self._deadline = None  # the steps may set deadlines: read the first pending one again
         for p in sorted(performs, key=lambda p: (p.due, p.case.pk)):
             if p.due > self.exercise.clock:
                 _clock_write_no_stops(self, p.due)
@@ -404,6 +405,16 @@ class Pilot:
     def _stuck(self, p: _Plan, message: str) -> None:
         self.stuck.add((p.case.pk, p.state))
         self.report.stuck.append(f"{p.case.reference}: {message}")
+
+
+def sets_deadlines(model: type[Case]) -> bool:
+    """Return whether a step of this procedure may write a deadline.
+
+    The step services write a case's deadlines from its procedure's ``deadlines_on_enter`` alone
+    (cases/services/steps.py: deadline_values), and a step neither fires nor cancels one: after
+    steps of procedures without that hook, the exercise's first pending deadline is where it was.
+    """
+    return getattr(model, "deadlines_on_enter", None) is not None
 
 
 def deadline_first(batch: list[_Plan]) -> tuple[list[_Plan], list[_Plan], dt.datetime | None]:

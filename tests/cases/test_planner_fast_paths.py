@@ -99,3 +99,28 @@ def test_deadline_first_finds_each_cases_first_pending_deadline_as_the_orm_does(
     assert [p.case.pk for p in later] == [p.case.pk for p in want_later]
     assert [p.case.pk for p in now] == [p.case.pk for p in late if p not in want_later]
     assert soonest == min((first[p.case.pk] for p in want_later), default=None)
+
+
+def test_the_first_pending_deadline_the_pilot_keeps_after_its_steps_is_the_databases(desk, monkeypatch):
+    """After every batch of steps (crossers set none, letters do) the pilot's first deadline is the stored one."""
+    acted = {"batches": 0, "kept": 0}
+    plain_act = Pilot.act
+
+    def act(self: Pilot, batch: list[Any]) -> None:
+        plain_act(self, batch)
+        acted["batches"] += 1
+        acted["kept"] += self._deadline is not None
+        want = Deadline.objects.filter(exercise=self.exercise, status=DeadlineStatus.PENDING).aggregate(
+            m=Min("due_at"))["m"]
+        assert self.next_deadline() == want
+
+    monkeypatch.setattr(Pilot, "act", act)
+    exercise = jilin_exercise(desk.exercise, "First deadline")
+    run_year(exercise, crossers=60, letters=12)
+    assert acted["batches"] > 10 and acted["kept"] > 0, acted
+    assert not planner.sets_deadlines(type(Case.objects.filter(kind="crosser").first().specific()))
+
+
+def test_loading_no_cases_reads_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert load_open_cases([]) == []
