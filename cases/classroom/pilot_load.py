@@ -19,6 +19,7 @@ from django.db.models.base import ModelState
 
 from cases.models import Case
 from cases.procedures import get_procedure
+from cases.services.bulk import instances_from_rows
 from cases.services.sql_rows import rows_by_ids
 
 LOAD_CHUNK = 2000
@@ -68,7 +69,8 @@ def _attach(model: type[models.Model], cases: list[Any], db: str) -> None:
             names = _attnames(target)
             key = f.target_field.attname
             at = names.index(key)
-            related = {row[at]: build(target, names, row, db) for row in _rows(target, ids, names, key)}
+            rows = _rows(target, ids, names, key)
+            related = {row[at]: obj for row, obj in zip(rows, instances_from_rows(target, names, rows), strict=True)}
         for case in cases:
             case._state.fields_cache[f.name] = related.get(getattr(case, f.attname))
 
@@ -80,6 +82,8 @@ def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> 
     Closed cases are left out. The exercise and next office are the caller's to set.
     """
     ids = sorted(set(pks))
+    if not ids:
+        return []  # nothing to read (a re-plan of cases the planner holds already)
     if kinds is None:
         kinds = {}
         kinds.update(rows_by_ids(("pilot-kinds",), lambda param: Case.objects.filter(pk__in=param)
@@ -94,7 +98,8 @@ def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> 
         model = get_procedure(kind).model
         names = _attnames(model)
         closed = names.index("closed_at")
-        cases = [build(model, names, row, db) for row in _rows(model, kind_ids, names) if row[closed] is None]
+        # Built as Model.from_db would (cases/services/bulk.py), the remembered FSM state read from the row.
+        cases = instances_from_rows(model, names, [row for row in _rows(model, kind_ids, names) if row[closed] is None])
         _attach(model, cases, db)
         loaded.extend(cases)
     return loaded

@@ -18,8 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Min
 
-from cases.classroom.pilot_load import LOAD_CHUNK, load_open_cases
-from cases.classroom.policy_base import AutoStep, policy_for
+from cases.classroom.pilot_load import load_open_cases
+from cases.classroom.policy_base import AutoStep, policy_for, state_of
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
 from cases.models import (
@@ -35,6 +35,7 @@ from cases.models import (
 )
 from cases.services.bulk import case_bulk_transition
 from cases.services.deadlines import BATCH_SIZE
+from cases.services.sql_rows import ids_param, query_rows
 from cases.services.steps import case_transition
 
 # Steps due within this much simulated time of the earliest one are taken together (one bulk step per
@@ -58,14 +59,42 @@ def _params(case: Case) -> dict[str, Any]:
     return dict(case.regime_obj.param("autopilot", {}) or {})
 
 
-def _decide(case: Case, n_events: int, seed: int) -> tuple[dt.datetime, AutoStep, str] | None:
+class DecideCache:
+    """What :func:`_decide` looks up per case that cannot differ between cases of one plan call.
+
+    A procedure's policy (from the registry) and a regime's ``autopilot`` parameters, looked up once per
+    kind and regime; each decision still gets its own copy of the parameters, as :func:`_params` makes.
+    Kept for one :meth:`Pilot.plan` call only: nothing registers procedures or changes regimes meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self.policies: dict[str, Any] = {}
+        self.params: dict[str, dict[str, Any]] = {}
+
+    def policy(self, kind: str) -> Any:
+        found = self.policies.get(kind)
+        if found is None:
+            found = self.policies[kind] = policy_for(kind)
+        return found
+
+    def params_of(self, case: Case) -> dict[str, Any]:
+        regime = case.regime
+        found = self.params.get(regime)
+        if found is None:
+            found = self.params[regime] = _params(case)
+        return dict(found)
+
+
+def _decide(case: Case, n_events: int, seed: int,
+            cache: DecideCache | None = None) -> tuple[dt.datetime, AutoStep, str] | None:
     """Return (when, what, acting office kind) for a case loaded as its procedure's model, or None."""
-    rng = random.Random(f"{seed}:{case.reference}:{case.state}:{n_events}")
-    params = _params(case)
+    state = state_of(case)
+    rng = random.Random(f"{seed}:{case.reference}:{state}:{n_events}")
+    params = cache.params_of(case) if cache is not None else _params(case)
     days_table = params.get("days", {})
-    options = transitions_from(case)
+    options = transitions_from(case, state)
     jitter = 0.5 + rng.random()  # +/-50%, drawn first so decisions do not shift times
-    policy = policy_for(case.kind)
+    policy = cache.policy(case.kind) if cache is not None else policy_for(case.kind)
     decision = policy(case, params, rng)
     if decision is None:
         return None
@@ -107,6 +136,7 @@ class Pilot:
         self.staffed = staffed_office_ids(exercise)
         self.office_rows = Case.offices_by_kind(exercise.pk)
         self.offices = {o.pk: o for o in Office.objects.filter(exercise=exercise)}
+        self._office_shares: dict[type, dict[str, Office]] = {}
         self.plans: dict[int, _Plan] = {}
         self.heap: list[tuple[dt.datetime, int]] = []
         self.idle: set[int] = set()
@@ -129,12 +159,27 @@ class Pilot:
         office = case.office_for(kind)  # primed or joined in by _load: no query
         return office.pk if office is not None else None
 
+    def _prime(self, case: Case) -> None:
+        """Give the case a fresh office cache, as ``Case.prime_offices`` fills an empty one from ``office_rows``.
+
+        The kinds a procedure names in its own fields are left to the case; the rest (the same for every
+        case of the procedure) are worked out once per model and copied.
+        """
+        model = type(case)
+        share = self._office_shares.get(model)
+        if share is None:
+            fields = model.OFFICE_FIELDS
+            share = self._office_shares[model] = {k: o for k, o in self.office_rows.items() if k not in fields}
+        values = case.__dict__
+        values["_office_cache"] = dict(share)
+        values["_offices_primed"] = True
+
     def _load(self, pks: Iterable[int], kinds: dict[int, str] | None = None) -> list[Case]:
         """Load open cases as their procedures' models, sharing the exercise; forward keys attached."""
         loaded = load_open_cases(pks, kinds)
         for case in loaded:
             case.exercise = self.exercise  # one shared instance: guards read its clock as it moves
-            case.prime_offices(self.office_rows)  # as Case.office_for would find them, without a query per case
+            self._prime(case)  # as Case.office_for would find them, without a query per case
             case._state.fields_cache["next_office"] = self.offices.get(case.next_office_id)
         return loaded
 
@@ -155,13 +200,14 @@ class Pilot:
         cases = self._load(pks - current.keys(), kinds)
         for pk, case in current.items():
             if pk in pks and case.closed_at is None:
-                case.__dict__.pop("_office_cache", None)  # the step may have changed a case's own office
-                case.prime_offices(self.office_rows)
+                self._prime(case)  # afresh: the step may have changed a case's own office
                 cases.append(case)
+        cache = DecideCache()
         for case in cases:
-            if (case.pk, case.state) in self.stuck:
+            state = state_of(case)
+            if (case.pk, state) in self.stuck:
                 continue
-            decided = _decide(case, self.n_events.get(case.pk, 0), self.seed)
+            decided = _decide(case, self.n_events.get(case.pk, 0), self.seed, cache)
             if decided is None:
                 self.idle.add(case.pk)
                 continue
@@ -173,7 +219,7 @@ class Pilot:
                     continue  # a student's decision: the autopilot waits for it (their step re-plans it)
             elif case.next_office_id in self.staffed:
                 continue
-            self.plans[case.pk] = _Plan(due, case.state, step, case)
+            self.plans[case.pk] = _Plan(due, state, step, case)
             heapq.heappush(self.heap, (due, case.pk))
 
     def plan_all(self) -> None:
@@ -182,13 +228,11 @@ class Pilot:
             "id", flat=True).first() or 0
         kinds = dict(Case.objects.filter(exercise=self.exercise, closed_at__isnull=True).values_list("pk", "kind"))
         open_ids = sorted(kinds)
-        self.n_events = {}
         self.moved.clear()
-        for i in range(0, len(open_ids), LOAD_CHUNK):
-            self.n_events.update(
-                CaseEvent.objects.filter(case_id__in=open_ids[i:i + LOAD_CHUNK], id__lte=self.seen_event)
-                .values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
-            )
+        self.n_events = dict(map(tuple, query_rows(  # type: ignore[arg-type]
+            CaseEvent.objects.filter(case_id__in=ids_param(open_ids), id__lte=self.seen_event)
+            .order_by().values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
+        ))) if open_ids else {}
         self.plan(open_ids, kinds=kinds)
 
     def replan_touched(self, extra: Iterable[int] = ()) -> None:
@@ -300,7 +344,6 @@ class Pilot:
         clock. Then the clock moves to the batch's last time and each group of the same step on one
         procedure goes through one bulk step, every case dated at its own time.
         """
-        self._deadline = None  # the steps set deadlines
         groups: dict[str, list[_Plan]] = defaultdict(list)
         performs: list[_Plan] = []
         for plan in batch:
@@ -308,6 +351,8 @@ class Pilot:
                 performs.append(plan)
             else:
                 groups[plan.case.kind].append(plan)
+        if performs or any(sets_deadlines(type(plans[0].case)) for plans in groups.values()):
+            self._deadline = None  # the steps may set deadlines: read the first pending one again
         for p in sorted(performs, key=lambda p: (p.due, p.case.pk)):
             if p.due > self.exercise.clock:
                 _clock_write_no_stops(self, p.due)
@@ -362,18 +407,27 @@ class Pilot:
         self.report.stuck.append(f"{p.case.reference}: {message}")
 
 
+def sets_deadlines(model: type[Case]) -> bool:
+    """Return whether a step of this procedure may write a deadline.
+
+    The step services write a case's deadlines from its procedure's ``deadlines_on_enter`` alone
+    (cases/services/steps.py: deadline_values), and a step neither fires nor cancels one: after
+    steps of procedures without that hook, the exercise's first pending deadline is where it was.
+    """
+    return getattr(model, "deadlines_on_enter", None) is not None
+
+
 def deadline_first(batch: list[_Plan]) -> tuple[list[_Plan], list[_Plan], dt.datetime | None]:
     """Split off the cases whose own pending deadline falls due before the office acts (it goes first)."""
     if not batch:
         return batch, [], None
     end = max(p.due for p in batch)
-    first: dict[int, dt.datetime] = {}
-    ids = [p.case.pk for p in batch]
-    for i in range(0, len(ids), LOAD_CHUNK):
-        first.update(
-            Deadline.objects.filter(case_id__in=ids[i:i + LOAD_CHUNK], status=DeadlineStatus.PENDING, due_at__lte=end)
-            .values("case_id").annotate(first=Min("due_at")).values_list("case_id", "first")
-        )
+    # One query with the ids as one parameter (cases/services/sql_rows.py: ids_param), however many.
+    first: dict[int, dt.datetime] = dict(map(tuple, query_rows(  # type: ignore[arg-type]
+        Deadline.objects.filter(case_id__in=ids_param([p.case.pk for p in batch]), status=DeadlineStatus.PENDING,
+                                due_at__lte=end)
+        .order_by().values("case_id").annotate(first=Min("due_at")).values_list("case_id", "first")
+    )))
     now, later = [], []
     for p in batch:
         (later if p.case.pk in first and first[p.case.pk] <= p.due else now).append(p)

@@ -41,6 +41,23 @@ class AutoStep:
 Policy = Callable[[Case, dict[str, Any], random.Random], AutoStep | None]
 
 
+def state_of(case: Case) -> str:
+    """Return ``case.state``, read from a loaded instance's fields (the FSM descriptor builds an object per read)."""
+    try:
+        return case.__dict__["state"]
+    except KeyError:  # deferred: the descriptor loads it
+        return case.state
+
+
+def open_steps(case: Case) -> set[str]:
+    """Return the names of the steps out of the case's state whose guards it meets now.
+
+    The same set as ``{t.name for t in transitions_from(case) if not unmet_guards(case, t)}``, each
+    step's guards stopping at the first one unmet (guards only read the case) instead of wording them all.
+    """
+    return {t.name for t in transitions_from(case, state_of(case)) if all(c(case) for c in (t.conditions or ()))}
+
+
 def policy_for(kind: str) -> Policy:
     """Return the autopilot policy the procedure ``kind`` registered, or the generic fill-in policy."""
     from cases.procedures import find_procedure

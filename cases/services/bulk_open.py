@@ -17,6 +17,7 @@ from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise
 from cases.rules.in_force import filing_fields
+from cases.services.filing_rows import insert_objs, writable_raw
 from cases.services.sql_rows import insert_rows
 from cases.services.steps import _refresh_next, deadline_values, filing_check, next_number
 
@@ -85,27 +86,45 @@ def _insert(model: type[Case], cases: Sequence[Case], exercise: Exercise, *, act
     stem, first = next_number(exercise, model.REFERENCE_PREFIX)  # type: ignore[attr-defined]
     for i, case in enumerate(cases):
         case.reference = f"{stem}{first + i:04d}"
-    base_fields = [f.name for f in Case._meta.concrete_fields if not f.primary_key]
     db = router.db_for_write(model)
+    raw = writable_raw(Case) and writable_raw(model)
+    base_fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
     own_fields = list(model._meta.local_concrete_fields)
     now = exercise.clock
+    actor_id = actor.pk if actor is not None else None
+    labels: dict[str, str] = {}  # the state's label, looked up once per state
     for start in range(0, len(cases), BATCH):
         chunk = cases[start:start + BATCH]
-        parents = [Case(**{name: getattr(c, name) for name in base_fields}) for c in chunk]
-        Case.objects.bulk_create(parents)  # returns the new keys on SQLite and PostgreSQL
-        for case, parent in zip(chunk, parents, strict=True):
-            case.pk = case.id = parent.pk
-            case.case_ptr_id = parent.pk  # type: ignore[attr-defined]
+        if raw:
+            # The base rows and then the procedure's rows, raw (cases/services/filing_rows.py): the same
+            # columns and values Django's bulk_create and per-row child insert write.
+            keys = insert_objs(Case, base_fields, chunk, using=db, returning=Case._meta.pk)
+        else:
+            parents = [Case(**{f.attname: getattr(c, f.attname) for f in base_fields}) for c in chunk]
+            Case.objects.bulk_create(parents)  # returns the new keys on SQLite and PostgreSQL
+            keys = [parent.pk for parent in parents]
+        for case, key in zip(chunk, keys, strict=True):
+            case.pk = case.id = key
+            case.case_ptr_id = key  # type: ignore[attr-defined]
             case._state.adding = False
             case._state.db = db
-        # Django's bulk_create does not write multi-table children; its own per-row save path inserts
-        # the child row with ``_insert``: the same call, for a batch of rows.
-        model._base_manager._insert(chunk, fields=own_fields, using=db)  # type: ignore[attr-defined]
-        actor_id = actor.pk if actor is not None else None
-        insert_rows(CaseEvent, [
-            {"case_id": c.pk, "exercise_id": exercise.pk, "kind": EventKind.FILED, "label": f"Filed: {c.state_label()}",
-             "target_state": c.state, "actor_id": actor_id, "office_id": getattr(c.office_for(office_kind), "pk", None),
-             "sim_time": now, "rules": ",".join(rules), "note": note}
-            for c in chunk
-        ])
+        if raw:
+            insert_objs(model, own_fields, chunk, using=db)
+        else:
+            # Django's bulk_create does not write multi-table children; its own per-row save path inserts
+            # the child row with ``_insert``: the same call, for a batch of rows.
+            model._base_manager._insert(chunk, fields=own_fields, using=db)  # type: ignore[attr-defined]
+        events = []
+        for c in chunk:
+            state = c.state
+            if state not in labels:
+                labels[state] = c.state_label()
+            office = c.office_for(office_kind)
+            office_id = office.pk if office is not None else None
+            events.append({
+                "case_id": c.pk, "exercise_id": exercise.pk, "kind": EventKind.FILED,
+                "label": f"Filed: {labels[state]}", "target_state": state, "actor_id": actor_id, "office_id": office_id,
+                "sim_time": now, "rules": ",".join(rules), "note": note,
+            })
+        insert_rows(CaseEvent, events)
         insert_rows(Deadline, [d for c in chunk for d in deadline_values(c, now)])

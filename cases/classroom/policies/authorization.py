@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cases.classroom.policy_base import AutoStep, generic_policy
+from cases.classroom.policy_base import AutoStep, generic_policy, open_steps, state_of
 from cases.models import Case
 
 
@@ -115,13 +115,11 @@ def autopilot_decision(case: Any, rng: random.Random) -> tuple[str, dict[str, An
     regime, :func:`model_for`). Only steps whose guards pass are returned; None leaves the case to
     the autopilot's generic policy.
     """
-    from cases.engine import transitions_from, unmet_guards
-
     model = model_for(case.regime)
-    possible = {t.name for t in transitions_from(case) if not unmet_guards(case, t)}
+    possible = open_steps(case)
     papers = {"has_commune_introduction": True, "has_relative_letter": True, "has_political_clearance": True}
     reason = "Decided by the office (autopilot, Yanbian model odds)."
-    s = case.state
+    s = state_of(case)
     wanted: list[tuple[str, dict[str, Any]]] = []
     if s == "letter_issued":
         if rng.random() < model.apply_share:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy
-from cases.engine import transitions_from, unmet_guards
+from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy, open_steps, state_of
 from cases.models import Case
 
 # Causes drawn for a crossing that was not forced by disaster (RET-4). Assumption: the famine years'
@@ -67,7 +66,7 @@ def crosser_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Au
     """
     p = {**_DEFAULTS, **params.get("crosser", {})}
     u = [rng.random() for _ in range(5)]  # drawn whatever the branch: decisions stay stable
-    possible = {t.name for t in transitions_from(case) if not unmet_guards(case, t)}
+    possible = open_steps(case)
     ref = case.reference
     reason = {"reason": SYSTEM_REASON}
 
@@ -77,7 +76,7 @@ def crosser_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Au
                 return AutoStep(name, dict(data or {}))
         return None
 
-    state, variant = case.state, case.variant
+    state, variant = state_of(case), case.variant
     if state == "reported":  # RET-5, RET-4
         said = f"{case.title} {case.source_reference} {case.crossing_place}".lower()
         cue = next((cause for word, cause in _DISASTER_WORDS.items() if word in said), "")
