@@ -12,14 +12,11 @@ columns and values; only the case ids differ.
 from __future__ import annotations
 
 import json
-from itertools import chain
 from typing import Any
 
 from django.db import connection, connections, models
 
-from cases.services.sql_rows import prepared_column, sqlite_variables
-
-PG_CHUNK = 5000
+from cases.services.sql_rows import insert_columns, prepared_column
 
 
 def _quote(name: str) -> str:
@@ -62,32 +59,18 @@ def update_by_ids(model: type[models.Model], values: dict[str, Any], ids: list[i
 
 
 def raw_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` ({attname: value}, every row the same keys) into ``model``'s own table, raw and multi-row."""
+    """Insert ``rows`` ({attname: value}, every row the same keys) into ``model``'s own table, raw and multi-row.
+
+    Each column's values prepared for the database once per distinct value, then the services' one raw
+    multi-row writer (:func:`cases.services.sql_rows.insert_columns`): the fastest way known here.
+    """
     if not rows:
         return
     names = list(rows[0])
     fields = [next(f for f in model._meta.local_concrete_fields if f.attname == n) for n in names]
-    # Each column's values prepared for the database at C speed, each distinct value once (the fastest
-    # preparation known here, the one the services' own writer uses), then the rows put back together.
     conn = connections[connection.alias]
     columns = [prepared_column(f, [row[n] for row in rows], conn) for f, n in zip(fields, names, strict=True)]
-    table = _quote(model._meta.db_table)
-    column_names = ", ".join(_quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = [f"{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}[]" for f in fields]
-            unnest = ", ".join(f"%s::{t}" for t in types)
-            for i in range(0, len(rows), PG_CHUNK):
-                arrays = [col[i:i + PG_CHUNK] for col in columns]
-                cursor.execute(f"INSERT INTO {table} ({column_names}) SELECT * FROM UNNEST({unnest})", arrays)
-            return
-        params = list(zip(*columns, strict=True))
-        per = max(1, sqlite_variables(conn) // len(fields))
-        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        for i in range(0, len(params), per):
-            chunk = params[i:i + per]
-            cursor.execute(f"INSERT INTO {table} ({column_names}) VALUES {', '.join([one] * len(chunk))}",
-                           list(chain.from_iterable(chunk)))
+    insert_columns(model, fields, columns, conn)
 
 
 def rows_of(model: type[models.Model], **filters: Any) -> list[dict[str, Any]]:

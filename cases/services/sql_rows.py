@@ -269,8 +269,9 @@ def update_same(model: type[models.Model], values: dict[str, Any], ids: list[int
         return int(cursor.rowcount)
 
 
-def _array_type(field: models.Field) -> str:
-    return f"{field.rel_db_type(connection) if field.is_relation else field.db_type(connection)}[]"
+def _array_type(field: models.Field, conn: Any = None) -> str:
+    conn = conn or connection
+    return f"{field.rel_db_type(conn) if field.is_relation else field.db_type(conn)}[]"
 
 
 def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
@@ -297,31 +298,50 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             default = f.get_default()
             values = [row.get(f.attname, default) for row in rows]
         columns_values.append(prepared_column(f, values, conn))
+    insert_columns(model, fields, columns_values, conn)
+
+
+def insert_columns(model: type[models.Model], fields: list[models.Field], columns: list[list[Any]], conn: Any, *,
+                   returning: models.Field | None = None) -> list[Any]:
+    """Insert rows given as prepared columns (one list per field, :func:`prepared_column`) into ``model``'s table.
+
+    The one raw multi-row writer: SQLite gets as many rows per statement as its variable limit allows
+    (about twice as fast as one row statement stepped per row); PostgreSQL one array per column
+    expanded by UNNEST per chunk, or plain VALUES for a few rows (the same SQL every time, which
+    psycopg prepares once; a step's own event). ``returning`` reads that column of the new rows back
+    (their keys), in row order: each statement's rows take increasing keys in row order, so each
+    statement's values are read back sorted.
+    """
+    if not columns or not columns[0]:
+        return []
+    count = len(columns[0])
     quote = conn.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
+    names = ", ".join(quote(f.column) for f in fields)
+    tail = f" RETURNING {quote(returning.column)}" if returning is not None else ""
+    one = f"({', '.join(['%s'] * len(fields))})"
+    got: list[Any] = []
+
+    def read_back(cursor: Any) -> None:
+        if returning is not None:
+            got.extend(sorted(row[0] for row in cursor.fetchall()))
+
     with conn.cursor() as cursor:
-        one = f"({', '.join(['%s'] * len(fields))})"
-        if conn.vendor != "postgresql":
-            # Multi-row VALUES lists, as many rows per statement as the variable limit allows: SQLite
-            # takes them about twice as fast as one prepared row statement stepped per row.
-            rows_params = list(zip(*columns_values, strict=True))
-            per = max(1, sqlite_variables(conn) // len(fields))
-            for i in range(0, len(rows_params), per):
-                chunk = rows_params[i:i + per]
-                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}",
+        if conn.vendor != "postgresql" or count <= FEW:
+            rows = list(zip(*columns, strict=True))
+            per = max(1, sqlite_variables(conn) // len(fields)) if conn.vendor != "postgresql" else count
+            for i in range(0, count, per):
+                chunk = rows[i:i + per]
+                cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}{tail}",
                                list(chain.from_iterable(chunk)))
-            return
-        if len(rows) <= FEW:
-            # A step's own event: plain VALUES (the same SQL every time, which psycopg prepares once)
-            # costs the server less than arrays to unpack.
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",
-                           [v for row in zip(*columns_values, strict=True) for v in row])
-            return
-        unnest = ", ".join(f"%s::{_array_type(f)}" for f in fields)
-        for i in range(0, len(rows), CHUNK):
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({unnest})",
-                           [column[i:i + CHUNK] for column in columns_values])
+                read_back(cursor)
+            return got
+        unnest = ", ".join(f"%s::{_array_type(f, conn)}" for f in fields)
+        for i in range(0, count, CHUNK):
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({unnest}){tail}",
+                           [column[i:i + CHUNK] for column in columns])
+            read_back(cursor)
+    return got
 
 
 def update_rows(
