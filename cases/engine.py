@@ -172,6 +172,11 @@ def transitions_from(case: Case, state: str | None = None) -> list[Transition]:
     return _FROM[key]
 
 
+def guards_met(case: Case, t: Transition) -> bool:
+    """Return whether the case meets every guard of ``t`` now (stopping at the first it does not)."""
+    return all(c(case) for c in (t.conditions or ()))
+
+
 def unmet_guards(case: Case, t: Transition) -> list[str]:
     """Return the messages of the guards of ``t`` that the case does not meet now."""
     return [getattr(c, "message", c.__name__) for c in (t.conditions or []) if not c(case)]

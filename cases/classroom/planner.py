@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Min
 
 from cases.classroom.pilot_load import load_open_cases
-from cases.classroom.policy_base import AutoStep, policy_for, state_of
+from cases.classroom.policy_base import AutoStep, policy_for
 from cases.engine import meta_of, transitions_from
 from cases.errors import ApplicationError
 from cases.models import (
@@ -33,6 +33,7 @@ from cases.models import (
     TimedEvent,
     TimedEventStatus,
 )
+from cases.models.case import office_share
 from cases.services.bulk import case_bulk_transition
 from cases.services.deadlines import BATCH_SIZE
 from cases.services.sql_rows import ids_param, query_rows
@@ -88,7 +89,7 @@ class DecideCache:
 def _decide(case: Case, n_events: int, seed: int,
             cache: DecideCache | None = None) -> tuple[dt.datetime, AutoStep, str] | None:
     """Return (when, what, acting office kind) for a case loaded as its procedure's model, or None."""
-    state = state_of(case)
+    state = case.state
     rng = random.Random(f"{seed}:{case.reference}:{state}:{n_events}")
     params = cache.params_of(case) if cache is not None else _params(case)
     days_table = params.get("days", {})
@@ -160,19 +161,12 @@ class Pilot:
         return office.pk if office is not None else None
 
     def _prime(self, case: Case) -> None:
-        """Give the case a fresh office cache, as ``Case.prime_offices`` fills an empty one from ``office_rows``.
-
-        The kinds a procedure names in its own fields are left to the case; the rest (the same for every
-        case of the procedure) are worked out once per model and copied.
-        """
+        """Give the case a fresh office cache from ``office_rows`` (``Case.prime_offices``), each model's share once."""
         model = type(case)
         share = self._office_shares.get(model)
         if share is None:
-            fields = model.OFFICE_FIELDS
-            share = self._office_shares[model] = {k: o for k, o in self.office_rows.items() if k not in fields}
-        values = case.__dict__
-        values["_office_cache"] = dict(share)
-        values["_offices_primed"] = True
+            share = self._office_shares[model] = office_share(model, self.office_rows)
+        case.prime_offices(self.office_rows, fresh=True, share=share)
 
     def _load(self, pks: Iterable[int], kinds: dict[int, str] | None = None) -> list[Case]:
         """Load open cases as their procedures' models, sharing the exercise; forward keys attached."""
@@ -204,7 +198,7 @@ class Pilot:
                 cases.append(case)
         cache = DecideCache()
         for case in cases:
-            state = state_of(case)
+            state = case.state
             if (case.pk, state) in self.stuck:
                 continue
             decided = _decide(case, self.n_events.get(case.pk, 0), self.seed, cache)

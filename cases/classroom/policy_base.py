@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cases.engine import meta_of, transitions_from, unmet_guards
+from cases.engine import guards_met, meta_of, transitions_from, unmet_guards
 from cases.models import Case
 
 SYSTEM_REASON = "Decided by the office (played by the autopilot)."
@@ -41,21 +41,13 @@ class AutoStep:
 Policy = Callable[[Case, dict[str, Any], random.Random], AutoStep | None]
 
 
-def state_of(case: Case) -> str:
-    """Return ``case.state``, read from a loaded instance's fields (the FSM descriptor builds an object per read)."""
-    try:
-        return case.__dict__["state"]
-    except KeyError:  # deferred: the descriptor loads it
-        return case.state
-
-
 def open_steps(case: Case) -> set[str]:
     """Return the names of the steps out of the case's state whose guards it meets now.
 
     The same set as ``{t.name for t in transitions_from(case) if not unmet_guards(case, t)}``, each
-    step's guards stopping at the first one unmet (guards only read the case) instead of wording them all.
+    step's guards stopping at the first one unmet (:func:`cases.engine.guards_met`).
     """
-    return {t.name for t in transitions_from(case, state_of(case)) if all(c(case) for c in (t.conditions or ()))}
+    return {t.name for t in transitions_from(case) if guards_met(case, t)}
 
 
 def policy_for(kind: str) -> Policy:

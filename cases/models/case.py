@@ -143,16 +143,26 @@ class Case(ConcurrentTransitionMixin, models.Model):
             offices[office.kind] = office
         return offices
 
-    def prime_offices(self, offices: dict[str, Office]) -> None:
-        """Fill the office cache from ``offices_by_kind``, so many cases resolve offices without a query each."""
-        cache: dict[str, Office | None] = self.__dict__.setdefault("_office_cache", {})
-        for kind, office in offices.items():
-            if kind not in self.OFFICE_FIELDS:
-                cache.setdefault(kind, office)
+    def prime_offices(self, offices: dict[str, Office], *, fresh: bool = False,
+                      share: dict[str, Office] | None = None) -> None:
+        """Fill the office cache from ``offices_by_kind``, so many cases resolve offices without a query each.
+
+        Kinds the case names in its own fields are left to it, and offices it already resolved stay
+        (``fresh`` drops them first: a step may have changed its own office). ``share`` is
+        :func:`office_share` of ``offices`` for this class, when a caller priming many cases has it.
+        """
+        share = office_share(type(self), offices) if share is None else share
+        own = None if fresh else self.__dict__.get("_office_cache")
+        self.__dict__["_office_cache"] = {**share, **own} if own else dict(share)
         self.__dict__["_offices_primed"] = True
 
     def state_label(self) -> str:
         return self.procedure.state_label(self.state)
+
+
+def office_share(model: type[Case], offices: dict[str, Office]) -> dict[str, Office]:
+    """Return the offices (by kind) every case of ``model`` takes from ``offices``: those its fields do not name."""
+    return {kind: office for kind, office in offices.items() if kind not in model.OFFICE_FIELDS}
 
 
 class CaseProxy(Case):

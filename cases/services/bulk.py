@@ -20,6 +20,7 @@ from django.db.models.base import ModelState
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind
+from cases.models.case import office_share
 from cases.procedures import get_procedure
 from cases.services.sql_rows import collector_paused, insert_rows, rows_by_ids, update_rows, update_same, value_key
 from cases.services.steps import (
@@ -48,9 +49,7 @@ class BulkResult:
 def _prime_offices(cases: list[Case]) -> None:
     """Fill each case's office cache with one query per exercise instead of one per case.
 
-    The same as ``Case.prime_offices`` for every case (kinds a case names in its own fields are left
-    to it; offices it already resolved stay), with each class's share of the exercise's offices
-    worked out once and copied into each case's cache.
+    ``Case.prime_offices`` for every case, each class's share of the exercise's offices worked out once.
     """
     by_exercise = {exercise_id: Case.offices_by_kind(exercise_id) for exercise_id in {c.exercise_id for c in cases}}
     shares: dict[tuple[int, type], dict[str, Any]] = {}
@@ -58,12 +57,8 @@ def _prime_offices(cases: list[Case]) -> None:
         key = (case.exercise_id, type(case))
         share = shares.get(key)
         if share is None:
-            fields = case.OFFICE_FIELDS
-            share = shares[key] = {k: o for k, o in by_exercise[key[0]].items() if k not in fields}
-        state = case.__dict__
-        own = state.get("_office_cache")
-        state["_office_cache"] = {**share, **own} if own else dict(share)
-        state["_offices_primed"] = True
+            share = shares[key] = office_share(key[1], by_exercise[key[0]])
+        case.prime_offices(by_exercise[key[0]], share=share)
 
 
 def _attach_related(model: type[Case], cases: list[Case]) -> None:

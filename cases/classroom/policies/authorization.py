@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cases.classroom.policy_base import AutoStep, generic_policy, open_steps, state_of
+from cases.classroom.policy_base import AutoStep, generic_policy, open_steps
 from cases.models import Case
 
 
@@ -119,7 +119,7 @@ def autopilot_decision(case: Any, rng: random.Random) -> tuple[str, dict[str, An
     possible = open_steps(case)
     papers = {"has_commune_introduction": True, "has_relative_letter": True, "has_political_clearance": True}
     reason = "Decided by the office (autopilot, Yanbian model odds)."
-    s = state_of(case)
+    s = case.state
     wanted: list[tuple[str, dict[str, Any]]] = []
     if s == "letter_issued":
         if rng.random() < model.apply_share:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy, open_steps, state_of
+from cases.classroom.policy_base import SYSTEM_REASON, AutoStep, generic_policy, open_steps
 from cases.models import Case
 
 # Causes drawn for a crossing that was not forced by disaster (RET-4). Assumption: the famine years'
@@ -76,7 +76,7 @@ def crosser_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Au
                 return AutoStep(name, dict(data or {}))
         return None
 
-    state, variant = state_of(case), case.variant
+    state, variant = case.state, case.variant
     if state == "reported":  # RET-5, RET-4
         said = f"{case.title} {case.source_reference} {case.crossing_place}".lower()
         cue = next((cause for word, cause in _DISASTER_WORDS.items() if word in said), "")
