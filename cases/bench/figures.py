@@ -69,7 +69,7 @@ class StepRows:
         """The floor: the same rows for ``floor_ids``, the fastest way (raw UPDATE by id array, raw INSERT)."""
         mapping = dict(zip(self.ids, floor_ids, strict=True))
         update_by_ids(Case, self.base, floor_ids)
-        update_by_ids(MarriageCase, self.own, floor_ids, key="case_ptr_id")
+        update_by_ids(MarriageCase, self.own, floor_ids)  # its key is case_ptr_id
         raw_insert(CaseEvent, remap(self.events, "case_id", mapping))
         raw_insert(Deadline, remap(self.deadlines, "case_id", mapping))
 

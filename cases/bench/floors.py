@@ -11,51 +11,19 @@ columns and values; only the case ids differ.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.db import connection, connections, models
 
-from cases.services.sql_rows import insert_columns, prepared_column
+from cases.services.sql_rows import insert_columns, prepared_column, update_same
 
 
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
+def update_by_ids(model: type[models.Model], values: dict[str, Any], ids: list[int]) -> int:
+    """Set the columns ``values`` ({attname: value}) of the rows of ``model``'s own table whose key is in ``ids``.
 
-
-def _prep(field: models.Field, cache: dict[Any, Any], value: Any) -> Any:
-    try:
-        key = (type(value), value)
-        hash(key)
-    except TypeError:
-        return field.get_db_prep_save(value, connection)
-    if key not in cache:
-        cache[key] = field.get_db_prep_save(value, connection)
-    return cache[key]
-
-
-def ids_clause(ids: list[int]) -> tuple[str, list[Any]]:
-    """Return ``"id" <op>`` SQL and its one parameter matching any of ``ids``, as one array."""
-    if connection.vendor == "postgresql":
-        return f"{_quote('id')} = ANY(%s::bigint[])", [list(ids)]
-    return f"{_quote('id')} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
-
-
-def update_by_ids(model: type[models.Model], values: dict[str, Any], ids: list[int], *,
-                  key: str | None = None) -> int:
-    """Set the columns ``values`` ({attname: value}) of the rows of ``model``'s own table whose key is in ``ids``."""
-    if not values or not ids:
-        return 0
-    fields = [model._meta.get_field(name) for name in values]
-    cache: dict[Any, Any] = {}
-    sets = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
-    params = [_prep(f, cache, values[f.name if f.name in values else f.attname]) for f in fields]
-    where, where_params = ids_clause(ids)
-    if key:
-        where = where.replace(_quote("id"), _quote(key), 1)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_quote(model._meta.db_table)} SET {sets} WHERE {where}", [*params, *where_params])
-        return int(cursor.rowcount)
+    The services' raw UPDATE with the ids as one array (:func:`cases.services.sql_rows.update_same`).
+    """
+    return update_same(model, values, ids) if values and ids else 0
 
 
 def raw_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
