@@ -14,12 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, models
-from django.db.models.base import ModelState
+from django.db import models
 
 from cases.models import Case
 from cases.procedures import get_procedure
-from cases.services.bulk import instances_from_rows
+from cases.services.bulk import attach_related, instances_from_rows
 from cases.services.sql_rows import rows_by_ids
 
 LOAD_CHUNK = 2000
@@ -31,20 +30,6 @@ def _attnames(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def build(model: type[models.Model], names: list[str], row: list[Any], db: str) -> Any:
-    """Return the instance ``model.from_db(db, names, row)`` would, without ``Model.__init__``'s work per field."""
-    obj = model.__new__(model)
-    obj.__dict__.update(zip(names, row, strict=True))
-    state = ModelState()
-    state.adding = False
-    state.db = db
-    obj._state = state
-    update_initial = getattr(obj, "_update_initial_state", None)
-    if update_initial is not None:
-        update_initial()  # ConcurrentTransitionMixin: the state the next save() checks against
-    return obj
-
-
 def _rows(model: type[models.Model], ids: list[Any], names: list[str], key: str = "pk") -> list[list[Any]]:
     """Return the rows (``names``) of ``model`` whose ``key`` is in ``ids``, in pk order: one compiled query."""
     return rows_by_ids(
@@ -52,27 +37,6 @@ def _rows(model: type[models.Model], ids: list[Any], names: list[str], key: str 
         lambda param: model._base_manager.filter(**{f"{key}__in": param}).order_by("pk").values_list(*names),
         ids,
     )
-
-
-def _forward_keys(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
-    return [f for f in model._meta.concrete_fields
-            if f.is_relation and f.many_to_one and not f.remote_field.parent_link and f.name not in _SHARED_KEYS]
-
-
-def _attach(model: type[models.Model], cases: list[Any], db: str) -> None:
-    """Read each forward key's rows once (one query per key) and cache them on the cases, as select_related would."""
-    for f in _forward_keys(model):
-        ids = sorted({getattr(c, f.attname) for c in cases} - {None})
-        related: dict[Any, Any] = {}
-        if ids:
-            target = f.related_model
-            names = _attnames(target)
-            key = f.target_field.attname
-            at = names.index(key)
-            rows = _rows(target, ids, names, key)
-            related = {row[at]: obj for row, obj in zip(rows, instances_from_rows(target, names, rows), strict=True)}
-        for case in cases:
-            case._state.fields_cache[f.name] = related.get(getattr(case, f.attname))
 
 
 def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> list[Case]:
@@ -92,7 +56,6 @@ def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> 
     for pk in ids:
         if pk in kinds:
             by_kind[kinds[pk]].append(pk)
-    db = connection.alias
     loaded: list[Case] = []
     for kind, kind_ids in sorted(by_kind.items()):
         model = get_procedure(kind).model
@@ -100,6 +63,6 @@ def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> 
         closed = names.index("closed_at")
         # Built as Model.from_db would (cases/services/bulk.py), the remembered FSM state read from the row.
         cases = instances_from_rows(model, names, [row for row in _rows(model, kind_ids, names) if row[closed] is None])
-        _attach(model, cases, db)
+        attach_related(model, cases, skip=_SHARED_KEYS)
         loaded.extend(cases)
     return loaded

@@ -135,8 +135,9 @@ class Pilot:
         self.report = report
         self.clock_source = "service"  # the ClockMoveSource of the time move this run belongs to
         self.staffed = staffed_office_ids(exercise)
-        self.office_rows = Case.offices_by_kind(exercise.pk)
-        self.offices = {o.pk: o for o in Office.objects.filter(exercise=exercise)}
+        offices = list(Office.objects.filter(exercise=exercise))
+        self.office_rows = Case.offices_by_kind(exercise.pk, offices)
+        self.offices = {o.pk: o for o in offices}
         self._office_shares: dict[type, dict[str, Office]] = {}
         self.plans: dict[int, _Plan] = {}
         self.heap: list[tuple[dt.datetime, int]] = []

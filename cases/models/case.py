@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -136,12 +137,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return cache[kind]
 
     @staticmethod
-    def offices_by_kind(exercise_id: int) -> dict[str, Office]:
-        """Return the exercise's office of each kind that cases default to (the lowest id, as in office_for)."""
-        offices: dict[str, Office] = {}
-        for office in Office.objects.filter(exercise_id=exercise_id).order_by("-id"):
-            offices[office.kind] = office
-        return offices
+    def offices_by_kind(exercise_id: int, offices: Iterable[Office] | None = None) -> dict[str, Office]:
+        """Return the exercise's office of each kind that cases default to (the lowest id, as in office_for).
+
+        ``offices`` are the exercise's offices when a caller has loaded them already (in any order).
+        """
+        if offices is None:
+            offices = Office.objects.filter(exercise_id=exercise_id)
+        chosen: dict[str, Office] = {}
+        for office in offices:
+            found = chosen.get(office.kind)
+            if found is None or office.pk < found.pk:
+                chosen[office.kind] = office
+        return chosen
 
     def prime_offices(self, offices: dict[str, Office], *, fresh: bool = False,
                       share: dict[str, Office] | None = None) -> None:

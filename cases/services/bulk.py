@@ -19,7 +19,7 @@ from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Deadline, EventKind
+from cases.models import Case, CaseEvent, Deadline, EventKind, Office
 from cases.models.case import office_share
 from cases.procedures import get_procedure
 from cases.services.sql_rows import collector_paused, insert_rows, rows_by_ids, update_rows, update_same, value_key
@@ -46,12 +46,25 @@ class BulkResult:
     refused: dict[int, str] = field(default_factory=dict)
 
 
+def _of_exercises(model: type[models.Model], exercise_ids: list[int]) -> list[Any]:
+    """Return the rows of ``model`` belonging to these exercises, by key, as instances (SQL compiled once per model)."""
+    names = _attnames(model)
+    rows = rows_by_ids(("of-exercises", model),
+                       lambda p: model._base_manager.filter(exercise_id__in=p).order_by("pk").values_list(*names),
+                       exercise_ids)
+    return instances_from_rows(model, names, rows)
+
+
 def _prime_offices(cases: list[Case]) -> None:
     """Fill each case's office cache with one query per exercise instead of one per case.
 
     ``Case.prime_offices`` for every case, each class's share of the exercise's offices worked out once.
     """
-    by_exercise = {exercise_id: Case.offices_by_kind(exercise_id) for exercise_id in {c.exercise_id for c in cases}}
+    exercise_ids = sorted({c.exercise_id for c in cases})
+    loaded: dict[int, list[Office]] = defaultdict(list)
+    for office in _of_exercises(Office, exercise_ids):
+        loaded[office.exercise_id].append(office)
+    by_exercise = {pk: Case.offices_by_kind(pk, loaded[pk]) for pk in exercise_ids}
     shares: dict[tuple[int, type], dict[str, Any]] = {}
     for case in cases:
         key = (case.exercise_id, type(case))
@@ -61,33 +74,48 @@ def _prime_offices(cases: list[Case]) -> None:
         case.prime_offices(by_exercise[key[0]], share=share)
 
 
-def _attach_related(model: type[Case], cases: list[Case]) -> None:
-    """Load each forward key's rows once (one query per related model) and cache them on every case lacking them.
+def attach_related(model: type[models.Model], cases: list[Any], *, skip: Iterable[str] = ()) -> None:
+    """Load each forward key's rows once (a compiled query per related model) and cache them on the cases lacking them.
 
     Thousands of cases share a few exercises, offices and people: each of those is built once and
-    shared, as ``prefetch_related`` would, without its per-instance bookkeeping. Keys a case already
-    holds (joined in by its caller) are left as they are.
+    shared, as ``select_related`` would join it in, without its per-row work; the queries are compiled
+    once per process (:func:`cases.services.sql_rows.rows_by_ids`), so a call for a few cases costs
+    little more than its round trips. Keys a case already holds (joined in by its caller) and the keys
+    named in ``skip`` are left as they are; a key naming no row is left to load (and fail) as usual.
     """
     caches = [c._state.fields_cache for c in cases]
-    wanted: dict[type, list[tuple[str, str, list[Any]]]] = defaultdict(list)
+    wanted: dict[tuple[type, str], list[tuple[str, list[Any]]]] = defaultdict(list)
+    skipped = set(skip)
     for f in model._meta.concrete_fields:
-        if not isinstance(f, models.ForeignKey) or f.remote_field.parent_link:
+        if not isinstance(f, models.ForeignKey) or f.remote_field.parent_link or f.name in skipped:
             continue
         name, attname = f.name, f.attname
         lacking = [
             (cache, c.__dict__[attname] if attname in c.__dict__ else getattr(c, attname))
             for c, cache in zip(cases, caches, strict=True) if name not in cache
         ]
-        lacking = [(cache, pk) for cache, pk in lacking if pk is not None]
+        lacking = [(cache, key) for cache, key in lacking if key is not None]
         if lacking:
-            wanted[f.related_model].append((name, attname, lacking))
-    for related, uses in wanted.items():
-        rows = related._base_manager.in_bulk({pk for _n, _a, lacking in uses for _c, pk in lacking})
-        for name, _attname, lacking in uses:
-            for cache, pk in lacking:
-                obj = rows.get(pk)
+            wanted[(f.related_model, f.target_field.attname)].append((name, lacking))
+    for (related, key), uses in wanted.items():
+        rows = _related_rows(related, key, sorted({k for _n, lacking in uses for _c, k in lacking}))
+        for name, lacking in uses:
+            for cache, k in lacking:
+                obj = rows.get(k)
                 if obj is not None:
                     cache[name] = obj
+
+
+def _related_rows(model: type[models.Model], key: str, keys: list[Any]) -> dict[Any, Any]:
+    """Return the rows of ``model`` whose column ``key`` is in ``keys``, as instances by that column's value."""
+    names = _attnames(model)
+    at = names.index(key)
+    rows = rows_by_ids(
+        ("related", model, key),
+        lambda p: model._base_manager.filter(**{f"{key}__in": p}).order_by().values_list(*names),
+        keys,
+    )
+    return {row[at]: obj for row, obj in zip(rows, instances_from_rows(model, names, rows), strict=True)}
 
 
 def _reader(names: list[str]) -> Callable[[Case], tuple[Any, ...]]:
@@ -118,7 +146,7 @@ def _input_key(data: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(sorted((name, value_key(value)) for name, value in data.items()))
 
 
-def _attnames(model: type[Case]) -> list[str]:
+def _attnames(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
@@ -185,7 +213,7 @@ def _load_locked(model: type[Case], ids: list[int]) -> list[Case]:
     db = connection.alias
     initial = _initial_states(model)
     cases = [_from_row(model, names, row, db, initial) for row in rows]
-    _attach_related(model, cases)
+    attach_related(model, cases)
     _prime_offices(cases)
     return cases
 
@@ -221,7 +249,7 @@ def _lock_loaded(model: type[Case], given: list[Case]) -> list[Case]:
         else:
             stale.append(case.pk)
     fresh = _load_locked(model, stale) if stale else []
-    _attach_related(model, kept)
+    attach_related(model, kept)
     _prime_offices([c for c in kept if not c.__dict__.get("_offices_primed")])
     return sorted([*kept, *fresh], key=attrgetter("pk"))
 
