@@ -21,13 +21,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
 from cases.services.bulk import case_bulk_transition, instances_from_rows
-from cases.services.sql_rows import collector_paused, query_rows, rows_by_ids, update_same
+from cases.services.sql_rows import (
+    collector_paused,
+    ids_placeholder,
+    ids_value,
+    placeholder,
+    rows_by_ids,
+    rows_by_params,
+    update_same,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,22 +133,32 @@ def deadline_escalation_set(*, case: Case, days: int, rules: tuple[str, ...] = (
 
 
 def _claim(exercise_id: int, clock: dt.datetime, size: int, skip: set[int]) -> list[Deadline]:
-    # Only each case's earliest pending deadline is claimable: per case, deadlines fire in due order,
-    # and a worker never takes a later one while another worker holds the earlier one.
-    earlier = Deadline.objects.filter(
-        case_id=OuterRef("case_id"), status=DeadlineStatus.PENDING, due_at__lt=OuterRef("due_at")
-    )
-    qs = Deadline.objects.filter(
-        ~Exists(earlier), exercise_id=exercise_id, status=DeadlineStatus.PENDING, due_at__lte=clock
-    )
-    if skip:
-        qs = qs.exclude(pk__in=skip)
-    qs = qs.order_by("due_at", "id")
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    # The same query and rows as ``list(qs[:size])``, the instances built without Model.__init__ per row.
+    """Claim (lock, where the database can) up to ``size`` due deadlines of the exercise, in due order.
+
+    Only each case's earliest pending deadline is claimable: per case, deadlines fire in due order,
+    and a worker never takes a later one while another worker holds the earlier one. ``skip``: rows
+    deferred in this sweep. The query is compiled once per size (:func:`rows_by_params`), its rows made
+    into the instances ``list(qs[:size])`` would give, without Model.__init__ per row.
+    """
     names = [f.attname for f in Deadline._meta.concrete_fields]
-    return instances_from_rows(Deadline, names, query_rows(qs[:size].values_list(*names)))
+
+    def build() -> QuerySet[Deadline]:
+        earlier = Deadline.objects.filter(
+            case_id=OuterRef("case_id"), status=DeadlineStatus.PENDING, due_at__lt=OuterRef("due_at")
+        )
+        qs = (
+            Deadline.objects.filter(~Exists(earlier), exercise_id=placeholder(0), status=DeadlineStatus.PENDING,
+                                    due_at__lte=placeholder(1))
+            .exclude(pk__in=ids_placeholder(2))
+            .order_by("due_at", "id")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        return qs[:size].values_list(*names)
+
+    due_by = Deadline._meta.get_field("due_at").get_db_prep_value(clock, connection)  # as the lookup prepares it
+    rows = rows_by_params(("sweep-claim", size), build, exercise_id, due_by, ids_value(sorted(skip)))
+    return instances_from_rows(Deadline, names, rows)
 
 
 def _fire(deadline: Deadline, kind: str = "") -> str:
@@ -299,7 +317,7 @@ def deadlines_sweep(*, exercise_id: int, batch_size: int = BATCH_SIZE, max_batch
             # Runs keep the due order: a run of one step on many cases goes through one bulk step.
             for key, run in _runs(batch):
                 kind = key[0] if key is not None else ""
-                if key is not None and len(run) > 1:
+                if key is not None:
                     fired, cancelled, left = _fire_steps_in_bulk(key[0], key[1], run)
                     result.fired.extend(fired)
                     result.cancelled.extend(cancelled)

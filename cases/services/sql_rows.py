@@ -127,41 +127,70 @@ def prepared_column(field: models.Field, values: list[Any], conn: Any) -> list[A
     return list(map(_converter(field, conn), values))
 
 
+def _ids_sql() -> str:
+    """The SQL a list of ids given as one parameter reads as (PostgreSQL: an array; SQLite: JSON)."""
+    return "SELECT unnest(%s::bigint[])" if connection.vendor == "postgresql" else "SELECT value FROM json_each(%s)"
+
+
 def ids_param(ids: list[int]) -> RawSQL:
     """Return ``ids`` as one parameter, the same SQL whatever their number (PostgreSQL: an array; SQLite: JSON)."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
+    return RawSQL(_ids_sql(), (ids_value(ids),))
 
 
-def _ids_value(ids: list[int]) -> Any:
+def ids_value(ids: list[int]) -> Any:
+    """Return ``ids`` as the one parameter :func:`ids_param` and :func:`ids_placeholder` take."""
     return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
 
 
-_PREPARED: dict[tuple[Any, ...], tuple[str, list[tuple[int, tuple[list[Any], Any]]]]] = {}
+class _Probe:
+    """Stands for one parameter of a query while it is compiled; found again among the compiled parameters."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
 
 
-def rows_by_ids(key: tuple[Any, ...], build: Callable[[Any], Any], ids: list[int]) -> list[list[Any]]:
-    """Run the ``values_list`` query ``build(ids_param)`` for ``ids``, its SQL compiled once per ``key``.
+def placeholder(index: int, template: str = "%s") -> RawSQL:
+    """Return what stands for parameter ``index`` of :func:`rows_by_params` in a query (``template`` holds its %s)."""
+    return RawSQL(template, (_Probe(index),))
 
-    The query's only parameter must be the ids (:func:`ids_param`), so its SQL is the same for any
-    number of them: Django compiles it once per process and connection kind, and each call executes
-    the stored SQL and applies the same converters the query would (a fixed cost per call of one
-    round trip instead of building and compiling the query again).
+
+def ids_placeholder(index: int) -> RawSQL:
+    """Return parameter ``index`` of :func:`rows_by_params` as a list of ids (give its value by :func:`ids_value`)."""
+    return placeholder(index, _ids_sql())
+
+
+_PREPARED: dict[tuple[Any, ...], tuple[str, list[Any], list[tuple[int, int]], list[Any]]] = {}
+
+
+def rows_by_params(key: tuple[Any, ...], build: Callable[[], Any], *values: Any) -> list[list[Any]]:
+    """Run the ``values_list`` query ``build()`` with ``values``, its SQL compiled once per ``key``.
+
+    ``build`` puts ``placeholder(i)`` (or :func:`ids_placeholder`) where ``values[i]`` goes, once each
+    (a filter's right-hand side); each value is given as the database takes it (a key, a string,
+    :func:`ids_value`, or a field's ``get_db_prep_value``, as the lookup would prepare it). The rest of
+    the query's parameters are fixed by ``build``. The SQL is compiled once per process and connection
+    kind; each call executes it and applies the query's own converters (a fixed cost of one round trip
+    instead of building and compiling the query again).
     """
     full = (connection.vendor, connection.alias, *key)
     if full not in _PREPARED:
-        qs = build(ids_param([0]))
+        qs = build()
         compiler = qs.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        if len(params) != 1:
-            raise ValueError("rows_by_ids needs a query whose only parameter is the ids")
+        slots = [(at, p.index) for at, p in enumerate(params) if isinstance(p, _Probe)]
+        if sorted(i for _at, i in slots) != list(range(len(values))):
+            raise ValueError("rows_by_params needs each placeholder used exactly once")
         converters = compiler.get_converters([col for col, _sql, _alias in compiler.select])
-        _PREPARED[full] = (sql, list(converters.items()))
-    sql, converters = _PREPARED[full]
+        _PREPARED[full] = (sql, list(params), slots, list(converters.items()))
+    sql, fixed, slots, converters = _PREPARED[full]
+    params = list(fixed)
+    for at, index in slots:
+        params[at] = values[index]
     conn = _db()
     with conn.cursor() as cursor:
-        cursor.execute(sql, [_ids_value(ids)])
+        cursor.execute(sql, params)
         fetched = cursor.fetchall()
     if not fetched:
         return []
@@ -171,6 +200,15 @@ def rows_by_ids(key: tuple[Any, ...], build: Callable[[Any], Any], ids: list[int
     for pos, (funcs, expression) in converters:
         columns[pos] = _converted(columns[pos], funcs, expression, conn)
     return list(map(list, zip(*columns, strict=True)))
+
+
+def rows_by_ids(key: tuple[Any, ...], build: Callable[[Any], Any], ids: list[int]) -> list[list[Any]]:
+    """Run the ``values_list`` query ``build(ids_param)`` for ``ids``, its SQL compiled once per ``key``.
+
+    The query's only parameter is the ids (:func:`ids_placeholder`), so its SQL is the same for any
+    number of them (:func:`rows_by_params`).
+    """
+    return rows_by_params(("by-ids", *key), lambda: build(ids_placeholder(0)), ids_value(ids))
 
 
 def query_rows(qs: Any) -> list[list[Any]]:
@@ -259,7 +297,7 @@ def update_same(model: type[models.Model], values: dict[str, Any], ids: list[int
         where = f"{quote(opts.pk.column)} = ANY(%s::bigint[])"
     else:
         where = f"{quote(opts.pk.column)} IN (SELECT value FROM json_each(%s))"
-    params.append(_ids_value(ids))
+    params.append(ids_value(ids))
     if guard is not None:
         g = opts.get_field(guard[0])
         where += f" AND {quote(g.column)} = %s"
