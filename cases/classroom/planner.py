@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min
 
 from cases.classroom.pilot_load import load_open_cases
@@ -36,7 +36,7 @@ from cases.models import (
 from cases.models.case import office_share
 from cases.services.bulk import case_bulk_transition
 from cases.services.deadlines import BATCH_SIZE
-from cases.services.sql_rows import ids_param, query_rows
+from cases.services.sql_rows import ids_param, ids_placeholder, ids_value, placeholder, query_rows, rows_by_params
 from cases.services.steps import case_transition
 
 # Steps due within this much simulated time of the earliest one are taken together (one bulk step per
@@ -234,7 +234,12 @@ class Pilot:
         """Re-plan the cases with events since the last look (steps, deadlines, students, new cases)."""
         touched = set(extra)
         new: dict[int, int] = defaultdict(int)
-        rows = CaseEvent.objects.filter(exercise=self.exercise, id__gt=self.seen_event).values_list("id", "case_id")
+        rows = rows_by_params(
+            ("pilot-new-events",),
+            lambda: CaseEvent.objects.filter(exercise_id=placeholder(0), id__gt=placeholder(1)).order_by()
+            .values_list("id", "case_id"),
+            self.exercise.pk, self.seen_event,
+        )
         for event_id, case_id in rows:
             self.seen_event = max(self.seen_event, event_id)
             self.n_events[case_id] = self.n_events.get(case_id, 0) + 1  # the seed of the next decision
@@ -259,10 +264,14 @@ class Pilot:
     def next_deadline(self) -> dt.datetime | None:
         """Return when the exercise's next pending deadline falls due."""
         if self._deadline is None:
-            self._deadline = (
-                Deadline.objects.filter(exercise=self.exercise, status=DeadlineStatus.PENDING)
-                .aggregate(first=Min("due_at"))["first"],
+            # The aggregate over the exercise's pending deadlines (one row, or none without any), compiled once.
+            rows = rows_by_params(
+                ("pilot-first-deadline",),
+                lambda: Deadline.objects.filter(exercise_id=placeholder(0), status=DeadlineStatus.PENDING)
+                .order_by().values("exercise_id").annotate(first=Min("due_at")).values_list("first"),
+                self.exercise.pk,
             )
+            self._deadline = (rows[0][0] if rows else None,)
         return self._deadline[0]
 
     def next_event(self) -> dt.datetime | None:
@@ -417,11 +426,13 @@ def deadline_first(batch: list[_Plan]) -> tuple[list[_Plan], list[_Plan], dt.dat
     if not batch:
         return batch, [], None
     end = max(p.due for p in batch)
-    # One query with the ids as one parameter (cases/services/sql_rows.py: ids_param), however many.
-    first: dict[int, dt.datetime] = dict(map(tuple, query_rows(  # type: ignore[arg-type]
-        Deadline.objects.filter(case_id__in=ids_param([p.case.pk for p in batch]), status=DeadlineStatus.PENDING,
-                                due_at__lte=end)
-        .order_by().values("case_id").annotate(first=Min("due_at")).values_list("case_id", "first")
+    # One query with the ids as one parameter, compiled once (cases/services/sql_rows.py: rows_by_params).
+    first: dict[int, dt.datetime] = dict(map(tuple, rows_by_params(  # type: ignore[arg-type]
+        ("pilot-deadline-first",),
+        lambda: Deadline.objects.filter(case_id__in=ids_placeholder(0), status=DeadlineStatus.PENDING,
+                                        due_at__lte=placeholder(1))
+        .order_by().values("case_id").annotate(first=Min("due_at")).values_list("case_id", "first"),
+        ids_value([p.case.pk for p in batch]), Deadline._meta.get_field("due_at").get_db_prep_value(end, connection),
     )))
     now, later = [], []
     for p in batch:
