@@ -60,6 +60,8 @@ def _prime_offices(cases: list[Case]) -> None:
 
     ``Case.prime_offices`` for every case, each class's share of the exercise's offices worked out once.
     """
+    if not cases:
+        return  # every case primed already (the planner's): nothing to read
     exercise_ids = sorted({c.exercise_id for c in cases})
     loaded: dict[int, list[Office]] = defaultdict(list)
     for office in _of_exercises(Office, exercise_ids):

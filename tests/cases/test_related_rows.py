@@ -77,3 +77,18 @@ def test_offices_by_kind_from_loaded_offices_is_its_own_query(desk):
     assert Case.offices_by_kind(exercise.pk, loaded) == Case.offices_by_kind(exercise.pk)
     assert Case.offices_by_kind(exercise.pk)[kind] == Office.objects.filter(exercise=exercise, kind=kind).order_by(
         "id").first()
+
+
+def test_cases_the_caller_primed_cost_no_office_query(desk):
+    """The planner primes its cases' offices: a bulk step on them reads no office (nor anything else) again."""
+    from cases.services.bulk import _lock_loaded
+
+    cases = _bare([file_case(desk).pk for _ in range(3)])
+    attach_related(MarriageCase, cases)
+    offices = Case.offices_by_kind(desk.exercise.pk)
+    for case in cases:
+        case.prime_offices(offices)
+    with CaptureQueriesContext(connection) as queries:
+        kept = _lock_loaded(MarriageCase, cases)
+    assert [c.pk for c in kept] == sorted(c.pk for c in cases) and all(a is b for a, b in zip(kept, cases, strict=True))
+    assert len(queries.captured_queries) == 1, [q["sql"][:80] for q in queries.captured_queries]  # the lock alone
