@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import models
 
 from cases.models import Case
 from cases.procedures import get_procedure
-from cases.services.bulk import attach_related, instances_from_rows
+from cases.services.bulk import attach_related, instances_from_rows, rows_where
 from cases.services.sql_rows import rows_by_ids
 
 LOAD_CHUNK = 2000
@@ -28,15 +27,6 @@ _SHARED_KEYS = ("exercise", "next_office")
 
 def _attnames(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
-
-
-def _rows(model: type[models.Model], ids: list[Any], names: list[str], key: str = "pk") -> list[list[Any]]:
-    """Return the rows (``names``) of ``model`` whose ``key`` is in ``ids``, in pk order: one compiled query."""
-    return rows_by_ids(
-        ("pilot-load", model, key),
-        lambda param: model._base_manager.filter(**{f"{key}__in": param}).order_by("pk").values_list(*names),
-        ids,
-    )
 
 
 def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> list[Case]:
@@ -62,7 +52,8 @@ def load_open_cases(pks: Iterable[int], kinds: dict[int, str] | None = None) -> 
         names = _attnames(model)
         closed = names.index("closed_at")
         # Built as Model.from_db would (cases/services/bulk.py), the remembered FSM state read from the row.
-        cases = instances_from_rows(model, names, [row for row in _rows(model, kind_ids, names) if row[closed] is None])
+        open_rows = [row for row in rows_where(model, "pk", kind_ids) if row[closed] is None]
+        cases = instances_from_rows(model, names, open_rows)
         attach_related(model, cases, skip=_SHARED_KEYS)
         loaded.extend(cases)
     return loaded

@@ -46,13 +46,20 @@ class BulkResult:
     refused: dict[int, str] = field(default_factory=dict)
 
 
-def _of_exercises(model: type[models.Model], exercise_ids: list[int]) -> list[Any]:
-    """Return the rows of ``model`` belonging to these exercises, by key, as instances (SQL compiled once per model)."""
+def rows_where(model: type[models.Model], key: str, keys: list[Any]) -> list[list[Any]]:
+    """Return every concrete field of the rows of ``model`` whose column ``key`` is in ``keys``, by primary key.
+
+    One query with the keys as one parameter, compiled once per model and column (:func:`rows_by_ids`).
+    """
     names = _attnames(model)
-    rows = rows_by_ids(("of-exercises", model),
-                       lambda p: model._base_manager.filter(exercise_id__in=p).order_by("pk").values_list(*names),
-                       exercise_ids)
-    return instances_from_rows(model, names, rows)
+    return rows_by_ids(("rows-where", model, key),
+                       lambda p: model._base_manager.filter(**{f"{key}__in": p}).order_by("pk").values_list(*names),
+                       keys)
+
+
+def instances_where(model: type[models.Model], key: str, keys: list[Any]) -> list[Any]:
+    """Return the rows :func:`rows_where` reads, as the instances ``Model.from_db`` would build."""
+    return instances_from_rows(model, _attnames(model), rows_where(model, key, keys))
 
 
 def _prime_offices(cases: list[Case]) -> None:
@@ -64,7 +71,7 @@ def _prime_offices(cases: list[Case]) -> None:
         return  # every case primed already (the planner's): nothing to read
     exercise_ids = sorted({c.exercise_id for c in cases})
     loaded: dict[int, list[Office]] = defaultdict(list)
-    for office in _of_exercises(Office, exercise_ids):
+    for office in instances_where(Office, "exercise_id", exercise_ids):
         loaded[office.exercise_id].append(office)
     by_exercise = {pk: Case.offices_by_kind(pk, loaded[pk]) for pk in exercise_ids}
     shares: dict[tuple[int, type], dict[str, Any]] = {}
@@ -110,14 +117,7 @@ def attach_related(model: type[models.Model], cases: list[Any], *, skip: Iterabl
 
 def _related_rows(model: type[models.Model], key: str, keys: list[Any]) -> dict[Any, Any]:
     """Return the rows of ``model`` whose column ``key`` is in ``keys``, as instances by that column's value."""
-    names = _attnames(model)
-    at = names.index(key)
-    rows = rows_by_ids(
-        ("related", model, key),
-        lambda p: model._base_manager.filter(**{f"{key}__in": p}).order_by().values_list(*names),
-        keys,
-    )
-    return {row[at]: obj for row, obj in zip(rows, instances_from_rows(model, names, rows), strict=True)}
+    return {obj.__dict__[key]: obj for obj in instances_where(model, key, keys)}
 
 
 def _reader(names: list[str]) -> Callable[[Case], tuple[Any, ...]]:
