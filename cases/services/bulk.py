@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models.base import ModelState
+from django_fsm import TransitionNotAllowed
 
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Office
@@ -29,6 +30,7 @@ from cases.services.steps import (
     check_step,
     dated,
     deadline_values,
+    guard_refusal,
     plan_step,
     step_event_values,
 )
@@ -328,7 +330,8 @@ def case_bulk_transition(
                 plan = plans[key] = plan_step(case, name, case_data)
             with dated(case, at.get(pk) if at else None, system=system) as now:
                 try:
-                    step = check_step(case, plan, actor=actor, system=system)
+                    # The guards are checked once, by django-fsm as the step is taken (below).
+                    step = check_step(case, plan, actor=actor, system=system, guards=False)
                 except ApplicationError as exc:
                     result.refused[pk] = exc.message
                     continue
@@ -336,6 +339,9 @@ def case_bulk_transition(
                 source = case.state
                 try:
                     getattr(case, name)(**step.kwargs)
+                except TransitionNotAllowed:  # a guard does not hold: nothing changed; say which, as check_step does
+                    result.refused[pk] = guard_refusal(case, step).message
+                    continue
                 except ApplicationError as exc:  # a step body may refuse this case's input; it is not written
                     result.refused[pk] = exc.message
                     continue

@@ -223,11 +223,13 @@ def plan_step(case: Case, transition: str, data: dict[str, Any]) -> StepPlan:
     return StepPlan(t, meta, kwargs, own_check=own_check)
 
 
-def check_step(case: Case, plan: StepPlan, *, actor: Any, system: bool) -> PreparedStep:
+def check_step(case: Case, plan: StepPlan, *, actor: Any, system: bool, guards: bool = True) -> PreparedStep:
     """Check that ``actor`` may take the planned step on ``case`` now; raise ApplicationError if not.
 
     In this order: the exercise is not paused, the step exists and leaves the case's state, the actor
-    holds the acting office, the input is complete, the guards hold.
+    holds the acting office, the input is complete, the guards hold. ``guards=False`` leaves the last
+    check to the transition itself (django-fsm checks the same conditions before it changes anything):
+    the caller then turns its refusal into :func:`guard_refusal`, so the guards run once per step.
     """
     if not system and case.exercise.paused:
         raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
@@ -252,10 +254,17 @@ def check_step(case: Case, plan: StepPlan, *, actor: Any, system: bool) -> Prepa
         office = acting
     if plan.incomplete is not None:
         raise ApplicationError(plan.incomplete[0], rules=plan.incomplete[1])
-    failed = unmet_guards(case, t)
-    if failed:
-        raise ApplicationError(" ".join(failed), rules=meta.rules)
+    if guards:
+        failed = unmet_guards(case, t)
+        if failed:
+            raise ApplicationError(" ".join(failed), rules=meta.rules)
     return PreparedStep(t, meta, plan.kwargs, office)
+
+
+def guard_refusal(case: Case, step: PreparedStep) -> ApplicationError:
+    """Return the refusal :func:`check_step` gives a case failing the step's guards (django-fsm refused the step)."""
+    failed = unmet_guards(case, step.transition)
+    return ApplicationError(" ".join(failed) or "That step is not allowed now.", rules=step.meta.rules)
 
 
 def prepare_step(case: Case, transition: str, *, actor: Any, data: dict[str, Any], system: bool) -> PreparedStep:

@@ -218,3 +218,19 @@ def test_bulk_row_by_row_write_rolls_back_on_a_concurrent_move(desk, monkeypatch
                              system=True, at=at)
     assert set(Case.objects.filter(pk__in=list(at)).values_list("state", flat=True)) == {"filed"}
     assert not CaseEvent.objects.filter(case_id__in=list(at), transition="begin_dissuasion").exists()
+
+
+def test_a_guard_refusal_reads_as_the_single_case_check_gives_it(desk):
+    """The bulk step leaves the guards to django-fsm's own check; a case failing one is refused as prepare_step says."""
+    from cases.services.steps import prepare_step
+
+    soldier = file_case(desk, occupation=Occupation.MILITARY)
+    staff = file_case(desk, occupation=Occupation.UNIT_STAFF)
+    user = desk.user("workunit")
+    with pytest.raises(ApplicationError) as single:
+        prepare_step(MarriageCase.objects.get(pk=soldier.pk), "begin_dissuasion", actor=user, data={}, system=False)
+    result = case_bulk_transition(kind="marriage", case_ids=[soldier.pk, staff.pk], transition="begin_dissuasion",
+                                  actor=user)
+    assert result.moved == [staff.pk]
+    assert result.refused == {soldier.pk: single.value.message}
+    assert not CaseEvent.objects.filter(case_id=soldier.pk, transition="begin_dissuasion").exists()
