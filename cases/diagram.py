@@ -240,6 +240,12 @@ def procedure_queue_svg(model: type[Case], variant: str | None, counts: dict[str
                    caption=f"{procedure.label}: the darker a state, the more cases wait there.")
 
 
+def _busiest(states: list[str], counts: dict[str, int] | None) -> str:
+    """Return the state with the most cases waiting (the first of equals, in the procedure's order), or ""."""
+    best = max(states, key=lambda state: (counts or {}).get(state, 0), default="")
+    return best if best and (counts or {}).get(best, 0) > 0 else ""
+
+
 def _figure(procedure: Procedure, dot: str, states: list[str], *, current: str | None,
             counts: dict[str, int] | None, caption: str) -> str:
     """Wrap DOT in the element the loader script renders, with a plain list of the states as fallback."""
@@ -251,8 +257,10 @@ def _figure(procedure: Procedure, dot: str, states: list[str], *, current: str |
         waiting = f" — {n} waiting" if n else ""
         items.append(f'<li data-state="{escape(state)}"{count}>{escape(procedure.state_label(state))}{mark}'
                      f"{waiting}</li>")
+    focus = current or _busiest(states, counts)
+    focused = f' data-focus="{escape(focus)}"' if focus else ""
     return (
-        f'<figure class="bd-graphviz" data-kind="{escape(procedure.kind)}" data-dot="{escape(dot)}">'
+        f'<figure class="bd-graphviz" data-kind="{escape(procedure.kind)}" data-dot="{escape(dot)}"{focused}>'
         f'<div class="bd-graphviz-out"></div>'
         f'<ol class="bd-graphviz-fallback">{"".join(items)}</ol>'
         f'<figcaption class="bd-muted">{escape(caption)}</figcaption>'

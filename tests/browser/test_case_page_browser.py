@@ -142,6 +142,15 @@ def test_authorization_diagram_is_readable_at_1280x720(chromium, live_server, sh
     sizes = page.evaluate("""() => Array.from(document.querySelectorAll('figure.bd-graphviz svg text'))
         .map(t => t.getBoundingClientRect().height)""")
     assert min(sizes) >= 10, min(sizes)
+    # A diagram wider than its box opens scrolled to where most cases wait, not to its (empty) left edge.
+    views = page.evaluate("""() => Array.from(document.querySelectorAll('figure.bd-graphviz[data-focus]')).map(f => {
+        const out = f.querySelector('.bd-graphviz-out'), frame = out.getBoundingClientRect();
+        const node = f.querySelector('[id="bd-state-' + f.dataset.focus + '"]').getBoundingClientRect();
+        return {scrolls: out.scrollWidth > out.clientWidth, left: out.scrollLeft,
+                seen: node.left >= frame.left - 1 && node.right <= frame.right + 1};
+    })""")
+    assert views and all(v["seen"] for v in views), views
+    assert any(v["scrolls"] and v["left"] > 0 for v in views), views  # the case worth having: a scrolled one
     page.emulate_media(media="print")
     widths = page.evaluate("""() => Array.from(document.querySelectorAll('figure.bd-graphviz'))
         .map(f => [f.querySelector('svg').getBoundingClientRect().width, f.getBoundingClientRect().width])""")

@@ -84,10 +84,21 @@ def test_queue_counts_are_in_the_labels_not_over_them(desk):
 
     fragment = procedure_queue_svg(MarriageCase, None, {"filed": 6, "examination": 3})
     assert '<li data-state="filed" data-count="6">' in fragment  # the text fallback carries the counts
-    nodes = dot_nodes(unescape(fragment.split('data-dot="', 1)[1].split('"><div', 1)[0]))
+    nodes = dot_nodes(unescape(fragment.split('data-dot="', 1)[1].split('"', 1)[0]))
     assert nodes["filed"]["label"].endswith("6 waiting") and nodes["examination"]["label"].endswith("3 waiting")
     assert nodes["filed"]["fillcolor"] != nodes["examination"]["fillcolor"] != "#ffffff"
     assert "bd-current" not in fragment
+    assert 'data-focus="filed"' in fragment  # a diagram too wide for its box opens where most cases wait
+
+
+def test_a_diagram_opens_on_the_state_that_matters(desk):
+    """The figure names the state its box scrolls to: the case's own state, else the longest queue, else none."""
+    from cases.diagram import procedure_queue_svg
+
+    case = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
+    assert f'data-focus="{case.state}"' in procedure_svg(case)
+    assert 'data-focus="examination"' in procedure_queue_svg(MarriageCase, None, {"filed": 2, "examination": 3})
+    assert "data-focus" not in procedure_queue_svg(MarriageCase, None, {})
 
 
 def test_figure_loads_the_vendored_graphviz_from_static_files(desk):

@@ -27,6 +27,18 @@
     });
   }
 
+  // A diagram wider than its box opens scrolled to the state that matters (the case's state now, or
+  // where most cases wait), not to its left edge, which may be empty.
+  function scrollToFocus(figure, out, svg) {
+    var focus = figure.getAttribute("data-focus");
+    if (!focus || out.scrollWidth <= out.clientWidth) { return; }
+    var node = svg.querySelector('[id="bd-state-' + focus.replace(/"/g, "") + '"]');
+    if (!node) { return; }
+    var box = node.getBoundingClientRect();
+    var frame = out.getBoundingClientRect();
+    out.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+  }
+
   function drawAll() {
     var figures = document.querySelectorAll("figure.bd-graphviz:not([data-drawn])");
     if (!figures.length) { return Promise.resolve(); }
@@ -49,6 +61,11 @@
           svg.style.minWidth = Math.round(natural * MIN_SCALE) + "px";
           out.style.overflowX = "auto";
           out.replaceChildren(svg);
+          scrollToFocus(figure, out, svg);
+          var fold = figure.closest("details");
+          if (fold) {  // drawn folded (no width yet): scroll when it is opened
+            fold.addEventListener("toggle", function () { if (fold.open) { scrollToFocus(figure, out, svg); } });
+          }
           var fallback = figure.querySelector(".bd-graphviz-fallback");
           if (fallback) { fallback.hidden = true; }
           figure.setAttribute("data-drawn", "svg");
