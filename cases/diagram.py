@@ -242,8 +242,9 @@ def procedure_queue_svg(model: type[Case], variant: str | None, counts: dict[str
 
 def _busiest(states: list[str], counts: dict[str, int] | None) -> str:
     """Return the state with the most cases waiting (the first of equals, in the procedure's order), or ""."""
-    best = max(states, key=lambda state: (counts or {}).get(state, 0), default="")
-    return best if best and (counts or {}).get(best, 0) > 0 else ""
+    waiting = counts or {}
+    best = max(states, key=lambda state: waiting.get(state, 0), default="")
+    return best if waiting.get(best, 0) > 0 else ""
 
 
 def _figure(procedure: Procedure, dot: str, states: list[str], *, current: str | None,

@@ -13,20 +13,8 @@ import django_fsm
 from django.db import migrations, models
 
 # The names Django gave these indexes (schema_editor._create_index_name, as in 0001), with PostgreSQL's
-# pattern-ops twins of the text columns.
-DROPPED = [
-    "cases_case_exercise_id_8b0a4f5d",
-    "cases_case_kind_f223b793",
-    "cases_case_kind_f223b793_like",
-    "cases_case_state_eb673365",
-    "cases_case_state_eb673365_like",
-    "cases_caseevent_case_id_6c6031ac",
-    "cases_caseevent_exercise_id_f723d0b7",
-    "cases_deadline_case_id_fd6938e1",
-    "cases_deadline_exercise_id_07e84667",
-]
-# Recreated on the way back (the _like twins exist on PostgreSQL only).
-RESTORED = {
+# pattern-ops twins of the text columns (PostgreSQL only): what each one indexes, to recreate it on the way back.
+DROPPED = {
     "cases_case_exercise_id_8b0a4f5d": ("cases_case", "exercise_id", ""),
     "cases_case_kind_f223b793": ("cases_case", "kind", ""),
     "cases_case_kind_f223b793_like": ("cases_case", "kind", " varchar_pattern_ops"),
@@ -46,7 +34,7 @@ def drop(apps: Any, schema_editor: Any) -> None:
 
 def restore(apps: Any, schema_editor: Any) -> None:
     quote = schema_editor.quote_name
-    for name, (table, column, ops) in RESTORED.items():
+    for name, (table, column, ops) in DROPPED.items():
         if ops and schema_editor.connection.vendor != "postgresql":
             continue
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(table)} ({quote(column)}{ops})")
