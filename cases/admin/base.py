@@ -40,6 +40,7 @@ from cases.errors import ApplicationError
 from cases.input import db_id
 from cases.models import Case, Exercise
 from cases.rules import get_rule
+from cases.rules.in_force import rule_date_notes
 from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
 from cases.services.steps import case_transition
 
@@ -422,6 +423,9 @@ class CaseAdmin(ReadOnlyAdmin):
             "case": case,
             "state_label": case.state_label(),
             "next_rules": next_rules,
+            # What the dates of those rules mean on the case's date (not yet in force, read back as an
+            # assumption), as each step card says of its own rules.
+            "next_rule_notes": rule_date_notes(case, [r.id for r in next_rules]),
             "page_rules": page_rules,
             "steps": steps,
             "my_steps": [s for s in steps if s["option"].allowed],

@@ -377,6 +377,13 @@ def rule_notes(case: Case, rule_ids: tuple[str, ...] | list[str]) -> list[str]:
     notes = []
     if is_counterfactual(case.exercise, case.regime or None):
         notes.append(counterfactual_label(case.exercise, case.regime or None))
+    return notes + rule_date_notes(case, rule_ids)
+
+
+def rule_date_notes(case: Case, rule_ids: tuple[str, ...] | list[str]) -> list[str]:
+    """Return what the student must be told about the dates of these rules for this case (assumptions,
+    rules not in force), without the counterfactual label :func:`rule_notes` puts first."""
+    notes = []
     on = rule_date(case)
     for rule_id in rule_ids:
         row = RULE_DATES.get(rule_id)

@@ -115,3 +115,34 @@ def test_per11_the_age_rule_after_the_protocol_is_shown_as_an_assumption(helong)
     late = resident_application(helong, "Age Rule After")
     notes = next(o for o in step_options(late, helong.user("nanping")) if o.name == "forward_to_county").dated_notes
     assert any(n.startswith("PER-11 after 9 Jun 1964") and "assumption" in n for n in notes)
+
+
+def _case_summary(helong, case: PermitCase, login: str) -> str:
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(helong.user(login))
+    page = client.get(reverse("admin:permits_permitcase_change", args=[case.pk])).content.decode()
+    found = re.search(r'<div class="bd-card" id="bd-case-summary">(.*?)</div>\s*</div>\s*<details', page, re.S)
+    assert found, "the case page has no summary card"
+    return found.group(1)
+
+
+def test_per8_the_case_summary_dates_the_next_steps_rules_before_the_protocol(helong):
+    """PER-8, PER-9: "Where the case stands" cites the next step's rules; before 9 June 1964 it says that PER-8
+    (D10) is not yet in force and that PER-9 is read back as an assumption, as the step cards do; from D10 not."""
+    helong.set_clock(BEFORE_D10)
+    early = case_transition(case=resident_application(helong, "Summary Before"), transition="issue_at_station",
+                            actor=helong.user("nanping"))
+    assert "PER-8" in early.next_rules.split(",")
+    summary = _case_summary(helong, early, "nanping")
+    assert "<code>PER-8</code>" in summary
+    assert "Dates: PER-8 is not yet in force" in summary and "9 Jun 1964" in summary
+    assert "Dates: PER-9 before 9 Jun 1964" in summary and "assumption" in summary
+
+    helong.set_clock(D10_DAY)
+    summary = _case_summary(helong, helong.refresh(early), "nanping")
+    assert "<code>PER-8</code>" in summary and "Dates:" not in summary
