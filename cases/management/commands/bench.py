@@ -39,7 +39,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--size", type=int, default=10_000, help="Cases for the bulk figures.")
-        parser.add_argument("--repeats", type=int, default=3)
+        # Five: a 10,000-case step takes well under a second, and the machine's speed moves on that scale,
+        # so the median of three interleaved pairs still swings with one slow pair.
+        parser.add_argument("--repeats", type=int, default=5,
+                            help="Interleaved measured/floor pairs per bulk figure (the median is printed).")
         parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
         parser.add_argument("--only", choices=FIGURE_GROUPS, action="append",
                             help="Measure only these figures (repeatable). 'pages' (alias 'admin'): the students' "
