@@ -50,6 +50,11 @@ def fmt_days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def count_of(n: int, noun: str, plural: str = "") -> str:
+    """Return "1 case", "3 cases" (``plural`` for a noun that does not take an s)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def step_text(done: int, median: float | None, p90: float | None, waiting: int, waiting_median: float | None,
               oldest: float | None) -> str:
     """Return a step's waits with finished and waiting apart: "finished: 3, median 2.0, 90% within 3.6 days ·
@@ -187,23 +192,30 @@ def _yanbian_assumptions() -> list[Any]:
 def _wait_sentence(neck: m.Bottleneck, label: str) -> list[str]:
     """Return what the debrief says of the bottleneck: its queue, the waiting cases' ages, who got through."""
     lines = [
-        f"The queue grew at {neck.office}: {neck.wip} open cases wait for it, {neck.state_wip} of them at "
-        f"\u201c{label}\u201d ({procedure_label(neck.kind)}); those {neck.state_wip} have waited a median of "
-        f"{fmt_days(neck.waiting_median)} simulated days so far, the oldest {fmt_days(neck.oldest_wait)} days."
+        f"The queue grew at {neck.office}: {count_of(neck.wip, 'open case')} "
+        f"{'waits' if neck.wip == 1 else 'wait'} for it, {neck.state_wip} of them at "
+        f"\u201c{label}\u201d ({procedure_label(neck.kind)}); "
+        + (f"it has waited {fmt_days(neck.waiting_median)} simulated days so far."
+           if neck.state_wip == 1 else
+           f"those {neck.state_wip} have waited a median of {fmt_days(neck.waiting_median)} simulated days so "
+           f"far, the oldest {fmt_days(neck.oldest_wait)} days.")
     ]
     if neck.done:
-        lines.append(f"{neck.done} cases got through that step, in a median of {fmt_days(neck.median_wait)} "
-                     "simulated days (cases still waiting are not among them).")
+        took = fmt_days(neck.median_wait)
+        lines.append(f"{count_of(neck.done, 'case')} got through that step, in "
+                     + (took if neck.done == 1 else f"a median of {took}")
+                     + " simulated days (cases still waiting are not among them).")
     else:
         lines.append("No case has got through that step yet.")
     return lines
 
 
 def _office_sentence(w: m.OfficeWait) -> str:
-    finished = (f"finished {w.done} steps in a median of {fmt_days(w.median)} days" if w.done
+    finished = (f"finished {count_of(w.done, 'step')} in a median of {fmt_days(w.median)} days" if w.done
                 else "has finished no step yet")
-    waiting = (f"{w.waiting} cases still wait for it (median age {fmt_days(w.waiting_median)} days, oldest "
-               f"{fmt_days(w.oldest_wait)})" if w.waiting else "no case waits for it now")
+    waiting = (f"{count_of(w.waiting, 'case')} still {'waits' if w.waiting == 1 else 'wait'} for it (median age "
+               f"{fmt_days(w.waiting_median)} days, oldest {fmt_days(w.oldest_wait)})" if w.waiting
+               else "no case waits for it now")
     return f"{w.office} {finished}; {waiting}."
 
 

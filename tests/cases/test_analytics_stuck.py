@@ -102,3 +102,18 @@ def test_story_never_quotes_a_median_of_finished_stays_as_the_whole_wait(log):
     neck = data["bottleneck"]
     line = next(s for s in data["story"] if s.startswith("The queue grew"))
     assert f"{neck.waiting_median:.1f}" in line and f"{neck.oldest_wait:.1f}" in line
+
+
+def test_the_story_counts_one_case_in_the_singular():
+    """One case waiting and one through: "1 open case waits", "it has waited", "1 case got through ... in 10.0"."""
+    from tests.cases.analytics_logs import LogBuilder
+
+    b = LogBuilder()
+    b.case("S", "marriage", [(0, "filed", "W"), (0, "centre_review", "W")], next_office="Centre")
+    b.case("T", "marriage", [(0, "filed", "W"), (5, "centre_review", "W"), (15, "china_approved", "Centre")],
+           next_office="W")
+    story = " ".join(dash.debrief_data(None, b.log(now=365))["story"])  # type: ignore[arg-type]
+    assert "The queue grew at Centre: 1 open case waits for it, 1 of them at" in story, story
+    assert "it has waited 365.0 simulated days so far." in story, story
+    assert "1 case got through that step, in 10.0 simulated days" in story, story
+    assert "1 cases" not in story and "1 steps" not in story, story
