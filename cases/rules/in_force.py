@@ -383,15 +383,18 @@ def rule_notes(case: Case, rule_ids: tuple[str, ...] | list[str]) -> list[str]:
 def rule_date_notes(case: Case, rule_ids: tuple[str, ...] | list[str]) -> list[str]:
     """Return what the student must be told about the dates of these rules for this case (assumptions,
     rules not in force), without the counterfactual label :func:`rule_notes` puts first."""
-    notes = []
     on = rule_date(case)
-    for rule_id in rule_ids:
-        row = RULE_DATES.get(rule_id)
-        if row is not None and (text := row.note(on)):
-            if not row.in_force(on):
-                text += " Where this exercise still offers the step, it applies the rule as an assumption."
-            notes.append(text)
-    return notes
+    return [text for rule_id in rule_ids if (text := rule_date_note(rule_id, on))]
+
+
+def rule_date_note(rule_id: str, on: Date) -> str:
+    """Return what the student must be told about the date of ``rule_id`` read on ``on`` ("" if nothing)."""
+    row = RULE_DATES.get(rule_id)
+    if row is None or not (text := row.note(on)):
+        return ""
+    if not row.in_force(on):
+        text += " Where this exercise still offers the step, it applies the rule as an assumption."
+    return text
 
 
 def counterfactual_label(exercise: Exercise, regime_code: str | None = None) -> str:

@@ -146,3 +146,35 @@ def test_per8_the_case_summary_dates_the_next_steps_rules_before_the_protocol(he
     helong.set_clock(D10_DAY)
     summary = _case_summary(helong, helong.refresh(early), "nanping")
     assert "<code>PER-8</code>" in summary and "Dates:" not in summary
+
+
+def _inbox_row_html(helong, login: str, reference: str) -> str:
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(helong.user(login))
+    body = client.get(reverse("classroom:inbox")).content.decode()
+    found = re.search(rf'<tr class="cr-inbox-row" data-reference="{re.escape(reference)}">.*?</tr>', body, re.S)
+    assert found, f"{reference} is not in {login}'s inbox"
+    return found.group(0)
+
+
+def test_per8_the_inbox_dates_the_next_steps_rules_before_the_protocol(helong):
+    """PER-8: the student's inbox folds each rule's date note into the rule, as the case page says it; from
+    9 June 1964 PER-8 is in force and its row has no note."""
+    helong.set_clock(BEFORE_D10)
+    early = case_transition(case=resident_application(helong, "Inbox Before"), transition="issue_at_station",
+                            actor=helong.user("nanping"))
+    office = early.next_office
+    login = next(m.user.username for m in office.memberships.select_related("user")).removesuffix(helong.SUFFIX)
+    row = _inbox_row_html(helong, login, early.reference)
+    per8 = row[row.index('data-rule="PER-8"'):]
+    per8 = per8[:per8.index("</details>")]
+    assert "(dates: see note)" in per8 and "Dates: PER-8 is not yet in force" in per8 and "9 Jun 1964" in per8
+
+    helong.set_clock(D10_DAY)
+    row = _inbox_row_html(helong, login, early.reference)
+    assert 'data-rule="PER-8"' in row and "Dates:" not in row.split('data-rule="PER-8"')[1].split("</details>")[0]
