@@ -116,10 +116,13 @@ class InboxRow:
     case: Case
     age_days: int  # simulated days in the present state
     total_days: int  # simulated days since filing
-    rules: list[Rule]
-    # Each of those rules with what its date means on the case's date ("" if nothing: in force, no
-    # assumption), as the case page says it (cases/rules/in_force.py: rule_date_note).
+    # The rules of the next step, each with what its date means on the case's date ("" if nothing: in
+    # force, no assumption), as the case page says it (cases/rules/in_force.py: rule_date_note).
     dated: list[tuple[Rule, str]]
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [rule for rule, _note in self.dated]
 
 
 INBOX_PER_PAGE = 50
@@ -185,20 +188,14 @@ def inbox_queryset(offices: QuerySet[Office] | list[Office]) -> QuerySet[Case]:
     )
 
 
-def _inbox_row(case: Case, notes: dict[tuple[str, dt.date], str]) -> InboxRow:
-    """One row of an inbox; ``notes`` keeps each rule's date note per date, worked out once per page."""
+def _inbox_row(case: Case) -> InboxRow:
     clock = case.exercise.clock
-    rules = [get_rule(r) for r in case.next_rules.split(",") if r]
     on = rule_date(case)
-    for rule in rules:
-        if (rule.id, on) not in notes:
-            notes[(rule.id, on)] = rule_date_note(rule.id, on)
     return InboxRow(
         case=case,
         age_days=max(0, (clock - case.state_since).days),
         total_days=max(0, (clock - case.filed_at).days),
-        rules=rules,
-        dated=[(rule, notes[(rule.id, on)]) for rule in rules],
+        dated=[(get_rule(r), rule_date_note(r, on)) for r in case.next_rules.split(",") if r],
     )
 
 
@@ -221,8 +218,7 @@ def inbox_page(offices: QuerySet[Office] | list[Office], page: Any = 1, *,
     count = min(found, limit)
     number = min(number, max(1, -(-count // per_page)))
     start = (number - 1) * per_page
-    notes: dict[tuple[str, dt.date], str] = {}
-    rows = [_inbox_row(case, notes) for case in cases[start:start + per_page]]
+    rows = [_inbox_row(case) for case in cases[start:start + per_page]]
     return InboxPage(rows=rows, number=number, per_page=per_page, count=count, capped=capped)
 
 

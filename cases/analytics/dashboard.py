@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.defaultfilters import pluralize
+
 from cases.analytics import metrics as m
 from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, week_columns
 from cases.analytics.figures import OF_FILED, authorization_funnel, closed_shares, decision_shares
@@ -50,9 +52,9 @@ def fmt_days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def count_of(n: int, noun: str, plural: str = "") -> str:
-    """Return "1 case", "3 cases" (``plural`` for a noun that does not take an s)."""
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+def count_of(n: int, noun: str) -> str:
+    """Return "1 case", "1,200 cases"."""
+    return f"{n:,} {noun}{pluralize(n)}"
 
 
 def step_text(done: int, median: float | None, p90: float | None, waiting: int, waiting_median: float | None,
@@ -193,7 +195,7 @@ def _wait_sentence(neck: m.Bottleneck, label: str) -> list[str]:
     """Return what the debrief says of the bottleneck: its queue, the waiting cases' ages, who got through."""
     lines = [
         f"The queue grew at {neck.office}: {count_of(neck.wip, 'open case')} "
-        f"{'waits' if neck.wip == 1 else 'wait'} for it, {neck.state_wip} of them at "
+        f"wait{pluralize(neck.wip, 's,')} for it, {neck.state_wip} of them at "
         f"\u201c{label}\u201d ({procedure_label(neck.kind)}); "
         + (f"it has waited {fmt_days(neck.waiting_median)} simulated days so far."
            if neck.state_wip == 1 else
@@ -213,7 +215,7 @@ def _wait_sentence(neck: m.Bottleneck, label: str) -> list[str]:
 def _office_sentence(w: m.OfficeWait) -> str:
     finished = (f"finished {count_of(w.done, 'step')} in a median of {fmt_days(w.median)} days" if w.done
                 else "has finished no step yet")
-    waiting = (f"{count_of(w.waiting, 'case')} still {'waits' if w.waiting == 1 else 'wait'} for it (median age "
+    waiting = (f"{count_of(w.waiting, 'case')} still wait{pluralize(w.waiting, 's,')} for it (median age "
                f"{fmt_days(w.waiting_median)} days, oldest {fmt_days(w.oldest_wait)})" if w.waiting
                else "no case waits for it now")
     return f"{w.office} {finished}; {waiting}."
