@@ -9,10 +9,12 @@ one array per column expanded by UNNEST, as Django's own ``bulk_create`` does th
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -32,8 +34,62 @@ def pks(ids: list[int]) -> Any:
     driver parses a statement with ten thousand placeholders slowly, the server plans it slowly too.
     """
     if connection.vendor == "postgresql" and len(ids) > 100:
-        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+        return RawSQL("SELECT unnest(%s::bigint[])", (pg_array(list(ids)),))
     return ids
+
+
+def _quoted(text: str) -> str:
+    """Return ``text`` as one element of a PostgreSQL array literal (double-quoted, ``"`` and ``\\`` escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _json_element(value: Any) -> str:
+    text = (value.dumps or json.dumps)(value.obj)
+    return _quoted(text.decode() if isinstance(text, bytes) else text)
+
+
+def _element_formats() -> dict[type, Callable[[Any], str]]:
+    from psycopg.types.json import Json, Jsonb
+
+    def iso(value: Any) -> str:
+        return '"' + value.isoformat() + '"'
+
+    return {
+        int: str, Decimal: str, bool: lambda v: "t" if v else "f", str: _quoted, type(None): lambda _v: "NULL",
+        dt.datetime: iso, dt.date: iso, dt.time: iso, Json: _json_element, Jsonb: _json_element,
+    }
+
+
+_ELEMENT_FORMATS: dict[type, Callable[[Any], str]] = {}
+
+
+def pg_array(values: list[Any]) -> Any:
+    """Return one column's prepared values as the text of a PostgreSQL array literal, for a ``%s::type[]`` parameter.
+
+    psycopg turns a Python list into an array literal element by element, in Python, with a regular
+    expression per element (arrays have no C adapter): a bulk write's columns spent more time there
+    than the server spent writing them. Here each distinct value is formatted once and the literal
+    joined at C speed; the server reads it as it would read psycopg's (the same text format: NULL,
+    ``t``/``f``, ISO dates, double-quoted strings with ``"`` and ``\\`` escaped). A column holding a
+    type not known here is given back as it is, for psycopg to adapt.
+    """
+    types = set(map(type, values))
+    if types <= {int}:
+        return "{" + ",".join(map(str, values)) + "}"
+    if not _ELEMENT_FORMATS:
+        _ELEMENT_FORMATS.update(_element_formats())
+    formats = {t: _ELEMENT_FORMATS.get(t) for t in types}
+    if None in formats.values():
+        return values
+    if len(types - {type(None)}) == 1:
+        # One type (and NULLs): equal values format alike, each distinct one formatted once.
+        try:
+            done = {v: formats[type(v)](v) for v in dict.fromkeys(values)}  # type: ignore[misc]
+        except TypeError:  # unhashable values
+            pass
+        else:
+            return "{" + ",".join(map(done.__getitem__, values)) + "}"
+    return "{" + ",".join([formats[type(v)](v) for v in values]) + "}"  # type: ignore[misc]
 
 
 def value_key(value: Any) -> Any:
@@ -139,7 +195,7 @@ def ids_param(ids: list[int]) -> RawSQL:
 
 def ids_value(ids: list[int]) -> Any:
     """Return ``ids`` as the one parameter :func:`ids_param` and :func:`ids_placeholder` take."""
-    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+    return pg_array(list(ids)) if connection.vendor == "postgresql" else json.dumps(list(ids))
 
 
 class _Probe:
@@ -377,7 +433,7 @@ def insert_columns(model: type[models.Model], fields: list[models.Field], column
         unnest = ", ".join(f"%s::{_array_type(f, conn)}" for f in fields)
         for i in range(0, count, CHUNK):
             cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({unnest}){tail}",
-                           [column[i:i + CHUNK] for column in columns])
+                           [pg_array(column[i:i + CHUNK]) for column in columns])
             read_back(cursor)
     return got
 
@@ -424,6 +480,6 @@ def update_rows(
         unnest = ", ".join(f"%s::{_array_type(f)}" for f in keyed)
         sql = f"UPDATE {table} AS t SET {sets} FROM UNNEST({unnest}) AS v({', '.join(names)}) WHERE {where}"
         for i in range(0, len(rows), CHUNK):
-            cursor.execute(sql, [column[i:i + CHUNK] for column in columns])
+            cursor.execute(sql, [pg_array(column[i:i + CHUNK]) for column in columns])
             written += cursor.rowcount
     return written
