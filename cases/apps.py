@@ -1,6 +1,7 @@
 """App configuration for the case engine, and the registration of the cases app's procedures."""
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CasesConfig(AppConfig):
@@ -12,6 +13,10 @@ class CasesConfig(AppConfig):
         """Register the procedures once every model is loaded, and the system checks."""
         register_procedures()
         from cases import checks  # noqa: F401  (registers the system checks)
+        from cases.pg_timestamps import use_c_timestamptz_loader
+
+        # PostgreSQL: timestamptz read by psycopg's C loader where Django's Python one adds nothing.
+        connection_created.connect(use_c_timestamptz_loader, dispatch_uid="cases.pg_timestamps")
 
         # Register the classroom's Celery task (its module is not the app's ``tasks``).
         from cases.classroom import tasks  # noqa: F401

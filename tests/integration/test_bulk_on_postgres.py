@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 # The live analytics' tests too: there ids can commit out of order (tests/cases/test_analytics_live.py).
 SUITES = ["tests/cases/test_bulk.py", "tests/cases/test_dated_steps.py", "tests/cases/test_autopilot_time_order.py",
           "tests/cases/test_analytics_live.py", "tests/cases/test_update_plan.py",
-          "tests/cases/test_pg_array.py"]
+          "tests/cases/test_pg_array.py", "tests/cases/test_pg_timestamps.py"]
 
 
 def test_bulk_step_tests_pass_on_postgresql(live):
