@@ -14,9 +14,9 @@ from cases.analytics.summary import LogSummary
 from cases.classroom.autopilot import staffed_office_ids
 from cases.engine import StepMeta, acting_office, is_facilitator, meta_of, transitions_from, unmet_guards
 from cases.log_cache import cached_page
-from cases.models import Case, Exercise, Membership, Office
+from cases.models import Case, CaseEvent, Exercise, Membership, Office
 from cases.rules import Rule, get_rule
-from cases.rules.in_force import rule_date, rule_date_note, rule_notes
+from cases.rules.in_force import exercise_rule_date, rule_date, rule_date_note, rule_notes
 
 
 def visible_exercise_ids(user: Any) -> list[int] | None:
@@ -265,3 +265,25 @@ def case_counts(exercise: Exercise) -> tuple[int, int]:
         return s.open_count(), s.filed_count() - s.open_count()
 
     return cached_page("case-counts", exercise, lambda: live_read(exercise, count))
+
+
+def case_timeline(case: Case) -> list[CaseEvent]:
+    """Return the case's events, oldest first, each with ``dated``: its rules as ``(rule, note, again)``.
+
+    ``note`` is what the rule's date means on the event's own simulated date (not yet in force, no longer in
+    force, read back as an assumption; "" if nothing), read as the case's rules are read then
+    (:func:`cases.rules.in_force.exercise_rule_date`); ``again`` marks a note an earlier row already gave in
+    full, so a long case does not repeat it on every row.
+    """
+    events = list(case.events.select_related("actor", "office"))
+    given: set[tuple[str, str]] = set()
+    for event in events:
+        on = exercise_rule_date(case.exercise, case.regime or None, at=event.sim_time)
+        dated = []
+        for rule_id in event.rule_ids:
+            note = rule_date_note(rule_id, on)
+            dated.append((get_rule(rule_id), note, (rule_id, note) in given))
+            if note:
+                given.add((rule_id, note))
+        event.dated = dated  # type: ignore[attr-defined]
+    return events

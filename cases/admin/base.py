@@ -41,7 +41,7 @@ from cases.input import db_id
 from cases.models import Case, Exercise
 from cases.rules import get_rule
 from cases.rules.in_force import rule_date_notes
-from cases.selectors import StepOption, held_office_ids, scope_to_user, step_options
+from cases.selectors import StepOption, case_timeline, held_office_ids, scope_to_user, step_options
 from cases.services.steps import case_transition
 
 INT64 = 2**63 - 1
@@ -413,9 +413,7 @@ class CaseAdmin(ReadOnlyAdmin):
                     ),
                 }
             )
-        events = list(case.events.select_related("actor", "office"))
-        for event in events:
-            event.rule_objs = [get_rule(r) for r in event.rule_ids]  # type: ignore[attr-defined]
+        events = case_timeline(case)
         next_rules = [get_rule(r) for r in case.next_rules.split(",") if r]
         # Every rule the page cites, once, for the folded full text under the steps.
         page_rules = list({r.id: r for r in [*next_rules, *(r for o in options for r in o.rules)]}.values())
@@ -443,10 +441,7 @@ class CaseAdmin(ReadOnlyAdmin):
         case = self.get_object(request, unquote(object_id))
         extra_context = dict(extra_context or {})
         if case is not None:
-            events = list(case.events.select_related("actor", "office"))
-            for event in events:
-                event.rule_objs = [get_rule(r) for r in event.rule_ids]  # type: ignore[attr-defined]
-            extra_context["case_events"] = events
+            extra_context["case_events"] = case_timeline(case)
         return super().history_view(request, object_id, extra_context)
 
     def change_view(

@@ -124,3 +124,38 @@ def test_field_labels_spell_acronyms_in_capitals():
         if lower.search(str(f.verbose_name))
     ]
     assert bad == []
+
+
+def _timeline_rows(html: str) -> list[str]:
+    return re.findall(r"<tr>(.*?)</tr>", folded(html, "bd-timeline").split("<tbody>")[1], re.S)
+
+
+def test_mar4_the_timeline_dates_each_rule_on_the_events_own_day(desk):
+    """MAR-0, MAR-4: a timeline row cites its rules as read on the event's simulated date. A pre-1958 case filed
+    on 1 Sep 1958 (before D2) cites MAR-4 and MAR-0 with D2's date note, in full once and then marked; a case
+    filed after D2 cites MAR-4 with no note. The case's history page says the same."""
+    import datetime as dt
+
+    from cases.services.marriage import marriage_file
+    from tests.conftest import take
+    from tests.desks import BEIJING
+
+    Exercise.objects.filter(pk=desk.exercise.pk).update(clock=dt.datetime(1958, 9, 1, 9, 0, tzinfo=BEIJING),
+                                                        regime="1957_lenient")
+    desk.exercise.refresh_from_db()
+    early = marriage_file(exercise=desk.exercise, man=desk.person("Li Dongshan"), woman=desk.person("Pak Myong-hui"),
+                          work_unit=desk.office("work_unit"), actor=None, variant="pre1958")
+    early = take(desk, early, "forward_to_province", "workunit")
+    filed, forwarded = _timeline_rows(page_of(desk, "workunit", early))
+    assert "<code>MAR-4</code>" in filed and "Dates: MAR-4 before 18 Oct 1958" in filed and "assumption" in filed
+    assert "Dates: MAR-0 before 18 Oct 1958" in filed
+    assert "<code>MAR-0</code>" in forwarded and "(dates: as above)" in forwarded and "Dates: MAR-0" not in \
+        forwarded.split("title=")[0]
+
+    history = Client()
+    history.force_login(desk.user("workunit"))
+    page = history.get(reverse("admin:cases_marriagecase_history", args=[early.pk])).content.decode()
+    assert "Dates: MAR-4 before 18 Oct 1958" in page and "(dates: as above)" in page
+
+    late_rows = _timeline_rows(page_of(desk, "workunit", zhang(desk)))
+    assert "<code>MAR-4</code>" in late_rows[0] and all("Dates:" not in row for row in late_rows)
