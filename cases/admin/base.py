@@ -415,8 +415,10 @@ class CaseAdmin(ReadOnlyAdmin):
             )
         events = case_timeline(case)
         next_rules = [get_rule(r) for r in case.next_rules.split(",") if r]
-        # Every rule the page cites, once, for the folded full text under the steps.
-        page_rules = list({r.id: r for r in [*next_rules, *(r for o in options for r in o.rules)]}.values())
+        # Every rule the page cites, once, for the folded full text under the steps: the next step's, the
+        # steps', and those the timeline cites (a closed case has no steps left, only its history).
+        cited = [*next_rules, *(r for o in options for r in o.rules), *(r for e in events for r, _n, _a in e.dated)]
+        page_rules = list({r.id: r for r in cited}.values())
         return {
             "case": case,
             "state_label": case.state_label(),

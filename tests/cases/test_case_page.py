@@ -159,3 +159,12 @@ def test_mar4_the_timeline_dates_each_rule_on_the_events_own_day(desk):
 
     late_rows = _timeline_rows(page_of(desk, "workunit", zhang(desk)))
     assert "<code>MAR-4</code>" in late_rows[0] and all("Dates:" not in row for row in late_rows)
+
+
+def test_the_full_rule_text_holds_every_rule_the_page_cites_the_timelines_too(desk):
+    """MAR-4: the folded full rule text holds the rules the timeline cites as well as the steps' (a closed case
+    has no steps left, and its page offered an empty "Full rule text ()")."""
+    html = page_of(desk, "workunit", zhang(desk))
+    timeline = set(re.findall(r"<code>(MAR-\d+)</code>", folded(html, "bd-timeline")))
+    full = set(re.findall(r"<code>(MAR-\d+)</code>", folded(html, "bd-rules-full")))
+    assert "MAR-4" in timeline and timeline <= full
