@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from cases.classroom.emptying import exercise_empty
 from cases.classroom.loader import pack_context, pack_fill
 from cases.classroom.packs import Pack
 from cases.errors import ApplicationError
@@ -39,7 +40,6 @@ from cases.models import (
     JobStatus,
     Membership,
     Office,
-    Person,
 )
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 
@@ -101,22 +101,6 @@ def exercise_contents(exercise: Exercise) -> ExerciseContents:
     )
 
 
-def _empty(exercise: Exercise, *, keep: tuple[type[models.Model], ...]) -> None:
-    """Delete every row of the exercise except the models in ``keep``.
-
-    Cases go first (they hold protected links to offices and people), people last (permit-side rows
-    such as crossings hold protected links to them). The other rows are found from the model graph, so
-    the permit app's rows (which ``cases`` may not import) go too.
-    """
-    Case.objects.filter(exercise=exercise).delete()
-    for rel in Exercise._meta.related_objects:
-        model = rel.related_model
-        if rel.one_to_many and model not in keep and model not in (Case, Person) and not issubclass(model, Case):
-            model._default_manager.filter(**{rel.field.name: exercise}).delete()
-    if Person not in keep:
-        Person.objects.filter(exercise=exercise).delete()
-
-
 def exercise_reset(*, exercise: Exercise, actor: Any) -> Exercise:
     """Put the exercise back as it was just after its pack loaded, keeping its students and their offices.
 
@@ -132,7 +116,7 @@ def exercise_reset(*, exercise: Exercise, actor: Any) -> Exercise:
         locked = _locked(exercise)
         _running_job_check(locked, "reset")
         before = exercise_contents(locked)
-        _empty(locked, keep=KEPT_ON_RESET)
+        exercise_empty(locked, keep=KEPT_ON_RESET)
         _restart(locked, pack)
         offices = _pack_offices(locked, pack, ctx.offices)
         pack_fill(locked, pack, offices, lambda message: None)
@@ -181,7 +165,7 @@ def exercise_delete(*, exercise: Exercise, actor: Any) -> ExerciseContents:
         _running_job_check(locked, "deleted")
         gone = exercise_contents(locked)
         name, pk = locked.name, locked.pk
-        _empty(locked, keep=())
+        exercise_empty(locked, keep=())
         get_user_model().objects.filter(username__in=gone.logins_deleted).delete()
         locked.delete()
         summary = (f"Deleted the exercise '{name}' (id {pk}): {gone.cases} case(s), {gone.timed_events} timed "

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from cases.classroom.loader import load_pack
+from cases.classroom.packs import all_packs
 from cases.classroom.reset import exercise_delete, exercise_reset
 from cases.classroom.students import student_password_reset, students_create
 from cases.classroom.timekeeping import fast_forward
@@ -177,6 +178,38 @@ def test_reset_returns_to_the_packs_start_and_keeps_students_and_their_offices(c
     # Time moves on again from the start, the timed events fire again.
     fast_forward(exercise=exercise, actor=None, days=60)
     assert MarriageCase.objects.filter(exercise=exercise).count() > fresh[0]
+
+
+def _everything(exercise: Exercise) -> dict[str, int]:
+    """Count the exercise's rows in every table that hangs off it (the permit app's too)."""
+    out = {}
+    for rel in Exercise._meta.related_objects:
+        if rel.one_to_many:
+            out[rel.related_model._meta.label] = rel.related_model._default_manager.filter(
+                **{rel.field.name: exercise}).count()
+    return out
+
+
+@pytest.mark.parametrize("slug", [p.slug for p in all_packs()])
+def test_every_pack_resets_and_deletes_after_its_cases_moved_on(client, teacher, slug):
+    """A month on, a pack's exercise holds rows that refer to its cases (a crossing names the permit it was
+    made on, and may not outlive it): reset and delete take them too, and nothing is left over."""
+    exercise = load_pack(slug, name=f"Reset {slug}", actor=teacher)
+    fresh = _everything(exercise)
+    fast_forward(exercise=exercise, actor=None, days=60)
+    moved = _everything(exercise)
+    assert moved != fresh
+    response = client.post(reverse("classroom:reset", args=[exercise.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("classroom:console", args=[exercise.pk])
+    after = _everything(exercise)
+    kept = {"cases.ExerciseEvent"}  # the exercise's own history keeps the reset (and the month's moves)
+    assert {k: v for k, v in after.items() if k not in kept} == {k: v for k, v in fresh.items() if k not in kept}
+    fast_forward(exercise=exercise, actor=None, days=60)
+    pk = exercise.pk
+    response = client.post(reverse("classroom:delete", args=[pk]), {"confirm_name": exercise.name})
+    assert response.status_code == 302 and not Exercise.objects.filter(pk=pk).exists()
+    assert not any(rel.related_model._default_manager.filter(**{f"{rel.field.name}_id": pk}).exists()
+                   for rel in Exercise._meta.related_objects if rel.one_to_many)
 
 
 def running_job(exercise: Exercise) -> Job:
