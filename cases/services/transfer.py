@@ -280,6 +280,15 @@ def _remap_row(obj: Any, index: int, remap: _Remap, exercise_models: set[type[mo
         setattr(instance, f.attname, new)
 
 
+def _fired_deadline(remap: _Remap, old: Any) -> int:
+    """Return the new id of the deadline an event records as the one that fired it (imported before it)."""
+    new = remap.get(Deadline, old)
+    if new is None:
+        raise ApplicationError(f"An event records deadline {old!r} as the one that fired it, which is not in this "
+                               "file.")
+    return new
+
+
 def exercise_import(*, data: str, name: str | None = None) -> Exercise:
     """Load an exported exercise as a new exercise (optionally renamed); all or nothing, nothing else touched."""
     rows = _parse(data)
@@ -294,13 +303,17 @@ def exercise_import(*, data: str, name: str | None = None) -> Exercise:
     user_rows = [r for r in rows if r["model"] == "auth.user"]
     other_rows = [r for r in rows if r["model"] != "auth.user"]
     exercise_models = {m for m, _path in _exercise_models()}
-    order = {m._meta.label_lower: i for i, (m, _path) in enumerate(_exercise_models())}
+    order: dict[str, float] = {m._meta.label_lower: i for i, (m, _path) in enumerate(_exercise_models())}
+    # An event names the deadline that fired it in its data (no key, so no order from the keys): the
+    # deadlines go first, so that the event is written once, naming the new deadline (events are
+    # append-only).
+    event, deadline = CaseEvent._meta.label_lower, Deadline._meta.label_lower
+    order[event] = max(order[event], order[deadline] + 0.5)
     other_rows.sort(key=lambda r: order[r["model"]])  # parents before children, whatever the file's order
     # Memberships name their login by its natural key, ["username"].
     seated = [r["fields"].get("user") for r in other_rows if r["model"] == "cases.membership"]
     member_names = {u[0] for u in seated if isinstance(u, list) and len(u) == 1 and isinstance(u[0], str)}
     remap = _Remap()
-    event_deadlines: list[tuple[CaseEvent, Any]] = []
     try:
         with transaction.atomic():
             _users(user_rows, member_names)
@@ -319,14 +332,11 @@ def exercise_import(*, data: str, name: str | None = None) -> Exercise:
                 else:
                     instance.pk = None
                 if model is CaseEvent and isinstance(instance.data, dict) and "deadline" in instance.data:
-                    event_deadlines.append((instance, instance.data["deadline"]))
+                    instance.data = {**instance.data, "deadline": _fired_deadline(remap, instance.data["deadline"])}
                 for m2m_name in obj.m2m_data:
                     raise ApplicationError(f"row {index + 1}: {m2m_name} cannot be imported.")
                 models.Model.save_base(instance, raw=True, force_insert=True)
                 remap.put(model, old_pk, instance.pk)
-            for event, old in event_deadlines:  # an event's record of the deadline that fired it
-                event.data = {**event.data, "deadline": remap.get(Deadline, old)}
-                CaseEvent.objects.filter(pk=event.pk).update(data=event.data)
             for instance, f, old in remap.deferred:
                 new = remap.get(f.related_model, old)
                 if new is None:

@@ -11,8 +11,11 @@ import json
 import pytest
 from django.core.management import call_command
 
+from cases.classroom.loader import load_pack
+from cases.classroom.packs import all_packs
+from cases.classroom.timekeeping import fast_forward
 from cases.errors import ApplicationError
-from cases.models import Case, CaseEvent, Exercise, MarriageCase
+from cases.models import Case, CaseEvent, Deadline, Exercise, MarriageCase
 from cases.services.transfer import exercise_export, exercise_import
 from tests.cases.marriage_helpers import TO_CHINA_APPROVED_1958, walk
 
@@ -76,3 +79,39 @@ def test_commands_round_trip(desk, tmp_path):
     Exercise.objects.filter(pk=desk.exercise.pk).delete()
     call_command("import_exercise", str(path))
     assert Exercise.objects.filter(name=desk.exercise.name).exists()
+
+
+def _readable_log(exercise_id: int) -> list[tuple]:
+    """The event log as it reads, an event's fired deadline named by its case, kind and due time (not its id)."""
+    deadlines = {pk: row for pk, *row in Deadline.objects.filter(exercise_id=exercise_id).values_list(
+        "pk", "case__reference", "kind", "due_at", "status")}
+    out = []
+    for row in _event_log(exercise_id):
+        data = dict(row[-1])
+        if "deadline" in data:
+            data["deadline"] = deadlines[data["deadline"]]  # a KeyError: it names no deadline of this exercise
+        out.append((*row[:-1], data))
+    return out
+
+
+@pytest.mark.parametrize("slug", [p.slug for p in all_packs()])
+def test_every_pack_round_trips_after_its_deadlines_fired(slug):
+    """Three months on, events record the deadlines that fired them: the import names the new deadlines."""
+    exercise = load_pack(slug, name=f"Export {slug}")
+    fast_forward(exercise=exercise, actor=None, days=90)
+    exported = exercise_export(exercise=exercise)
+    restored = exercise_import(data=exported, name=f"Imported {slug}")
+    assert _readable_log(restored.pk) == _readable_log(exercise.pk)
+    assert _rows_per_model(exercise_export(exercise=restored)) == _rows_per_model(exported)
+
+
+def test_an_event_naming_a_deadline_missing_from_the_file_is_refused_and_changes_nothing():
+    exercise = load_pack("permits-1963", name="Export permits")
+    fast_forward(exercise=exercise, actor=None, days=90)
+    rows = json.loads(exercise_export(exercise=exercise))
+    fired = next(r for r in rows if r["model"] == "cases.caseevent" and "deadline" in r["fields"]["data"])
+    fired["fields"]["data"]["deadline"] = 10**9
+    count, exercises = CaseEvent.objects.count(), Exercise.objects.count()
+    with pytest.raises(ApplicationError, match="not in this file"):
+        exercise_import(data=json.dumps(rows), name="Broken")
+    assert CaseEvent.objects.count() == count and Exercise.objects.count() == exercises
