@@ -18,6 +18,7 @@ of its own. ``tests/cases/test_pg_timestamps.py`` compares the two on the server
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -52,7 +53,11 @@ def _loader_class(c_loader: type) -> type:
     return UtcTimestamptzLoader
 
 
-_CLASS: list[type | None] = []
+@functools.cache
+def _utc_loader() -> type | None:
+    """The loader to register, made once per process; None where psycopg has no C loader."""
+    c_loader = _c_loader()
+    return _loader_class(c_loader) if c_loader is not None else None
 
 
 def use_c_timestamptz_loader(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> bool:
@@ -65,10 +70,8 @@ def use_c_timestamptz_loader(sender: Any, connection: BaseDatabaseWrapper, **kwa
     raw = connection.connection
     if raw.info.parameter_status("TimeZone") != "UTC":
         return False
-    if not _CLASS:
-        c_loader = _c_loader()
-        _CLASS.append(_loader_class(c_loader) if c_loader is not None else None)
-    if _CLASS[0] is None:
+    loader = _utc_loader()
+    if loader is None:
         return False
-    raw.adapters.register_loader("timestamptz", _CLASS[0])
+    raw.adapters.register_loader("timestamptz", loader)
     return True
