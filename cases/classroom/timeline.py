@@ -24,6 +24,7 @@ def _fire(event: TimedEvent, actor: Any) -> str:
     """Carry out one event; return what it did (stored on the row)."""
     from cases.classroom.controls import regime_switch_summary
     from cases.classroom.loader import pack_context, seed_entry
+    from cases.classroom.packs import PackError
 
     exercise = event.exercise
     payload = event.payload
@@ -40,9 +41,13 @@ def _fire(event: TimedEvent, actor: Any) -> str:
         pack, ctx = pack_context(exercise)
         base = tuple(payload.get("pack_path", ())) if pack else ()
         filed = []
-        for i, entry in enumerate(payload.get("cases", [])):
-            path = (*base, "cases", i)
-            filed += seed_entry(ctx, pack if base else None, path, entry)
+        try:
+            for i, entry in enumerate(payload.get("cases", [])):
+                path = (*base, "cases", i)
+                filed += seed_entry(ctx, pack if base else None, path, entry)
+        except PackError as exc:  # the pack's entry, refused now (paused, or its rules not in force yet)
+            raise ApplicationError("The new cases were not filed: "
+                                   + "; ".join(p.message for p in exc.problems)) from exc
         return f"{len(filed)} new case(s) filed."
     raise ApplicationError(f"Unknown event kind {event.kind!r}.")
 

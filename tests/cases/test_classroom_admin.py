@@ -259,3 +259,50 @@ def test_a_time_move_is_refused_once_the_clock_has_moved_since_the_page_was_show
     assert "does not say which clock" in missing
     exercise.refresh_from_db()
     assert exercise.clock == after_one
+
+
+def _counts(exercise: Exercise) -> tuple[int, int, int]:
+    return (Case.objects.filter(exercise=exercise).count(),
+            TimedEvent.objects.filter(exercise=exercise, status="pending").count(),
+            exercise.events.count())
+
+
+def test_firing_new_cases_now_in_a_paused_exercise_says_why_and_changes_nothing(client, exercise):
+    url = reverse("classroom:console", args=[exercise.pk])
+    client.post(url, {"action": "pause"})
+    seed = TimedEvent.objects.filter(exercise=exercise, kind="seed_cases", status="pending").first()
+    before = _counts(exercise)
+    response = client.post(url, {"action": "fire", "event": seed.pk}, follow=True)
+    assert response.status_code == 200
+    assert any("paused" in str(m) and "not filed" in str(m) for m in response.context["messages"])
+    assert _counts(exercise) == before
+    seed.refresh_from_db()
+    assert seed.status == "pending"
+
+
+def test_firing_new_cases_before_their_rules_are_in_force_says_why_and_changes_nothing(client, teacher):
+    """Demo pack, 2 Mar 1959: the Protocol's first meetings (MEET-1, D10, 9 Jun 1964) cannot be filed yet."""
+    exercise = load_pack("demo", name="Early fire", actor=teacher)
+    url = reverse("classroom:console", args=[exercise.pk])
+    seed = TimedEvent.objects.get(exercise=exercise, kind="seed_cases", at__year=1964)
+    before = _counts(exercise)
+    response = client.post(url, {"action": "fire", "event": seed.pk}, follow=True)
+    assert response.status_code == 200
+    assert any("not yet in force" in str(m) for m in response.context["messages"])
+    assert _counts(exercise) == before
+
+
+def test_new_cases_that_cannot_be_filed_on_a_time_move_are_recorded_and_the_clock_moves_on(client, teacher):
+    """A scheduled arrival refused by the rules in force (here: brought forward by hand to 1959) is recorded
+    as not carried out; the clock does not stop there, and the later events still fire."""
+    from cases.classroom.timekeeping import fast_forward
+
+    exercise = load_pack("demo", name="Early arrival", actor=teacher)
+    seed = TimedEvent.objects.get(exercise=exercise, kind="seed_cases", at__year=1964)
+    TimedEvent.objects.filter(pk=seed.pk).update(at=exercise.clock.replace(day=5))
+    cases = Case.objects.filter(exercise=exercise).count()
+    fast_forward(exercise=exercise, actor=None, days=10)
+    seed.refresh_from_db()
+    exercise.refresh_from_db()
+    assert seed.status == "fired" and seed.result.startswith("Not carried out") and "not yet in force" in seed.result
+    assert exercise.clock.day == 12 and Case.objects.filter(exercise=exercise).count() >= cases
