@@ -33,6 +33,7 @@ from cases.classroom.reset import exercise_contents, exercise_delete, exercise_r
 from cases.classroom.role_policy import policy_lines, scheduled_switches
 from cases.classroom.students import (
     MAX_CSV_BYTES,
+    StudentBatch,
     StudentLogin,
     decode_csv,
     membership_assign,
@@ -363,7 +364,7 @@ def _students_page(request: HttpRequest, exercise: Exercise, form: StudentsForm,
 def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
     """Create student logins in bulk and show their slips once (passwords are not stored readable)."""
     exercise = _exercise_for_teacher(request, exercise_id)
-    created: list[StudentLogin] = []
+    created = StudentBatch()
     form = StudentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["names"] or ""
@@ -376,6 +377,10 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
+            if created.unfiled:
+                messages.warning(request, "The new seats' starting work from the pack was not all filed: the rules "
+                                          "now in force no longer allow " + "; ".join(created.unfiled)
+                                          + ". Those students get work as new cases reach their office.")
             # An empty form under the slips: a second batch must not repeat the first batch's count.
             form = StudentsForm()
     return _students_page(request, exercise, form, created)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -321,35 +322,49 @@ def exercise_pack_size(exercise: Exercise) -> tuple[Pack | None, PackSize | None
     return pack, pack.sizing(planned_students(exercise) or pack.class_min)
 
 
-def class_top_up(*, exercise: Exercise, actor: Any, students: int) -> list[Case]:
+@dataclass
+class TopUp:
+    """What a top-up filed, and the pack entries it could not file under the rules now in force (why)."""
+
+    filed: list[Case] = field(default_factory=list)
+    unfiled: list[str] = field(default_factory=list)
+
+
+def class_top_up(*, exercise: Exercise, actor: Any, students: int) -> TopUp:
     """Seed the work a class grown to ``students`` needs at the start: the ``per_seat`` cases of the new seats.
 
     Called when students are created beyond the class size the pack was loaded (or last topped up)
     for; files through the same seeding as the load and records one exercise event. Nothing is filed
-    (and [] returned) for a class that has not grown, an exercise not loaded from a pack, or a paused
-    one (the next top-up catches up, since it compares with the size last seeded).
+    for a class that has not grown, an exercise not loaded from a pack, or a paused one (the next
+    top-up catches up, since it compares with the size last seeded). The pack's entries describe the
+    work waiting at its start: one the rules now in force no longer allow (the pack's regime switch
+    has fired, say) is left out, and said so in ``unfiled``; the others are filed, and the students seated.
     """
     exercise_actor_check(exercise=exercise, actor=actor, doing="top up its work")
     pack, ctx = pack_context(exercise)
     planned = planned_students(exercise)
+    done_up = TopUp()
     if pack is None or students <= planned or Exercise.objects.filter(pk=exercise.pk, paused=True).exists():
-        return []
+        return done_up
     before, after = pack.seats_for(planned), pack.seats_for(students)
-    filed: list[Case] = []
     with transaction.atomic():
         for i, entry in enumerate(pack.data.get("cases", [])):
             if "per_seat" not in entry:
                 continue
             done, wanted = entry_count(entry, before), entry_count(entry, after)
             try:
-                filed += seed_entry(ctx, pack, ("cases", i), entry, count=wanted - done, start=done)
+                with transaction.atomic():  # an entry refused now leaves nothing of itself behind
+                    done_up.filed += seed_entry(ctx, pack, ("cases", i), entry, count=wanted - done, start=done)
             except PackError as exc:
-                raise ApplicationError(f"The pack's work for the new students could not be filed: {exc}") from exc
+                done_up.unfiled.append(f"{entry.get('label') or entry['kind']} ("
+                                       f"{'; '.join(p.message for p in exc.problems)})")
+        left_out = f"; not filed under the rules now in force: {'; '.join(done_up.unfiled)}" if done_up.unfiled else ""
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PACK_LOAD,
                               summary=f"Topped up the work of '{pack.title}' from {planned} to {students} "
-                                      f"students: {len(filed)} case(s) filed.",
-                              data={"pack": pack.slug, "students": students, "top_up": len(filed)})
-    return filed
+                                      f"students: {len(done_up.filed)} case(s) filed{left_out}.",
+                              data={"pack": pack.slug, "students": students, "top_up": len(done_up.filed),
+                                    "unfiled": done_up.unfiled})
+    return done_up
 
 
 def run_load(load_id: int) -> None:

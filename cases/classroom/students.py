@@ -43,6 +43,17 @@ class StudentLogin:
     membership_id: int | None = None
 
 
+class StudentBatch(list[StudentLogin]):
+    """The logins :func:`students_create` made; ``unfiled`` says which of the pack's starting work for the new
+    seats the rules now in force did not allow (:func:`cases.classroom.loader.class_top_up`)."""
+
+    unfiled: list[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unfiled = []
+
+
 def _new_password() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(10))
 
@@ -134,7 +145,7 @@ def role_slots(exercise: Exercise) -> list[Office]:
 
 
 def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: list[str] | None = None,
-                    prefix: str = "") -> list[StudentLogin]:
+                    prefix: str = "") -> StudentBatch:
     """Create student logins (a count, or one per name) and seat them in offices, filling role slots in order.
 
     Students beyond the slots are spread again over the slots' offices (several clerks per office).
@@ -155,7 +166,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
     stem = slugify(prefix or exercise.name)[:20].strip("-") or "student"
     user_model = get_user_model()
     taken = Membership.objects.filter(exercise=exercise, office__isnull=False).count()
-    out: list[StudentLogin] = []
+    out = StudentBatch()
     with transaction.atomic():
         number = 1
         for i in range(total):
@@ -180,7 +191,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
         # A class larger than the pack was loaded for gets the new seats' work (cases.classroom.loader).
         from cases.classroom.loader import class_top_up
 
-        class_top_up(exercise=exercise, actor=actor, students=taken + len(out))
+        out.unfiled = class_top_up(exercise=exercise, actor=actor, students=taken + len(out)).unfiled
     return out
 
 

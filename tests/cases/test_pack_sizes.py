@@ -155,3 +155,30 @@ def test_a_reset_seeds_the_work_of_the_class_again(teacher):
     exercise_reset(exercise=exercise, actor=teacher)
     assert Case.objects.filter(exercise=exercise).count() == get_pack("marriage-1958").sizing(12).seeded
     assert _empty_inboxes(exercise) == []
+
+
+@pytest.mark.parametrize("slug,day", [("marriage-1958", "1959-04-08"), ("authorization-1961", "1961-03-01")])
+def test_latecomers_after_the_packs_regime_switch_are_seated_and_told_what_work_could_not_be_filed(
+        client, teacher, slug, day):
+    """After the pack's own switch (D2 on 18 Oct 1958; D6's strict line from 1 Jan 1961) some of the work the pack
+    puts at a seat on its first day can no longer be made: the students are still seated, the rest of the work is
+    filed, and the teacher is told what was left out and why."""
+    from django.urls import reverse
+
+    from cases.classroom.packs import parse_date
+    from cases.classroom.timekeeping import time_move
+
+    exercise = _load_by_job(teacher, slug, 5)
+    time_move(exercise=exercise, actor=None, to=parse_date(day))
+    exercise.refresh_from_db()
+    assert exercise.regime != get_pack(slug).data["regime"]  # the pack's switch has fired
+    seated, cases = Membership.objects.filter(exercise=exercise).count(), Case.objects.filter(exercise=exercise).count()
+    client.force_login(teacher)
+    response = client.post(reverse("classroom:students", args=[exercise.pk]), {"count": "10"})
+    assert response.status_code == 200 and len(response.context["created"]) == 10
+    assert Membership.objects.filter(exercise=exercise).count() == seated + 10
+    warned = [str(m) for m in response.context["messages"] if "was not all filed" in str(m)]
+    assert len(warned) == 1 and "rules now in force no longer allow" in warned[0]
+    event = ExerciseEvent.objects.filter(exercise=exercise, summary__startswith="Topped up").get()
+    assert event.data["unfiled"] and event.data["top_up"] == Case.objects.filter(exercise=exercise).count() - cases
+    assert planned_students(exercise) == 10  # the ten seated (the load planned for five)
