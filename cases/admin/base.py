@@ -100,10 +100,17 @@ def bound_integer_field(db_field: Any, field: Any) -> Any:
     return field
 
 
+# The longest text a step or filing form takes in a field the model leaves unbounded (a TextField: identity,
+# findings, a resolution ...): two pages of typing, beyond what a class writes; a megabyte is refused.
+TEXT_MAX_LENGTH = 4000
+
+
 def bounded_formfield(db_field: Any, **kwargs: Any) -> Any:
-    """``formfield_callback`` for ModelForms built outside an admin: bounded ids and integers."""
+    """``formfield_callback`` for ModelForms built outside an admin: bounded ids, integers and texts."""
     if isinstance(db_field, models.ForeignKey):
         kwargs.setdefault("form_class", BoundedModelChoiceField)
+    if isinstance(db_field, models.TextField) and db_field.max_length is None and not db_field.choices:
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
     return bound_integer_field(db_field, db_field.formfield(**kwargs))
 
 
@@ -258,7 +265,10 @@ def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
         attrs["note"] = forms.CharField(
             widget=forms.Textarea(attrs={"rows": 1}), max_length=2000, required=False, label="Note"
         )
-    meta_cls = type("Meta", (), {"model": model, "fields": list(meta.fields)})
+    # The Meta the form is made with decides its fields' callback: without it here, the step's fields were made
+    # by the model's defaults (text unbounded), not by bounded_formfield as the base's were.
+    meta_cls = type("Meta", (), {"model": model, "fields": list(meta.fields),
+                                 "formfield_callback": staticmethod(bounded_formfield)})
     form_cls = type(f"{option.name}Form", (base,), {**attrs, "Meta": meta_cls})
     for name in meta.fields:
         field = form_cls.base_fields[name]

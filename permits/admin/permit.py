@@ -14,7 +14,9 @@ from cases.admin.base import StateFilter
 from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
 from cases.choices import OfficeKind
 from cases.errors import ApplicationError
+from cases.input import db_id
 from cases.models import Case, Office
+from cases.wording import in_sentence
 from permits.classroom import permit_document_slug
 from permits.models import BorderCounty, Crossing, CrossingPoint, Direction, DocumentKind, PermitCase
 from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
@@ -102,7 +104,10 @@ class PermitCaseAdmin(ServiceFilingAdmin):
     def case_context(self, request: HttpRequest, case: Any) -> dict[str, Any]:
         context = super().case_context(request, case)
         doc_form = DocumentForm(prefix="doc")
-        doc_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ())]
+        # The papers PER-4 asks of this holder that are not on the case yet (one already there is refused).
+        still_missing = set(missing_documents(case))
+        doc_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ())
+                                           if DocumentKind(k).label in still_missing]
         crossing_form = CaseCrossingForm(prefix="crossing", initial={"point": case.crossing_point_id,
                                                                      "destination": case.destination_county_id})
         context.update({
@@ -120,7 +125,7 @@ class PermitCaseAdmin(ServiceFilingAdmin):
         return context
 
     def _case(self, request: HttpRequest, object_id: str) -> PermitCase:
-        return get_object_or_404(self.get_queryset(request), pk=object_id if str(object_id).isdigit() else -1)
+        return get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
 
     def document_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Record a document on the case through the service (PER-4)."""
@@ -165,6 +170,7 @@ class PermitCaseAdmin(ServiceFilingAdmin):
             messages.error(request, exc.message)
         else:
             case.refresh_from_db()
-            messages.success(request, f"Let through: {crossing.get_direction_display().lower()} at {crossing.point}. "
+            messages.success(request, f"Let through: {in_sentence(crossing.get_direction_display())} at "
+                                      f"{crossing.point}. "
                                       f"Now: {case.state_label()}.")
         return HttpResponseRedirect(self._url("change", case))

@@ -81,3 +81,11 @@ def test_xes_is_well_formed_for_a_hand_built_log():
     ns = {"x": "http://www.xes-standard.org/"}
     assert len(root.findall("x:trace", ns)) == 5
     assert len(root.findall("x:trace/x:event", ns)) == 11
+
+
+@pytest.mark.parametrize("command", [["export_events"], ["export_exercise"], ["advance_clock", "--days", "1"]])
+@pytest.mark.parametrize("key", ["²", "99999999999999999999"])
+def test_commands_read_an_odd_exercise_number_as_no_exercise(command, key):
+    """str.isdigit let '²' (int() refuses it) and a 20-digit id (SQLite overflows) through: a traceback before."""
+    with pytest.raises(CommandError, match="No exercise named or numbered"):
+        call_command(command[0], key, *command[1:])

@@ -168,3 +168,50 @@ def test_the_full_rule_text_holds_every_rule_the_page_cites_the_timelines_too(de
     timeline = set(re.findall(r"<code>(MAR-\d+)</code>", folded(html, "bd-timeline")))
     full = set(re.findall(r"<code>(MAR-\d+)</code>", folded(html, "bd-rules-full")))
     assert "MAR-4" in timeline and timeline <= full
+
+
+def test_every_step_forms_text_inputs_are_bounded():
+    """No step takes text without a limit (a megabyte of 'identity' was stored): each text input has a max length."""
+    from django import forms
+
+    from cases.admin.base import step_form_class
+    from cases.engine import all_transitions, meta_of
+    from cases.procedures import all_procedures
+    from cases.selectors import StepOption
+
+    checked = 0
+    for procedure in all_procedures():
+        for t in all_transitions(procedure.model):
+            meta = meta_of(t)
+            form = step_form_class(procedure.model, StepOption(name=t.name, meta=meta, office=None, allowed=True))
+            for name, field in form.base_fields.items():
+                if isinstance(field, forms.CharField):
+                    assert field.max_length is not None, (procedure.kind, t.name, name)
+                    checked += 1
+    assert checked > 50
+
+
+def test_a_step_with_an_overlong_text_is_refused_and_changes_nothing():
+    from cases.admin.base import TEXT_MAX_LENGTH
+    from cases.classroom.loader import load_pack
+    from cases.classroom.students import students_create
+    from cases.models import CrosserCase
+
+    exercise = load_pack("demo", name="Long texts")
+    logins = students_create(exercise=exercise, actor=None, count=12)
+    case = CrosserCase.objects.filter(exercise=exercise, state="reported").exclude(next_office=None).first()
+    student = next(s for s in logins if s.office.pk == case.next_office_id)
+    client = Client()
+    client.force_login(apps.get_model("auth", "User").objects.get(username=student.username))
+    url = reverse("admin:cases_crossercase_step", args=[case.pk, "record_identity"])
+    data = {"record_identity-circumstances": "Crossed the ice at night.",
+            "record_identity-crossing_cause": "livelihood"}
+    events = case.events.count()
+    too_long = client.post(url, {**data, "record_identity-identity_details": "H" * (TEXT_MAX_LENGTH + 1)},
+                           follow=True)
+    assert too_long.status_code == 200
+    assert f"at most {TEXT_MAX_LENGTH} characters" in too_long.content.decode()
+    fresh = CrosserCase.objects.get(pk=case.pk)
+    assert fresh.state == "reported" and fresh.events.count() == events and fresh.identity_details == ""
+    client.post(url, {**data, "record_identity-identity_details": "H" * TEXT_MAX_LENGTH})
+    assert CrosserCase.objects.get(pk=case.pk).state != "reported"  # the longest allowed passes

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cases.classroom.timekeeping import time_move
 from cases.errors import ApplicationError
-from cases.models import ClockMoveSource, Exercise
+from cases.management.exercise_key import find_exercise
+from cases.models import ClockMoveSource
 from cases.services.clock import clock_set_pace
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         group.add_argument("--pace", type=int, help="Simulated days per real minute driven by beat (0 stops).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        exercise = self._exercise(options["exercise"])
+        exercise = find_exercise(options["exercise"])
         try:
             if options["pace"] is not None:
                 clock_set_pace(exercise=exercise, actor=None, days_per_minute=options["pace"])
@@ -50,11 +51,3 @@ class Command(BaseCommand):
             f"way fired in order; the autopilot took {report.steps} step(s)."
         )
 
-    def _exercise(self, ref: str) -> Exercise:
-        found = Exercise.objects.filter(name=ref).first()
-        if found is None and ref.isdigit():
-            found = Exercise.objects.filter(pk=int(ref)).first()
-        if found is None:
-            names = ", ".join(Exercise.objects.values_list("name", flat=True)[:10]) or "none"
-            raise CommandError(f"No exercise named or numbered {ref!r}. Exercises: {names}.")
-        return found

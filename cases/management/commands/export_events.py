@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from cases.analytics.export import FORMATS, stream
-from cases.models import Exercise
-
-
-def find_exercise(key: str) -> Exercise:
-    """Return the exercise named ``key`` or numbered ``key``; raise CommandError otherwise."""
-    exercise = Exercise.objects.filter(name=key).first() or (
-        Exercise.objects.filter(pk=int(key)).first() if key.isdigit() else None
-    )
-    if exercise is None:
-        raise CommandError(f"No exercise named or numbered {key!r}.")
-    return exercise
+from cases.management.exercise_key import find_exercise
 
 
 class Command(BaseCommand):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from cases.models import Exercise, ExerciseEventKind
+from cases.management.exercise_key import find_exercise
+from cases.models import ExerciseEventKind
 from cases.services.exercise_events import exercise_event_record
 from cases.services.transfer import exercise_export
 
@@ -22,11 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = options["exercise"]
-        exercise = Exercise.objects.filter(name=key).first() or (
-            Exercise.objects.filter(pk=int(key)).first() if key.isdigit() else None
-        )
-        if exercise is None:
-            raise CommandError(f"No exercise named or numbered {key!r}.")
+        exercise = find_exercise(key)
         data = exercise_export(exercise=exercise, with_passwords=options["with_passwords"])
         exercise_event_record(exercise=exercise, actor=None, kind=ExerciseEventKind.EXPORT,
                               summary=f"Exported by export_exercise to {options['output'] or 'standard output'}.",
