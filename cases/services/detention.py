@@ -9,6 +9,7 @@ from cases.errors import ApplicationError
 from cases.models import DetentionCase, DetentionState, Exercise, Person
 from cases.models.detention import DetentionMeasure
 from cases.services.steps import case_open
+from cases.wording import in_sentence
 
 # OTH-2: only public security organs handle a Korean national who breaks a decree.
 PUBLIC_SECURITY = frozenset({OfficeKind.COUNTY_PSB, OfficeKind.BORDER_STATION})
@@ -44,7 +45,7 @@ def detention_report(
         raise ApplicationError("OTH-2: state the decree broken and the facts.", rules=("OTH-2",))
     case = DetentionCase(
         exercise=exercise,
-        title=f"{person.name}: {DetentionMeasure(measure).label.lower()} for approval",
+        title=f"{person.name}: {in_sentence(DetentionMeasure(measure).label)} for approval",
         person=person,
         measure=measure,
         grounds=grounds.strip(),

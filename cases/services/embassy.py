@@ -9,6 +9,7 @@ from cases.errors import ApplicationError
 from cases.models import CrosserCase, CrosserState, EmbassyCase, EmbassyState, Exercise, Office, Person
 from cases.models.embassy import EmbassyMatter
 from cases.services.steps import case_open
+from cases.wording import in_sentence
 
 PRC_CITIZENS = frozenset({Nationality.HAN, Nationality.CN_KOREAN})
 
@@ -59,7 +60,7 @@ def embassy_case_open(
         raise ApplicationError("Only a property case names a former commune.")
     case = EmbassyCase(
         exercise=exercise,
-        title=f"{person.name}: {EmbassyMatter(matter).label.lower()}",
+        title=f"{person.name}: {in_sentence(EmbassyMatter(matter).label)}",
         person=person,
         variant=matter,
         crosser_case=crosser_case,

@@ -27,6 +27,7 @@ from cases.models import (
 )
 from cases.models.meeting import LEVEL_RANKS, NOTICE_TEXT, SENIOR_OFFICE, SIDE_OFFICE, notice_deadline
 from cases.services.steps import case_open
+from cases.wording import in_sentence, with_article
 
 SIDE_NAME = {Side.CHINA: "Chinese", Side.DPRK: "DPRK"}
 MINISTER = {Side.CHINA: "PRC Minister of Public Security", Side.DPRK: "DPRK Minister of Social Safety"}
@@ -72,7 +73,8 @@ def representative_acting(*, exercise: Exercise, side: str, kind: str) -> Repres
     found = sorted(reps, key=lambda r: (order[r.rank], r.pk))
     if not found:
         raise ApplicationError(
-            f"The {SIDE_NAME[side]} side has no representative available for a {MeetingKind(kind).label.lower()}."
+            f"The {SIDE_NAME[side]} side has no representative available for "
+            f"{with_article(in_sentence(MeetingKind(kind).label))}."
         )
     return found[0]
 
@@ -126,7 +128,7 @@ def meeting_request(
         days = (scheduled_for - now).days
         if not emergency:
             raise ApplicationError(
-                f"MEET-2: a {MeetingKind(kind).label.lower()} needs {NOTICE_TEXT[kind]}' notice; "
+                f"MEET-2: {with_article(in_sentence(MeetingKind(kind).label))} needs {NOTICE_TEXT[kind]}' notice; "
                 f"{timezone.localtime(scheduled_for):%d %b %Y} is only {days} day(s) away. Set it on or after "
                 f"{timezone.localtime(earliest):%d %b %Y}, or mark it an emergency agreed by both sides.",
                 rules=("MEET-2",),
@@ -146,7 +148,7 @@ def meeting_request(
     for rep, side in ((requested_by, requesting_side), (counterpart, other)):
         if rep.exercise_id != exercise.pk or rep.side != side or rep.rank not in levels:
             raise ApplicationError(
-                f"A {MeetingKind(kind).label.lower()} is between "
+                f"{with_article(in_sentence(MeetingKind(kind).label)).capitalize()} is between "
                 f"{' / '.join(RepresentativeRank(r).label for r in levels)}s; {rep} does not fit on the "
                 f"{SIDE_NAME[side]} side."
             )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models import Case, Exercise, Office, Person
+from cases.wording import in_sentence
 from permits.models.geography import BorderCounty, CrossingPoint
 from permits.models.permit import PermitCase
 
@@ -55,7 +56,8 @@ class Crossing(models.Model):
         indexes = [models.Index(fields=["exercise", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.get_direction_display()} at {self.point}, {self.get_outcome_display().lower()}"
+        outcome = in_sentence(self.get_outcome_display())
+        return f"{self.person}: {self.get_direction_display()} at {self.point}, {outcome}"
 
 
 class IllegalGround(models.TextChoices):

@@ -32,6 +32,7 @@ from cases.choices import OfficeKind
 from cases.engine import DeadlineSpec, guard, step
 from cases.errors import ApplicationError
 from cases.models import Case, DeadlineKind, Office, Person
+from cases.wording import in_sentence
 from permits.models.geography import BorderCounty, CrossingPoint, county_in_region
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ def purpose_problem(case: PermitCase, regime: Regime | None = None) -> str:
         return "PER-7: from the 1964 Protocol (D10 Art. 3(3), 9 Jun 1964) a resident crosses only to visit relatives."
     allowed = regime.param("permit_purposes", [p.value for p in Purpose if p != Purpose.OFFICIAL])
     if case.purpose not in allowed:
-        names = ", ".join(Purpose(p).label.lower() for p in allowed)
+        names = ", ".join(in_sentence(Purpose(p).label) for p in allowed)
         return f"PER-11: under {regime.label} a resident may cross only for: {names}."
     return ""
 

@@ -19,6 +19,7 @@ from cases.models import Case, CaseEvent, Deadline, DeadlineStatus, EventKind, E
 from cases.models.crosser import CrossingDirection, CrossingSource
 from cases.services.crosser import crosser_report
 from cases.services.steps import case_transition
+from cases.wording import in_sentence
 from permits.models import (
     BorderCounty,
     Crossing,
@@ -141,7 +142,7 @@ def crossing_record(
             if permit is not None:
                 CaseEvent.objects.create(
                     case=permit, exercise=exercise, kind=EventKind.NOTE,
-                    label=f"Crossing refused at {point} ({crossing.get_direction_display().lower()})",
+                    label=f"Crossing refused at {point} ({in_sentence(crossing.get_direction_display())})",
                     actor=actor, office=office, sim_time=now, rules=",".join(rules), note=message,
                 )
         raise CrossingRefused(message, rules=rules, crossing=crossing)

@@ -11,6 +11,7 @@ from cases.engine import acting_office
 from cases.errors import ApplicationError
 from cases.models import CaseEvent, EventKind, Exercise, Office, Person
 from cases.services.steps import case_open, case_transition
+from cases.wording import in_sentence, with_article
 from permits.models import (
     ApplicantCategory,
     BorderCounty,
@@ -122,7 +123,7 @@ def permit_file(
     )
     case = PermitCase(
         exercise=exercise,
-        title=f"{applicant.name}: {Purpose(purpose).label.lower()} in {destination_county}",
+        title=f"{applicant.name}: {in_sentence(Purpose(purpose).label)} in {destination_county}",
         applicant=applicant,
         category=category,
         variant=category,
@@ -157,8 +158,9 @@ def permit_document_add(
         raise ApplicationError("PER-4: documents are recorded while the station checks the application; this "
                                "application has already moved on.")
     if kind not in REQUIRED_DOCUMENTS.get(case.variant, ()):
-        wanted = ", ".join(DocumentKind(k).label.lower() for k in REQUIRED_DOCUMENTS.get(case.variant, ()))
-        raise ApplicationError(f"PER-4: a {ApplicantCategory(case.variant).label.lower()} brings: {wanted}.")
+        wanted = ", ".join(in_sentence(DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ()))
+        holder = with_article(in_sentence(ApplicantCategory(case.variant).label))
+        raise ApplicationError(f"PER-4: {holder} brings: {wanted}.")
     office = acting_office(actor, case, OfficeKind.BORDER_STATION) if actor is not None else case.filing_office
     if office is None:
         raise ApplicationError(f"Only {case.filing_office} records documents on this application.")
@@ -178,7 +180,8 @@ def permit_document_add(
                 note=f"{doc.issued_by} {doc.reference}".strip(),
             )
     except IntegrityError as exc:
-        raise ApplicationError(f"PER-4: a {DocumentKind(kind).label.lower()} is already on the case.") from exc
+        document = with_article(in_sentence(DocumentKind(kind).label))
+        raise ApplicationError(f"PER-4: {document} is already on the case.") from exc
     return doc
 
 

@@ -76,8 +76,13 @@ def test_walk_through_the_admin(helong):
     # The forward button is blocked by PER-4 until the documents are on the case.
     assert "PER-4: not every document" in page
     doc_url = reverse("admin:permits_permitcase_document", args=[case.pk])
-    for kind, by in ((DocumentKind.RELATIVES_LETTER, "So Yong-sil"), (DocumentKind.COMMUNE_LETTER, "Lishu")):
-        station.post(doc_url, {"doc-kind": kind, "doc-issued_by": by, "doc-reference": ""})
+    station.post(doc_url, {"doc-kind": DocumentKind.RELATIVES_LETTER, "doc-issued_by": "So Yong-sil"})
+    # The form offers only the papers still missing; the same paper twice is refused, worded properly.
+    choices = [c for c, _label in station.get(change_url).context["document_form"].fields["kind"].choices]
+    assert choices == [DocumentKind.COMMUNE_LETTER]
+    again = station.post(doc_url, {"doc-kind": DocumentKind.RELATIVES_LETTER, "doc-issued_by": "So"}, follow=True)
+    assert "PER-4: an introduction letter from Korean relatives is already on the case." in _messages(again)
+    station.post(doc_url, {"doc-kind": DocumentKind.COMMUNE_LETTER, "doc-issued_by": "Lishu", "doc-reference": ""})
     assert case.documents.count() == 2
     step = lambda c, name, data=None: c.post(  # noqa: E731
         reverse("admin:permits_permitcase_step", args=[case.pk, name]), data or {}, follow=True)
@@ -204,3 +209,13 @@ def test_illegal_crossing_record_taken_up_from_the_admin(helong):
     assert any(": opened " in m for m in _messages(response))
     record.refresh_from_db()
     assert record.status == "taken_up" and record.taken_up_by is not None
+
+
+def test_odd_case_numbers_on_the_permit_panels_are_not_found_not_errors(helong):
+    """'²' passes str.isdigit and a 20-digit number overflows SQLite: both name no case (404), not a 500."""
+    station = _login(helong, "nanping")
+    station.raise_request_exception = False
+    for odd in ("²", "99999999999999999999", "١٢", "abc", "0"):
+        for panel in ("document", "crossing"):
+            response = station.post(f"/admin/permits/permitcase/{odd}/{panel}/", {"doc-kind": "x"})
+            assert response.status_code == 404, (odd, panel, response.status_code)

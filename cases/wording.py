@@ -1,0 +1,25 @@
+"""Labels inside a sentence: "Out of China (to the DPRK)" reads "out of China (to the DPRK)", not "... dprk"."""
+
+from __future__ import annotations
+
+# Words a label may start with that keep their capital inside a sentence (peoples and countries).
+PROPER_WORDS = frozenset({"China", "Chinese", "Korea", "Korean", "Koreans", "DPRK", "PRC"})
+
+
+def in_sentence(label: str) -> str:
+    """Return ``label`` as it reads inside a sentence: its first letter small, unless its first word is a name.
+
+    Only the first letter changes, so names and acronyms further on ("PRC citizenship", "the DPRK") keep their
+    capitals, which ``str.lower()`` took away; a first word that is an acronym or in :data:`PROPER_WORDS` stays.
+    """
+    if not label:
+        return label
+    first = label.split(maxsplit=1)[0].strip("(\"'“")
+    if first in PROPER_WORDS or (len(first) > 1 and first.isupper()):
+        return label
+    return label[0].lower() + label[1:]
+
+
+def with_article(phrase: str) -> str:
+    """Return ``phrase`` after "a" or "an" (by its first letter: "an introduction letter", "a state employee")."""
+    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
