@@ -63,7 +63,7 @@ from cases.models import (
     TimedEventStatus,
 )
 from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
-from cases.rules.in_force import exercise_rule_date, regime_from
+from cases.rules.in_force import calendar_date, regime_from
 from cases.selectors import can_load, can_run, case_counts, inbox_page, is_student, office_queues, scope_to_user
 from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
 from cases.serving.views import room_join_url
@@ -222,7 +222,8 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "pack": pack, "pack_size": pack_size,
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
-        "regimes": regime_choices_on(exercise_rule_date(exercise)), "queues": office_queues(exercise),
+        # Offered as the switch judges them: by the calendar date, not a counterfactual regime's own date.
+        "regimes": regime_choices_on(calendar_date(exercise.clock)), "queues": office_queues(exercise),
         "pending": exercise.timed_events.filter(status=TimedEventStatus.PENDING),
         "news": recent_news(exercise, 8), "inject_form": InjectForm(),
         "students": Membership.objects.filter(exercise=exercise, is_facilitator=False).select_related("user", "office"),

@@ -306,3 +306,17 @@ def test_new_cases_that_cannot_be_filed_on_a_time_move_are_recorded_and_the_cloc
     exercise.refresh_from_db()
     assert seed.status == "fired" and seed.result.startswith("Not carried out") and "not yet in force" in seed.result
     assert exercise.clock.day == 12 and Case.objects.filter(exercise=exercise).count() >= cases
+
+
+def test_after_a_counterfactual_switch_the_console_offers_regimes_as_the_switch_judges_them(client, teacher):
+    """permits-1963 on 10 Sep 1963, switched (counterfactually) to the 1970 line: the 1964 Protocol is still not
+    in force on the calendar, so the list says 'counterfactual only', as the switch refuses it without the box."""
+    exercise = load_pack("permits-1963", name="What if", actor=teacher)
+    url = reverse("classroom:console", args=[exercise.pk])
+    client.post(url, {"action": "regime", "regime": "1970_state_council", "counterfactual": "on"})
+    exercise.refresh_from_db()
+    assert exercise.regime == "1970_state_council" and exercise.counterfactual
+    offered = dict(client.get(url).context["regimes"])
+    assert "counterfactual only" in offered["1964_protocol"]
+    refused = client.post(url, {"action": "regime", "regime": "1964_protocol"}, follow=True)
+    assert "comes into force only on 9 Jun 1964" in refused.content.decode()
