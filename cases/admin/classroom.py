@@ -65,6 +65,7 @@ from cases.models import (
 from cases.regimes import REGIME_CHOICES, get_regime, regime_choices_on
 from cases.rules.in_force import calendar_date, regime_from
 from cases.selectors import can_load, can_run, case_counts, inbox_page, is_student, office_queues, scope_to_user
+from cases.services.clock import days_to_a_year_on
 from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
 from cases.serving.views import room_join_url
 
@@ -280,7 +281,8 @@ def _console_time_move(request: HttpRequest, exercise: Exercise) -> HttpResponse
             except ValueError as exc:
                 raise ApplicationError("Give the date as YYYY-MM-DD.") from exc
         else:
-            params["days"] = 365 if action == "year" else _int(request.POST.get("days"), "The number of days")
+            params["days"] = (days_to_a_year_on(seen) if action == "year"
+                              else _int(request.POST.get("days"), "The number of days"))
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(console_url)

@@ -29,6 +29,17 @@ logger = logging.getLogger(__name__)
 PACE_MAX_DAYS_PER_MINUTE = 365
 
 
+def days_to_a_year_on(moment: dt.datetime) -> int:
+    """Return the days from ``moment`` to the same calendar date a year on (366 across a 29 February; from a
+    29 February, to 28 February), in the simulation's time zone: "a year" keeps the date, not 365 days."""
+    day = timezone.localtime(moment).date()
+    try:
+        later = day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        later = day.replace(year=day.year + 1, day=28)
+    return (later - day).days
+
+
 def clock_target(current: dt.datetime, *, days: int | None, to: dt.date | dt.datetime | None) -> dt.datetime:
     """Return where a move by ``days`` or to ``to`` takes the clock; refuse any move that cannot be made.
 

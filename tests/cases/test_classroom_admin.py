@@ -320,3 +320,27 @@ def test_after_a_counterfactual_switch_the_console_offers_regimes_as_the_switch_
     assert "counterfactual only" in offered["1964_protocol"]
     refused = client.post(url, {"action": "regime", "regime": "1964_protocol"}, follow=True)
     assert "comes into force only on 9 Jun 1964" in refused.content.decode()
+
+
+def test_a_year_on_keeps_the_calendar_date_across_a_leap_day(client, teacher):
+    """permits-1963 starts on 10 Sep 1963; 'a year' crosses 29 Feb 1964 and lands on 10 Sep 1964 (365 days
+    would land on the 9th)."""
+    from django.utils import timezone
+
+    exercise = load_pack("permits-1963", name="Leap", actor=teacher)
+    start = timezone.localtime(exercise.clock)
+    move(client, exercise, action="year")
+    exercise.refresh_from_db()
+    assert timezone.localtime(exercise.clock).date() == start.date().replace(year=1964)
+
+
+def test_a_year_from_a_leap_day_lands_on_the_28th():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.services.clock import days_to_a_year_on
+
+    assert days_to_a_year_on(timezone.make_aware(dt.datetime(1960, 2, 29, 9, 0))) == 365
+    assert days_to_a_year_on(timezone.make_aware(dt.datetime(1963, 3, 1, 9, 0))) == 366
+    assert days_to_a_year_on(timezone.make_aware(dt.datetime(1963, 1, 1, 9, 0))) == 365
