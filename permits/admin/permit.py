@@ -114,7 +114,8 @@ class PermitCaseAdmin(ServiceFilingAdmin):
             "permit": case,
             "documents": list(case.documents.all()),
             "missing_documents": missing_documents(case),
-            "document_form": doc_form if case.state == "filed" else None,
+            # No form once every paper is on the case (its kinds list would be empty).
+            "document_form": doc_form if case.state == "filed" and still_missing else None,
             "document_url": self._url("document", case),
             "crossing_form": crossing_form if case.state in ("issued", "abroad", "overdue") else None,
             "crossing_url": self._url("crossing", case),

@@ -84,6 +84,7 @@ def test_walk_through_the_admin(helong):
     assert "PER-4: an introduction letter from Korean relatives is already on the case." in _messages(again)
     station.post(doc_url, {"doc-kind": DocumentKind.COMMUNE_LETTER, "doc-issued_by": "Lishu", "doc-reference": ""})
     assert case.documents.count() == 2
+    assert station.get(change_url).context["document_form"] is None  # every paper in: no form with an empty list
     step = lambda c, name, data=None: c.post(  # noqa: E731
         reverse("admin:permits_permitcase_step", args=[case.pk, name]), data or {}, follow=True)
     response = step(station, "forward_to_county")
