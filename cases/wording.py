@@ -23,3 +23,8 @@ def in_sentence(label: str) -> str:
 def with_article(phrase: str) -> str:
     """Return ``phrase`` after "a" or "an" (by its first letter: "an introduction letter", "a state employee")."""
     return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
+
+
+def sentence_start(phrase: str) -> str:
+    """Return ``phrase`` with its first letter capital and the rest as it is (``str.capitalize`` lowers the rest)."""
+    return phrase[:1].upper() + phrase[1:]

@@ -27,7 +27,7 @@ from cases.models import (
 )
 from cases.models.meeting import LEVEL_RANKS, NOTICE_TEXT, SENIOR_OFFICE, SIDE_OFFICE, notice_deadline
 from cases.services.steps import case_open
-from cases.wording import in_sentence, with_article
+from cases.wording import in_sentence, sentence_start, with_article
 
 SIDE_NAME = {Side.CHINA: "Chinese", Side.DPRK: "DPRK"}
 MINISTER = {Side.CHINA: "PRC Minister of Public Security", Side.DPRK: "DPRK Minister of Social Safety"}
@@ -148,7 +148,7 @@ def meeting_request(
     for rep, side in ((requested_by, requesting_side), (counterpart, other)):
         if rep.exercise_id != exercise.pk or rep.side != side or rep.rank not in levels:
             raise ApplicationError(
-                f"{with_article(in_sentence(MeetingKind(kind).label)).capitalize()} is between "
+                f"{sentence_start(with_article(in_sentence(MeetingKind(kind).label)))} is between "
                 f"{' / '.join(RepresentativeRank(r).label for r in levels)}s; {rep} does not fit on the "
                 f"{SIDE_NAME[side]} side."
             )

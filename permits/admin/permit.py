@@ -105,7 +105,8 @@ class PermitCaseAdmin(ServiceFilingAdmin):
         context = super().case_context(request, case)
         doc_form = DocumentForm(prefix="doc")
         # The papers PER-4 asks of this holder that are not on the case yet (one already there is refused).
-        still_missing = set(missing_documents(case))
+        missing = missing_documents(case)
+        still_missing = set(missing)
         doc_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ())
                                            if DocumentKind(k).label in still_missing]
         crossing_form = CaseCrossingForm(prefix="crossing", initial={"point": case.crossing_point_id,
@@ -113,7 +114,7 @@ class PermitCaseAdmin(ServiceFilingAdmin):
         context.update({
             "permit": case,
             "documents": list(case.documents.all()),
-            "missing_documents": missing_documents(case),
+            "missing_documents": missing,
             # No form once every paper is on the case (its kinds list would be empty).
             "document_form": doc_form if case.state == "filed" and still_missing else None,
             "document_url": self._url("document", case),

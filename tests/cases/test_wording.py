@@ -25,3 +25,9 @@ def test_a_label_inside_a_sentence_keeps_names_and_acronyms(label, inside):
 def test_the_article_follows_the_first_letter():
     assert with_article("introduction letter") == "an introduction letter"
     assert with_article("state employee") == "a state employee"
+
+
+def test_a_sentence_starts_with_a_capital_and_keeps_the_rest():
+    from cases.wording import sentence_start
+
+    assert sentence_start("a meeting of the Chief Representatives") == "A meeting of the Chief Representatives"
