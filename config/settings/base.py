@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "permits",
 ]
 
+# The room is served over plain http (the laptop's address on the school network), where browsers
+# ignore Cross-Origin-Opener-Policy and warn about it on every page; production.py sends it under HTTPS.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = None
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (the admin's CSS and scripts) straight from the application, under any server.

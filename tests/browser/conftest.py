@@ -1,4 +1,9 @@
-"""Real Chromium for the browser tests: skipped without /usr/bin/chromium unless CI=true (then it fails)."""
+"""Real Chromium for the browser tests: skipped without /usr/bin/chromium unless CI=true (then it fails).
+
+Also the served room the class walks use: a live server on every interface, reached by the teacher
+through the loopback and by students through the machine's first room address
+(``cases.serving.network.room_addresses``), or 127.0.0.2 where the machine has none.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test.utils import override_settings
+
+from cases.serving.network import room_addresses
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -54,3 +62,31 @@ def shot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
     return take
+
+
+class RoomServer:
+    """A live server on every interface: the teacher's loopback and the room's address."""
+
+    def __init__(self, port: int, room: str) -> None:
+        self.port, self.room = port, room
+
+    @property
+    def laptop(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def room_url(self) -> str:
+        return f"http://{self.room}:{self.port}"
+
+
+@pytest.fixture
+def room_server(transactional_db: None, allow_orm_beside_playwright: None) -> Iterator[RoomServer]:
+    from pytest_django.live_server_helper import LiveServer
+
+    room = next((r.address for r in room_addresses()), "127.0.0.2")
+    with override_settings(ALLOWED_HOSTS=[room, "127.0.0.1", "localhost"]):
+        server = LiveServer("0.0.0.0")
+        try:
+            yield RoomServer(server.thread.port, room)
+        finally:
+            server.stop()

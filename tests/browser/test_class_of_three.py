@@ -14,17 +14,14 @@ machine has none (the stand-in the serving tests use).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test.utils import override_settings
 
 from cases.classroom.packs import get_pack
 from cases.models import Exercise
-from cases.serving.network import room_addresses
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, RoomServer
 from tests.browser.support import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,34 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PACK = "marriage-1958"
 STUDENTS = ["Anna Li", "Bo Kim", "Cai Wen"]
 REFRESH_WAIT = 15_000  # ms: the pages poll every few seconds
-
-
-class RoomServer:
-    """A live server on every interface: the teacher's loopback and the room's address."""
-
-    def __init__(self, port: int, room: str) -> None:
-        self.port, self.room = port, room
-
-    @property
-    def laptop(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def room_url(self) -> str:
-        return f"http://{self.room}:{self.port}"
-
-
-@pytest.fixture
-def room_server(transactional_db: None, allow_orm_beside_playwright: None) -> Iterator[RoomServer]:
-    from pytest_django.live_server_helper import LiveServer
-
-    room = next((r.address for r in room_addresses()), "127.0.0.2")
-    with override_settings(ALLOWED_HOSTS=[room, "127.0.0.1", "localhost"]):
-        server = LiveServer("0.0.0.0")
-        try:
-            yield RoomServer(server.thread.port, room)
-        finally:
-            server.stop()
 
 
 def _queue(page: Any, office_kind: str) -> int:
