@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.desks import full_desk, historical_desk
+from tests.desks import ensure_border_geography, full_desk, historical_desk
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +14,12 @@ def _fresh_live_summaries() -> None:
     from cases.analytics import live
 
     live.forget_all()
+
+
+@pytest.fixture
+def border_geography() -> None:
+    """The border geography the permits pack names, loaded again if a transactional test flushed it."""
+    ensure_border_geography()
 
 
 class Desk:

@@ -392,3 +392,16 @@ def helong_desk(name: str = "Helong test", suffix: str = "") -> Exercise:
                       is_facilitator=True)
     permit_desk(exercise, suffix)
     return exercise
+
+
+def ensure_border_geography() -> None:
+    """Load the border geography (PER-2, PER-8, PER-9) again when an earlier transactional test flushed it: a
+    flush empties every table, the rows the data migration loads among them, and the permits pack names them."""
+    import importlib
+
+    from django.apps import apps
+
+    from permits.models import BorderCounty
+
+    if not BorderCounty.objects.exists():
+        importlib.import_module("permits.migrations.0002_load_border_geography").load(apps, None)

@@ -4,8 +4,6 @@ the pause banner with no step buttons once the teacher pauses from the console."
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -18,17 +16,6 @@ from tests.desks import PASSWORD, full_desk
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORT = {"width": 1280, "height": 720}
-
-
-@pytest.fixture
-def border_geography() -> None:
-    """Load the border geography the demo names, should an earlier transactional test have flushed it."""
-    from django.apps import apps
-
-    from permits.models import BorderCounty
-
-    if not BorderCounty.objects.exists():
-        importlib.import_module("permits.migrations.0002_load_border_geography").load(apps, None)
 
 
 def login(chromium, base: str, username: str):

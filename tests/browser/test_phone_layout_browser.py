@@ -60,7 +60,7 @@ def _has_viewport_and_icon(page: Any, url: str) -> None:
     assert page.request.get(page.evaluate("document.querySelector('link[rel=icon]').href")).status == 200
 
 
-def test_every_page_of_a_class_fits_a_phone(chromium, room_server: RoomServer, shot):
+def test_every_page_of_a_class_fits_a_phone(chromium, room_server: RoomServer, shot, border_geography):
     teacher = get_user_model().objects.create_superuser("teacher-phone", "t@example.org", "teach-pass-1963")
     exercise = load_pack("permits-1963", name="Phone class", actor=teacher)
     [student] = students_create(exercise=exercise, actor=teacher, names=["Anna Li"])

@@ -203,15 +203,10 @@ def test_a_reset_a_renamed_office_or_a_deleted_case_is_read_whole_again(desk, mo
 @pytest.mark.django_db(transaction=True)
 def test_an_event_that_commits_after_a_later_one_is_still_read(monkeypatch):
     """PostgreSQL: a transaction holding a lower id commits after one holding a higher id has been read."""
-    import importlib
-
-    from django.apps import apps
-
-    from permits.models import BorderCounty
     from tests.conftest import Desk
+    from tests.desks import ensure_border_geography
 
-    if not BorderCounty.objects.exists():  # an earlier transactional test flushed the migrations' rows
-        importlib.import_module("permits.migrations.0002_load_border_geography").load(apps, None)
+    ensure_border_geography()  # an earlier transactional test flushed the migrations' rows
     exercise = Desk("-late").exercise
     case = Case.objects.filter(exercise=exercise, closed_at__isnull=True).order_by("id").first()
     other = Case.objects.filter(exercise=exercise, closed_at__isnull=True).order_by("-id").first()
