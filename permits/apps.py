@@ -12,11 +12,12 @@ class PermitsConfig(AppConfig):
         """Plug the permit procedure into the cases app through its registry (cases never imports permits)."""
         from cases.procedures import register_procedure
         from permits.autopilot import permit_policy
-        from permits.classroom import OFFICIAL_PERMIT, TRANSIT_PASS, seed_permit
+        from permits.classroom import BORDER_PERMIT, OFFICIAL_PERMIT, TRANSIT_PASS, seed_permit
         from permits.models import PermitCase
 
         register_procedure(
-            PermitCase, policy=permit_policy, seeder=seed_permit, documents=[TRANSIT_PASS, OFFICIAL_PERMIT],
+            PermitCase, policy=permit_policy, seeder=seed_permit,
+            documents=[BORDER_PERMIT, TRANSIT_PASS, OFFICIAL_PERMIT],
             student_permissions=(
                 "view_permitcase", "add_permitcase", "view_permitdocument", "view_crossing", "add_crossing",
                 "view_illegalcrossingrecord", "view_bordercounty", "view_crossingpoint", "view_crossinghours",

@@ -48,7 +48,8 @@ def seed_permit(ctx: SeedContext, params: dict[str, Any], index: int) -> Case:
 
 
 def transit_pass(case: Case) -> dict[str, Any]:
-    """Build the border permit a county bureau issued: a transit pass (one month) or an official permit (PER-1, PER-7).
+    """Build the permit the case was issued: before the 1964 Protocol PER-1's permit from the station (D9 §1, §4);
+    from it the county bureau's transit pass (one month) or an official permit (PER-7).
 
     This is the only printout of the permit: the permit admin's "Print the permit" link opens this document
     (see :func:`permit_document_slug`), so the classroom and the permit desk print the same page. It names the
@@ -66,8 +67,9 @@ def transit_pass(case: Case) -> dict[str, Any]:
         "PER-1", "PER-2", "PER-5", "PER-9", "PER-12")
     return {
         **base_context(case), "permit": permit, "holder": permit.applicant, "number": permit.permit_number,
-        "kind_label": (permit.get_permit_kind_display() or "Border resident transit pass") if protocol
-        else "Border resident permit (issued at the station, D9 §4)",
+        # Under the heading (PER-1's name), what kind of paper this is; PER-1's own permit says where it came from.
+        "kind_label": "Issued at the border work station (D9 §4)" if permit.permit_kind == "border_permit"
+        else permit.get_permit_kind_display(),
         "issued": local_time(permit.issued_at), "valid_through": permit.valid_through, "region": region,
         "crossing_point": permit.crossing_point, "hours": list(CrossingHours.objects.all()) if protocol else [],
         "hours_apply": protocol,
@@ -76,10 +78,14 @@ def transit_pass(case: Case) -> dict[str, Any]:
     }
 
 
+# One printout for each kind of permit (PermitKind), each under its own title, once it is issued.
+BORDER_PERMIT = DocumentSpec(
+    "border-permit", "Sino-Korean Border Resident Border Crossing Permit", "documents/transit_pass.html",
+    transit_pass, available=lambda case: bool(case.permit_number) and case.permit_kind == "border_permit",
+    when="once the station has issued the permit (before the 1964 Protocol: PER-1, PER-5)")
 TRANSIT_PASS = DocumentSpec(
     "transit-pass", "Border resident transit pass", "documents/transit_pass.html", transit_pass,
-    # Only an issued pass prints (PER-7); an official permit prints under its own title below.
-    available=lambda case: bool(case.permit_number) and case.permit_kind != "official_permit",
+    available=lambda case: bool(case.permit_number) and case.permit_kind == "transit_pass",
     when="once the county/city public security bureau has issued the pass (PER-7)")
 OFFICIAL_PERMIT = DocumentSpec(
     "official-permit", "Official border crossing permit", "documents/transit_pass.html", transit_pass,

@@ -79,8 +79,16 @@ class Purpose(models.TextChoices):
 
 
 class PermitKind(models.TextChoices):
+    """What a permit case is issued: before the 1964 Protocol the one permit of PER-1 (D9 §1), from the station;
+    from it (D10 Art. 3(3), PER-7) the county's one-month transit pass or an official permit."""
+
+    BORDER_PERMIT = "border_permit", "Sino-Korean Border Resident Border Crossing Permit"
     TRANSIT_PASS = "transit_pass", "Border resident transit pass (one month)"
     OFFICIAL_PERMIT = "official_permit", "Official permit (up to one year)"
+
+
+# The number each kind is given on issue: its prefix, then the case's year and serial (BP-1963-0001).
+PERMIT_NUMBER_PREFIX = {PermitKind.BORDER_PERMIT: "BP", PermitKind.TRANSIT_PASS: "TP", PermitKind.OFFICIAL_PERMIT: "OP"}
 
 
 class DocumentKind(models.TextChoices):
@@ -302,9 +310,8 @@ class PermitCase(Case):
     def _issue(self, kind: str, months: int) -> None:
         # The number derives from the case reference (unique in the exercise): no query needed here.
         now = self.exercise.clock
-        prefix = "TP" if kind == PermitKind.TRANSIT_PASS else "OP"
         self.permit_kind = kind
-        self.permit_number = f"{prefix}-{self.reference.removeprefix('PER-')}"
+        self.permit_number = f"{PERMIT_NUMBER_PREFIX[PermitKind(kind)]}-{self.reference.removeprefix('PER-')}"
         self.issued_at = now
         self.validity_months = months
         self.expires_at = expiry_after(now, months)
@@ -315,7 +322,9 @@ class PermitCase(Case):
             return []
         after = max(self.expires_at - now, dt.timedelta(0))
         if state == S.ISSUED:
-            return [DeadlineSpec(DeadlineKind.EXPIRY, after, "set_expired", ("PER-7", "PER-12"),
+            # The pass's month is D10's (PER-7); before it the permit's month is an assumption (PER-12 alone).
+            rules = ("PER-12",) if self.permit_kind == PermitKind.BORDER_PERMIT else ("PER-7", "PER-12")
+            return [DeadlineSpec(DeadlineKind.EXPIRY, after, "set_expired", rules,
                                  f"Permit {self.permit_number} lapses unused")]
         if state == S.ABROAD:
             return [DeadlineSpec(DeadlineKind.OVERDUE_RETURN, after, "set_overdue", ("PER-12",),
@@ -335,13 +344,14 @@ class PermitCase(Case):
         always need the county/city police and border defence (PER-6, D9 §4).
         """
 
-    @step(source=S.FILED, target=S.ISSUED, office=K.BORDER_STATION, rules=["PER-5", "PER-4", "PER-11", "PER-2"],
+    @step(source=S.FILED, target=S.ISSUED, office=K.BORDER_STATION,
+          rules=["PER-5", "PER-1", "PER-4", "PER-11", "PER-2"],
           variants=PRIVATE, label="Issue the border resident permit at the station",
           guards=[documents_complete, applicant_of_age, purpose_allowed, within_border_region, protocol_not_in_force],
           requires=["PER-1"], assumption=PRE_PROTOCOL_VALIDITY)
     def issue_at_station(self) -> None:
-        """Issue the permit at the station, as D9 §4 describes before the Protocol (PER-5); validity assumed."""
-        self._issue(PermitKind.TRANSIT_PASS, PRE_PROTOCOL_VALIDITY_MONTHS)
+        """Issue PER-1's permit at the station, as D9 §4 describes before the Protocol (PER-5); validity assumed."""
+        self._issue(PermitKind.BORDER_PERMIT, PRE_PROTOCOL_VALIDITY_MONTHS)
 
     @step(source=S.FILED, target=S.REFUSED, office=K.BORDER_STATION, rules=["PER-4", "PER-11"],
           label="Turn the application away", reason_required=True, style="refuse")
@@ -379,12 +389,15 @@ class PermitCase(Case):
     @step(source=S.DEFENCE_REVIEW, target=S.ISSUED, office=K.BORDER_DEFENCE, rules=["PER-6", "PER-7"],
           variants=["state_employee"], label="Approve (border defence): release the permit",
           guards=[police_has_approved], requires=["PER-1"],
-          assumption="The state employee, crossing for private reasons, gets a one-month transit pass (before "
-          "the 1964 Protocol the month is an assumption: the sources give no validity).")
+          assumption="The state employee, crossing for private reasons, gets what a resident gets: before the 1964 "
+          "Protocol PER-1's permit (D9 §4), its month an assumption (the sources give no validity); from it the "
+          "one-month transit pass (PER-7).")
     def defence_approve(self) -> None:
         """Approve as deputy representative of border defence; with both approvals the permit is released (PER-6)."""
+        from cases.rules.in_force import case_in_force
+
         self.defence_approved_at = self.exercise.clock
-        self._issue(PermitKind.TRANSIT_PASS, 1)
+        self._issue(PermitKind.TRANSIT_PASS if case_in_force(self, "PER-7") else PermitKind.BORDER_PERMIT, 1)
 
     @step(source=S.COUNTY_REVIEW, target=S.REFUSED, office=K.COUNTY_PSB, rules=["PER-6", "PER-7"],
           label="Refuse (county/city bureau)", reason_required=True, style="refuse")

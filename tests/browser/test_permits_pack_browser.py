@@ -5,8 +5,6 @@ closed (PER-5, PER-7, PER-12)."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -18,15 +16,6 @@ from tests.browser.support import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def border_geography() -> None:
-    """Load the border geography again (PER-2, PER-8, PER-9): an earlier transactional test flushed every
-    table, the rows the data migration loads among them, and the permits pack names its counties."""
-    from django.apps import apps
-
-    migration = importlib.import_module("permits.migrations.0002_load_border_geography")
-    migration.load(apps, None)
 
 def _student(chromium, base: str, username: str, password: str):
     context, page = logged_in(chromium, base, username, password)
@@ -97,20 +86,23 @@ def test_permits_pack_csv_logins_station_forwards_bureau_prints_pass_teacher_see
     b = s
     b.wait_for_selector("#bd-print-link")
     case.refresh_from_db()
-    assert b.get_attribute("#bd-print-link", "href") == f"/admin/classroom/case/{case.pk}/documents/transit-pass/"
+    # PER-1's permit (D9 §1), not the 1964 Protocol's transit pass
+    assert case.permit_number.startswith("BP-1963-") and "transit pass" not in b.inner_text("#bd-permit-papers")
+    assert b.get_attribute("#bd-print-link", "href") == f"/admin/classroom/case/{case.pk}/documents/border-permit/"
     b.goto(base + b.get_attribute("#bd-print-link", "href"))
     sheet = b.inner_text("#permit-page")
     for text in (reference, case.permit_number, case.applicant.name, "Nanping - Musan", "PER-5", "D9 §4",
                  "10 September 1963", "one month is assumed"):
         assert text in sheet, text
     assert "PER-8" not in sheet and "Crossing hours" not in sheet  # D10's hours are not yet in force
-    shot(b, "14-permits-transit-pass")
+    assert "transit pass" not in sheet.lower()
+    shot(b, "14-permits-border-permit")
     assert b.get_attribute("#doc-pdf", "href") == "?format=pdf"
     pdf = b.request.get(b.url + "?format=pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
-    (ARTIFACTS / "14-permits-transit-pass.pdf").write_bytes(pdf.body())
+    (ARTIFACTS / "14-permits-border-permit.pdf").write_bytes(pdf.body())
 
-    # --- The teacher fast-forwards a year: the unused pass lapsed (PER-7, PER-12) and shows so.
+    # --- The teacher fast-forwards a year: the unused permit lapsed (PER-12) and shows so.
     # A double click moves time on once: the page sends one request, and the server would refuse a second.
     t.goto(f"{base}/admin/classroom/exercise/{exercise.pk}/console/")
     t.dblclick("#cr-fast-forward")

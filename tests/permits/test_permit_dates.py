@@ -5,6 +5,7 @@ the permit itself (PER-5, D9 §4). One case just before and one just after each 
 import pytest
 
 from cases.choices import Nationality, Occupation, Sex
+from cases.classroom.documents import documents_for, render_document
 from cases.engine import unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Exercise, Person
@@ -61,6 +62,16 @@ def test_per5_per7_before_the_protocol_the_station_issues_and_the_county_pass_is
     assert "one month is assumed" in options["issue_at_station"].meta.assumption
     early = case_transition(case=early, transition="issue_at_station", actor=helong.user("nanping"))
     assert early.state == "issued" and early.validity_months == 1
+    # What the station hands out is PER-1's permit (D9 §1), not D10's transit pass (it was "Border resident
+    # transit pass (one month) No. TP-…", a document a year too early).
+    assert early.permit_kind == "border_permit" and early.permit_number == f"BP-{early.reference[4:]}"
+    assert early.get_permit_kind_display() == "Sino-Korean Border Resident Border Crossing Permit"
+    assert "PER-1" in early.events.get(transition="issue_at_station").rules.split(",")
+    assert early.deadlines.get(kind="expiry").rules == "PER-12"  # the month is an assumption, not PER-7's
+    assert [(d.slug, d.title) for d in documents_for(early)] == [
+        ("border-permit", "Sino-Korean Border Resident Border Crossing Permit")]
+    printed = render_document(early, "border-permit")
+    assert early.permit_number in printed and "transit pass" not in printed.lower()
 
     helong.set_clock(D10_DAY)
     late = resident_application(helong, "After The Protocol")
@@ -69,6 +80,31 @@ def test_per5_per7_before_the_protocol_the_station_issues_and_the_county_pass_is
     late = permit_forward(case=late, actor=helong.user("nanping"))
     late = case_transition(case=late, transition="issue_transit_pass", actor=helong.user("helongpsb"))
     assert late.state == "issued" and late.permit_kind == "transit_pass"
+    assert late.permit_number.startswith("TP-") and late.deadlines.get(kind="expiry").rules == "PER-7,PER-12"
+    assert [d.slug for d in documents_for(late)] == ["transit-pass"]
+
+
+def state_employee_released(helong, name: str) -> PermitCase:
+    case = helong.new_application(applicant(helong, name, Nationality.HAN), category="state_employee")
+    station = helong.user("nanping")
+    permit_document_add(case=case, kind=DocumentKind.UNIT_LETTER, issued_by="Forestry Bureau", actor=station)
+    permit_document_add(case=case, kind=DocumentKind.EMPLOYEE_APPLICATION, issued_by=name, actor=station)
+    case = permit_forward(case=helong.refresh(case), actor=station)
+    case = case_transition(case=case, transition="police_approve", actor=helong.user("helongpsb"))
+    return case_transition(case=case, transition="defence_approve", actor=helong.user("defence"))
+
+
+def test_per6_per7_a_state_employee_is_released_the_permit_of_the_day(helong):
+    """PER-6 with PER-1/PER-7: before the Protocol both approvals release PER-1's permit (D9 §4, the same
+    credential as a resident's); from 9 June 1964 the one-month transit pass (D10 Art. 3(3))."""
+    helong.set_clock(BEFORE_D10)
+    early = state_employee_released(helong, "Early Employee")
+    assert early.permit_kind == "border_permit" and early.permit_number.startswith("BP-")
+    assert early.deadlines.get(kind="expiry").rules == "PER-12"
+    helong.set_clock(D10_DAY)
+    late = state_employee_released(helong, "Late Employee")
+    assert late.permit_kind == "transit_pass" and late.permit_number.startswith("TP-")
+    assert late.deadlines.get(kind="expiry").rules == "PER-7,PER-12"
 
 
 def test_per7_no_officials_permit_before_the_protocol(helong):
