@@ -17,6 +17,7 @@ from cases.log_cache import cached_page
 from cases.models import Case, CaseEvent, Exercise, Membership, Office
 from cases.rules import Rule, get_rule
 from cases.rules.in_force import exercise_rule_date, rule_date, rule_date_note, rule_notes
+from cases.wording import person_name
 
 
 def visible_exercise_ids(user: Any) -> list[int] | None:
@@ -246,7 +247,7 @@ def office_queues(exercise: Exercise) -> list[QueueRow]:
     waits = cached_page("office-queues", exercise, lambda: live_read(exercise, lambda s: s.office_waits()))
     holders: dict[int, list[str]] = {}
     for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
-        holders.setdefault(m.office_id, []).append(m.user.username)
+        holders.setdefault(m.office_id, []).append(person_name(m.user))
     staffed = staffed_office_ids(exercise)
     out = []
     for office in exercise.offices.order_by("side", "id"):

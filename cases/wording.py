@@ -1,6 +1,11 @@
-"""Labels inside a sentence: "Out of China (to the DPRK)" reads "out of China (to the DPRK)", not "... dprk"."""
+"""Labels inside a sentence: "Out of China (to the DPRK)" reads "out of China (to the DPRK)", not "... dprk".
+
+Also how a person is named on a page: by the name the teacher gave, else by the login.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 # Words a label may start with that keep their capital inside a sentence (peoples and countries).
 PROPER_WORDS = frozenset({"China", "Chinese", "Korea", "Korean", "Koreans", "DPRK", "PRC"})
@@ -28,3 +33,8 @@ def with_article(phrase: str) -> str:
 def sentence_start(phrase: str) -> str:
     """Return ``phrase`` with its first letter capital and the rest as it is (``str.capitalize`` lowers the rest)."""
     return phrase[:1].upper() + phrase[1:]
+
+
+def person_name(user: Any) -> str:
+    """Return how a page names a user: the name the teacher gave ("Anna Li"), else the login."""
+    return user.get_full_name() or user.get_username()

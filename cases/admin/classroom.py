@@ -142,7 +142,7 @@ def load_status(request: HttpRequest, load_id: int) -> JsonResponse:
     load = get_object_or_404(Job, kind=JobKind.LOAD, pk=load_id, requested_by=request.user)
     return JsonResponse({
         "status": load.status, "done": load.done, "total": load.total, "percent": load.percent,
-        "message": load.message,
+        "message": load.message, "line": load.progress_line,
         "console": reverse("classroom:console", args=[load.exercise_id]) if load.exercise_id else "",
     })
 
@@ -187,7 +187,7 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     job = get_object_or_404(Job, pk=job_id, requested_by=request.user)
     job.done, job.total, job.message = job_live(job)  # a time move's progress, while its transaction is open
     return JsonResponse({"status": job.status, "done": job.done, "total": job.total, "percent": job.percent,
-                         "message": job.message, "next": _job_next(job)})
+                         "message": job.message, "line": job.progress_line, "next": _job_next(job)})
 
 
 # --- Facilitator console ------------------------------------------------------------------------

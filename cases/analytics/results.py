@@ -84,6 +84,12 @@ class Little:
     W: float  # mean days in the system (open cases counted up to now)
 
     def sentence(self) -> str:
+        if not self.arrivals:
+            return "No case has been filed yet: Little's law (L = λ × W) has nothing to measure."  # noqa: RUF001
+        if self.window_days < 1:  # at the pack's start: every rate would divide by (almost) nothing
+            filed = "1 case was" if self.arrivals == 1 else f"{self.arrivals} cases were"
+            return (f"Little's law (L = λ × W) needs time to pass: {filed} filed less than a simulated day ago. "  # noqa: RUF001
+                    "Move the clock on to measure it.")
         return (
             f"L = λ × W: on average {self.L:.1f} cases were in the system = "  # noqa: RUF001
             f"{self.lam:.2f} new cases a day × {self.W:.1f} days each "  # noqa: RUF001

@@ -25,6 +25,7 @@ from cases.permissions import grant_student
 from cases.procedures import all_procedures
 from cases.rules import Rule, get_rule
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
+from cases.wording import person_name
 from config.hashers import class_password_hash
 
 MAX_STUDENTS = 60
@@ -197,7 +198,7 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
 
 def student_logins(exercise: Exercise) -> list[StudentLogin]:
     """Return a slip for every student of the exercise, without passwords (only their hashes are kept)."""
-    return [StudentLogin(m.user.get_username(), "", m.user.get_full_name() or m.user.get_username(), m.office, m.pk)
+    return [StudentLogin(m.user.get_username(), "", person_name(m.user), m.office, m.pk)
             for m in Membership.objects.filter(exercise=exercise, is_facilitator=False, office__isnull=False)
             .select_related("user", "office").order_by("office__side", "office_id", "user__username")]
 
@@ -220,10 +221,10 @@ def student_password_reset(*, exercise: Exercise, actor: Any, membership_id: int
         user.password = class_password_hash(password)  # generated and random, as in students_create
         user.save(update_fields=["password"])
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PASSWORD_RESET,
-                              summary=f"Reset the password of {user.get_full_name() or user.get_username()} "
+                              summary=f"Reset the password of {person_name(user)} "
                                       f"({user.get_username()}).",
                               data={"membership": membership.pk, "login": user.get_username()})
-    return StudentLogin(user.get_username(), password, user.get_full_name() or user.get_username(),
+    return StudentLogin(user.get_username(), password, person_name(user),
                         membership.office, membership.pk)
 
 
@@ -302,7 +303,7 @@ def role_cards(exercise: Exercise) -> list[RoleCard]:
         roles = {ctx.offices[k].pk: r for k, r in by_key.items() if k in ctx.offices}
     holders: dict[int, list[str]] = {}
     for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
-        holders.setdefault(m.office_id, []).append(m.user.get_full_name() or m.user.username)
+        holders.setdefault(m.office_id, []).append(person_name(m.user))
     # A card lists the steps of the procedures played in this exercise only: the pack's procedures and
     # any kind a case of the exercise has (cases that a step opens in another procedure), so that the
     # marriage pack's county bureau card does not list the permit and authorization steps.

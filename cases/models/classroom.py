@@ -109,6 +109,15 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    @property
+    def progress_line(self) -> str:
+        """What a progress page says, in words: "Running: 3 of 10 (30%). Filing the cases." (no count before
+        the work is counted, no message before there is one)."""
+        line = self.get_status_display()
+        if self.total:
+            line += f": {self.done} of {self.total} ({self.percent}%)"
+        return f"{line}. {self.message}" if self.message else f"{line}."
+
 
 # The load progress row became the general job row; these names stay for code written against them.
 ScenarioLoad = Job

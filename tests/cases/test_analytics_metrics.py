@@ -111,6 +111,17 @@ def test_littles_law_with_the_logs_own_numbers():
     assert "2.4 cases" in little.sentence() and "0.25 new cases a day" in little.sentence()
 
 
+def test_littles_law_says_it_needs_time_at_the_start_instead_of_printing_zeros():
+    """At a pack's start (it printed "0.0 cases ... (28 cases over 0 simulated days)") and before any filing."""
+    from cases.analytics.results import Little
+
+    start = Little(0.0, 28, 0.0, 0.0, 0.0).sentence()
+    assert "28 cases were filed less than a simulated day ago" in start and "over 0" not in start
+    assert "1 case was filed" in Little(0.4, 1, 0.0, 0.0, 0.0).sentence()
+    assert Little(0.0, 0, 0.0, 0.0, 0.0).sentence().startswith("No case has been filed yet")
+    assert "(3 cases over 2 simulated days)" in Little(2.0, 3, 1.0, 1.5, 0.7).sentence()
+
+
 def test_bottleneck_names_office_state_wait_and_rules():
     b = m.bottleneck(five_marriages())
     assert (b.office, b.wip, b.kind, b.state, b.state_wip, b.median_wait) == ("W", 3, "marriage", "filed", 2, 2)

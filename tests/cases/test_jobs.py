@@ -69,13 +69,14 @@ def test_console_fast_forward_is_a_job_the_page_polls(teacher, queued_only):
     assert queued_only == [job.pk]
     assert Exercise.objects.get(pk=exercise.pk).clock == start  # nothing ran inside the request
     page = teacher.get(response.url).content.decode()
-    assert 'data-status="queued"' in page
+    assert 'data-status="queued">Queued' in page  # in words, not the raw "queued"
     tasks.run_job(job.pk)  # the worker
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.message.startswith("Clock now")
     assert Exercise.objects.get(pk=exercise.pk).clock.year == start.year + 1
     status = teacher.get(reverse("classroom:job_status", args=[job.pk])).json()
     assert status["status"] == "done" and status["next"] == url
+    assert status["line"] == f"Done: 100 of 100 (100%). {job.message}"
     moved = Exercise.objects.get(pk=exercise.pk).clock
     tasks.run_job(job.pk)  # delivered twice: claimed once
     assert Exercise.objects.get(pk=exercise.pk).clock == moved
@@ -134,3 +135,12 @@ def test_a_finished_move_leads_back_to_the_console_with_its_result(teacher, queu
     other = Client()
     other.force_login(django_user_model.objects.create_superuser("other", "o@example.org", "pw-other-1"))
     assert other.get(finish).status_code == 404  # someone else's job
+
+
+def test_a_progress_line_says_the_status_in_words_and_only_what_is_known():
+    """The load and job pages print Job.progress_line (they printed "queued: 0 / 0 — " before)."""
+    assert Job(status=JobStatus.QUEUED).progress_line == "Queued."
+    assert Job(status=JobStatus.RUNNING, done=3, total=10, message="Filed PER-1963-0003").progress_line == (
+        "Running: 3 of 10 (30%). Filed PER-1963-0003")
+    assert Job(status=JobStatus.FAILED, message="The pack could not be read.").progress_line == (
+        "Failed. The pack could not be read.")

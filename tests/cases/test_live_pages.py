@@ -224,6 +224,21 @@ def test_projector_shows_figures_queues_clock_and_pause(client, two_classes):
     assert 'id="pj-paused"' in client.get(url).content.decode()
 
 
+def test_the_projector_and_console_name_who_plays_an_office_not_their_login(client, two_classes):
+    """On the wall and the console a student is the name the teacher gave (both showed the login before)."""
+    exercise, _other = two_classes
+    student = _student(exercise)
+    student.first_name, student.last_name = "Anna", "Li"
+    student.save(update_fields=["first_name", "last_name"])
+    client.force_login(_teacher(exercise))
+    projector = client.get(reverse("classroom:projector", args=[exercise.pk])).content.decode()
+    holders = re.findall(r'class="pj-holders"[^>]*>([^<]*)<', projector)
+    assert "Anna Li" in holders and not [h for h in holders if student.username in h]
+    console = client.get(reverse("classroom:console", args=[exercise.pk])).content.decode()
+    queue = console[console.index('id="cr-queues"'):console.index('id="cr-links"')]
+    assert "Anna Li" in queue and student.username not in queue
+
+
 def test_projector_refresh_is_one_query_when_unchanged_and_the_fragment_after_a_step(
         client, two_classes, django_assert_max_num_queries):
     exercise, _other = two_classes
