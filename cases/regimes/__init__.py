@@ -151,13 +151,30 @@ def regimes_offered(on: dt.date) -> list[Regime]:
     return [r for r in REGIMES.values() if r.effective <= on or r is first]
 
 
+def superseded_by(regime: Regime, on: dt.date) -> Regime | None:
+    """Return the regime that replaced ``regime`` by ``on`` (the one in force then, if it is later), or None.
+
+    The regimes are one line of policy, each document replacing the one before: on 1 Jan 1965 the 1961 strict
+    practice is history (the 24 March 1962 correction ended it), so putting it back in force is a what-if.
+    """
+    now = regime_in_force(on)
+    return now if now.effective > regime.effective else None
+
+
 def regime_choices_on(on: dt.date) -> list[tuple[str, str]]:
-    """Return every regime as a form choice for a switch on ``on``; those not yet in force say they are
-    counterfactual only (the switch refuses them unless the teacher marks the run counterfactual)."""
+    """Return every regime as a form choice for a switch on ``on``; those not yet in force, and those a later
+    document had replaced by then, say they are counterfactual only (the switch refuses them unless the
+    teacher marks the run counterfactual)."""
     offered = regimes_offered(on)
-    return [(r.code, f"{r.label} (from {r.effective:%-d %b %Y})" if r in offered
-             else f"{r.label} (not in force until {r.effective:%-d %b %Y}: counterfactual only)")
-            for r in REGIMES.values()]
+
+    def label(r: Regime) -> str:
+        if r not in offered:
+            return f"{r.label} (not in force until {r.effective:%-d %b %Y}: counterfactual only)"
+        if by := superseded_by(r, on):
+            return f"{r.label} (replaced on {by.effective:%-d %b %Y} by the {by.label}: counterfactual only)"
+        return f"{r.label} (from {r.effective:%-d %b %Y})"
+
+    return [(r.code, label(r)) for r in REGIMES.values()]
 
 
 REGIME_CHOICES = [(r.code, f"{r.label} ({r.effective:%d %b %Y})") for r in REGIMES.values()]

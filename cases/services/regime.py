@@ -19,7 +19,7 @@ from django.db import transaction
 from cases.engine import is_facilitator
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
-from cases.regimes import REGIMES, get_regime, regimes_offered
+from cases.regimes import REGIMES, get_regime, regimes_offered, superseded_by
 from cases.rules.in_force import calendar_date, counterfactual_label
 
 
@@ -34,12 +34,6 @@ class RegimeSwitchResult:
     counterfactual: bool = False
 
 
-def regime_switch_choices(exercise: Exercise) -> list[tuple[str, str]]:
-    """Return the regimes the teacher may switch to now (in force on the exercise's date), as form choices."""
-    on = calendar_date(exercise.clock)
-    return [(r.code, f"{r.label} (from {r.effective:%-d %b %Y})") for r in regimes_offered(on)]
-
-
 def exercise_switch_regime(
     *, exercise: Exercise, regime: str, migrate_running: bool, actor: Any, counterfactual: bool = False,
 ) -> RegimeSwitchResult:
@@ -47,8 +41,9 @@ def exercise_switch_regime(
 
     Only the exercise's facilitator (or a superuser) may switch; ``actor`` None means the system
     (a scenario). Every running case gets a REGIME event; closed cases are history and are left alone.
-    A regime whose document is dated after the exercise's date is refused unless ``counterfactual``: the
-    teacher then runs a what-if, and the exercise is marked counterfactual (every page says so).
+    A regime whose document is dated after the exercise's date, or one a later document had replaced by then
+    (the 1961 strict practice in 1965), is refused unless ``counterfactual``: the teacher then runs a what-if,
+    and the exercise is marked counterfactual (every page says so).
     """
     if regime not in REGIMES:
         raise ApplicationError(f"Unknown regime {regime!r}; choose one of: {', '.join(REGIMES)}.")
@@ -69,6 +64,13 @@ def exercise_switch_regime(
                 f"{new_regime.label} comes into force only on {new_regime.effective:%-d %b %Y} "
                 f"({new_regime.citation}); the exercise's date is {today:%-d %b %Y}. Switch to it as a "
                 "counterfactual run if you mean a what-if.")
+        replaced = None if early else superseded_by(new_regime, today)
+        if replaced and not counterfactual:
+            raise ApplicationError(
+                f"{new_regime.label} was replaced on {replaced.effective:%-d %b %Y} by the {replaced.label} "
+                f"({replaced.citation}); the exercise's date is {today:%-d %b %Y}. Switch back to it as a "
+                "counterfactual run if you mean a what-if.")
+        early = early or replaced is not None  # either way a what-if: marked so on every page and event
         locked.regime = regime
         fields = ["regime"]
         if early:

@@ -168,6 +168,30 @@ def test_a_switch_on_the_documents_day_needs_no_counterfactual(aut):
     assert not result.counterfactual and not aut.exercise.counterfactual and aut.exercise.counterfactual_label == ""
 
 
+def test_a_switch_back_to_a_replaced_regime_is_a_what_if_refused_unless_counterfactual(aut):
+    """On 1 Jan 1965 the 1961 strict practice is history (the 1962 correction replaced it, and the 1964 Protocol is
+    in force): putting it back was accepted as a historical run; now it needs the counterfactual box, and says so."""
+    from cases.regimes import regime_choices_on
+
+    teacher = aut.user("teacher")
+    running = letter(aut, regime="")
+    set_date(aut.exercise, dt.date(1965, 1, 1), "1964_protocol")
+    with pytest.raises(ApplicationError, match="replaced on 9 Jun 1964 by the 1964 Protocol"):
+        exercise_switch_regime(exercise=aut.exercise, regime="1961_strict", migrate_running=False, actor=teacher)
+    aut.exercise.refresh_from_db()
+    assert aut.exercise.regime == "1964_protocol" and not aut.exercise.counterfactual
+    assert not CaseEvent.objects.filter(exercise=aut.exercise, kind=EventKind.REGIME).exists()
+    choices = dict(regime_choices_on(dt.date(1965, 1, 1)))
+    assert "counterfactual only" in choices["1961_strict"] and "counterfactual only" not in choices["1964_protocol"]
+
+    result = exercise_switch_regime(exercise=aut.exercise, regime="1961_strict", migrate_running=False,
+                                    actor=teacher, counterfactual=True)
+    aut.exercise.refresh_from_db()
+    assert result.counterfactual and aut.exercise.counterfactual
+    assert aut.exercise.counterfactual_label.startswith("COUNTERFACTUAL")
+    assert CaseEvent.objects.get(case=running, kind=EventKind.REGIME).label.startswith("COUNTERFACTUAL")
+
+
 def test_the_exercise_form_refuses_a_regime_before_its_date(aut):
     set_date(aut.exercise, dt.date(1963, 8, 7), "1962_correction")
     aut.exercise.regime = "1963_august"
