@@ -57,6 +57,16 @@ class ComparisonForm(forms.Form):
                               help_text="Cases in the cohort (empty: the runner's default).")
     calibrate = forms.BooleanField(required=False, label="Also check the Yanbian 1961 calibration (10 seeds)")
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        entry = RUNNERS.get(data.get("runner", ""))
+        if entry is not None:
+            try:
+                entry.regimes_for(data.get("regime_a", ""), data.get("regime_b", ""))
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
 
 class ExerciseAnalyticsMixin:
     """Add the dashboard, debrief and event export views to an Exercise admin."""

@@ -18,6 +18,16 @@ class RunnerEntry:
     help: str
     default_size: int | None = None
 
+    def regimes_for(self, a: str = "", b: str = "") -> tuple[str, str]:
+        """Return the two regimes to run, either one left empty being the runner's default for that side.
+
+        Raises ValueError for one regime on both sides: the comparison would set a run beside itself.
+        """
+        pair = (a or self.regimes[0], b or self.regimes[1])
+        if pair[0] == pair[1]:
+            raise ValueError(f"Both sides would run {pair[0]}: choose two different regimes to compare.")
+        return pair
+
 
 def _marriage() -> Runner:
     from cases.analytics.marriage_run import MarriageRunner

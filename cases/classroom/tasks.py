@@ -116,7 +116,10 @@ def _compare(job: Job) -> None:
     entry = RUNNERS.get(params.get("runner", ""))
     if entry is None:
         raise ApplicationError(f"No comparison runner {params.get('runner')!r}.")
-    regimes = (params.get("regime_a") or entry.regimes[0], params.get("regime_b") or entry.regimes[1])
+    try:
+        regimes = entry.regimes_for(params.get("regime_a", ""), params.get("regime_b", ""))
+    except ValueError as exc:
+        raise ApplicationError(str(exc)) from exc
     user = job.requested_by
     context: dict[str, Any] = {}
     try:

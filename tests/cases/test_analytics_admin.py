@@ -161,6 +161,24 @@ def test_yanbian_model_and_calibration_from_the_admin(desk):
     assert 'id="bd-calibration"' in html and "D6  2,667" in html
 
 
+def test_a_comparison_of_a_regime_with_itself_is_refused_and_runs_nothing(desk):
+    """One regime on both sides (chosen, or chosen on one side and the runner's default on the other) set a run
+    beside itself; now the form says so and no job is queued; the command refuses it too."""
+    from django.core.management import CommandError, call_command
+
+    from cases.models import Job
+
+    client = client_for(desk, "teacher")
+    url = reverse("admin:cases_exercise_compare")
+    for a, b in [("1958_marriage", "1958_marriage"), ("1958_marriage", ""), ("", "1957_lenient")]:
+        page = client.post(url, {"runner": "marriage", "seed": "3", "size": "8", "regime_a": a, "regime_b": b})
+        assert page.status_code == 200
+        assert "choose two different regimes" in page.content.decode(), (a, b)
+    assert not Job.objects.filter(kind="compare").exists()
+    with pytest.raises(CommandError, match="two different regimes"):
+        call_command("compare_regimes", "marriage", "--regimes", "1961_strict", "1961_strict")
+
+
 def test_students_may_not_run_comparisons(desk):
     assert client_for(desk, "workunit").get(reverse("admin:cases_exercise_compare")).status_code == 403
 

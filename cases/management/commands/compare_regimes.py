@@ -33,7 +33,10 @@ class Command(BaseCommand):
         from cases.analytics.runs import compare
 
         entry = RUNNERS[options["runner"]]
-        regimes = tuple(options["regimes"] or entry.regimes)
+        try:
+            regimes = entry.regimes_for(*(options["regimes"] or ()))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         for r in regimes:
             if r not in REGIMES:
                 raise CommandError(f"Unknown regime {r!r}; known: {', '.join(REGIMES)}.")
