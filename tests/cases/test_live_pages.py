@@ -101,7 +101,7 @@ def test_the_whole_inbox_row_links_to_the_case(client, two_classes):
     assert rows
     for row, html in zip(rows, _rows(response.content.decode()), strict=True):
         url = reverse("admin:cases_caseproxy_change", args=[row.case.pk])
-        cells = re.findall(r"<td>(.*?)</td>", html, flags=re.S)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)
         assert len(cells) == 5
         for cell in cells[:4]:  # case, kind, state, waiting: each a link to the case
             assert f'href="{url}"' in cell, cell
