@@ -131,6 +131,15 @@ def test_the_home_page_and_the_console_show_the_pack_size(client, teacher):
     sizing = get_pack("marriage-1958").sizing(10)
     assert f"Seeded for a class of <strong>10</strong>: {sizing.seeded} case(s) at the start" in console
     assert Case.objects.filter(exercise=exercise).count() == sizing.seeded
+    assert 'id="cr-small-class"' not in console
+
+
+def test_the_console_says_when_a_class_is_smaller_than_the_pack_is_built_for(client, teacher):
+    """A seminar of three may run a pack built for 5 to 40 (every seat gets work); the console says so."""
+    client.force_login(teacher)
+    exercise = _load_by_job(teacher, "marriage-1958", 3)
+    console = client.get(f"/admin/classroom/exercise/{exercise.pk}/console/").content.decode()
+    assert 'id="cr-small-class"' in console and "the 5 to 40 students the pack is built for" in console
 
 
 def test_a_forty_student_load_files_letters_in_bulk():
