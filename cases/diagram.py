@@ -58,7 +58,7 @@ def edges(model: type[Case], variant: str | None = None) -> list[Edge]:
         if meta.variants and variant is not None and variant not in meta.variants:
             continue
         if t.target is not None and t.target != t.source:
-            out.append(Edge(t.source, t.target, t.name, meta.label, meta.office, meta.rules))
+            out.append(Edge(t.source, t.target, t.name, meta.label, meta.office, meta.all_rules))
     return out
 
 

@@ -78,6 +78,21 @@ class StepMeta:
     variants: frozenset[str] | None = None
     style: str = "default"
     requires: tuple[str, ...] = ()  # rules that must be in force on the case's date (dated_guard)
+    dated_rules: tuple[str, ...] = ()  # rules the step cites only while they are in force on the case's date
+
+    @property
+    def all_rules(self) -> tuple[str, ...]:
+        """Return every rule the step may cite, whatever the date (the diagram, the role cards)."""
+        return self.rules + tuple(r for r in self.dated_rules if r not in self.rules)
+
+    def rules_for(self, case: Case) -> tuple[str, ...]:
+        """Return the rules a step taken on ``case`` now cites: its own, and each dated one only while its
+        document has it in force on the case's date (the permit's lapse cites D10's PER-7 from 9 Jun 1964)."""
+        if not self.dated_rules:
+            return self.rules
+        from cases.rules.in_force import case_in_force
+
+        return self.rules + tuple(r for r in self.dated_rules if r not in self.rules and case_in_force(case, r))
 
 
 def office_permission(office_kind: str) -> Callable[[Case, Any], bool]:
@@ -104,13 +119,16 @@ def step(
     assumption: str = "",
     style: str = "default",
     requires: Iterable[str] = (),
+    cites_while_in_force: Iterable[str] = (),
 ) -> Callable[[Any], Any]:
     """Declare a transition of the ``state`` field with its office, rules and input.
 
     ``fields`` names the keyword arguments the transition body takes (besides ``note``); the admin
     asks for them. ``style`` is ``default``, ``refuse`` or ``close`` and only colours the button.
     ``requires`` names rules the step cannot be taken without: it is possible only while they are in
-    force on the case's date (see :func:`dated_guard`).
+    force on the case's date (see :func:`dated_guard`). ``cites_while_in_force`` names rules the step
+    cites only on a date their document has them in force (:meth:`StepMeta.rules_for`); before it the step
+    stands on ``rules`` alone.
     """
     variant_set = frozenset(variants) if variants else None
     conditions = list(guards)
@@ -127,6 +145,7 @@ def step(
         variants=variant_set,
         style=style,
         requires=tuple(requires),
+        dated_rules=tuple(cites_while_in_force),
     )
     src: str | list[str] = source if isinstance(source, str) else list(source)
     return transition(
@@ -251,7 +270,7 @@ def next_step(case: Case) -> tuple[Office | None, tuple[str, ...]]:
     rules: list[str] = []
     for t in open_steps or options:
         if meta_of(t).office == office_kind:
-            rules.extend(r for r in meta_of(t).rules if r not in rules)
+            rules.extend(r for r in meta_of(t).rules_for(case) if r not in rules)
     return case.office_for(office_kind), tuple(rules)
 
 

@@ -70,8 +70,8 @@ def step_options(case: Case, user: Any) -> list[StepOption]:
                 office=case.office_for(meta.office),
                 allowed=acting_office(user, case, meta.office) is not None,
                 blocked_by=unmet_guards(case, t),
-                rules=[get_rule(r) for r in meta.rules],
-                dated_notes=rule_notes(case, meta.rules),
+                rules=[get_rule(r) for r in meta.rules_for(case)],
+                dated_notes=rule_notes(case, meta.rules_for(case)),
             )
         )
     return out

@@ -278,7 +278,7 @@ def decisions_of(office_kind: str, kinds: set[str] | None = None) -> list[Decisi
                 continue
             if any(d.label == meta.label and d.procedure == proc.label for d in out):
                 continue  # a step declared from several source states appears once
-            out.append(Decision(proc.label, meta.label, [get_rule(r) for r in meta.rules], meta.assumption))
+            out.append(Decision(proc.label, meta.label, [get_rule(r) for r in meta.all_rules], meta.assumption))
     return out
 
 

@@ -39,7 +39,7 @@ def _next_of(case: Case, state: str | None = None) -> tuple[Office | None, str]:
     if key not in _NEXT_FIXED:
         options = transitions_from(case)
         kinds = {meta_of(t).office for t in options}
-        if len(kinds) > 1:
+        if len(kinds) > 1 or any(meta_of(t).dated_rules for t in options):  # rules that depend on the date
             _NEXT_FIXED[key] = None
         else:
             _office, rules = next_step(case)
@@ -388,7 +388,7 @@ def step_event_values(
         "actor_id": None if system or actor is None else actor.pk,
         "office_id": step.office.pk if step.office is not None else None,
         "sim_time": now,
-        "rules": ",".join(step.meta.rules),
+        "rules": ",".join(step.meta.rules_for(case)),
         "note": (step.kwargs.get("reason") or note or "").strip(),
         "data": {k: v for k, v in step.kwargs.items() if k != "reason"},
     }

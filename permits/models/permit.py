@@ -386,8 +386,9 @@ class PermitCase(Case):
         """Record the county/city police's approval of a state employee's application (PER-6)."""
         self.police_approved_at = self.exercise.clock
 
-    @step(source=S.DEFENCE_REVIEW, target=S.ISSUED, office=K.BORDER_DEFENCE, rules=["PER-6", "PER-7"],
-          variants=["state_employee"], label="Approve (border defence): release the permit",
+    @step(source=S.DEFENCE_REVIEW, target=S.ISSUED, office=K.BORDER_DEFENCE, rules=["PER-6"],
+          cites_while_in_force=["PER-7"], variants=["state_employee"],
+          label="Approve (border defence): release the permit",
           guards=[police_has_approved], requires=["PER-1"],
           assumption="The state employee, crossing for private reasons, gets what a resident gets: before the 1964 "
           "Protocol PER-1's permit (D9 §4), its month an assumption (the sources give no validity); from it the "
@@ -399,8 +400,8 @@ class PermitCase(Case):
         self.defence_approved_at = self.exercise.clock
         self._issue(PermitKind.TRANSIT_PASS if case_in_force(self, "PER-7") else PermitKind.BORDER_PERMIT, 1)
 
-    @step(source=S.COUNTY_REVIEW, target=S.REFUSED, office=K.COUNTY_PSB, rules=["PER-6", "PER-7"],
-          label="Refuse (county/city bureau)", reason_required=True, style="refuse")
+    @step(source=S.COUNTY_REVIEW, target=S.REFUSED, office=K.COUNTY_PSB, rules=["PER-6"],
+          cites_while_in_force=["PER-7"], label="Refuse (county/city bureau)", reason_required=True, style="refuse")
     def refuse_at_county(self, *, reason: str) -> None:
         """Refuse the permit at the county/city bureau (PER-6, PER-7)."""
         self.reason = reason
@@ -439,10 +440,10 @@ class PermitCase(Case):
     def set_overdue(self) -> None:
         """Mark a holder not back by the expiry of the pass as overdue (PER-12); the deadline sweep fires it."""
 
-    @step(source=S.ISSUED, target=S.EXPIRED, office=K.COUNTY_PSB, rules=["PER-7", "PER-12"],
+    @step(source=S.ISSUED, target=S.EXPIRED, office=K.COUNTY_PSB, rules=["PER-12"], cites_while_in_force=["PER-7"],
           label="Permit lapsed unused", guards=[past_expiry], style="close")
     def set_expired(self) -> None:
-        """Let a permit lapse that was not used before expiry (PER-7)."""
+        """Let a permit lapse that was not used before expiry (PER-12; the pass's month is PER-7's from D10)."""
 
     @step(source=S.OVERDUE, target=S.NOT_RETURNED, office=K.COUNTY_PSB, rules=["PER-12"],
           label="Report as not returned", reason_required=True, style="refuse",

@@ -101,10 +101,38 @@ def test_per6_per7_a_state_employee_is_released_the_permit_of_the_day(helong):
     early = state_employee_released(helong, "Early Employee")
     assert early.permit_kind == "border_permit" and early.permit_number.startswith("BP-")
     assert early.deadlines.get(kind="expiry").rules == "PER-12"
+    # The step cites D10's PER-7 only where it is in force: before, PER-6 alone (it cited PER-7 nine months early).
+    assert early.events.get(transition="defence_approve").rules == "PER-6"
     helong.set_clock(D10_DAY)
     late = state_employee_released(helong, "Late Employee")
     assert late.permit_kind == "transit_pass" and late.permit_number.startswith("TP-")
     assert late.deadlines.get(kind="expiry").rules == "PER-7,PER-12"
+    assert late.events.get(transition="defence_approve").rules == "PER-6,PER-7"
+
+
+def test_per7_a_permit_lapsing_before_the_protocol_cites_per12_alone_and_after_it_per7_too(helong):
+    """PER-12 with PER-7: the lapse of an unused permit is D10's one-month rule only from 9 June 1964; an earlier
+    lapse stands on PER-12 (the month is an assumption), and the step shown before it says the same."""
+    from cases.services.clock import clock_write
+    from cases.services.deadlines import deadlines_sweep
+
+    helong.set_clock(bj(1964, 4, 1, 10, 0))
+    early = case_transition(case=resident_application(helong, "Lapses Early"), transition="issue_at_station",
+                            actor=helong.user("nanping"))
+    option = next(o for o in step_options(early, helong.teacher) if o.name == "set_expired")
+    assert [r.id for r in option.rules] == ["PER-12"]
+    clock_write(exercise=helong.exercise, actor=helong.teacher, to=bj(1964, 5, 11, 10, 0))  # a month on: lapsed
+    deadlines_sweep(exercise_id=helong.exercise.pk)
+    early = helong.refresh(early)
+    assert early.state == "expired" and early.events.get(transition="set_expired").rules == "PER-12"
+
+    helong.set_clock(D10_DAY)
+    late = permit_forward(case=resident_application(helong, "Lapses Late"), actor=helong.user("nanping"))
+    late = case_transition(case=late, transition="issue_transit_pass", actor=helong.user("helongpsb"))
+    clock_write(exercise=helong.exercise, actor=helong.teacher, to=bj(1964, 7, 19, 10, 0))
+    deadlines_sweep(exercise_id=helong.exercise.pk)
+    late = helong.refresh(late)
+    assert late.state == "expired" and late.events.get(transition="set_expired").rules == "PER-12,PER-7"
 
 
 def test_per7_no_officials_permit_before_the_protocol(helong):
