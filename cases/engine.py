@@ -87,12 +87,17 @@ class StepMeta:
 
     def rules_for(self, case: Case) -> tuple[str, ...]:
         """Return the rules a step taken on ``case`` now cites: its own, and each dated one only while its
-        document has it in force on the case's date (the permit's lapse cites D10's PER-7 from 9 Jun 1964)."""
+        document has it in force on the case's date (the permit's lapse cites D10's PER-7 from 9 Jun 1964).
+
+        A step that would cite nothing (no rule of its own, none of its dated ones in force yet: an overdue
+        flag before 1961) cites them all, and the page's date notes say each is applied as an assumption.
+        """
         if not self.dated_rules:
             return self.rules
         from cases.rules.in_force import case_in_force
 
-        return self.rules + tuple(r for r in self.dated_rules if r not in self.rules and case_in_force(case, r))
+        dated = tuple(r for r in self.dated_rules if r not in self.rules and case_in_force(case, r))
+        return self.rules + dated if self.rules or dated else self.dated_rules
 
 
 def office_permission(office_kind: str) -> Callable[[Case, Any], bool]:
@@ -270,8 +275,9 @@ def next_step(case: Case) -> tuple[Office | None, tuple[str, ...]]:
     rules: list[str] = []
     for t in open_steps or options:
         if meta_of(t).office == office_kind:
-            rules.extend(r for r in meta_of(t).rules_for(case) if r not in rules)
+            rules.extend(r for r in meta_of(t).all_rules if r not in rules)
     return case.office_for(office_kind), tuple(rules)
+
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ who may run an exercise. Services write; these only query (the pages of layer 5 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,11 +13,19 @@ from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value
 from cases.analytics.live import live_read
 from cases.analytics.summary import LogSummary
 from cases.classroom.autopilot import staffed_office_ids
-from cases.engine import StepMeta, acting_office, is_facilitator, meta_of, transitions_from, unmet_guards
+from cases.engine import (
+    StepMeta,
+    acting_office,
+    all_transitions,
+    is_facilitator,
+    meta_of,
+    transitions_from,
+    unmet_guards,
+)
 from cases.log_cache import cached_page
 from cases.models import Case, CaseEvent, Exercise, Membership, Office
 from cases.rules import Rule, get_rule
-from cases.rules.in_force import exercise_rule_date, rule_date, rule_date_note, rule_notes
+from cases.rules.in_force import case_in_force, exercise_rule_date, rule_date, rule_date_note, rule_notes
 from cases.wording import person_name
 
 
@@ -189,6 +198,34 @@ def inbox_queryset(offices: QuerySet[Office] | list[Office]) -> QuerySet[Case]:
     )
 
 
+@functools.cache
+def _dated_only(kind: str, state: str) -> frozenset[str]:
+    """Return the rules the steps out of ``state`` of procedure ``kind`` cite only while in force (none of them
+    cites them always)."""
+    from cases.procedures import find_procedure
+
+    procedure = find_procedure(kind)
+    if procedure is None:
+        return frozenset()
+    metas = [meta_of(t) for t in all_transitions(procedure.model) if t.source == state]  # one per source
+    return frozenset(r for m in metas for r in m.dated_rules) - {r for m in metas for r in m.rules}
+
+
+def next_rules_now(case: Case) -> list[str]:
+    """Return the rules of the case's next step as a page shows them now.
+
+    ``case.next_rules`` is stored when the case moves and lists every rule its next steps may cite, so that it
+    stays right as the clock passes a document's date; a rule those steps cite only while in force
+    (``cites_while_in_force``) is left out on a date it is not (PER-8's crossing hours before 9 Jun 1964).
+    Works on the base Case rows the inbox and the lists read (by the case's kind, no query).
+    """
+    stored = [r for r in case.next_rules.split(",") if r]
+    dated = _dated_only(case.kind, case.state) & set(stored)
+    if not dated:
+        return stored
+    return [r for r in stored if r not in dated or case_in_force(case, r)]
+
+
 def _inbox_row(case: Case) -> InboxRow:
     clock = case.exercise.clock
     on = rule_date(case)
@@ -196,7 +233,7 @@ def _inbox_row(case: Case) -> InboxRow:
         case=case,
         age_days=max(0, (clock - case.state_since).days),
         total_days=max(0, (clock - case.filed_at).days),
-        dated=[(get_rule(r), rule_date_note(r, on)) for r in case.next_rules.split(",") if r],
+        dated=[(get_rule(r), rule_date_note(r, on)) for r in next_rules_now(case)],
     )
 
 

@@ -41,7 +41,7 @@ from cases.input import db_id
 from cases.models import Case, Exercise
 from cases.rules import get_rule
 from cases.rules.in_force import rule_date_notes
-from cases.selectors import StepOption, case_timeline, held_office_ids, scope_to_user, step_options
+from cases.selectors import StepOption, case_timeline, held_office_ids, next_rules_now, scope_to_user, step_options
 from cases.services.steps import case_transition
 
 INT64 = 2**63 - 1
@@ -387,7 +387,7 @@ class CaseAdmin(ReadOnlyAdmin):
 
     @admin.display(description="next step under")
     def next_rules_display(self, obj: Case) -> str:
-        return obj.next_rules.replace(",", ", ") or "—"
+        return ", ".join(next_rules_now(obj)) or "—"
 
     @admin.display(description="waiting since (simulated)", ordering="state_since")
     def waiting_since(self, obj: Case) -> str:
@@ -424,7 +424,7 @@ class CaseAdmin(ReadOnlyAdmin):
                 }
             )
         events = case_timeline(case)
-        next_rules = [get_rule(r) for r in case.next_rules.split(",") if r]
+        next_rules = [get_rule(r) for r in next_rules_now(case)]
         # Every rule the page cites, once, for the folded full text under the steps: the next step's, the
         # steps', and those the timeline cites (a closed case has no steps left, only its history).
         cited = [*next_rules, *(r for o in options for r in o.rules), *(r for e in events for r, _n, _a in e.dated)]

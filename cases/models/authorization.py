@@ -290,13 +290,19 @@ class AuthorizationCase(Case):
     def deadlines_on_enter(self, state: str, now: dt.datetime) -> list[DeadlineSpec]:
         """Set the escalation deadline of a waiting state (AUT-3) and the return date of a visit (AUT-11)."""
         if state in WAITING_STATES:
+            from cases.rules.in_force import case_in_force
+
             p = self.policy
+            # AUT-3 (the 1961 practice: too slow) while it is in force; after the correction the regime's own
+            # rules; with neither (a regime citing none), AUT-3 as the assumption behind every waiting limit.
+            rules = tuple(dict.fromkeys((*(("AUT-3",) if case_in_force(self, "AUT-3") else ()), *p.rules))) or (
+                "AUT-3",)
             return [
                 DeadlineSpec(
                     kind=DeadlineKind.ESCALATION,
                     after=self.escalation_after(),
                     action=WAITING_STATES[state],
-                    rules=("AUT-3", *p.rules),
+                    rules=rules,
                     note=f"Escalates after {self.escalation_after().days} simulated days ({self.regime}).",
                 )
             ]
@@ -328,7 +334,8 @@ class AuthorizationCase(Case):
         self.has_relative_letter = bool(has_relative_letter)
         self.has_political_clearance = bool(has_political_clearance)
 
-    @step(source=S.LETTER_ISSUED, target=S.LETTER_UNUSED, office=K.COUNTY_PSB, rules=["AUT-1", "AUT-3"],
+    @step(source=S.LETTER_ISSUED, target=S.LETTER_UNUSED, office=K.COUNTY_PSB, rules=["AUT-1"],
+          cites_while_in_force=["AUT-3"],
           label="Record that the holder did not apply", style="close",
           assumption="Yanbian 1961 (D6): 2,667 letters but about 1,778 applications; the rest were never used.",
           variants=list(LETTER_PURPOSES))
@@ -356,7 +363,8 @@ class AuthorizationCase(Case):
         self.has_political_clearance = bool(has_political_clearance)
 
     @step(source=[S.EXAMINATION, S.EXAMINATION_OVERDUE], target=S.DECISION, office=K.COUNTY_PSB,
-          rules=["AUT-2", "AUT-9"], label="Record the examination", guards=[bound_for_dprk, papers_complete],
+          rules=["AUT-2"], cites_while_in_force=["AUT-9"], label="Record the examination",
+          guards=[bound_for_dprk, papers_complete],
           fields=["political_issue", "pending_case"], variants=list(TO_DPRK))
     def record_examination(self, *, political_issue: bool, pending_case: bool) -> None:
         """Record whether a political issue or a pending civil or criminal case was found (AUT-2)."""
@@ -375,14 +383,15 @@ class AuthorizationCase(Case):
         self.decided_by = K.COUNTY_PSB
 
     @step(source=[S.DECISION, S.DECISION_OVERDUE], target=S.APPROVED, office=K.COUNTY_PSB,
-          rules=["AUT-2", "AUT-6"], label="Approve",
+          rules=["AUT-2"], cites_while_in_force=["AUT-6"], label="Approve",
           guards=[decided_locally, bound_for_dprk, no_political_issue, no_pending_case], variants=list(TO_DPRK))
     def approve(self) -> None:
         """Approve: no political issue and no pending case (AUT-2; AUT-6 for Koreans with ties)."""
         self.decided_by = K.COUNTY_PSB
 
     @step(source=[S.DECISION, S.DECISION_OVERDUE], target=S.REFUSED, office=K.COUNTY_PSB,
-          rules=["AUT-2", "AUT-3", "AUT-6"], label="Refuse", reason_required=True, style="refuse",
+          rules=["AUT-2"], cites_while_in_force=["AUT-3", "AUT-6"], label="Refuse", reason_required=True,
+          style="refuse",
           guards=[decided_locally, refusal_grounds_allowed, return_may_be_refused], variants=list(TO_DPRK))
     def refuse(self, *, reason: str) -> None:
         """Refuse with a reason; lenient regimes allow only AUT-2's grounds, 1963 no refusal of returns (AUT-6)."""
@@ -412,26 +421,30 @@ class AuthorizationCase(Case):
 
     # --- Escalation of long waits (AUT-3); fired by ESCALATION deadlines -----------------------
 
-    @step(source=S.EXAMINATION, target=S.EXAMINATION_OVERDUE, office=K.COUNTY_PSB, rules=["AUT-3", "AUT-4"],
+    @step(source=S.EXAMINATION, target=S.EXAMINATION_OVERDUE, office=K.COUNTY_PSB, rules=[],
+          cites_while_in_force=["AUT-3", "AUT-4"],
           label="Flag the examination as overdue", guards=[wait_exceeded],
           assumption="The sources give no time limit; each regime sets one (cases/regimes/authorization.py).")
     def escalate_examination(self) -> None:
         """Mark an examination that has waited past the regime's limit (AUT-3: too slow)."""
 
-    @step(source=S.DECISION, target=S.DECISION_OVERDUE, office=K.COUNTY_PSB, rules=["AUT-3", "AUT-4"],
+    @step(source=S.DECISION, target=S.DECISION_OVERDUE, office=K.COUNTY_PSB, rules=[],
+          cites_while_in_force=["AUT-3", "AUT-4"],
           label="Flag the decision as overdue", guards=[wait_exceeded], variants=list(TO_DPRK))
     def escalate_decision(self) -> None:
         """Mark a decision that has waited past the regime's limit (AUT-3: too slow)."""
 
     @step(source=S.PROVINCE_REVIEW, target=S.PROVINCE_OVERDUE, office=K.PROVINCIAL_COMMITTEE,
-          rules=["AUT-3", "AUT-9"], label="Flag the provincial decision as overdue", guards=[wait_exceeded],
+          rules=["AUT-9"], cites_while_in_force=["AUT-3"], label="Flag the provincial decision as overdue",
+          guards=[wait_exceeded],
           variants=[RETURN_HOME])
     def escalate_province_review(self) -> None:
         """Mark a provincial decision that has waited past the regime's limit (AUT-3)."""
 
     # --- Before departure: commune accounts and property (AUT-8, AUT-4, AUT-5) -----------------
 
-    @step(source=S.APPROVED, target=S.SETTLED, office=K.COMMUNE, rules=["AUT-8", "AUT-4", "AUT-5"],
+    @step(source=S.APPROVED, target=S.SETTLED, office=K.COMMUNE, rules=["AUT-8"],
+          cites_while_in_force=["AUT-4", "AUT-5"],
           label="Settle commune accounts and property", variants=list(MOVING),
           fields=["taking_property", "property_disposition"],
           assumption="The applicant's commune settles shares, production investments and labour returns.")

@@ -344,7 +344,7 @@ class CrosserCase(Case):
     # --- Inbound: a crosser into China (RET-2, RET-3, RET-6, RET-12) ---------------------------
 
     @step(source=[S.CHECKED, S.WANTED], target=S.AWAITING_HANDOVER, office=K.COUNTY_PSB,
-          rules=["RET-2", "RET-3", "RET-6", "RET-12"], variants=INBOUND, guards=[not_returnee],
+          rules=["RET-2", "RET-3"], cites_while_in_force=["RET-6", "RET-12"], variants=INBOUND, guards=[not_returnee],
           label="Decide to send him back")
     def prepare_return(self) -> None:
         """Repatriate, the rule in principle and always for one wanted at home (RET-2, RET-3, RET-12).
@@ -354,7 +354,8 @@ class CrosserCase(Case):
         if self.home_case:
             self.other_side_notified_at = self.exercise.clock
 
-    @step(source=S.CHECKED, target=S.STAY_REQUESTED, office=K.COUNTY_PSB, rules=["RET-2", "RET-3", "RET-12"],
+    @step(source=S.CHECKED, target=S.STAY_REQUESTED, office=K.COUNTY_PSB, rules=["RET-2", "RET-3"],
+          cites_while_in_force=["RET-12"],
           variants=INBOUND, guards=[not_returnee, no_home_case, stay_allowed_by_line], reason_required=True,
           label="Return impractical: ask the DPRK to approve his stay")
     def request_stay(self, *, reason: str) -> None:

@@ -33,13 +33,14 @@ def _next_of(case: Case, state: str | None = None) -> tuple[Office | None, str]:
 
     With one office acting on every step out of the state, ``next_step`` reads no guard: its answer is
     that office's (the case's own office of that kind) and the rules of those steps, the same for
-    every case of the model in that state and variant.
+    every case of the model in that state and variant (a step's dated rules among them, whatever the date:
+    pages drop those not yet in force, :func:`cases.engine.next_rules_now`).
     """
     key = (type(case), case.state if state is None else state, case.variant)
     if key not in _NEXT_FIXED:
         options = transitions_from(case)
         kinds = {meta_of(t).office for t in options}
-        if len(kinds) > 1 or any(meta_of(t).dated_rules for t in options):  # rules that depend on the date
+        if len(kinds) > 1:
             _NEXT_FIXED[key] = None
         else:
             _office, rules = next_step(case)

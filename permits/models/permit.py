@@ -414,7 +414,7 @@ class PermitCase(Case):
 
     # --- Crossings (PER-8, PER-9, PER-10) and the return (PER-12) -------------------------------
 
-    @step(source=S.ISSUED, target=S.ABROAD, office=K.BORDER_DEFENCE, rules=["PER-9", "PER-8"],
+    @step(source=S.ISSUED, target=S.ABROAD, office=K.BORDER_DEFENCE, rules=["PER-9"], cites_while_in_force=["PER-8"],
           label="Holder crossed out", guards=[exit_on_record, still_valid],
           assumption="The border defence's inspection post records crossings at the point.")
     def record_exit(self) -> None:

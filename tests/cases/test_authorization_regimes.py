@@ -196,3 +196,30 @@ def test_each_regime_walks_a_settler_from_letter_to_departure(aut, regime):
     kinds = list(final.events.values_list("transition", flat=True))
     assert kinds == ["", "receive_application", "record_examination", "approve", "settle_accounts",
                      "record_departure"]
+
+
+def test_a_step_cites_each_lines_rules_only_where_they_are_in_force(aut):
+    """AUT-2/AUT-6, AUT-3/AUT-4: in 1959 an approval under the 1957 line cites AUT-2 alone (it also cited D8's AUT-6,
+    of August 1963); under the August 1963 instructions AUT-2 and AUT-6. A waiting limit under the 1962 correction
+    cites its own rules, not the 1961 practice (AUT-3) that D7 ended; an overdue flag before 1961, when neither the
+    1961 practice nor the correction is in force, cites both, as an assumption."""
+    from cases.engine import meta_of
+
+    psb = aut.user("countypsb")
+    lenient = svc.authorization_approve(case=to_decision(aut, letter(aut, regime="1957_lenient")), actor=psb)
+    assert lenient.events.get(transition="approve").rules == "AUT-2"
+    august = svc.authorization_approve(case=to_decision(aut, letter(aut, regime="1963_august")), actor=psb)
+    assert august.events.get(transition="approve").rules == "AUT-2,AUT-6"
+
+    corrected = svc.authorization_receive_application(case=letter(aut, regime="1962_correction"), actor=psb,
+                                                      commune_introduction=True, relative_letter=True,
+                                                      political_clearance=True)
+    assert Deadline.objects.filter(case=corrected, kind=DeadlineKind.ESCALATION).latest("id").rules == "AUT-4,AUT-5"
+    strict = svc.authorization_receive_application(case=letter(aut, regime="1961_strict"), actor=psb,
+                                                   commune_introduction=True)
+    assert Deadline.objects.filter(case=strict, kind=DeadlineKind.ESCALATION).latest("id").rules == "AUT-3"
+
+    early = to_decision(aut, letter(aut, regime="1957_lenient"))
+    flag = next(t for t in early.get_all_state_transitions() if t.name == "escalate_decision")
+    assert meta_of(flag).rules_for(early) == ("AUT-3", "AUT-4")
+    assert meta_of(flag).rules_for(to_decision(aut, letter(aut, regime="1962_correction"))) == ("AUT-4",)

@@ -196,15 +196,16 @@ def _case_summary(helong, case: PermitCase, login: str) -> str:
 
 
 def test_per8_the_case_summary_dates_the_next_steps_rules_before_the_protocol(helong):
-    """PER-8, PER-9: "Where the case stands" cites the next step's rules; before 9 June 1964 it says that PER-8
-    (D10) is not yet in force and that PER-9 is read back as an assumption, as the step cards do; from D10 not."""
+    """PER-8, PER-9: "Where the case stands" cites the next step's rules as the step would cite them: before
+    9 June 1964 the exit cites PER-9 alone, read back as an assumption (D10's crossing hours, PER-8, are not
+    cited before they are in force: they were, with a note); from D10 PER-8 too, with no note. The stored
+    next-step rules keep PER-8 throughout, so the page is right once the clock passes the date."""
     helong.set_clock(BEFORE_D10)
     early = case_transition(case=resident_application(helong, "Summary Before"), transition="issue_at_station",
                             actor=helong.user("nanping"))
     assert "PER-8" in early.next_rules.split(",")
     summary = _case_summary(helong, early, "nanping")
-    assert "<code>PER-8</code>" in summary
-    assert "Dates: PER-8 is not yet in force" in summary and "9 Jun 1964" in summary
+    assert "<code>PER-8</code>" not in summary and "PER-8 is not yet in force" not in summary
     assert "Dates: PER-9 before 9 Jun 1964" in summary and "assumption" in summary
 
     helong.set_clock(D10_DAY)
@@ -227,18 +228,37 @@ def _inbox_row_html(helong, login: str, reference: str) -> str:
 
 
 def test_per8_the_inbox_dates_the_next_steps_rules_before_the_protocol(helong):
-    """PER-8: the student's inbox folds each rule's date note into the rule, as the case page says it; from
-    9 June 1964 PER-8 is in force and its row has no note."""
+    """PER-8: the student's inbox folds each rule's date note into the rule, as the case page says it; before
+    9 June 1964 the row leaves out PER-8, which the exit does not cite yet (PER-9 shows its assumption note);
+    from that day PER-8 is in force and its row has no note."""
     helong.set_clock(BEFORE_D10)
     early = case_transition(case=resident_application(helong, "Inbox Before"), transition="issue_at_station",
                             actor=helong.user("nanping"))
     office = early.next_office
     login = next(m.user.username for m in office.memberships.select_related("user")).removesuffix(helong.SUFFIX)
     row = _inbox_row_html(helong, login, early.reference)
-    per8 = row[row.index('data-rule="PER-8"'):]
-    per8 = per8[:per8.index("</details>")]
-    assert "(dates: see note)" in per8 and "Dates: PER-8 is not yet in force" in per8 and "9 Jun 1964" in per8
+    assert 'data-rule="PER-8"' not in row
+    per9 = row[row.index('data-rule="PER-9"'):]
+    assert "(dates: see note)" in per9[:per9.index("</details>")]
 
     helong.set_clock(D10_DAY)
     row = _inbox_row_html(helong, login, early.reference)
     assert 'data-rule="PER-8"' in row and "Dates:" not in row.split('data-rule="PER-8"')[1].split("</details>")[0]
+
+
+def test_per8_an_exit_before_the_protocol_cites_no_crossing_hours(helong):
+    """PER-8/PER-9: D10's crossing hours are not in force on 8 June 1964, so the exit then cites PER-9 alone (it
+    cited PER-8 too); from 9 June 1964 it cites both."""
+    def exit_rules(case: PermitCase) -> str:
+        crossing_record(exercise=helong.exercise, person=case.applicant, point=helong.point("Nanping - Musan"),
+                        direction="exit", actor=helong.user("defence"), permit=case)  # takes record_exit
+        return helong.refresh(case).events.get(transition="record_exit").rules
+
+    helong.set_clock(BEFORE_D10)
+    early = case_transition(case=resident_application(helong, "Early Crosser"), transition="issue_at_station",
+                            actor=helong.user("nanping"))
+    assert exit_rules(early) == "PER-9"
+    helong.set_clock(D10_DAY)
+    late = permit_forward(case=resident_application(helong, "Late Crosser"), actor=helong.user("nanping"))
+    late = case_transition(case=late, transition="issue_transit_pass", actor=helong.user("helongpsb"))
+    assert exit_rules(late) == "PER-9,PER-8"
