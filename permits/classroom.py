@@ -78,19 +78,28 @@ def transit_pass(case: Case) -> dict[str, Any]:
     }
 
 
-# One printout for each kind of permit (PermitKind), each under its own title, once it is issued.
+def _protocol_in_force(case: Case) -> bool:
+    from cases.rules.in_force import case_in_force
+
+    return case_in_force(case, "PER-7")
+
+
+# One printout for each kind of permit (PermitKind), each under its own title, once it is issued; before the
+# 1964 Protocol only PER-1's permit exists, from it only D10's pass and official permit (PER-7).
 BORDER_PERMIT = DocumentSpec(
     "border-permit", "Sino-Korean Border Resident Border Crossing Permit", "documents/transit_pass.html",
     transit_pass, available=lambda case: bool(case.permit_number) and case.permit_kind == "border_permit",
-    when="once the station has issued the permit (before the 1964 Protocol: PER-1, PER-5)")
+    when="once the station has issued the permit (before the 1964 Protocol: PER-1, PER-5)",
+    in_period=lambda case: not _protocol_in_force(case))
 TRANSIT_PASS = DocumentSpec(
     "transit-pass", "Border resident transit pass", "documents/transit_pass.html", transit_pass,
     available=lambda case: bool(case.permit_number) and case.permit_kind == "transit_pass",
-    when="once the county/city public security bureau has issued the pass (PER-7)")
+    when="once the county/city public security bureau has issued the pass (PER-7)", in_period=_protocol_in_force)
 OFFICIAL_PERMIT = DocumentSpec(
     "official-permit", "Official border crossing permit", "documents/transit_pass.html", transit_pass,
     available=lambda case: bool(case.permit_number) and case.permit_kind == "official_permit",
-    when="once the bureau has issued an official permit instead of a transit pass (PER-7)")
+    when="once the bureau has issued an official permit instead of a transit pass (PER-7)",
+    in_period=_protocol_in_force)
 
 
 def permit_document_slug(case: Case) -> str:

@@ -41,6 +41,9 @@ class DocumentSpec:
     context: Context
     available: Callable[[Case], bool] = lambda case: True
     when: str = ""  # when the document can be printed, for the documents page (with its rule)
+    # Whether this kind of paper exists on the case's date at all (the 1964 Protocol's transit pass does not in
+    # 1963): one that does not is not listed as "not printable now". An issued one always prints.
+    in_period: Callable[[Case], bool] = lambda case: True
 
 
 def procedure_documents(kind: str) -> list[DocumentSpec]:
@@ -52,9 +55,10 @@ def procedure_documents(kind: str) -> list[DocumentSpec]:
 
 
 def documents_pending(case: Case) -> list[DocumentSpec]:
-    """Return the documents of this procedure that cannot be printed yet (or at all) for this case."""
+    """Return the documents of this procedure that cannot be printed yet for this case, of those its date has."""
     ready = {d.slug for d in documents_for(case)}
-    return [d for d in procedure_documents(case.kind) if d.slug not in ready]
+    specific = case.specific()
+    return [d for d in procedure_documents(case.kind) if d.slug not in ready and d.in_period(specific)]
 
 
 def documents_for(case: Case) -> list[DocumentSpec]:

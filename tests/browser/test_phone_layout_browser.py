@@ -86,8 +86,13 @@ def test_every_page_of_a_class_fits_a_phone(chromium, room_server: RoomServer, s
         assert s.evaluate("document.documentElement.scrollWidth") <= s.evaluate("document.documentElement.clientWidth")
         documents = room + s.get_attribute("#bd-documents", "href")
         _fits(s, f"{case_url.removesuffix('change/')}history/", shot, "case-history")
+        # The station issues the permit from the phone (its step button is in reach), then prints it.
+        s.goto(case_url)
+        s.click("input[name=take_issue_at_station]")
+        s.wait_for_selector(".messagelist .success")
         _fits(s, documents, shot, "documents")
-        _fits(s, room + s.locator("#cr-documents a").first.get_attribute("href"), shot, "document")
+        document = room + s.get_attribute("#cr-documents a[href*='/documents/border-permit/']", "href")
+        _fits(s, document, shot, "document")
         _fits(s, f"{room}/admin/classroom/inbox/", shot, "inbox-again")
         s.click("text=All cases of the exercise")
         s.wait_for_load_state()
@@ -109,7 +114,7 @@ def test_every_page_of_a_class_fits_a_phone(chromium, room_server: RoomServer, s
                            ("/admin/classroom/join/", "join"), ("/admin/cases/exercise/rules-by-date/", "rule-dates")]:
             _fits(t, room + path, shot, name)
         for path in [f"/admin/cases/exercise/{ex}/debrief/print/", f"/admin/classroom/exercise/{ex}/slips/",
-                     f"/admin/classroom/exercise/{ex}/role-cards/", documents.removeprefix(room),
+                     f"/admin/classroom/exercise/{ex}/role-cards/", document.removeprefix(room),
                      f"/admin/classroom/exercise/{ex}/projector/"]:
             _has_viewport_and_icon(t, room + path)
     finally:

@@ -69,3 +69,20 @@ def test_per7_documents_page_says_when_the_pass_will_print(helong):
     page = police.get(reverse("classroom:documents", args=[case.pk])).content.decode()
     assert "Not printable now: Border resident transit pass" in page and "(PER-7)" in page
     assert reverse("admin:permits_permitcase_change", args=[case.pk]) in page
+
+
+def test_per1_per7_before_the_protocol_the_documents_page_lists_only_the_papers_of_its_date(helong):
+    """PER-1/PER-7: in 1963 the page listed D10's transit pass and official permit as "not printable now", papers
+    nine months from existing; it names only PER-1's permit, which prints once the station issued it."""
+    from cases.services.steps import case_transition
+    from tests.permits.test_permit_dates import BEFORE_D10, resident_application
+
+    helong.set_clock(BEFORE_D10)
+    case = resident_application(helong, "Paper Of Its Date")
+    station = _client(helong, "nanping")
+    page = station.get(reverse("classroom:documents", args=[case.pk])).content.decode()
+    assert "Not printable now: Sino-Korean Border Resident Border Crossing Permit" in page
+    assert "transit pass" not in page.lower() and "Official border crossing permit" not in page
+    case_transition(case=case, transition="issue_at_station", actor=helong.user("nanping"))
+    page = station.get(reverse("classroom:documents", args=[case.pk])).content.decode()
+    assert reverse("classroom:document", args=[case.pk, "border-permit"]) in page and "Not printable now" not in page
