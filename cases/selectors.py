@@ -198,32 +198,55 @@ def inbox_queryset(offices: QuerySet[Office] | list[Office]) -> QuerySet[Case]:
     )
 
 
+@dataclass(frozen=True)
+class _Citer:
+    """What one step out of a state cites: its own rules, those it cites only while in force, the rules it cannot
+    be taken without, and the variants it is for (None: all)."""
+
+    rules: frozenset[str]
+    dated: frozenset[str]
+    requires: tuple[str, ...]
+    variants: frozenset[str] | None
+
+
 @functools.cache
-def _dated_only(kind: str, state: str) -> frozenset[str]:
-    """Return the rules the steps out of ``state`` of procedure ``kind`` cite only while in force (none of them
-    cites them always)."""
+def _citers(kind: str, state: str) -> tuple[_Citer, ...]:
+    """Return what each step out of ``state`` of procedure ``kind`` cites (read once per process)."""
     from cases.procedures import find_procedure
 
     procedure = find_procedure(kind)
     if procedure is None:
-        return frozenset()
+        return ()
     metas = [meta_of(t) for t in all_transitions(procedure.model) if t.source == state]  # one per source
-    return frozenset(r for m in metas for r in m.dated_rules) - {r for m in metas for r in m.rules}
+    return tuple(_Citer(frozenset(m.rules), frozenset(m.dated_rules), m.requires, m.variants) for m in metas)
 
 
 def next_rules_now(case: Case) -> list[str]:
     """Return the rules of the case's next step as a page shows them now.
 
     ``case.next_rules`` is stored when the case moves and lists every rule its next steps may cite, so that it
-    stays right as the clock passes a document's date; a rule those steps cite only while in force
-    (``cites_while_in_force``) is left out on a date it is not (PER-8's crossing hours before 9 Jun 1964).
-    Works on the base Case rows the inbox and the lists read (by the case's kind, no query).
+    stays right as the clock passes a document's date. A page shows a rule only while some step of the case's
+    variant may cite it on the case's date: a step's dated rule (``cites_while_in_force``) while in force (PER-8's
+    crossing hours not before 9 Jun 1964), any rule of a step only while the rules it ``requires`` are (the
+    county's transit pass is not offered in 1963, so its PER-7 is not shown then). Works on the base Case rows
+    the inbox and the lists read (by the case's kind, no query).
     """
     stored = [r for r in case.next_rules.split(",") if r]
-    dated = _dated_only(case.kind, case.state) & set(stored)
-    if not dated:
+    citers = [c for c in _citers(case.kind, case.state) if c.variants is None or case.variant in c.variants]
+    if not stored or not any(c.dated or c.requires for c in citers):
         return stored
-    return [r for r in stored if r not in dated or case_in_force(case, r)]
+    memo: dict[str, bool] = {}
+
+    def now(rule: str) -> bool:
+        if rule not in memo:
+            memo[rule] = case_in_force(case, rule)
+        return memo[rule]
+
+    def shown(rule: str) -> bool:
+        return any((rule in c.rules or (rule in c.dated and now(rule))) and all(now(q) for q in c.requires)
+                   for c in citers)
+
+    return [r for r in stored if shown(r)] or stored
 
 
 def _inbox_row(case: Case) -> InboxRow:

@@ -262,3 +262,23 @@ def test_per8_an_exit_before_the_protocol_cites_no_crossing_hours(helong):
     late = permit_forward(case=resident_application(helong, "Late Crosser"), actor=helong.user("nanping"))
     late = case_transition(case=late, transition="issue_transit_pass", actor=helong.user("helongpsb"))
     assert exit_rules(late) == "PER-9,PER-8"
+
+
+def test_per6_per7_the_county_queue_shows_d10s_rules_only_from_the_protocol(helong):
+    """PER-6/PER-7: a state employee's application at the county in June 1964 is governed by PER-6; the county's
+    transit pass and official permit (PER-7) cannot be issued before 9 June 1964, so the inbox and the case page
+    do not list PER-7 as a rule of its next step (they did, with a note saying it applied as an assumption);
+    from that day they do. The stored rules stay the same: only the date decides."""
+    from cases.selectors import next_rules_now
+
+    helong.set_clock(BEFORE_D10)
+    case = helong.new_application(applicant(helong, "Queued Employee", Nationality.HAN), category="state_employee")
+    station = helong.user("nanping")
+    permit_document_add(case=case, kind=DocumentKind.UNIT_LETTER, issued_by="Forestry Bureau", actor=station)
+    permit_document_add(case=case, kind=DocumentKind.EMPLOYEE_APPLICATION, issued_by="Queued", actor=station)
+    case = permit_forward(case=helong.refresh(case), actor=station)
+    assert "PER-7" in case.next_rules.split(",")
+    assert next_rules_now(case) == ["PER-6"]
+    helong.set_clock(D10_DAY)
+    case = helong.refresh(case)
+    assert "PER-6" in next_rules_now(case) and "PER-7" in next_rules_now(case)
