@@ -279,7 +279,6 @@ def next_step(case: Case) -> tuple[Office | None, tuple[str, ...]]:
     return case.office_for(office_kind), tuple(rules)
 
 
-
 @dataclass(frozen=True)
 class DeadlineSpec:
     """A deadline a procedure sets when a case enters a state (see ``Case.deadlines_on_enter``)."""

@@ -72,6 +72,7 @@ def step_options(case: Case, user: Any) -> list[StepOption]:
     out = []
     for t in transitions_from(case):
         meta = meta_of(t)
+        cited = meta.rules_for(case)
         out.append(
             StepOption(
                 name=t.name,
@@ -79,8 +80,8 @@ def step_options(case: Case, user: Any) -> list[StepOption]:
                 office=case.office_for(meta.office),
                 allowed=acting_office(user, case, meta.office) is not None,
                 blocked_by=unmet_guards(case, t),
-                rules=[get_rule(r) for r in meta.rules_for(case)],
-                dated_notes=rule_notes(case, meta.rules_for(case)),
+                rules=[get_rule(r) for r in cited],
+                dated_notes=rule_notes(case, cited),
             )
         )
     return out

@@ -56,9 +56,8 @@ def procedure_documents(kind: str) -> list[DocumentSpec]:
 
 def documents_pending(case: Case) -> list[DocumentSpec]:
     """Return the documents of this procedure that cannot be printed yet for this case, of those its date has."""
-    ready = {d.slug for d in documents_for(case)}
     specific = case.specific()
-    return [d for d in procedure_documents(case.kind) if d.slug not in ready and d.in_period(specific)]
+    return [d for d in procedure_documents(case.kind) if not d.available(specific) and d.in_period(specific)]
 
 
 def documents_for(case: Case) -> list[DocumentSpec]:

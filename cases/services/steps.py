@@ -34,7 +34,7 @@ def _next_of(case: Case, state: str | None = None) -> tuple[Office | None, str]:
     With one office acting on every step out of the state, ``next_step`` reads no guard: its answer is
     that office's (the case's own office of that kind) and the rules of those steps, the same for
     every case of the model in that state and variant (a step's dated rules among them, whatever the date:
-    pages drop those not yet in force, :func:`cases.engine.next_rules_now`).
+    pages drop those not in force, :func:`cases.selectors.next_rules_now`).
     """
     key = (type(case), case.state if state is None else state, case.variant)
     if key not in _NEXT_FIXED:
