@@ -93,10 +93,11 @@ def file_month(exercise: Exercise, month: int, crossers: int, letters: int, rng:
                 exercise=exercise, title=f"{person.name}: crossed into the DPRK", person=person,
                 variant="outbound", source="notification", state="reported",
                 wants_to_return=draw < mix["intercepted"] + mix["outbound_wants_return"]))
-    case_bulk_open(cases=intercepted, actor=None, office_kind=OfficeKind.BORDER_STATION, rules=("RET-5",),
-                   note="Jilin 1961 scale")
-    case_bulk_open(cases=reported, actor=None, office_kind=OfficeKind.BORDER_REPRESENTATIVE, rules=("RET-5",),
-                   note="Jilin 1961 scale")
+    # Each group is filed under the rule of its date (CrosserCase.filing_rules: in 1961 RET-10 and RET-1).
+    for group, office in ((intercepted, OfficeKind.BORDER_STATION), (reported, OfficeKind.BORDER_REPRESENTATIVE)):
+        if group:
+            case_bulk_open(cases=group, actor=None, office_kind=office, rules=group[0].filing_rules(),
+                           note="Jilin 1961 scale")
     letter_cases = [
         AuthorizationCase(exercise=exercise, title=f"{p.name}: letter to move to the DPRK", applicant=p,
                           destination="dprk", letter_number=f"AL-61-{month:02d}-{i:05d}",

@@ -185,13 +185,13 @@ def build_authorization(ctx: SeedContext, params: dict[str, Any], index: int) ->
 
 
 def build_crosser(ctx: SeedContext, params: dict[str, Any], index: int) -> Built | None:
-    """Build (unsaved) the case ``seed_crosser`` would file (RET-5)."""
+    """Build (unsaved) the case ``seed_crosser`` would file (RET-5 from D10, before it RET-1 or RET-2)."""
     from cases.services.crosser import crosser_build
 
     if "person" not in params:
         raise ApplicationError("a crosser case needs 'person'")
     case, office = crosser_build(**_crosser_args(ctx, params, index))
-    return Built(case, office, ("RET-5",), str(params.get("note", "")))
+    return Built(case, office, case.filing_rules(), str(params.get("note", "")))
 
 
 def builder_for(seeder: Seeder) -> Builder | None:

@@ -293,6 +293,22 @@ class CrosserCase(Case):
     class Meta:
         verbose_name = "illegal-crosser case"
 
+    def filing_rules(self) -> tuple[str, ...]:
+        """Return the rule the case is filed under: D10's hand-back with identity and circumstances (RET-5) once
+        the 1964 Protocol is in force; before it the 1957 principles, a resident who crossed into the DPRK is
+        persuaded to return (RET-1), a DPRK citizen who crossed into China is in principle repatriated (RET-2);
+        a resident stopped before crossing under the 1961 measures (RET-10), outside them RET-5 as an assumption
+        (the page's date note says so)."""
+        from cases.rules.in_force import case_in_force
+
+        if case_in_force(self, "RET-5"):
+            return ("RET-5",)
+        if self.variant == CrossingDirection.OUTBOUND:
+            return ("RET-1",)
+        if self.variant == CrossingDirection.INBOUND:
+            return ("RET-2",)
+        return ("RET-10",) if case_in_force(self, "RET-10") else ("RET-5",)
+
     # --- Identity and circumstances (RET-5), the disaster exemption (RET-4), the check (RET-3) -----
 
     @step(source=S.REPORTED, target=S.IDENTIFIED, office=K.BORDER_STATION, rules=["RET-5", "RET-4"],

@@ -109,7 +109,7 @@ def crosser_report(
         exercise=exercise, person=person, direction=direction, source=source, source_reference=source_reference,
         crossing_place=crossing_place, crossed_at=crossed_at, returned_from_dprk=returned_from_dprk,
         settled_by_dprk=settled_by_dprk, wants_to_return=wants_to_return, regime=regime)
-    return case_open(case=case, actor=actor, office_kind=office, rules=("RET-5",), note=note)
+    return case_open(case=case, actor=actor, office_kind=office, rules=case.filing_rules(), note=note)
 
 
 def crosser_record_identity(

@@ -66,6 +66,21 @@ def test_report_keeps_the_source_reference_and_waits_for_the_border_station(ret)
     assert case.reference.startswith("RET-")
 
 
+def test_a_case_is_filed_under_the_rule_of_its_date(ret):
+    """RET-5 is D10's (9 Jun 1964): a 1959 case was filed under it. Before the Protocol the 1957 principles: a
+    DPRK citizen who crossed into China is in principle repatriated (RET-2), a resident who crossed into the DPRK
+    is persuaded to return (RET-1); a resident stopped at the border under the 1961 measures, RET-10."""
+    def filed_under(direction: str, regime: str = "") -> str:
+        case = _open(ret, direction, regime=regime)
+        return case.events.get(kind="filed").rules
+
+    assert filed_under(D.INBOUND) == "RET-2"
+    assert filed_under(D.OUTBOUND) == "RET-1"
+    assert filed_under(D.INTERCEPTED, regime="1961_strict") == "RET-10"
+    assert filed_under(D.INBOUND, regime="1964_protocol") == "RET-5"
+    assert filed_under(D.OUTBOUND, regime="1964_protocol") == "RET-5"
+
+
 def test_notification_from_the_other_side_is_filed_by_the_representative(ret):
     with pytest.raises(ApplicationError):
         _open(ret, D.OUTBOUND, source=Src.NOTIFICATION)  # the border station does not hold that office
