@@ -12,6 +12,7 @@ State choices, procedures by their verbose names, outcomes and regimes by their 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -119,6 +120,22 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
+def count_axis(top: float, *, most: int = 6) -> dict[str, Any]:
+    """Return pygal options for a count axis from 0: evenly spaced whole-number labels (at most ``most``) whose
+    step is 1, 2 or 5 times a power of ten, the last one at or above ``top`` (0, 10, 20, 30, 40 for 37).
+
+    Left to itself pygal spaced them unevenly (0, 4, 12, 20, 28, 36)."""
+    top = max(math.ceil(top), 1)
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * power
+            if math.ceil(top / step) <= most - 1:
+                last = step * math.ceil(top / step)
+                return {"range": (0, last), "y_labels": list(range(0, last + 1, step))}
+        power *= 10
+
+
 def bar_chart(rows: list[tuple[str, float]], *, width: int = 640, unit: str = "", colour: str = BLUE) -> str:
     """Return horizontal bars, one per (label, value), the first row on top.
 
@@ -173,7 +190,7 @@ def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int 
     chart = pygal.StackedLine(**_config(
         width=width, height=height + 26 * len(bands), fill=True, show_dots=False, legend_at_bottom=True,
         legend_at_bottom_columns=1 if with_procedure else 2, include_x_axis=True,
-        y_labels_major_count=6, show_minor_y_labels=False,
+        **count_axis(max(cfd.total(i) for i in range(len(cfd.times)))),
         style=_style([PALETTE[cfd.bands.index(b) % len(PALETTE)] for b in bands]), y_title="cases",
     ))
     chart.x_labels = sparse_labels([f"{t:%d %b %Y}" for t in cfd.times])
@@ -190,7 +207,7 @@ def line_chart(series: dict[str, list[int]], *, width: int = 900, height: int = 
         width=width, height=height + 30 * len(series), show_dots=False, legend_at_bottom=True, include_x_axis=True,
         legend_at_bottom_columns=1, x_title=x_label, stroke_style={"width": 3},
         style=_style((RED, BLUE, GREEN, PALETTE[4])), show_x_labels=False,
-        y_labels_major_count=6, show_minor_y_labels=False,
+        **count_axis(max(max(v, default=0) for v in series.values())),
     ))
     n = max(len(v) for v in series.values())
     chart.x_labels = [str(i) for i in range(n)]
@@ -209,7 +226,7 @@ def week_columns(weeks: list[tuple[str, int, int]], *, width: int = 640, height:
         return '<p class="bd-empty">Nothing yet.</p>'
     chart = pygal.Bar(**_config(
         width=width, height=height + 30, legend_at_bottom=True, legend_at_bottom_columns=2, include_x_axis=True,
-        y_labels_major_count=6, show_minor_y_labels=False, style=_style((BLUE, GREEN)), y_title="cases",
+        **count_axis(max(max(f, c) for _l, f, c in weeks)), style=_style((BLUE, GREEN)), y_title="cases",
     ))
     chart.x_labels = sparse_labels([label for label, _f, _c in weeks], keep=4)
     chart.add("Filed", [f for _l, f, _c in weeks])

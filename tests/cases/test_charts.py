@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -92,3 +93,30 @@ def test_axis_dates_never_crowd_even_when_the_run_is_one_day():
     assert shown == ["02 Mar 1959"]
     shown = [t for t in texts(cumulative_flow_chart(flow(["approved"]))) if "1961" in t]
     assert len(shown) == 5 and shown[0] == "01 Jan 1961"
+
+
+def _y_labels(svg: str) -> list[str]:
+    axis = re.search(r'<g class="axis y[^"]*">(.*?)</g>\s*</g>', svg, flags=re.S)
+    assert axis, "no y axis"
+    return texts(axis.group(1))
+
+
+def test_count_axes_are_evenly_spaced_whole_numbers():
+    """The projector's and dashboard's count axes read 0, 10, 20, 30, 40 (pygal alone gave 0, 4, 12, 20, 28, 36):
+    at most six labels, a step of 1, 2 or 5 times a power of ten, the last at or above the highest count."""
+    from cases.analytics.charts import count_axis
+
+    for top in [0, 1, 3, 5, 6, 7, 12, 37, 99, 100, 101, 999, 2667, 28028]:
+        labels = count_axis(top)["y_labels"]
+        steps = {b - a for a, b in itertools.pairwise(labels)}
+        assert labels[0] == 0 and labels[-1] >= top and len(labels) <= 6 and len(steps) == 1, (top, labels)
+        (step,) = steps
+        assert int(str(step).rstrip("0") or "0") in (1, 2, 5), (top, labels)
+    assert _y_labels(week_columns([("w1", 3, 1), ("w2", 37, 12), ("w3", 5, 22)])) == ["0", "10", "20", "30", "40"]
+    assert _y_labels(line_chart({"a": [0, 3, 9, 17, 23], "b": [1, 2, 3]})) == ["0", "5", "10", "15", "20", "25"]
+
+
+@pytest.mark.django_db
+def test_the_cumulative_flow_axis_counts_up_to_the_cases_filed():
+    labels = _y_labels(cumulative_flow_chart(flow(["approved", "marriage: filed"])))  # 11 + 12 = 23 at the end
+    assert labels == ["0", "5", "10", "15", "20", "25"]
