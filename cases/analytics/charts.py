@@ -29,6 +29,9 @@ BLUE, GREEN, RED = PALETTE[3], PALETTE[0], PALETTE[1]
 
 OUTCOME_LABELS = {APPROVED: "Closed: approved", REFUSED: "Closed: refused", WITHDRAWN: "Closed: withdrawn or unused"}
 OTHER_OPEN = "other open"
+LEGEND_FONT_SIZE = 15
+LEGEND_BOX_SIZE = 14
+MARGIN = 8
 
 
 def _style(colours: Sequence[str] = PALETTE) -> Style:
@@ -38,7 +41,7 @@ def _style(colours: Sequence[str] = PALETTE) -> Style:
         background="transparent", plot_background="transparent",
         foreground="#222", foreground_strong="#111", foreground_subtle="#bbb",
         colors=tuple(colours), opacity=".9", opacity_hover=".9",
-        label_font_size=15, major_label_font_size=15, legend_font_size=15, value_font_size=15,
+        label_font_size=15, major_label_font_size=15, legend_font_size=LEGEND_FONT_SIZE, value_font_size=15,
         value_label_font_size=15, title_font_size=16, tooltip_font_size=14,
     )
 
@@ -50,9 +53,9 @@ def _config(**overrides: Any) -> dict[str, Any]:
         "explicit_size": False,
         "truncate_label": -1,
         "truncate_legend": -1,
-        "margin": 8,
+        "margin": MARGIN,
         "margin_right": 48,  # room for the last date under the axis
-        "legend_box_size": 14,
+        "legend_box_size": LEGEND_BOX_SIZE,
         "show_y_guides": True,
         "show_x_guides": False,
         "style": _style(),
@@ -60,6 +63,19 @@ def _config(**overrides: Any) -> dict[str, Any]:
     }
     base.update(overrides)
     return base
+
+
+def _bottom_legend(entries: int, columns: int) -> dict[str, Any]:
+    """Return the options of a legend under the chart in ``columns`` columns with room for all its rows.
+
+    pygal counts the rows as ``entries // columns``, one too few when the last row is not full (five bands in
+    two columns got room for two rows, and the fifth band's name fell below the chart): the bottom margin
+    gets the missing row, as tall as pygal makes each of its rows (1.5 times the box or the text).
+    """
+    missing = math.ceil(entries / columns) - entries // columns
+    row = 1.5 * max(LEGEND_FONT_SIZE, LEGEND_BOX_SIZE)
+    return {"legend_at_bottom": True, "legend_at_bottom_columns": columns,
+            "margin_bottom": MARGIN + missing * row}
 
 
 def _render(chart: Any) -> str:
@@ -188,8 +204,8 @@ def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int 
     kinds = {b.split(": ", 1)[0] for b in bands if ": " in b}
     with_procedure = len(kinds) > 1  # one procedure: its name on every band says nothing
     chart = pygal.StackedLine(**_config(
-        width=width, height=height + 26 * len(bands), fill=True, show_dots=False, legend_at_bottom=True,
-        legend_at_bottom_columns=1 if with_procedure else 2, include_x_axis=True,
+        width=width, height=height + 26 * len(bands), fill=True, show_dots=False,
+        **_bottom_legend(len(bands), 1 if with_procedure else 2), include_x_axis=True,
         **count_axis(max(cfd.total(i) for i in range(len(cfd.times)))),
         style=_style([PALETTE[cfd.bands.index(b) % len(PALETTE)] for b in bands]), y_title="cases",
     ))
@@ -204,8 +220,8 @@ def line_chart(series: dict[str, list[int]], *, width: int = 900, height: int = 
     if not series or not any(any(v) for v in series.values()):
         return '<p class="bd-empty">Nothing to draw.</p>'
     chart = pygal.Line(**_config(
-        width=width, height=height + 30 * len(series), show_dots=False, legend_at_bottom=True, include_x_axis=True,
-        legend_at_bottom_columns=1, x_title=x_label, stroke_style={"width": 3},
+        width=width, height=height + 30 * len(series), show_dots=False, **_bottom_legend(len(series), 1),
+        include_x_axis=True, x_title=x_label, stroke_style={"width": 3},
         style=_style((RED, BLUE, GREEN, PALETTE[4])), show_x_labels=False,
         **count_axis(max(max(v, default=0) for v in series.values())),
     ))
@@ -225,7 +241,7 @@ def week_columns(weeks: list[tuple[str, int, int]], *, width: int = 640, height:
     if not weeks or not any(f or c for _l, f, c in weeks):
         return '<p class="bd-empty">Nothing yet.</p>'
     chart = pygal.Bar(**_config(
-        width=width, height=height + 30, legend_at_bottom=True, legend_at_bottom_columns=2, include_x_axis=True,
+        width=width, height=height + 30, **_bottom_legend(2, 2), include_x_axis=True,
         **count_axis(max(max(f, c) for _l, f, c in weeks)), style=_style((BLUE, GREEN)), y_title="cases",
     ))
     chart.x_labels = sparse_labels([label for label, _f, _c in weeks], keep=4)

@@ -120,3 +120,45 @@ def test_every_page_of_a_class_fits_a_phone(chromium, room_server: RoomServer, s
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+# Elements of a card that end beyond its right edge, outside any box of the card that scrolls on its own.
+STICKS_OUT = """() => {
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (e.getAttribute('name') ? '[name=' + e.getAttribute('name') + ']' : '');
+  const out = [];
+  for (const card of document.querySelectorAll('.cr-card, .bd-card')) {
+    const edge = card.getBoundingClientRect().right;
+    for (const e of card.querySelectorAll('*')) {
+      let boxed = false;
+      for (let a = e.parentElement; a && a !== card; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') { boxed = true; break; } }
+      const r = e.getBoundingClientRect();
+      if (!boxed && r.width > 0 && r.right > edge + 1) {
+        out.push((card.id || card.className) + ': ' + name(e) + ' ends at ' + Math.round(r.right) + 'px, card at ' +
+                 Math.round(edge) + 'px');
+      }
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+
+def test_the_consoles_cards_hold_their_controls_on_a_laptop(chromium, room_server: RoomServer, shot):
+    """On a 1280 px laptop the console's student list drew each office menu past its card, under the card beside
+    it: a menu is as wide as its longest office name ("DPRK Supreme People's Assembly Standing Committee")."""
+    teacher = get_user_model().objects.create_superuser("teacher-laptop", "t@example.org", "teach-pass-1958")
+    exercise = load_pack("marriage-1958", name="Laptop class", actor=teacher)
+    students_create(exercise=exercise, actor=teacher, names=["Anna Li", "Ben Kim", "Chen Yu"])
+    ctx, t = logged_in(chromium, room_server.laptop, "teacher-laptop", "teach-pass-1958",
+                       viewport={"width": 1280, "height": 800})
+    try:
+        for path, name in [(f"/admin/classroom/exercise/{exercise.pk}/console/", "console"),
+                           (f"/admin/classroom/exercise/{exercise.pk}/students/", "students")]:
+            t.goto(room_server.laptop + path)
+            t.wait_for_load_state("networkidle")
+            shot(t, f"laptop-{name}")
+            assert t.locator("#cr-students select[name=office]").count() == 3 or name != "console"
+            assert t.evaluate(STICKS_OUT) == [], path
+    finally:
+        ctx.close()

@@ -120,3 +120,30 @@ def test_count_axes_are_evenly_spaced_whole_numbers():
 def test_the_cumulative_flow_axis_counts_up_to_the_cases_filed():
     labels = _y_labels(cumulative_flow_chart(flow(["approved", "marriage: filed"])))  # 11 + 12 = 23 at the end
     assert labels == ["0", "5", "10", "15", "20", "25"]
+
+
+def _legend_bottoms(svg: str) -> tuple[float, list[tuple[str, float]]]:
+    """Return the SVG's height and, for each legend entry, its text and the bottom of its box."""
+    height = float(re.search(r'viewBox="0 0 [0-9.]+ ([0-9.]+)"', svg).group(1))
+    legends = re.search(r'<g transform="translate\(([0-9.]+), ([0-9.]+)\)" class="legends">(.*?)</g>\s*</g>', svg,
+                        flags=re.S)
+    assert legends, "no legend at the bottom"
+    top = float(legends.group(2))
+    entries = re.findall(r'<rect x="[0-9.]+" y="([0-9.]+)" width="[0-9.]+" height="([0-9.]+)"[^>]*/>'
+                         r'<text[^>]*>([^<]*)</text>', legends.group(3))
+    return height, [(text, top + float(y) + float(h)) for y, h, text in entries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", range(1, 9))
+def test_every_legend_entry_is_inside_the_chart(n):
+    """pygal reserves one legend row too few when the entries do not fill the last row (5 bands in two
+    columns: it left room for two rows, and the fifth band's name fell below the chart on the projector)."""
+    states = [s for s in MarriageCase.State.values][:n - 1]
+    one_procedure = ["refused", *(f"marriage: {s}" for s in states)]
+    two_procedures = ["approved", *(f"marriage: {s}" for s in states[:-1]), "authorization: letter_issued"][:n]
+    charts = [cumulative_flow_chart(flow(one_procedure)), cumulative_flow_chart(flow(two_procedures)),
+              week_columns([("w1", 3, 1), ("w2", 5, 2)]), line_chart({f"s{i}": [0, i, 2 * i] for i in range(1, n + 1)})]
+    for svg in charts:
+        height, entries = _legend_bottoms(svg)
+        assert entries and all(bottom <= height for _text, bottom in entries), (height, entries)
