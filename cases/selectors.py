@@ -12,7 +12,7 @@ from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value
 
 from cases.analytics.live import live_read
 from cases.analytics.summary import LogSummary
-from cases.classroom.autopilot import staffed_office_ids
+from cases.classroom.autopilot import autopilot_on, staffed_office_ids
 from cases.engine import (
     StepMeta,
     acting_office,
@@ -310,13 +310,14 @@ def office_queues(exercise: Exercise) -> list[QueueRow]:
     for m in Membership.objects.filter(exercise=exercise, office__isnull=False).select_related("user"):
         holders.setdefault(m.office_id, []).append(person_name(m.user))
     staffed = staffed_office_ids(exercise)
+    pilot = autopilot_on(exercise)
     out = []
     for office in exercise.offices.order_by("side", "id"):
         waiting, oldest = waits.get(office.name, (0, None))
         out.append(QueueRow(
             office=office, holders=holders.get(office.pk, []), waiting=waiting,
             oldest=oldest, oldest_days=(exercise.clock - oldest).days if oldest else None,
-            autopilot=office.pk not in staffed,
+            autopilot=pilot and office.pk not in staffed,
         ))
     return out
 

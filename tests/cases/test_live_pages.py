@@ -239,6 +239,36 @@ def test_the_projector_and_console_name_who_plays_an_office_not_their_login(clie
     assert "Anna Li" in queue and student.username not in queue
 
 
+def test_with_the_autopilot_off_an_office_without_a_student_is_played_by_nobody(client, two_classes):
+    """The demo pack runs with the autopilot off; the wall and the console still said each empty office was
+    played by the autopilot, and a year went by with its cases untouched. Now they say nobody plays it."""
+    from cases.services.exercise import autopilot_set
+
+    exercise, _other = two_classes
+    teacher = _teacher(exercise)
+    client.force_login(teacher)
+    empty = exercise.offices.exclude(kind="work_unit").order_by("id").first()
+    Membership.objects.filter(exercise=exercise, office=empty, is_facilitator=False).delete()  # no student holds it
+
+    def played_by() -> tuple[str, str]:
+        wall = client.get(reverse("classroom:projector", args=[exercise.pk])).content.decode()
+        row = re.search(rf'<tr data-office="{empty.kind}".*?</tr>', wall, flags=re.S).group(0)
+        console = client.get(reverse("classroom:console", args=[exercise.pk])).content.decode()
+        line = re.search(rf'<tr data-office="{empty.kind}".*?</tr>', console, flags=re.S).group(0)
+        return re.sub(r"<[^>]+>", "", row), re.sub(r"<[^>]+>", "", line) + console[console.index('id="cr-clock"'):
+                                                                              console.index('id="cr-regime"')]
+
+    wall, console = played_by()
+    assert "autopilot" in wall and "nobody" not in wall and "nobody" not in console
+    autopilot_set(exercise=exercise, actor=teacher, enabled=False, seed=1)
+    wall, console = played_by()
+    assert "nobody (autopilot off)" in wall and "nobody (autopilot off)" in console
+    assert "The autopilot is off" in console and "are played by the autopilot" not in console
+    autopilot_set(exercise=exercise, actor=teacher, enabled=True, seed=1)
+    wall, console = played_by()
+    assert "nobody" not in wall and "nobody" not in console
+
+
 def test_projector_refresh_is_one_query_when_unchanged_and_the_fragment_after_a_step(
         client, two_classes, django_assert_max_num_queries):
     exercise, _other = two_classes
