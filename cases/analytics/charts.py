@@ -78,6 +78,22 @@ def _bottom_legend(entries: int, columns: int) -> dict[str, Any]:
             "margin_bottom": MARGIN + missing * row}
 
 
+def legend_columns(labels: Sequence[str], width: int, *, most: int = 2) -> int:
+    """Return how many legend columns (up to ``most``) hold every label on one line without running into the next.
+
+    pygal does not cut the labels (``truncate_legend`` -1) and puts each column at a fixed offset, so a long
+    label ran into its neighbour ("...the holder has not applied yet (155)" over the next band's name). A
+    column is the plot's width (the chart's, less room for the count axis and the margins) shared out,
+    less the colour box, measured as pygal measures text (0.6 of the font size a character).
+    """
+    longest = max(map(len, labels), default=0)
+    for columns in range(most, 1, -1):
+        room = (width - 140) / columns - (LEGEND_BOX_SIZE + 5)
+        if longest * 0.6 * LEGEND_FONT_SIZE <= room:
+            return columns
+    return 1
+
+
 def _render(chart: Any) -> str:
     """Render to an SVG element for inlining; drop pygal's config script (only its tooltips read it)."""
     svg = chart.render(is_unicode=True)
@@ -203,15 +219,16 @@ def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int 
     bands = [b for b in cfd.bands if any(cfd.counts[b])]
     kinds = {b.split(": ", 1)[0] for b in bands if ": " in b}
     with_procedure = len(kinds) > 1  # one procedure: its name on every band says nothing
+    labels = [f"{series_label(band, with_procedure=with_procedure)} ({cfd.counts[band][-1]})" for band in bands]
     chart = pygal.StackedLine(**_config(
         width=width, height=height + 26 * len(bands), fill=True, show_dots=False,
-        **_bottom_legend(len(bands), 1 if with_procedure else 2), include_x_axis=True,
+        **_bottom_legend(len(bands), 1 if with_procedure else legend_columns(labels, width)), include_x_axis=True,
         **count_axis(max(cfd.total(i) for i in range(len(cfd.times)))),
         style=_style([PALETTE[cfd.bands.index(b) % len(PALETTE)] for b in bands]), y_title="cases",
     ))
     chart.x_labels = sparse_labels([f"{t:%d %b %Y}" for t in cfd.times])
-    for band in bands:
-        chart.add(f"{series_label(band, with_procedure=with_procedure)} ({cfd.counts[band][-1]})", cfd.counts[band])
+    for band, label in zip(bands, labels, strict=True):
+        chart.add(label, cfd.counts[band])
     return _render(chart)
 
 
