@@ -162,4 +162,3 @@ def test_the_consoles_cards_hold_their_controls_on_a_laptop(chromium, room_serve
             assert t.evaluate(STICKS_OUT) == [], path
     finally:
         ctx.close()
-
