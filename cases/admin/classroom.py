@@ -45,7 +45,13 @@ from cases.classroom.students import (
     students_create,
 )
 from cases.classroom.tasks import dispatch_job
-from cases.classroom.timeline import EVENT_KINDS, recent_news, timed_event_fire_now, timed_event_inject
+from cases.classroom.timeline import (
+    EVENT_KINDS,
+    event_kind_name,
+    recent_news,
+    timed_event_fire_now,
+    timed_event_inject,
+)
 from cases.errors import ApplicationError
 from cases.input import db_id
 from cases.models import (
@@ -225,7 +231,8 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
         # Offered as the switch judges them: by the calendar date, not a counterfactual regime's own date.
         "regimes": regime_choices_on(calendar_date(exercise.clock)), "queues": office_queues(exercise),
-        "pending": exercise.timed_events.filter(status=TimedEventStatus.PENDING),
+        "pending": [(e, event_kind_name(e.kind))
+                    for e in exercise.timed_events.filter(status=TimedEventStatus.PENDING)],
         "news": recent_news(exercise, 8), "inject_form": InjectForm(),
         "students": Membership.objects.filter(exercise=exercise, is_facilitator=False).select_related("user", "office"),
         "offices": exercise.offices.order_by("side", "id"),

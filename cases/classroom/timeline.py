@@ -18,6 +18,13 @@ EVENT_KINDS = {
     "seed_cases": "New cases arrive",
     "pause": "Pause the exercise",
 }
+# The same kinds in a word or two, for the console's list of coming events.
+EVENT_KIND_NAMES = {"announce": "news", "switch_regime": "regime switch", "seed_cases": "new cases", "pause": "pause"}
+
+
+def event_kind_name(kind: str) -> str:
+    """Return what an event of ``kind`` is, in a word or two (the kind itself if it is not one of the four)."""
+    return EVENT_KIND_NAMES.get(kind, kind.replace("_", " "))
 
 
 def _fire(event: TimedEvent, actor: Any) -> str:

@@ -169,6 +169,18 @@ def test_console_advance_fire_inject_regime_and_queues(client, exercise):
     assert "1 to 3660" in response.content.decode()
 
 
+def test_the_consoles_coming_events_name_their_kind_in_words(client, exercise):
+    """The list of coming events showed each kind by its key: '(switch_regime)', '(seed_cases)'."""
+    from cases.classroom.timeline import EVENT_KIND_NAMES
+
+    page = client.get(reverse("classroom:console", args=[exercise.pk])).content.decode()
+    events = page[page.index('id="cr-events"'):page.index("Inject an event of your own")]
+    kinds = set(TimedEvent.objects.filter(exercise=exercise, status="pending").values_list("kind", flat=True))
+    assert {"switch_regime", "seed_cases"} <= kinds
+    for kind in kinds:
+        assert f"({kind})" not in events and f"({EVENT_KIND_NAMES[kind]})" in events
+
+
 def test_console_is_refused_to_students(client, exercise):
     s = students_create(exercise=exercise, actor=None, count=1)[0]
     assert login(client, s.username, s.password)
