@@ -37,7 +37,7 @@ CASES = {
     # The letters pack's bands on its projector: the long one first.
     "long names": ["authorization: letter_issued", "authorization: examination", "authorization: examination_overdue"],
     # Short names in two columns, the last row not full.
-    "odd count": ["approved", "refused", "withdrawn", "marriage: filed", "marriage: dissuasion"],
+    "odd count": ["approved", "refused", "withdrawn", "marriage: married", "marriage: centre_review"],
 }
 
 
@@ -49,6 +49,8 @@ def test_legend_entries_are_inside_the_chart_and_apart(chromium, bands):
         found = page.evaluate(BOXES)
         frame, boxes = found["frame"], found["boxes"]
         assert len(boxes) == len(bands)
+        columns = len({round(box["left"]) for box in boxes})
+        assert columns == (1 if bands[0].startswith("authorization") else 2), boxes
         for box in boxes:
             assert frame["left"] <= box["left"] and box["right"] <= frame["right"] + 1, box
             assert frame["top"] <= box["top"] and box["bottom"] <= frame["bottom"] + 1, box

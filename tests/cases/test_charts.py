@@ -144,6 +144,11 @@ def test_every_legend_entry_is_inside_the_chart(n):
     two_procedures = ["approved", *(f"marriage: {s}" for s in states[:-1]), "authorization: letter_issued"][:n]
     charts = [cumulative_flow_chart(flow(one_procedure)), cumulative_flow_chart(flow(two_procedures)),
               week_columns([("w1", 3, 1), ("w2", 5, 2)]), line_chart({f"s{i}": [0, i, 2 * i] for i in range(1, n + 1)})]
+    short = ["approved", "refused", "withdrawn", "marriage: married", "marriage: centre_review", "other open",
+             "marriage: repatriated", "marriage: refused_dprk"][:n]  # names that fit two columns
+    two_columns = cumulative_flow_chart(flow(short))
+    assert len(set(re.findall(r'<rect x="([0-9.]+)" y="[0-9.]+" width="14"', two_columns))) == min(n, 2)
+    charts.append(two_columns)
     for svg in charts:
         height, entries = _legend_bottoms(svg)
         assert entries and all(bottom <= height for _text, bottom in entries), (height, entries)
