@@ -1,7 +1,8 @@
 """The projector view: what the class sees on the wall while it plays, refreshing itself.
 
 The dashboard's key figures and charts (``dashboard_page``, computed once per version of the log)
-and every office's queue (``office_queues``), in large type for 1280 x 720, with the simulated date and
+and every office's queue (``office_queues``: a row where cases wait or a student sits, the quiet offices on
+one line), in large type for 1280 x 720, with the simulated date and
 the pause. Only the teacher running the exercise opens it. The page polls itself every few seconds
 (``cases/admin/refresh.py``): unchanged, one query and a 204; changed, the fragment only.
 """
@@ -39,9 +40,13 @@ def projector(request: HttpRequest, exercise_id: int) -> HttpResponse:
     version = page_version(found)
     if unchanged(request, version):
         return no_change()
+    queues = office_queues(exercise)
     context = {
         "title": f"Projector: {exercise.name}", "exercise": exercise, "regime": get_regime(exercise.regime),
-        "queues": office_queues(exercise), "dash": dashboard_page(exercise),
+        # A row for each office where cases wait or a student sits; the others are named on one line, so the
+        # queues that matter stay on a 1280 x 720 wall (the demo has twenty offices).
+        "queues": [q for q in queues if q.waiting or q.holders],
+        "quiet": [q for q in queues if not (q.waiting or q.holders)], "dash": dashboard_page(exercise),
         "refresh_url": refresh_url(request, version), "poll_seconds": POLL_SECONDS,
     }
     if wants_fragment(request):

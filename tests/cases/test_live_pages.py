@@ -269,6 +269,26 @@ def test_with_the_autopilot_off_an_office_without_a_student_is_played_by_nobody(
     assert "nobody" not in wall and "nobody" not in console
 
 
+def test_the_wall_lists_offices_with_nothing_waiting_and_no_student_on_one_line(client, two_classes):
+    """The demo's wall had a row for each of its twenty offices, half of them '0' played by the autopilot, so at
+    1280 x 720 the queues that matter ran off the screen. Such offices are now named on one line under the table;
+    an office a student holds keeps its row even with nothing waiting."""
+    exercise, _other = two_classes
+    client.force_login(_teacher(exercise))
+    waiting = set(Case.objects.filter(exercise=exercise, closed_at__isnull=True)
+                  .values_list("next_office__kind", flat=True))
+    quiet = exercise.offices.exclude(kind__in=waiting).order_by("id")
+    assert quiet.count() >= 2
+    empty, held = quiet[0], quiet[1]
+    Membership.objects.filter(exercise=exercise, office=empty, is_facilitator=False).delete()
+    wall = client.get(reverse("classroom:projector", args=[exercise.pk])).content.decode()
+    rows = set(re.findall(r'<tr data-office="([a-z_]+)"', wall))
+    line = re.search(r'<p class="pj-quiet" id="pj-quiet">(.*?)</p>', wall, flags=re.S).group(1)
+    assert empty.kind not in rows and f'data-office="{empty.kind}"' in line and escape(empty.name) in line
+    assert held.kind in rows and held.kind not in line
+    assert waiting - {None} <= rows
+
+
 def test_projector_refresh_is_one_query_when_unchanged_and_the_fragment_after_a_step(
         client, two_classes, django_assert_max_num_queries):
     exercise, _other = two_classes
