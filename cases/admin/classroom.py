@@ -26,6 +26,7 @@ from cases.admin.refresh import (
     unchanged,
     wants_fragment,
 )
+from cases.classroom.autopilot import autopilot_on
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
@@ -228,7 +229,8 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return _render(request, "admin/classroom/console.html", {
         "pack": pack, "pack_size": pack_size,
         "title": f"Console: {exercise.name}",
-        "exercise": exercise, "scenario": scenario, "regime": get_regime(exercise.regime),
+        "exercise": exercise, "scenario": scenario, "autopilot": autopilot_on(exercise),
+        "regime": get_regime(exercise.regime),
         # Offered as the switch judges them: by the calendar date, not a counterfactual regime's own date.
         "regimes": regime_choices_on(calendar_date(exercise.clock)), "queues": office_queues(exercise),
         "pending": [(e, event_kind_name(e.kind))

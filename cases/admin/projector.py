@@ -44,7 +44,7 @@ def projector(request: HttpRequest, exercise_id: int) -> HttpResponse:
     context = {
         "title": f"Projector: {exercise.name}", "exercise": exercise, "regime": get_regime(exercise.regime),
         # A row for each office where cases wait or a student sits; the others are named on one line, so the
-        # queues that matter stay on a 1280 x 720 wall (the demo has twenty offices).
+        # queues that matter stay on a 1280 x 720 wall (a small class in a pack of many offices).
         "queues": [q for q in queues if q.waiting or q.holders],
         "quiet": [q for q in queues if not (q.waiting or q.holders)], "dash": dashboard_page(exercise),
         "refresh_url": refresh_url(request, version), "poll_seconds": POLL_SECONDS,

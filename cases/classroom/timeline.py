@@ -12,19 +12,20 @@ from cases.errors import ApplicationError
 from cases.models import Deadline, DeadlineStatus, Exercise, ExerciseEventKind, TimedEvent, TimedEventStatus
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 
-EVENT_KINDS = {
-    "announce": "News or an instruction read out to every office",
-    "switch_regime": "Put another policy regime in force",
-    "seed_cases": "New cases arrive",
-    "pause": "Pause the exercise",
+# Each kind of timed event: what the inject form calls it, and its name in a word or two (the console's list).
+_KINDS = {
+    "announce": ("News or an instruction read out to every office", "news"),
+    "switch_regime": ("Put another policy regime in force", "regime switch"),
+    "seed_cases": ("New cases arrive", "new cases"),
+    "pause": ("Pause the exercise", "pause"),
 }
-# The same kinds in a word or two, for the console's list of coming events.
-EVENT_KIND_NAMES = {"announce": "news", "switch_regime": "regime switch", "seed_cases": "new cases", "pause": "pause"}
+EVENT_KINDS = {kind: label for kind, (label, _name) in _KINDS.items()}
+EVENT_KIND_NAMES = {kind: name for kind, (_label, name) in _KINDS.items()}
 
 
 def event_kind_name(kind: str) -> str:
-    """Return what an event of ``kind`` is, in a word or two (the kind itself if it is not one of the four)."""
-    return EVENT_KIND_NAMES.get(kind, kind.replace("_", " "))
+    """Return what an event of ``kind`` is, in a word or two."""
+    return EVENT_KIND_NAMES.get(kind, kind)
 
 
 def _fire(event: TimedEvent, actor: Any) -> str:
