@@ -20,8 +20,8 @@ from cases.wording import in_sentence
 from permits.classroom import permit_document_slug
 from permits.models import BorderCounty, Crossing, CrossingPoint, Direction, DocumentKind, PermitCase
 from permits.models.permit import REQUIRED_DOCUMENTS, missing_documents
-from permits.services.crossing import CrossingRefused, crossing_record
-from permits.services.permit import permit_document_add, permit_file
+from permits.services.crossing import CrossingRefused, crossing_record, inspection_office
+from permits.services.permit import document_office, permit_document_add, permit_file
 
 
 def print_url(case: PermitCase) -> str:
@@ -111,14 +111,23 @@ class PermitCaseAdmin(ServiceFilingAdmin):
                                            if DocumentKind(k).label in still_missing]
         crossing_form = CaseCrossingForm(prefix="crossing", initial={"point": case.crossing_point_id,
                                                                      "destination": case.destination_county_id})
+        # Each form only for who may use it (the services' own checks); others are told who records.
+        documents_open = case.state == "filed" and bool(still_missing)
+        crossings_open = case.state in ("issued", "abroad", "overdue")
+        may_document = documents_open and document_office(request.user, case) is not None
+        may_cross = crossings_open and inspection_office(request.user, case.exercise) is not None
         context.update({
             "permit": case,
             "documents": list(case.documents.all()),
             "missing_documents": missing,
             # No form once every paper is on the case (its kinds list would be empty).
-            "document_form": doc_form if case.state == "filed" and still_missing else None,
+            "document_form": doc_form if may_document else None,
+            "documents_by": case.filing_office if documents_open and not may_document else None,
             "document_url": self._url("document", case),
-            "crossing_form": crossing_form if case.state in ("issued", "abroad", "overdue") else None,
+            "crossings_open": crossings_open,
+            "crossing_form": crossing_form if may_cross else None,
+            "crossings_by": (case.office_for(OfficeKind.BORDER_DEFENCE) or "the border defence office")
+            if crossings_open and not may_cross else None,
             "crossing_url": self._url("crossing", case),
             "crossings": list(case.crossings.select_related("point")),
             # The one printout of the permit is the classroom document (HTML and PDF), not a second template.

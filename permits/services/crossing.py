@@ -47,8 +47,12 @@ class CrossingRefused(ApplicationError):
         self.crossing = crossing
 
 
-def _inspection_office(actor: Any, exercise: Exercise) -> Office | None:
-    """Return the border defence office the actor records crossings for (any one, for the teacher)."""
+def inspection_office(actor: Any, exercise: Exercise) -> Office | None:
+    """Return the border defence office the actor records crossings for (any one, for the teacher), or None (PER-9).
+
+    The one check of who records a crossing: the service refuses anyone else, and the case page offers
+    its crossing form only to those it returns an office for.
+    """
     members = memberships_of(actor, exercise.pk)
     for m in members:
         if m.office is not None and m.office.kind == OfficeKind.BORDER_DEFENCE:
@@ -101,7 +105,7 @@ def crossing_record(
         raise ApplicationError("PER-8: name the other side's inspection body that consented.")
     office = None
     if actor is not None:
-        office = _inspection_office(actor, exercise)
+        office = inspection_office(actor, exercise)
         if office is None:
             raise ApplicationError("PER-9: crossings are recorded by the border inspection (border defence) office, "
                                    "and you do not hold it in this exercise.")

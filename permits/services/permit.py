@@ -140,6 +140,15 @@ def permit_file(
     return case_open(case=case, actor=actor, office_kind=OfficeKind.BORDER_STATION, rules=rules, note=note)
 
 
+def document_office(actor: Any, case: PermitCase) -> Office | None:
+    """Return the office ``actor`` records the applicant's documents for, or None when they may not (PER-4).
+
+    The one check of who records a document: the service refuses anyone else, and the case page offers
+    its document form only to those it returns an office for.
+    """
+    return acting_office(actor, case, OfficeKind.BORDER_STATION)
+
+
 def permit_document_add(
     *,
     case: PermitCase,
@@ -161,7 +170,7 @@ def permit_document_add(
         wanted = ", ".join(in_sentence(DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ()))
         holder = with_article(in_sentence(ApplicantCategory(case.variant).label))
         raise ApplicationError(f"PER-4: {holder} brings: {wanted}.")
-    office = acting_office(actor, case, OfficeKind.BORDER_STATION) if actor is not None else case.filing_office
+    office = document_office(actor, case) if actor is not None else case.filing_office
     if office is None:
         raise ApplicationError(f"Only {case.filing_office} records documents on this application.")
     exercise = Exercise.objects.get(pk=case.exercise_id)  # the clock as the teacher has set it now

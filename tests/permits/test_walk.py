@@ -220,3 +220,31 @@ def test_odd_case_numbers_on_the_permit_panels_are_not_found_not_errors(helong):
         for panel in ("document", "crossing"):
             response = station.post(f"/admin/permits/permitcase/{odd}/{panel}/", {"doc-kind": "x"})
             assert response.status_code == 404, (odd, panel, response.status_code)
+
+
+def test_per4_per9_the_papers_panel_offers_each_form_only_to_the_office_that_may_use_it(helong):
+    """PER-4: documents are the station's to record; PER-9: crossings the border defence office's.
+
+    A student at another office sees the papers and the crossings, with a line naming who records them,
+    not a form the server would refuse.
+    """
+    helong.set_clock(bj(1964, 9, 10, 9, 0))
+    so = Person.objects.create(exercise=helong.exercise, name="So Yong-ho", sex=Sex.MALE,
+                               nationality=Nationality.CN_KOREAN, birth_year=1931)
+    case = helong.new_application(so)
+    change_url = reverse("admin:permits_permitcase_change", args=[case.pk])
+    station, police, defence = (_login(helong, n) for n in ("nanping", "helongpsb", "defence"))
+    assert station.get(change_url).context["document_form"] is not None
+    page = police.get(change_url)
+    assert page.context["document_form"] is None
+    assert "Documents are recorded by Nanping Border Work Station (PER-4)." in page.content.decode()
+    helong.issue_pass("So Yong-ho")
+    assert defence.get(change_url).context["crossing_form"] is not None
+    for client in (station, police):
+        page = client.get(change_url)
+        assert page.context["crossing_form"] is None
+        html = page.content.decode()
+        assert 'name="record_crossing"' not in html and "No crossing yet." in html
+        assert "Crossings are recorded by Helong Border Defence, Deputy Representative (PER-9)." in html
+    # The teacher acts for any office: both forms at their states.
+    assert _login(helong, "teacher").get(change_url).context["crossing_form"] is not None
