@@ -34,6 +34,13 @@ class BorderDeskAdminSite(admin.AdminSite):
     site_title = "Border Desk"
     index_title = "Sino-Korean border procedures, 1955-1970"
 
+    @property  # type: ignore[override]
+    def login_form(self) -> type:
+        """The login form worded for a class (imported late: this module loads before the auth models)."""
+        from config.login_form import ClassroomLoginForm
+
+        return ClassroomLoginForm
+
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
         """Return the apps the user may see, the procedures' apps first."""
         return sorted(super().get_app_list(request, app_label), key=_order)

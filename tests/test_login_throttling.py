@@ -32,3 +32,12 @@ def test_other_students_on_the_same_computer_are_not_locked(desk, settings):
 def test_right_password_logs_in(desk):
     response = Client().post("/admin/login/?next=/admin/", {"username": "mfa", "password": "borderdesk"})
     assert response.status_code == 302
+
+
+def test_a_wrong_password_is_told_in_the_classroom_s_words(desk, settings):
+    """A student who mistypes is sent to their slip and told of the lock, not of "staff accounts"."""
+    settings.AXES_FAILURE_LIMIT = 5
+    page = Client().post("/admin/login/", {"username": "workunit", "password": "wrong"}).content.decode()
+    assert "staff account" not in page
+    assert "That login and password do not match." in page
+    assert "login slip" in page and "5 wrong tries" in page

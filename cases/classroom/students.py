@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
@@ -203,8 +204,15 @@ def student_logins(exercise: Exercise) -> list[StudentLogin]:
             .select_related("user", "office").order_by("office__side", "office_id", "user__username")]
 
 
+def unlock_login(username: str) -> None:
+    """Forget the failed logins of ``username`` from every address, so its lock (django-axes) lifts now."""
+    axes_reset(username=username)
+
+
 def student_password_reset(*, exercise: Exercise, actor: Any, membership_id: int) -> StudentLogin:
     """Give one student of the exercise a new random password and return their slip (shown once).
+
+    The login's lock after wrong tries is lifted with it: the new slip works at once.
 
     Only a student's place in this exercise can be reset: a facilitator's, another exercise's or a
     teacher's login is refused, so the action cannot take over anyone else's account.
@@ -220,6 +228,8 @@ def student_password_reset(*, exercise: Exercise, actor: Any, membership_id: int
     with transaction.atomic():
         user.password = class_password_hash(password)  # generated and random, as in students_create
         user.save(update_fields=["password"])
+        # A student locked out by wrong tries (django-axes) logs in with the new slip at once.
+        unlock_login(user.get_username())
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PASSWORD_RESET,
                               summary=f"Reset the password of {person_name(user)} "
                                       f"({user.get_username()}).",

@@ -144,6 +144,26 @@ def test_password_reset_is_refused_to_another_teacher_and_to_a_student(client, e
     assert events(exercise, ExerciseEventKind.PASSWORD_RESET) == 0
 
 
+def test_password_reset_opens_a_login_locked_by_wrong_tries(client, exercise, logins, settings):
+    """A student who locked their login by mistyping logs in with the new slip at once, not in 15 minutes."""
+    from django.test import Client
+
+    settings.AXES_FAILURE_LIMIT = 3
+    anna, bo = logins[0], logins[1]
+    phone = Client(REMOTE_ADDR="192.0.2.40")
+    for _ in range(3):
+        phone.post("/admin/login/", {"username": anna.username, "password": "wrong"})
+        phone.post("/admin/login/", {"username": bo.username, "password": "wrong"})
+    assert phone.post("/admin/login/", {"username": anna.username, "password": anna.password}).status_code == 429
+    response = client.post(reverse("classroom:student_password", args=[exercise.pk]),
+                           {"membership": anna.membership_id})
+    [slip] = response.context["slips"]
+    assert phone.post("/admin/login/", {"username": anna.username, "password": slip.password}).status_code == 302
+    # Only that student's lock is lifted.
+    assert Client(REMOTE_ADDR="192.0.2.40").post(
+        "/admin/login/", {"username": bo.username, "password": bo.password}).status_code == 429
+
+
 def test_password_reset_is_post_only(client, exercise, logins):
     assert client.get(reverse("classroom:student_password", args=[exercise.pk])).status_code == 405
 

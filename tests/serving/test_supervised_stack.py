@@ -200,7 +200,7 @@ def test_classroom_mode_serves_the_room_address_with_its_hosts_url_and_qr(tmp_pa
             {"csrfmiddlewaretoken": token, "username": "nobody", "password": "wrong"}).encode(),
             headers={"Origin": f"http://127.0.0.2:{port}", "Referer": url + "login/"})
         with opener.open(request, timeout=10) as answer:
-            assert answer.status == 200 and "Please enter the correct username" in answer.read().decode()
+            assert answer.status == 200 and "That login and password do not match" in answer.read().decode()
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
