@@ -31,6 +31,8 @@ class BorderDeskAdminSite(admin.AdminSite):
     """The admin with the classroom's titles, the work first and the machinery off the sidebar."""
 
     site_header = "Border Desk"
+    # No "View site" link: "/" is this admin again (a student's inbox), not another site.
+    site_url = None
     site_title = "Border Desk"
     index_title = "Sino-Korean border procedures, 1955-1970"
 

@@ -52,6 +52,14 @@ def test_a_marriage_students_sidebar_lists_the_marriage_procedure_and_the_case_l
     assert sidebar_models(page.content.decode()) == {"cases.marriagecase", "cases.caseproxy"}
 
 
+def test_the_header_has_no_view_site_link_back_to_the_same_pages(marriage):
+    """The admin's "View site" led to "/", which is the admin again (the student's inbox): a link to nowhere new."""
+    for login in ("workunit", "teacher"):
+        page = client_as(login).get(reverse("classroom:inbox")).content.decode()
+        user_tools = page.split('id="user-tools"', 1)[1].split("</div>", 1)[0]
+        assert "View site" not in user_tools and "Log out" in user_tools
+
+
 def test_every_model_left_out_of_a_students_sidebar_refuses_its_urls(marriage):
     client = client_as("workunit")
     shown = sidebar_models(client.get(reverse("classroom:inbox")).content.decode())
