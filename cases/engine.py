@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django_fsm import Transition, transition
 
+from cases.wording import short_date
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -54,8 +56,8 @@ def dated_guard(rule_id: str) -> GuardFunc:
     from cases.rules.in_force import case_in_force, rule_dates
 
     row = rule_dates(rule_id)
-    until = f" until {row.end:%-d %b %Y}" if row.end else ""
-    message = f"{rule_id} is in force only from {row.start:%-d %b %Y}{until} ({row.doc.citation})."
+    until = f" until {short_date(row.end)}" if row.end else ""
+    message = f"{rule_id} is in force only from {short_date(row.start)}{until} ({row.doc.citation})."
 
     @guard(message)
     def rule_in_force(case: Case) -> bool:

@@ -1,10 +1,12 @@
 """Labels inside a sentence: "Out of China (to the DPRK)" reads "out of China (to the DPRK)", not "... dprk".
 
-Also how a person is named on a page: by the name the teacher gave, else by the login.
+Also how a person is named on a page (by the name the teacher gave, else by the login), and how a date
+reads in a sentence.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 # Words a label may start with that keep their capital inside a sentence (peoples and countries).
@@ -38,3 +40,14 @@ def sentence_start(phrase: str) -> str:
 def person_name(user: Any) -> str:
     """Return how a page names a user: the name the teacher gave ("Anna Li"), else the login."""
     return user.get_full_name() or user.get_username()
+
+
+def short_date(moment: dt.date, *, time: bool = False) -> str:
+    """Return ``moment`` as a sentence writes it, "1 Sep 1959" (with ``time``, "1 Sep 1959 09:00").
+
+    The day has no leading zero, as the pages' ``j M Y`` writes it. Not ``%-d``: that flag is glibc's, and
+    on Windows, where many teachers' laptops run, ``strftime`` refuses it (ValueError). Give a local time
+    (``timezone.localtime``) for an aware datetime: this formats the value as it is.
+    """
+    text = f"{moment.day} {moment:%b %Y}"
+    return f"{text} {moment:%H:%M}" if time else text

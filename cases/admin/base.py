@@ -43,6 +43,7 @@ from cases.rules import get_rule
 from cases.rules.in_force import rule_date_notes
 from cases.selectors import StepOption, case_timeline, held_office_ids, next_rules_now, scope_to_user, step_options
 from cases.services.steps import case_transition
+from cases.wording import short_date
 
 INT64 = 2**63 - 1
 ASCII_INTEGER = re.compile(r"-?[0-9]+")
@@ -391,7 +392,7 @@ class CaseAdmin(ReadOnlyAdmin):
 
     @admin.display(description="waiting since (simulated)", ordering="state_since")
     def waiting_since(self, obj: Case) -> str:
-        return f"{obj.state_since:%d %b %Y}"
+        return short_date(obj.state_since)
 
     # --- Case page: read-only fields, steps through services ------------------------------------
 

@@ -27,6 +27,7 @@ from cases.errors import ApplicationError
 from cases.input import db_id
 from cases.models import ClockMove, ClockMoveSource, Deadline, DeadlineStatus, Exercise
 from cases.services.clock import clock_set_pace
+from cases.wording import short_date
 
 
 class ClockAdvanceForm(forms.Form):
@@ -123,7 +124,8 @@ class ExerciseClockAdmin(ExerciseAdmin):
                         assert report.clock_to is not None
                         messages.success(
                             request,
-                            f"The clock moved to {timezone.localtime(report.clock_to):%d %b %Y %H:%M}; the timed "
+                            f"The clock moved to {short_date(timezone.localtime(report.clock_to), time=True)}; "
+                            f"the timed "
                             f"events and deadlines due on the way fired in order; the autopilot took "
                             f"{report.steps} step(s).",
                         )

@@ -22,6 +22,7 @@ from pygal.style import Style
 
 from cases.analytics.metrics import CumulativeFlow
 from cases.analytics.outcomes import APPROVED, REFUSED, WITHDRAWN
+from cases.wording import short_date
 
 PALETTE = ("#2e7d32", "#c62828", "#9e9e9e", "#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#558b2f",
            "#4e342e", "#283593", "#f9a825")
@@ -226,7 +227,7 @@ def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int 
         **count_axis(max(cfd.total(i) for i in range(len(cfd.times)))),
         style=_style([PALETTE[cfd.bands.index(b) % len(PALETTE)] for b in bands]), y_title="cases",
     ))
-    chart.x_labels = sparse_labels([f"{t:%d %b %Y}" for t in cfd.times])
+    chart.x_labels = sparse_labels([short_date(t) for t in cfd.times])
     for band, label in zip(bands, labels, strict=True):
         chart.add(label, cfd.counts[band])
     return _render(chart)

@@ -18,6 +18,7 @@ from cases.analytics.run_rules import counterfactual, rules_of_run
 from cases.log_cache import cached_page
 from cases.models import Exercise
 from cases.rules import get_rule
+from cases.wording import short_date
 
 
 def state_label(kind: str, state: str) -> str:
@@ -104,7 +105,7 @@ def _periods(weeks: list[m.WeekFlow], most: int = 52) -> list[tuple[str, int, in
     out = []
     for i in range(0, len(weeks), size):
         chunk = weeks[i:i + size]
-        out.append((f"{chunk[0].start:%d %b %Y}", sum(w.filed for w in chunk), sum(w.closed for w in chunk)))
+        out.append((short_date(chunk[0].start), sum(w.filed for w in chunk), sum(w.closed for w in chunk)))
     return out
 
 

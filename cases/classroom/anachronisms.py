@@ -27,6 +27,7 @@ from cases.rules.in_force import (
     not_in_force_message,
     regime_from,
 )
+from cases.wording import short_date
 
 RULE_ID = re.compile(r"\b(?:MAR|AUT|PER|RET|MEET|OTH)-\d+\b")
 DOC_ID = re.compile(r"\b(D1[01]|D[1-9]|E1961|R1959)\b")
@@ -35,8 +36,8 @@ DOC_ID = re.compile(r"\b(D1[01]|D[1-9]|E1961|R1959)\b")
 def _regime_problem(code: str, on: dt.date) -> str:
     regime = get_regime(code)
     if regime_from(code) > on:
-        return (f"{regime.label} ({regime.citation}) comes into force on {regime.effective:%-d %b %Y}, after "
-                f"{on:%-d %b %Y}; mark the pack or the event 'counterfactual: true' if it is a what-if.")
+        return (f"{regime.label} ({regime.citation}) comes into force on {short_date(regime.effective)}, after "
+                f"{short_date(on)}; mark the pack or the event 'counterfactual: true' if it is a what-if.")
     return ""
 
 
@@ -76,7 +77,7 @@ def _cited_problems(text: str, on: dt.date) -> list[str]:
     for code in sorted(set(DOC_ID.findall(text))):
         doc = DOCUMENTS.get(code)
         if doc is not None and doc.effective > on:
-            out.append(f"{doc.citation} is not yet in force on {on:%-d %b %Y}.")
+            out.append(f"{doc.citation} is not yet in force on {short_date(on)}.")
     return out
 
 
@@ -111,7 +112,7 @@ def pack_anachronisms(pack: Pack) -> list[PackProblem]:
             problems.append(pack.problem((*path, "params", "regime"), why))
         # The engine's own check (case_open asks the same function on the exercise's date).
         if found := filing_blocker(entry["kind"], _case_fields(entry["kind"], params), day):
-            problems.append(pack.problem((*path, "kind"), f"a {entry['kind']} case on {day:%-d %b %Y}: {found[1]}"))
+            problems.append(pack.problem((*path, "kind"), f"a {entry['kind']} case on {short_date(day)}: {found[1]}"))
         for i, step in enumerate(entry.get("steps", []) or []):
             for rule_id in _step_rules(entry["kind"], step):
                 if why := not_in_force_message(rule_id, day):

@@ -14,6 +14,7 @@ from celery import shared_task
 
 from cases.errors import ApplicationError
 from cases.models import Job, JobKind
+from cases.wording import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def _time_move(job: Job) -> None:
         def progress(clock: dt.datetime) -> None:
             """Tell the page how much of the simulated span the move has covered (per cent)."""
             done = min(100, max(0, int(100 * (clock - start).total_seconds() / span)))
-            report(done, 100, f"Simulated clock at {timezone.localtime(clock):%d %b %Y}")
+            report(done, 100, f"Simulated clock at {short_date(timezone.localtime(clock))}")
 
         if days is not None:
             run = fast_forward(exercise=exercise, actor=job.requested_by, days=days, seen_clock=seen,

@@ -26,6 +26,7 @@ from cases.errors import ApplicationError
 from cases.models import ClockMoveSource, Exercise, ExerciseEventKind
 from cases.services.clock import clock_pace_target, clock_target
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
+from cases.wording import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def time_move(
         if seen_clock is not None and seen_clock != locked.clock:
             now = timezone.localtime(locked.clock)
             raise ApplicationError(
-                f"The clock has moved since this page was shown (it is now {now:%d %b %Y, %H:%M}); nothing was "
+                f"The clock has moved since this page was shown (it is now {short_date(now, time=True)}); nothing was "
                 "done. Look at the clock again before moving time on."
             )
         if locked.paused:
@@ -89,8 +90,8 @@ def time_move(
 
 def _summary(report: RunReport, pilot: bool, note: str) -> str:
     assert report.clock_from is not None and report.clock_to is not None
-    text = (f"Clock {timezone.localtime(report.clock_from):%d %b %Y} -> "
-            f"{timezone.localtime(report.clock_to):%d %b %Y}")
+    text = (f"Clock {short_date(timezone.localtime(report.clock_from))} -> "
+            f"{short_date(timezone.localtime(report.clock_to))}")
     text += f"; autopilot took {report.steps} step(s)" if pilot else " (autopilot off)"
     return f"{text}. {note}".strip()
 
@@ -102,8 +103,8 @@ def time_move_summary(exercise: Exercise, report: RunReport) -> str:
 
     assert report.clock_to is not None
     if not autopilot_on(exercise):
-        return f"Clock now {timezone.localtime(report.clock_to):%d %b %Y} (autopilot off)."
-    text = (f"Clock now {timezone.localtime(report.clock_to):%d %b %Y}; the autopilot took {report.steps} step(s) "
+        return f"Clock now {short_date(timezone.localtime(report.clock_to))} (autopilot off)."
+    text = (f"Clock now {short_date(timezone.localtime(report.clock_to))}; the autopilot took {report.steps} step(s) "
             f"for the offices without students.")
     waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
                                   next_office_id__in=staffed_office_ids(exercise)).count()

@@ -11,6 +11,7 @@ from django.db import transaction
 from cases.errors import ApplicationError
 from cases.models import Deadline, DeadlineStatus, Exercise, ExerciseEventKind, TimedEvent, TimedEventStatus
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
+from cases.wording import short_date
 
 # Each kind of timed event: what the inject form calls it, and its name in a word or two (the console's list).
 _KINDS = {
@@ -151,7 +152,8 @@ def timed_event_fire_now(*, exercise: Exercise, actor: Any, event_id: int) -> Ti
             raise ApplicationError("That event has fired already or belongs to another exercise.") from exc
         _fire_now(event, ex, actor)
         exercise_event_record(exercise=ex, actor=actor, kind=ExerciseEventKind.EVENT_FIRE_NOW,
-                              summary=f"Fired now (scheduled for {event.at:%d %b %Y}): {event.label}. {event.result}",
+                              summary=f"Fired now (scheduled for {short_date(event.at)}): {event.label}. "
+                                      f"{event.result}",
                               data={"timed_event": event.pk, "kind": event.kind, "scheduled": event.at.isoformat()})
     return event
 

@@ -34,6 +34,7 @@ from cases.errors import ApplicationError
 from cases.models.case import Case, DeadlineKind
 from cases.models.exercise import Person
 from cases.regimes.authorization import DOCUMENTS, AuthorizationPolicy
+from cases.wording import short_date
 
 K = OfficeKind
 
@@ -314,7 +315,7 @@ class AuthorizationCase(Case):
                     after=max(due - now, dt.timedelta(0)),
                     action="mark_overdue",
                     rules=("AUT-11",),
-                    note=f"Due back by {self.return_by:%d %b %Y}.",
+                    note=f"Due back by {short_date(self.return_by)}.",
                 )
             ]
         return []

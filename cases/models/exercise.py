@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.choices import DPRK_OFFICE_KINDS, Nationality, Occupation, OfficeKind, Sex, Side
 from cases.regimes import REGIME_CHOICES, Regime, get_regime, regimes_offered
+from cases.wording import short_date
 
 SIM_MIN = dt.datetime(1955, 1, 1, tzinfo=dt.UTC)
 SIM_MAX = dt.datetime(1970, 12, 31, 23, 59, tzinfo=dt.UTC)
@@ -74,8 +75,8 @@ class Exercise(models.Model):
         regime = get_regime(self.regime)
         if regime not in regimes_offered(calendar_date(self.clock)):
             raise ValidationError({"regime": (
-                f"{regime.label} comes into force on {regime.effective:%-d %b %Y} ({regime.citation}); the "
-                f"exercise's date is {self.clock:%-d %b %Y}. Choose a regime in force then, or mark the run "
+                f"{regime.label} comes into force on {short_date(regime.effective)} ({regime.citation}); the "
+                f"exercise's date is {short_date(self.clock)}. Choose a regime in force then, or mark the run "
                 "counterfactual.")})
 
     @classmethod

@@ -26,6 +26,7 @@ from cases.choices import OfficeKind, Side
 from cases.engine import DeadlineSpec, guard, step
 from cases.models.case import Case, DeadlineKind
 from cases.models.exercise import Exercise
+from cases.wording import short_date
 
 K = OfficeKind
 
@@ -206,7 +207,7 @@ class MeetingCase(Case):
         if state != S.REQUESTED or self.scheduled_for <= now:
             return []
         left = self.scheduled_for - now
-        when = f"{timezone.localtime(self.scheduled_for):%d %b %Y}"
+        when = short_date(timezone.localtime(self.scheduled_for))
         specs = [DeadlineSpec(DeadlineKind.CONSENT, left, "lapse", ("MEET-1",), f"Consent needed before {when}")]
         # Reminders (assumption: half-way, and one day before the date when there is room for it).
         reminders = {left / 2}

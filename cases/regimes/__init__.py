@@ -21,6 +21,7 @@ from typing import Any
 from cases.regimes.authorization import AUGUST_1963, CORRECTION_1962, LENIENT_1957, STATE_COUNCIL_1970, STRICT_1961
 from cases.regimes.returns import PRACTICE_1961, PROTOCOL_1964, TELEGRAM_1962
 from cases.regimes.returns import STATE_COUNCIL_1970 as STATE_COUNCIL_1970_RET
+from cases.wording import short_date
 
 
 @dataclass(frozen=True)
@@ -169,15 +170,15 @@ def regime_choices_on(on: dt.date) -> list[tuple[str, str]]:
 
     def label(r: Regime) -> str:
         if r not in offered:
-            return f"{r.label} (not in force until {r.effective:%-d %b %Y}: counterfactual only)"
+            return f"{r.label} (not in force until {short_date(r.effective)}: counterfactual only)"
         if by := superseded_by(r, on):
-            return f"{r.label} (replaced on {by.effective:%-d %b %Y} by the {by.label}: counterfactual only)"
-        return f"{r.label} (from {r.effective:%-d %b %Y})"
+            return f"{r.label} (replaced on {short_date(by.effective)} by the {by.label}: counterfactual only)"
+        return f"{r.label} (from {short_date(r.effective)})"
 
     return [(r.code, label(r)) for r in REGIMES.values()]
 
 
-REGIME_CHOICES = [(r.code, f"{r.label} ({r.effective:%d %b %Y})") for r in REGIMES.values()]
+REGIME_CHOICES = [(r.code, f"{r.label} ({short_date(r.effective)})") for r in REGIMES.values()]
 
 
 # --- Autopilot parameters (issue 7) -------------------------------------------------------------

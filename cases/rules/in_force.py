@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from cases.wording import short_date
+
 if TYPE_CHECKING:
     from cases.models import Case, Exercise
 
@@ -47,14 +49,14 @@ class Document:
 
     @property
     def label(self) -> str:
-        return f"{self.code}, {self.date:%-d %b %Y}"
+        return f"{self.code}, {short_date(self.date)}"
 
 
 def _archived(code: str, title: str, date: Date, archive: str = "", *, effective: Date | None = None,
               note: str = "") -> Document:
     """Build a document cited the usual way ("D7, 24 Mar 1962, PRC MFA 118-01025-02"), in force from its own
     date unless ``effective`` says otherwise."""
-    citation = ", ".join(x for x in (code, f"{date:%-d %b %Y}", archive) if x)
+    citation = ", ".join(x for x in (code, short_date(date), archive) if x)
     return Document(code, title, date, citation, effective or date, note)
 
 
@@ -144,14 +146,14 @@ class RuleDates:
     def note(self, on: Date) -> str:
         """Return what a student must be told about this rule on ``on`` ('' when the source covers it)."""
         if on < self.start:
-            return f"{self.rule} is not yet in force: {self.doc.citation} puts it in force on {self.start:%-d %b %Y}."
+            return f"{self.rule} is not yet in force: {self.doc.citation} puts it in force on {short_date(self.start)}."
         if self.end is not None and on >= self.end:
-            return (f"{self.rule} is no longer in force: replaced on {self.end:%-d %b %Y}"
+            return (f"{self.rule} is no longer in force: replaced on {short_date(self.end)}"
                     f"{f' by {self.replaced_by}' if self.replaced_by else ''}.")
         if on < self.vouched_from and self.assumed_before:
-            return f"{self.rule} before {self.vouched_from:%-d %b %Y}: {self.assumed_before}"
+            return f"{self.rule} before {short_date(self.vouched_from)}: {self.assumed_before}"
         if self.assumed_from is not None and on >= self.assumed_from and self.assumed_after:
-            return f"{self.rule} after {self.assumed_from:%-d %b %Y}: {self.assumed_after}"
+            return f"{self.rule} after {short_date(self.assumed_from)}: {self.assumed_after}"
         return ""
 
 
@@ -322,7 +324,7 @@ def case_filing_problem(case: Case, exercise: Exercise) -> tuple[str, str] | Non
         return None
     rule_id, why = found
     what = str(case._meta.verbose_name)
-    return rule_id, (f"This {what} cannot be filed on {calendar_date(exercise.clock):%-d %b %Y}: {why} Nothing was "
+    return rule_id, (f"This {what} cannot be filed on {short_date(calendar_date(exercise.clock))}: {why} Nothing was "
                      "filed. (A teacher may run it early only as a counterfactual.)")
 
 
@@ -402,8 +404,8 @@ def counterfactual_label(exercise: Exercise, regime_code: str | None = None) -> 
     from cases.regimes import get_regime
 
     regime = get_regime(regime_code or exercise.regime)
-    return (f"COUNTERFACTUAL: {regime.label} ({regime.citation}) is applied on {exercise.clock:%-d %b %Y}, "
-            f"although it came into force only on {regime.effective:%-d %b %Y}; its rules are read as on that day."
+    return (f"COUNTERFACTUAL: {regime.label} ({regime.citation}) is applied on {short_date(exercise.clock)}, "
+            f"although it came into force only on {short_date(regime.effective)}; its rules are read as on that day."
             if regime_is_early(exercise, regime_code) else
             "COUNTERFACTUAL RUN: the teacher marked this exercise as a what-if; its rules are not the historical ones.")
 
@@ -420,8 +422,8 @@ def date_table() -> list[dict[str, Any]]:
     rows = []
     for r in sorted(RULE_DATES.values(), key=order):
         notes = [x for x in (
-            f"Before {r.vouched_from:%-d %b %Y}: {r.assumed_before}" if r.assumed_before else "",
-            f"From {r.assumed_from:%-d %b %Y}: {r.assumed_after}" if r.assumed_from and r.assumed_after else "",
+            f"Before {short_date(r.vouched_from)}: {r.assumed_before}" if r.assumed_before else "",
+            f"From {short_date(r.assumed_from)}: {r.assumed_after}" if r.assumed_from and r.assumed_after else "",
             r.doc.note,
         ) if x]
         rows.append({
@@ -446,9 +448,9 @@ def date_table_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for row in date_table():
-        until = f"{row['end']:%-d %b %Y}" if row["end"] else "—"
+        until = short_date(row['end']) if row["end"] else "—"
         if row["replaced_by"]:
             until += f" (replaced by {row['replaced_by']})"
-        lines.append(f"| {row['start']:%-d %b %Y} | {until} | {row['rule']} | {row['document']} | "
-                     f"{row['document_date']:%-d %b %Y} | {row['source']} | {row['notes'].replace('|', '/')} |")
+        lines.append(f"| {short_date(row['start'])} | {until} | {row['rule']} | {row['document']} | "
+                     f"{short_date(row['document_date'])} | {row['source']} | {row['notes'].replace('|', '/')} |")
     return "\n".join(lines) + "\n"

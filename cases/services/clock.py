@@ -22,6 +22,7 @@ from cases.models import ClockMove, ClockMoveSource, Exercise, ExerciseEventKind
 from cases.models.exercise import SIM_MAX
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.services.sweep_queue import enqueue_sweep
+from cases.wording import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,13 @@ def clock_target(current: dt.datetime, *, days: int | None, to: dt.date | dt.dat
     """
     if (days is None) == (to is None):
         raise ApplicationError("Move the clock either by a number of days or to a date, not both and not neither.")
-    end = f"The simulation ends on {timezone.localtime(SIM_MAX):%d %b %Y}; the clock cannot go beyond it."
+    end = f"The simulation ends on {short_date(timezone.localtime(SIM_MAX))}; the clock cannot go beyond it."
     if days is not None:
         if isinstance(days, bool) or not isinstance(days, int):
             raise ApplicationError("The number of days must be a whole number.")
         if days < 0:
             raise ApplicationError(
-                f"The clock never goes backwards: it is {current:%d %b %Y} and cannot move back {-days} day(s)."
+                f"The clock never goes backwards: it is {short_date(current)} and cannot move back {-days} day(s)."
             )
         if days == 0:
             raise ApplicationError("Move the clock forward by at least one day.")
@@ -71,14 +72,14 @@ def clock_target(current: dt.datetime, *, days: int | None, to: dt.date | dt.dat
             try:
                 target = local.replace(year=to.year, month=to.month, day=to.day)
             except ValueError as exc:  # 29 February kept from a leap year, say
-                raise ApplicationError(f"{to:%d %b %Y} cannot be reached at this time of day.") from exc
+                raise ApplicationError(f"{short_date(to)} cannot be reached at this time of day.") from exc
         if target < current:
             raise ApplicationError(
-                f"Choose a time after the exercise clock ({timezone.localtime(current):%d %b %Y}): the clock "
-                f"never goes backwards and {timezone.localtime(target):%d %b %Y} is in the past."
+                f"Choose a time after the exercise clock ({short_date(timezone.localtime(current))}): the clock "
+                f"never goes backwards and {short_date(timezone.localtime(target))} is in the past."
             )
         if target == current:
-            raise ApplicationError(f"The clock is already at {timezone.localtime(current):%d %b %Y %H:%M}.")
+            raise ApplicationError(f"The clock is already at {short_date(timezone.localtime(current), time=True)}.")
     if target > SIM_MAX:
         raise ApplicationError(end)
     return target

@@ -36,6 +36,7 @@ from cases.services.sql_rows import (
     rows_by_params,
     update_same,
 )
+from cases.wording import short_date
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class SweepResult:
 
 
 def _fmt(when: dt.datetime) -> str:
-    return f"{timezone.localtime(when):%d %b %Y %H:%M}"
+    return short_date(timezone.localtime(when), time=True)
 
 
 # --- Handlers: deadline actions that are not procedure steps -------------------------------------

@@ -27,7 +27,7 @@ from cases.models import (
 )
 from cases.models.meeting import LEVEL_RANKS, NOTICE_TEXT, SENIOR_OFFICE, SIDE_OFFICE, notice_deadline
 from cases.services.steps import case_open
-from cases.wording import in_sentence, sentence_start, with_article
+from cases.wording import in_sentence, sentence_start, short_date, with_article
 
 SIDE_NAME = {Side.CHINA: "Chinese", Side.DPRK: "DPRK"}
 MINISTER = {Side.CHINA: "PRC Minister of Public Security", Side.DPRK: "DPRK Minister of Social Safety"}
@@ -129,8 +129,8 @@ def meeting_request(
         if not emergency:
             raise ApplicationError(
                 f"MEET-2: {with_article(in_sentence(MeetingKind(kind).label))} needs {NOTICE_TEXT[kind]}' notice; "
-                f"{timezone.localtime(scheduled_for):%d %b %Y} is only {days} day(s) away. Set it on or after "
-                f"{timezone.localtime(earliest):%d %b %Y}, or mark it an emergency agreed by both sides.",
+                f"{short_date(timezone.localtime(scheduled_for))} is only {days} day(s) away. Set it on or after "
+                f"{short_date(timezone.localtime(earliest))}, or mark it an emergency agreed by both sides.",
                 rules=("MEET-2",),
             )
         if not emergency_agreed:

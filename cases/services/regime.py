@@ -21,6 +21,7 @@ from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
 from cases.regimes import REGIMES, get_regime, regimes_offered, superseded_by
 from cases.rules.in_force import calendar_date, counterfactual_label
+from cases.wording import short_date
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,14 @@ def exercise_switch_regime(
         early = new_regime not in regimes_offered(today)
         if early and not counterfactual:
             raise ApplicationError(
-                f"{new_regime.label} comes into force only on {new_regime.effective:%-d %b %Y} "
-                f"({new_regime.citation}); the exercise's date is {today:%-d %b %Y}. Switch to it as a "
+                f"{new_regime.label} comes into force only on {short_date(new_regime.effective)} "
+                f"({new_regime.citation}); the exercise's date is {short_date(today)}. Switch to it as a "
                 "counterfactual run if you mean a what-if.")
         replaced = None if early else superseded_by(new_regime, today)
         if replaced and not counterfactual:
             raise ApplicationError(
-                f"{new_regime.label} was replaced on {replaced.effective:%-d %b %Y} by the {replaced.label} "
-                f"({replaced.citation}); the exercise's date is {today:%-d %b %Y}. Switch back to it as a "
+                f"{new_regime.label} was replaced on {short_date(replaced.effective)} by the {replaced.label} "
+                f"({replaced.citation}); the exercise's date is {short_date(today)}. Switch back to it as a "
                 "counterfactual run if you mean a what-if.")
         early = early or replaced is not None  # either way a what-if: marked so on every page and event
         locked.regime = regime

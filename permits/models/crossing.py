@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models import Case, Exercise, Office, Person
-from cases.wording import in_sentence
+from cases.wording import in_sentence, short_date
 from permits.models.geography import BorderCounty, CrossingPoint
 from permits.models.permit import PermitCase
 
@@ -96,4 +96,4 @@ class IllegalCrossingRecord(models.Model):
         indexes = [models.Index(fields=["exercise", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.get_ground_display()} ({self.at:%d %b %Y})"
+        return f"{self.person}: {self.get_ground_display()} ({short_date(self.at)})"

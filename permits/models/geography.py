@@ -13,6 +13,7 @@ from django.db import models
 
 from cases.choices import Side
 from cases.models import Exercise, Office
+from cases.wording import short_date
 
 
 class CountyKind(models.TextChoices):
@@ -120,7 +121,7 @@ class BorderRegionChange(models.Model):
 
     def __str__(self) -> str:
         verb = "added to" if self.in_region else "removed from"
-        return f"{self.county} {verb} the border region ({self.effective_at:%d %b %Y})"
+        return f"{self.county} {verb} the border region ({short_date(self.effective_at)})"
 
 
 def county_in_region(exercise: Exercise, county: BorderCounty) -> bool:

@@ -31,3 +31,38 @@ def test_a_sentence_starts_with_a_capital_and_keeps_the_rest():
     from cases.wording import sentence_start
 
     assert sentence_start("a meeting of the Chief Representatives") == "A meeting of the Chief Representatives"
+
+
+def test_a_date_in_a_sentence_reads_as_the_pages_write_it():
+    """"1 Sep 1959", as the templates' ``j M Y``: the messages wrote "01 Sep 1959" beside pages saying "1 Sep 1959"."""
+    import datetime as dt
+
+    from cases.wording import short_date
+
+    assert short_date(dt.date(1959, 9, 1)) == "1 Sep 1959"
+    assert short_date(dt.datetime(1963, 9, 10, 9, 5)) == "10 Sep 1963"
+    assert short_date(dt.datetime(1963, 9, 1, 9, 5), time=True) == "1 Sep 1963 09:05"
+
+
+def test_no_date_format_uses_a_flag_windows_refuses():
+    """``%-d`` (no leading zero) is glibc's: on Windows, where many teachers' laptops run, ``strftime`` raises
+    ValueError on it, so every page citing a rule's date would fail there. Dates in sentences go through
+    ``cases.wording.short_date``; this finds any format string in the code with such a flag."""
+    import ast
+    import re
+    from pathlib import Path
+
+    flag = re.compile(r"%[-#_^]")
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for package in ("cases", "permits", "config"):
+        for path in (root / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                specs = []
+                if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+                    specs = [v.value for v in ast.walk(node.format_spec) if isinstance(v, ast.Constant)]
+                elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "strftime":
+                    specs = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                found += [f"{path.relative_to(root)}:{node.lineno}" for s in specs if flag.search(str(s))]
+    assert not found, found

@@ -19,6 +19,7 @@ from typing import Any
 from cases.classroom.policy_base import SYSTEM_REASON, AutoStep
 from cases.engine import transitions_from, unmet_guards
 from cases.models import Case
+from cases.wording import short_date
 
 
 def _propose_other_date(decline: str, days: int) -> Callable[[Case, dt.datetime], None]:
@@ -33,7 +34,7 @@ def _propose_other_date(decline: str, days: int) -> Callable[[Case, dt.datetime]
         when = max(meeting.scheduled_for + dt.timedelta(days=days),
                    notice_deadline(meeting.meeting_kind, meeting.exercise.clock) + dt.timedelta(days=1))
         case_transition(case=meeting, transition=decline, actor=None, system=True, note="Autopilot",
-                        data={"reason": f"MEET-1: not on this date; proposes {when:%d %b %Y} instead (autopilot)."})
+                        data={"reason": f"MEET-1: not on this date; proposes {short_date(when)} instead (autopilot)."})
         meeting_request(
             exercise=meeting.exercise, actor=None, kind=meeting.meeting_kind,
             requesting_side="KP" if meeting.requesting_side == "CN" else "CN", scheduled_for=when,

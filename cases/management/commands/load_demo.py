@@ -10,6 +10,7 @@ from cases.classroom.loader import load_pack
 from cases.classroom.packs import PackError, get_pack
 from cases.errors import ApplicationError
 from cases.models import Exercise, TimedEventStatus
+from cases.wording import short_date
 
 DEMO_SLUG = "demo"
 
@@ -39,11 +40,11 @@ class Command(BaseCommand):
         except (ApplicationError, PackError) as exc:
             raise CommandError(str(exc)) from exc
         verb = "Created" if created else "Found existing"
-        self.stdout.write(f"{verb} exercise: {exercise.name} (simulated {exercise.clock:%d %b %Y})")
+        self.stdout.write(f"{verb} exercise: {exercise.name} (simulated {short_date(exercise.clock)})")
         self.stdout.write(f"Logins (password for all: {pack.data['logins']['password']}):")
         for username, role in exercise_logins(exercise):
             self.stdout.write(f"  {username:<14} {role}")
         pending = exercise.timed_events.filter(status=TimedEventStatus.PENDING).values_list("at", flat=True)
         dates = sorted({at.date() for at in pending})
         if dates:
-            self.stdout.write("Later desks open when the clock passes: " + ", ".join(f"{d:%d %b %Y}" for d in dates))
+            self.stdout.write("Later desks open when the clock passes: " + ", ".join(short_date(d) for d in dates))

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cases.classroom.loader import load_pack
 from cases.classroom.packs import PackError
 from cases.errors import ApplicationError
+from cases.wording import short_date
 
 
 class Command(BaseCommand):
@@ -44,4 +45,4 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
             f"Exercise '{exercise.name}' created: {exercise.cases.count()} case(s), "
-            f"{exercise.offices.count()} office(s), clock {exercise.clock:%d %b %Y}."))
+            f"{exercise.offices.count()} office(s), clock {short_date(exercise.clock)}."))
