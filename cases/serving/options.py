@@ -14,11 +14,37 @@ def add_serving_arguments(parser: Any) -> None:
     parser.add_argument("--no-celery", action="store_true", help="Run only the web server.")
 
 
-def sayer(stdout: Any) -> Any:
-    """A ``say`` that flushes each line (the supervisor's messages must show while it waits)."""
+class Sayer:
+    """Write the start's messages to ``stdout``, flushing each (the supervisor's must show while it waits).
 
-    def say(message: str) -> None:
-        stdout.write(message)
-        stdout.flush()
+    A character the window cannot show (a Windows console in a legacy code page, or output sent to a
+    file there) is written as "?" instead of stopping the start with an encoding error; ``can_show``
+    tells a caller beforehand, to say something else instead (the QR code drawn in block characters).
+    """
 
-    return say
+    def __init__(self, stdout: Any) -> None:
+        self.stdout = stdout
+        self.encoding = getattr(stdout, "encoding", None)
+
+    def __call__(self, message: str) -> None:
+        try:
+            self.stdout.write(message)
+        except UnicodeEncodeError:
+            encoding = self.encoding or "ascii"
+            self.stdout.write(message.encode(encoding, "replace").decode(encoding))
+        self.stdout.flush()
+
+    def can_show(self, text: str) -> bool:
+        """Return whether the window's encoding holds every character of ``text``."""
+        if not self.encoding:
+            return True
+        try:
+            text.encode(self.encoding)
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+
+
+def sayer(stdout: Any) -> Sayer:
+    """Return the :class:`Sayer` of ``stdout``."""
+    return Sayer(stdout)

@@ -145,7 +145,12 @@ def announce(p: Plan, say: Callable[[str], None]) -> None:
     qr_path.write_text(qr_svg(p.url))
     say("\nBorder Desk is open to the room. Students on the same network join at:\n")
     say(f"    {p.url}\n")
-    say(qr_terminal(p.url))
+    drawing = qr_terminal(p.url)
+    can_show = getattr(say, "can_show", None)
+    if can_show is None or can_show(drawing):
+        say(drawing)
+    else:
+        say("(This window cannot draw the QR code: open the QR file or the join page named below.)")
     if p.bind != "127.0.0.1":
         say(f"On this laptop itself, http://127.0.0.1:{p.port}/admin/ works too.")
     say(f"\nThe QR code is also at {qr_path} and, for the projector, at "

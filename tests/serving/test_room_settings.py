@@ -149,6 +149,27 @@ def test_the_qr_code_is_an_svg_and_a_terminal_drawing():
     assert len(lines) > 10 and len({len(line) for line in lines}) == 1
 
 
+def test_a_window_that_cannot_draw_the_qr_code_still_gets_every_line(tmp_path, settings):
+    """A Windows console in a legacy code page (or output sent to a file there) cannot encode the QR code's
+    block characters: the start must not fail on them, and the join address and the QR file still show."""
+    import io
+
+    from cases.serving.options import sayer
+    from cases.serving.run import Plan, announce
+
+    settings.DATA_DIR = tmp_path
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    plan = Plan(bind="192.168.1.20", port=8000, room=True, url="http://192.168.1.20:8000/admin/",
+                allowed_hosts=["192.168.1.20"], trusted_origins=["http://192.168.1.20:8000"])
+    announce(plan, sayer(stream))
+    stream.flush()
+    text = raw.getvalue().decode("cp1252")
+    assert "    http://192.168.1.20:8000/admin/" in text
+    assert "This window cannot draw the QR code" in text
+    assert str(tmp_path / "join-qr.svg") in text and "log in as the teacher" in text
+
+
 # --- secrets and passwords ----------------------------------------------------------------------
 
 
