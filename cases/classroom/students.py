@@ -204,11 +204,6 @@ def student_logins(exercise: Exercise) -> list[StudentLogin]:
             .select_related("user", "office").order_by("office__side", "office_id", "user__username")]
 
 
-def unlock_login(username: str) -> None:
-    """Forget the failed logins of ``username`` from every address, so its lock (django-axes) lifts now."""
-    axes_reset(username=username)
-
-
 def student_password_reset(*, exercise: Exercise, actor: Any, membership_id: int) -> StudentLogin:
     """Give one student of the exercise a new random password and return their slip (shown once).
 
@@ -228,8 +223,9 @@ def student_password_reset(*, exercise: Exercise, actor: Any, membership_id: int
     with transaction.atomic():
         user.password = class_password_hash(password)  # generated and random, as in students_create
         user.save(update_fields=["password"])
-        # A student locked out by wrong tries (django-axes) logs in with the new slip at once.
-        unlock_login(user.get_username())
+        # Forget the login's failed tries from every address: a student locked out (django-axes) logs in
+        # with the new slip at once.
+        axes_reset(username=user.get_username())
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.PASSWORD_RESET,
                               summary=f"Reset the password of {person_name(user)} "
                                       f"({user.get_username()}).",
