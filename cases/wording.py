@@ -1,13 +1,16 @@
 """Labels inside a sentence: "Out of China (to the DPRK)" reads "out of China (to the DPRK)", not "... dprk".
 
-Also how a person is named on a page (by the name the teacher gave, else by the login), and how a date
-reads in a sentence.
+Also how a person is named on a page (by the name the teacher gave, else by the login), how a date
+reads in a sentence, and a real moment on the room's clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
+
+from django.conf import settings
 
 # Words a label may start with that keep their capital inside a sentence (peoples and countries).
 PROPER_WORDS = frozenset({"China", "Chinese", "Korea", "Korean", "Koreans", "DPRK", "PRC"})
@@ -51,3 +54,13 @@ def short_date(moment: dt.date, *, time: bool = False) -> str:
     """
     text = f"{moment.day} {moment:%b %Y}"
     return f"{text} {moment:%H:%M}" if time else text
+
+
+def wall_clock(moment: dt.datetime) -> str:
+    """Return a real moment (when someone acted) as the room's clock reads it: "7 Dec 2026 12:10:30".
+
+    Simulated dates are in Beijing time (``TIME_ZONE``); a moment of the lesson is read in the room's own
+    zone, ``settings.WALL_TIME_ZONE`` (the serving laptop's unless set: config/wall_zone.py).
+    """
+    local = moment.astimezone(zoneinfo.ZoneInfo(settings.WALL_TIME_ZONE))
+    return f"{short_date(local)} {local:%H:%M:%S}"

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
@@ -23,6 +24,7 @@ from django.forms import modelform_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -43,7 +45,7 @@ from cases.rules import get_rule
 from cases.rules.in_force import rule_date_notes
 from cases.selectors import StepOption, case_timeline, held_office_ids, next_rules_now, scope_to_user, step_options
 from cases.services.steps import case_transition
-from cases.wording import short_date
+from cases.wording import short_date, wall_clock
 
 INT64 = 2**63 - 1
 ASCII_INTEGER = re.compile(r"-?[0-9]+")
@@ -279,6 +281,28 @@ def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
         elif isinstance(field, forms.NullBooleanField):
             form_cls.base_fields[name] = forms.BooleanField(required=False, label=field.label)
     return form_cls
+
+
+def _wall_heading() -> str:
+    return f"Wall time ({settings.WALL_TIME_ZONE})"
+
+
+class WallTimeShown:
+    """For the admin of rows with a ``wall_time``: it is read on the room's clock, not in Beijing time.
+
+    The list column ``wall_time_shown`` and, on the row's page, that field in place of the raw one
+    (:func:`cases.wording.wall_clock`); the heading names the zone.
+    """
+
+    @admin.display(description=lazy(_wall_heading, str)(), ordering="wall_time")
+    def wall_time_shown(self, obj: Any) -> str:
+        return wall_clock(obj.wall_time)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))  # type: ignore[misc]
+        if "wall_time" in fields:
+            return [("wall_time_shown" if f == "wall_time" else f) for f in fields]
+        return [*fields, "wall_time_shown"]  # a wall time not editable is not in the form: shown last
 
 
 class ReadOnlyAdmin(ExerciseScopedAdmin):

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cases.admin.base import ReadOnlyAdmin
+from cases.admin.base import ReadOnlyAdmin, WallTimeShown
 from cases.admin.exercise import ExerciseAdmin
 from cases.classroom.timekeeping import time_move
 from cases.engine import is_facilitator
@@ -169,6 +169,6 @@ class DeadlineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ClockMove)
-class ClockMoveAdmin(ReadOnlyAdmin):
-    list_display = ("exercise", "from_time", "to_time", "source", "actor", "wall_time", "note")
+class ClockMoveAdmin(WallTimeShown, ReadOnlyAdmin):
+    list_display = ("exercise", "from_time", "to_time", "source", "actor", "wall_time_shown", "note")
     list_filter = ("exercise", "source")

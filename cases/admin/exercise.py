@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from cases.admin.analytics import ExerciseAnalyticsMixin
-from cases.admin.base import ExerciseScopedAdmin, ReadOnlyAdmin
+from cases.admin.base import ExerciseScopedAdmin, ReadOnlyAdmin, WallTimeShown
 from cases.admin.dates import RuleDatesMixin
 from cases.models import CaseEvent, Exercise, Membership, Office, Person
 
@@ -41,7 +41,7 @@ class MembershipAdmin(ExerciseScopedAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdmin):
+class CaseEventAdmin(WallTimeShown, ReadOnlyAdmin):
     """The event log, read-only: it is append-only by design."""
 
     list_display = ("sim_time", "case", "label", "office", "actor", "rules")

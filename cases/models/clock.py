@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models.exercise import Exercise
+from cases.wording import short_date
 
 
 class ClockMoveSource(models.TextChoices):
@@ -35,7 +36,9 @@ class ClockMove(models.Model):
         indexes = [models.Index(fields=["exercise", "wall_time"])]
 
     def __str__(self) -> str:
-        return f"{self.exercise}: {self.from_time:%Y-%m-%d} -> {self.to_time:%Y-%m-%d}"
+        # Simulated dates, read in Beijing time (TIME_ZONE) as the pages read them, not in UTC as stored.
+        start, end = (short_date(timezone.localtime(t)) for t in (self.from_time, self.to_time))
+        return f"{self.exercise}: {start} -> {end}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         """Insert only: the clock's history is never rewritten."""

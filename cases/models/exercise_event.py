@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models.exercise import Exercise
+from cases.wording import wall_clock
 
 
 class ExerciseEventKind(models.TextChoices):
@@ -49,7 +50,7 @@ class ExerciseEvent(models.Model):
         indexes = [models.Index(fields=["exercise", "-wall_time", "-id"], name="exercise_event_latest")]
 
     def __str__(self) -> str:
-        return f"{self.exercise}: {self.get_kind_display()} ({self.wall_time:%Y-%m-%d %H:%M})"
+        return f"{self.exercise}: {self.get_kind_display()} ({wall_clock(self.wall_time)})"
 
     def save(self, *args: object, **kwargs: object) -> None:
         """Insert only: the record of what was done to an exercise is never rewritten."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import template
+from django.conf import settings
+
+from cases.wording import wall_clock
 
 register = template.Library()
 
@@ -51,3 +55,15 @@ def regime_label(code: str) -> str:
 
     regime = REGIMES.get(str(code))
     return regime.label if regime is not None else str(code)
+
+
+@register.filter
+def wall(moment: dt.datetime | None) -> str:
+    """Write a real moment (when someone acted) on the room's clock (:func:`cases.wording.wall_clock`)."""
+    return wall_clock(moment) if moment is not None else ""
+
+
+@register.simple_tag
+def wall_zone() -> str:
+    """Return the name of the room's time zone, for a column heading ("Wall time (Europe/London)")."""
+    return str(settings.WALL_TIME_ZONE)

@@ -8,6 +8,8 @@ from pathlib import Path
 import environ
 from kombu.transport import TRANSPORT_ALIASES
 
+from config.wall_zone import wall_time_zone
+
 EMBEDDED_BROKER = "bdsqlite"  # cases.serving.broker.ALIAS
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -142,6 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 # Simulated dates are shown in Beijing time, the time the sources' crossing hours are given in.
 TIME_ZONE = "Asia/Shanghai"
+# Real moments (when someone acted: the console's log, clock moves, an event's wall time) are shown on
+# the room's clock: this laptop's time zone, or BORDER_DESK_WALL_TIME_ZONE (config/wall_zone.py).
+WALL_TIME_ZONE = wall_time_zone(env.str("BORDER_DESK_WALL_TIME_ZONE", default=""))
 USE_I18N = True
 USE_TZ = True
 

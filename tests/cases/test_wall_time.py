@@ -1,0 +1,103 @@
+"""Real (wall-clock) moments are shown on the room's clock, not in the simulation's Beijing time.
+
+Simulated dates are in Beijing time (TIME_ZONE, the hours the sources give). When someone acted is a
+moment of the lesson: a teacher in London reading "20:10" for a pause made at 12:10 their time (or a
+teacher in New York reading the next day's date) cannot line the log up with the lesson.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from cases.models import CaseEvent, ClockMove, ExerciseEvent
+from cases.services.exercise import exercise_pause
+from cases.wording import wall_clock
+from config.wall_zone import wall_time_zone
+
+# 12:10:30 in London on 7 December 2026 is 20:10:30 in Beijing and 07:10:30 in New York.
+MOMENT = dt.datetime(2026, 12, 7, 12, 10, 30, tzinfo=dt.UTC)
+BEIJING = "7 Dec 2026 20:10:30"
+
+
+def test_wall_clock_reads_the_moment_on_the_room_s_clock():
+    with override_settings(WALL_TIME_ZONE="Europe/London"):
+        assert wall_clock(MOMENT) == "7 Dec 2026 12:10:30"
+    with override_settings(WALL_TIME_ZONE="America/New_York"):
+        assert wall_clock(MOMENT) == "7 Dec 2026 07:10:30"
+    with override_settings(WALL_TIME_ZONE="Asia/Seoul"):
+        assert wall_clock(MOMENT) == "7 Dec 2026 21:10:30"
+
+
+def test_the_room_s_zone_is_the_laptop_s_unless_set_and_a_wrong_name_is_refused_clearly(monkeypatch):
+    import tzlocal
+
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Europe/Berlin")
+    assert wall_time_zone("") == "Europe/Berlin"
+    assert wall_time_zone(" Asia/Seoul ") == "Asia/Seoul"
+    with pytest.raises(ImproperlyConfigured, match=r"BORDER_DESK_WALL_TIME_ZONE.*Europe/Londn.*Europe/London"):
+        wall_time_zone("Europe/Londn")
+    # A machine whose zone cannot be read (or names no known zone) falls back to UTC and says so in the name.
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: None)
+    assert wall_time_zone("") == "UTC"
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Not/AZone")
+    assert wall_time_zone("") == "UTC"
+
+
+def _teacher_client(desk) -> Client:
+    client = Client()
+    client.force_login(desk.user("teacher"))
+    return client
+
+
+@override_settings(WALL_TIME_ZONE="Europe/London")
+def test_the_console_history_gives_the_wall_time_on_the_room_s_clock(desk):
+    exercise_pause(exercise=desk.exercise, actor=desk.user("teacher"))
+    ExerciseEvent.objects.filter(exercise=desk.exercise).update(wall_time=MOMENT)  # the row is append-only
+    page = _teacher_client(desk).get(reverse("classroom:console", args=[desk.exercise.pk])).content.decode()
+    history = page[page.index('id="cr-history"'):]
+    history = history[:history.index("</table>")]
+    assert "Wall time (Europe/London)" in history
+    assert "7 Dec 2026 12:10:30" in history and BEIJING not in history
+
+
+@override_settings(WALL_TIME_ZONE="Europe/London")
+def test_the_clock_page_and_the_clock_moves_list_give_the_wall_time_on_the_room_s_clock(desk):
+    start = desk.exercise.clock
+    ClockMove.objects.create(exercise=desk.exercise, from_time=start, to_time=start + dt.timedelta(days=3),
+                             actor=desk.user("teacher"), wall_time=MOMENT, note="walk")
+    client = _teacher_client(desk)
+    clock_page = client.get(reverse("admin:cases_exercise_clock", args=[desk.exercise.pk])).content.decode()
+    moves = clock_page[clock_page.index("Clock moves"):]
+    assert "When (wall time, Europe/London)" in moves
+    assert "7 Dec 2026 12:10:30" in moves and BEIJING not in moves
+    listing = client.get(reverse("admin:cases_clockmove_changelist")).content.decode()
+    assert "7 Dec 2026 12:10:30" in listing and BEIJING not in listing
+    assert "Wall time (Europe/London)" in listing
+
+
+@override_settings(WALL_TIME_ZONE="America/New_York")
+def test_a_case_event_s_page_gives_its_wall_time_on_the_room_s_clock(desk):
+    first = CaseEvent.objects.filter(exercise=desk.exercise).order_by("pk").first()
+    event = CaseEvent.objects.create(  # the log is append-only: a new row carries the moment
+        exercise=desk.exercise, case=first.case, kind=first.kind, label="Walk", sim_time=first.sim_time,
+        wall_time=MOMENT, source_state=first.source_state, target_state=first.target_state)
+    page = _teacher_client(desk).get(reverse("admin:cases_caseevent_change", args=[event.pk])).content.decode()
+    assert "Wall time (America/New_York)" in page
+    assert "7 Dec 2026 07:10:30" in page and BEIJING not in page
+
+
+@override_settings(WALL_TIME_ZONE="Europe/London")
+def test_the_rows_names_read_each_clock_in_its_own_zone(desk):
+    """An exercise event is named by its wall time (the room's clock); a clock move by its simulated dates (Beijing)."""
+    exercise_pause(exercise=desk.exercise, actor=desk.user("teacher"))
+    ExerciseEvent.objects.filter(exercise=desk.exercise).update(wall_time=MOMENT)
+    assert "(7 Dec 2026 12:10:30)" in str(ExerciseEvent.objects.get(exercise=desk.exercise))
+    # 00:30 in Beijing on 2 March 1959 is still 1 March in UTC, where the row holds it.
+    just_after_midnight = dt.datetime(1959, 3, 1, 16, 30, tzinfo=dt.UTC)
+    move = ClockMove(exercise=desk.exercise, from_time=just_after_midnight, to_time=just_after_midnight)
+    assert str(move).endswith("2 Mar 1959 -> 2 Mar 1959")
