@@ -45,6 +45,18 @@ def person_name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def clip(text: str, limit: int) -> str:
+    """Return ``text`` cut to at most ``limit`` characters at a word, ending " …" when anything was left out.
+
+    For a sentence stored in a column of limited length (a summary, a note, a result): a cut wherever
+    the limit fell left half a word ("may not travel with t"). Punctuation the cut leaves hanging goes.
+    """
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]  # room for the "…"
+    words = head.rsplit(" ", 1)[0].rstrip(" ,;:(—-") if " " in head else ""
+    return f"{words} …" if words else f"{head}…"  # one word longer than the limit is cut inside it
+
 def short_date(moment: dt.date, *, time: bool = False) -> str:
     """Return ``moment`` as a sentence writes it, "1 Sep 1959" (with ``time``, "1 Sep 1959 09:00").
 

@@ -28,6 +28,7 @@ from cases.classroom.packs import (
     parse_date,
 )
 from cases.classroom.seeding import Built, SeedContext, Seeder, builder_for, number, seeder_for
+from cases.engine import all_transitions, meta_of
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
@@ -44,12 +45,20 @@ from cases.services.bulk import case_bulk_transition
 from cases.services.bulk_open import case_bulk_open
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.services.jobs import job_claim, job_fail, job_finish, job_progress
+from cases.wording import clip
 
 Progress = Callable[[int, int, str], None]
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
     """Ignore progress (command-line and test loads that do not report it)."""
+
+
+def _step_label(kind: str, name: str) -> str:
+    """Return the label a step of procedure ``kind`` is shown by (its name in the pack, if it has none)."""
+    from cases.procedures import get_procedure
+
+    return next((meta_of(t).label for t in all_transitions(get_procedure(kind).model) if t.name == name), name)
 
 
 def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str, Any],
@@ -88,7 +97,7 @@ def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str
             if result.refused:
                 pk, why = next(iter(result.refused.items()))
                 reference = next(c.reference for _i, c in filed if c.pk == pk)
-                raise ApplicationError(f"{reference}: step {name!r}: {why}")
+                raise ApplicationError(f"{reference}: the step '{_step_label(kind, name)}': {why}")
         out = _reloaded(kind, [c for _i, c in filed]) if entry.get("steps") else [c for _i, c in filed]
         for case in out:
             if meant_for is not None and case.next_office_id != meant_for.pk:
@@ -377,7 +386,7 @@ def run_load(load_id: int) -> None:
     actor = get_user_model().objects.filter(pk=load.requested_by_id).first()
 
     def progress(done: int, total: int, message: str) -> None:
-        job_progress(load_id, done=done, total=total, message=message[:500])
+        job_progress(load_id, done=done, total=total, message=clip(message, 500))
 
     try:
         students = load.params.get("students") if isinstance(load.params, dict) else None

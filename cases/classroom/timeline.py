@@ -11,7 +11,7 @@ from django.db import transaction
 from cases.errors import ApplicationError
 from cases.models import Deadline, DeadlineStatus, Exercise, ExerciseEventKind, TimedEvent, TimedEventStatus
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
-from cases.wording import short_date
+from cases.wording import clip, short_date
 
 # Each kind of timed event: what the inject form calls it, and its name in a word or two (the console's list).
 _KINDS = {
@@ -82,9 +82,9 @@ def fire_due_events(*, exercise: Exercise, actor: Any = None) -> list[TimedEvent
             # recorded as not carried out rather than stopping the clock for every later event.
             try:
                 with transaction.atomic():
-                    event.result = _fire(event, actor)[:300]
+                    event.result = clip(_fire(event, actor), 300)
             except ApplicationError as exc:
-                event.result = f"Not carried out: {exc.message}"[:300]
+                event.result = clip(f"Not carried out: {exc.message}", 300)
             event.status = TimedEventStatus.FIRED
             event.fired_at = ex.clock
             event.save(update_fields=["result", "status", "fired_at"])
@@ -160,7 +160,7 @@ def timed_event_fire_now(*, exercise: Exercise, actor: Any, event_id: int) -> Ti
 
 def _fire_now(event: TimedEvent, ex: Exercise, actor: Any) -> None:
     event.injected_by = actor if getattr(actor, "is_authenticated", False) else None
-    event.result = _fire(event, actor)[:300]
+    event.result = clip(_fire(event, actor), 300)
     event.status = TimedEventStatus.FIRED
     event.fired_at = ex.clock
     event.save()

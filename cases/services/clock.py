@@ -22,7 +22,7 @@ from cases.models import ClockMove, ClockMoveSource, Exercise, ExerciseEventKind
 from cases.models.exercise import SIM_MAX
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.services.sweep_queue import enqueue_sweep
-from cases.wording import short_date
+from cases.wording import clip, short_date
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def _move(locked: Exercise, target: dt.datetime, *, actor: Any, source: str, not
         to_time=target,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         source=source,
-        note=note[:200],
+        note=clip(note, 200),
     )
     locked.clock = target
     locked.save(update_fields=["clock"])

@@ -36,7 +36,7 @@ from cases.services.sql_rows import (
     rows_by_params,
     update_same,
 )
-from cases.wording import short_date
+from cases.wording import clip, short_date
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ def _fire(deadline: Deadline, kind: str = "") -> str:
             )
     except ApplicationError as exc:
         Deadline.objects.filter(pk=deadline.pk).update(
-            status=DeadlineStatus.CANCELLED, fired_at=None, note=f"Cancelled: {exc.message}"[:200]
+            status=DeadlineStatus.CANCELLED, fired_at=None, note=clip(f"Cancelled: {exc.message}", 200)
         )
         return "cancelled"
     return "fired"
@@ -263,7 +263,7 @@ def _fire_steps_in_bulk(
                     fired.append(d.pk)
                 else:
                     reason = result.refused.get(d.case_id, "the step is no longer possible")
-                    cancelled[f"Cancelled: {reason}"[:200]].append(d.pk)
+                    cancelled[clip(f"Cancelled: {reason}", 200)].append(d.pk)
             for note, ids in cancelled.items():
                 update_same(Deadline, {"status": DeadlineStatus.CANCELLED, "fired_at": None, "note": note}, ids)
     except (_Lost, ApplicationError):

@@ -7,6 +7,7 @@ from typing import Any
 from cases.engine import is_facilitator
 from cases.errors import ApplicationError
 from cases.models import Exercise, ExerciseEvent, ExerciseEventKind
+from cases.wording import clip
 
 
 def exercise_event_record(
@@ -29,7 +30,7 @@ def exercise_event_record(
         exercise_id=exercise.pk,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         kind=kind,
-        summary=summary[:300],
+        summary=clip(summary, 300),
         data=data or {},
         clock=clock if clock is not None else exercise.clock,
     )

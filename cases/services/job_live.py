@@ -22,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from cases.models import Job
+from cases.wording import clip
 
 # Write at most this often (seconds of wall time): the page polls once a second.
 EVERY = 1.0
@@ -36,7 +37,7 @@ def _write_file(job_id: int, done: int, total: int, message: str) -> None:
     path = _file(job_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_suffix(".part")
-    part.write_text(json.dumps({"done": done, "total": total, "message": message[:500]}))
+    part.write_text(json.dumps({"done": done, "total": total, "message": clip(message, 500)}))
     os.replace(part, path)  # the reader sees the old figures or the new ones, never half a file
 
 

@@ -27,7 +27,7 @@ from cases.models import (
 )
 from cases.models.meeting import LEVEL_RANKS, NOTICE_TEXT, SENIOR_OFFICE, SIDE_OFFICE, notice_deadline
 from cases.services.steps import case_open
-from cases.wording import in_sentence, sentence_start, short_date, with_article
+from cases.wording import clip, in_sentence, sentence_start, short_date, with_article
 
 SIDE_NAME = {Side.CHINA: "Chinese", Side.DPRK: "DPRK"}
 MINISTER = {Side.CHINA: "PRC Minister of Public Security", Side.DPRK: "DPRK Minister of Social Safety"}
@@ -157,7 +157,7 @@ def meeting_request(
     host = _next_host(exercise, requesting_side)
     case = MeetingCase(
         exercise=exercise,
-        title=f"{MeetingKind(kind).label}: {subject.strip()[:120]}",
+        title=f"{MeetingKind(kind).label}: {clip(subject.strip(), 120)}",
         meeting_kind=kind,
         requesting_side=requesting_side,
         host_side=host,

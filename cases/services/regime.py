@@ -21,7 +21,7 @@ from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
 from cases.regimes import REGIMES, get_regime, regimes_offered, superseded_by
 from cases.rules.in_force import calendar_date, counterfactual_label
-from cases.wording import short_date
+from cases.wording import clip, short_date
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def exercise_switch_regime(
                 case=case,
                 exercise=locked,
                 kind=EventKind.REGIME,
-                label=label[:160],
+                label=clip(label, 160),
                 source_state=case.state,
                 target_state=case.state,
                 actor=actor,
@@ -138,7 +138,7 @@ def _recompute_escalations(case_pk: int) -> None:
             due_at=case.state_since + spec.after,
             action=spec.action,
             rules=",".join(spec.rules),
-            note=spec.note[:200],
+            note=clip(spec.note, 200),
         )
         for spec in specs
     )

@@ -34,6 +34,7 @@ from jsonschema import Draft202012Validator
 from cases.errors import ApplicationError
 from cases.models import CaseEvent, Deadline, Exercise, Membership
 from cases.permissions import grant_student
+from cases.wording import clip
 
 MAX_BYTES = 200 * 1024 * 1024
 USER_FIELDS = ("username", "first_name", "last_name", "email")
@@ -170,7 +171,7 @@ def _problem(error: Any) -> str:
         return f"{prefix}: {error.instance!r} is not something an exercise export holds"
     if error.validator == "additionalProperties":
         return f"{prefix}: {error.message.replace('Additional properties are not allowed', 'unknown field(s)')}"
-    return f"{prefix} ({where.lstrip('.') or 'top'}): {error.message[:200]}"
+    return f"{prefix} ({where.lstrip('.') or 'top'}): {clip(error.message, 200)}"
 
 
 def _parse(data: str) -> list[dict[str, Any]]:

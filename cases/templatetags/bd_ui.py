@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from cases.wording import wall_clock
+from cases.wording import clip, wall_clock
 
 register = template.Library()
 
@@ -36,10 +36,7 @@ def rule_short(text: str) -> str:
     """Return a rule's summary in short: its first sentence, cut at a word near 140 characters."""
     text = " ".join(str(text).split())
     first = re.split(r"(?<=[.;])\s+(?=[A-Z(\"“])", text, maxsplit=1)[0]
-    if len(first) <= SHORT_RULE:
-        return first
-    cut = first[:SHORT_RULE].rsplit(" ", 1)[0].rstrip(",;:")
-    return f"{cut} …"
+    return clip(first, SHORT_RULE)
 
 
 @register.filter

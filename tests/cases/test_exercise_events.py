@@ -181,3 +181,16 @@ def test_export_and_import_commands_are_recorded(run, tmp_path):
     call_command("import_exercise", str(out))
     imported = Exercise.objects.get(name="Audited")
     assert ExerciseEvent.objects.filter(exercise=imported, kind="import").count() == 1
+
+
+def test_a_long_summary_is_cut_at_a_word_to_fit_its_column(desk):
+    """A class top-up refused by AUT-4 was logged as "... property may not travel with t" (cut at 300)."""
+    reason = ("AUT-1961-0094: AUT-4: under the regime in force property may not travel with the applicant; "
+              "record how it is disposed of in China. ")
+    summary = "Topped up the work of the pack from 19 to 20 students: 0 case(s) filed; not filed: " + reason * 3
+    event = exercise_event_record(exercise=desk.exercise, actor=None, kind=ExerciseEventKind.PACK_LOAD,
+                                  summary=summary)
+    stored = ExerciseEvent.objects.get(pk=event.pk).summary
+    assert len(stored) <= 300 and stored.endswith(" …")
+    kept = stored.removesuffix(" …")
+    assert summary.startswith(kept) and summary[len(kept)] == " "  # the cut falls between two words

@@ -191,3 +191,8 @@ def test_latecomers_after_the_packs_regime_switch_are_seated_and_told_what_work_
     event = ExerciseEvent.objects.filter(exercise=exercise, summary__startswith="Topped up").get()
     assert event.data["unfiled"] and event.data["top_up"] == Case.objects.filter(exercise=exercise).count() - cases
     assert planned_students(exercise) == 10  # the ten seated (the load planned for five)
+    # The teacher reads the refused step by its label, not the procedure's code name ("step 'settle_accounts'").
+    import re
+
+    for text in (warned[0], event.summary, *event.data["unfiled"]):
+        assert not re.search(r"'[a-z]+(?:_[a-z]+)+'", text), text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cases.models.embassy import EmbassyMatter
-from cases.wording import in_sentence, with_article
+from cases.wording import clip, in_sentence, with_article
 from permits.models import Direction, DocumentKind
 
 
@@ -66,3 +66,14 @@ def test_no_date_format_uses_a_flag_windows_refuses():
                     specs = [a.value for a in node.args if isinstance(a, ast.Constant)]
                 found += [f"{path.relative_to(root)}:{node.lineno}" for s in specs if flag.search(str(s))]
     assert not found, found
+
+
+def test_a_sentence_cut_to_fit_its_column_ends_at_a_word():
+    """A summary stored in a 300-character column was cut wherever the limit fell: the console read
+    "... property may not travel with t" (a class top-up refused by AUT-4)."""
+    assert clip("Short enough.", 300) == "Short enough."
+    text = "Topped up the work: property may not travel with the applicant; record how it is disposed of."
+    cut = clip(text, 40)
+    assert cut == "Topped up the work: property may not …" and len(cut) <= 40
+    assert clip("x" * 50, 10) == "x" * 9 + "…"  # one long word: cut inside it, and said so
+    assert clip(text, len(text)) == text
