@@ -69,16 +69,21 @@ class Supervisor:
     def pids(self) -> dict[str, int]:
         return {c.spec.name: c.popen.pid for c in self.children if c.popen is not None}
 
-    def _signal(self, child: _Child, sig: int) -> None:
+    def _stop_child(self, child: _Child, *, force: bool) -> None:
+        """Ask a child to stop (SIGTERM to its group), or with ``force`` kill it (SIGKILL).
+
+        On Windows, which has neither signal (``signal.SIGKILL`` does not exist there), the process is
+        terminated (``Popen.terminate``/``kill``, both TerminateProcess).
+        """
         if child.popen is None or child.popen.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
             if os.name == "posix":
-                os.killpg(child.popen.pid, sig)
-            elif sig == signal.SIGTERM:
-                child.popen.terminate()
-            else:
+                os.killpg(child.popen.pid, signal.SIGKILL if force else signal.SIGTERM)
+            elif force:
                 child.popen.kill()
+            else:
+                child.popen.terminate()
 
     def _clear_group(self, child: _Child) -> None:
         """Kill whatever is left in a dead child's process group (processes it forked)."""
@@ -89,7 +94,7 @@ class Supervisor:
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM every child (and its group), wait up to ``timeout`` s, then kill what is left."""
         for child in reversed(self.children):
-            self._signal(child, signal.SIGTERM)
+            self._stop_child(child, force=False)
         deadline = time.monotonic() + timeout
         for child in self.children:
             if child.popen is None:
@@ -97,7 +102,7 @@ class Supervisor:
             try:
                 child.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                self._signal(child, signal.SIGKILL)
+                self._stop_child(child, force=True)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     child.popen.wait(timeout=5)
             # The group may still hold processes the child forked.
