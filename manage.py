@@ -10,7 +10,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from config.setting_errors import BadSetting
+
+    try:
+        execute_from_command_line(sys.argv)
+    except BadSetting as exc:  # an environment variable that cannot be used: say which, in one line
+        sys.exit(f"Border Desk cannot start: {exc}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.core.exceptions import ImproperlyConfigured
+from config.setting_errors import BadSetting
 
 
 def _known(name: str) -> bool:
@@ -39,7 +39,7 @@ def wall_time_zone(configured: str) -> str:
     if not name:
         return _laptop_zone()
     if not _known(name):
-        raise ImproperlyConfigured(
+        raise BadSetting(
             f"BORDER_DESK_WALL_TIME_ZONE={configured!r} names no time zone. Give one such as Europe/London, "
             "America/New_York or Asia/Seoul, or leave it unset to use this computer's own."
         )

@@ -147,6 +147,10 @@ TIME_ZONE = "Asia/Shanghai"
 # Real moments (when someone acted: the console's log, clock moves, an event's wall time) are shown on
 # the room's clock: this laptop's time zone, or BORDER_DESK_WALL_TIME_ZONE (config/wall_zone.py).
 WALL_TIME_ZONE = wall_time_zone(env.str("BORDER_DESK_WALL_TIME_ZONE", default=""))
+# Once these settings are read, Django sets TZ to TIME_ZONE in this process, and the processes started
+# from it (the room's web server, worker and beat) inherit TZ, which tzlocal reads first: they would
+# take Beijing for the laptop's zone. They inherit the zone found here instead.
+os.environ["BORDER_DESK_WALL_TIME_ZONE"] = WALL_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

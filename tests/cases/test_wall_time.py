@@ -101,3 +101,45 @@ def test_the_rows_names_read_each_clock_in_its_own_zone(desk):
     just_after_midnight = dt.datetime(1959, 3, 1, 16, 30, tzinfo=dt.UTC)
     move = ClockMove(exercise=desk.exercise, from_time=just_after_midnight, to_time=just_after_midnight)
     assert str(move).endswith("2 Mar 1959 -> 2 Mar 1959")
+
+
+def test_the_processes_a_start_spawns_read_the_laptop_s_zone_not_django_s_tz(tmp_path):
+    """Django sets TZ to TIME_ZONE (Beijing) in its process once the settings are read, and the room's web
+    server, worker and beat, started from it, inherit TZ: tzlocal there read Asia/Shanghai, and the
+    served console's log said "Wall time (Asia/Shanghai)". The first process hands its zone down."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    report = ("import django, json, os, subprocess, sys; django.setup(); from django.conf import settings; "
+              "print(json.dumps([settings.WALL_TIME_ZONE, os.environ.get('TZ')]))")
+    spawn = report.replace("print(", "child = subprocess.run([sys.executable, '-c', sys.argv[1]], "
+                                     "capture_output=True, text=True, check=True).stdout; print(child, ")
+    env = {k: v for k, v in os.environ.items() if k not in ("TZ", "BORDER_DESK_WALL_TIME_ZONE")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    out = subprocess.run([sys.executable, "-c", spawn, report], capture_output=True, text=True, check=True,
+                         env=env, cwd=settings.BASE_DIR).stdout.split("\n")
+    child_zone, child_tz = json.loads(out[0])
+    parent_zone = json.loads(out[1].strip())[0]
+    assert child_tz == "Asia/Shanghai"  # what Django hands down, and what tzlocal would read in the child
+    assert child_zone == parent_zone == wall_time_zone("")  # the laptop's zone, read before Django set TZ
+
+
+def test_a_wrong_zone_name_stops_the_start_with_one_line_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "BORDER_DESK_WALL_TIME_ZONE": "Europe/Londn", "BORDER_DESK_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    done = subprocess.run([sys.executable, "manage.py", "check"], capture_output=True, text=True, env=env,
+                          cwd=settings.BASE_DIR)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "Border Desk cannot start: BORDER_DESK_WALL_TIME_ZONE='Europe/Londn' names no time zone. Give one such as "
+        "Europe/London, America/New_York or Asia/Seoul, or leave it unset to use this computer's own.")
