@@ -142,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Django's own displays (admin lists, view pages) write a moment as the pages do: "2 Mar 1959 09:00".
+FORMAT_MODULE_PATH = ["config.formats"]
 # Simulated dates are shown in Beijing time, the time the sources' crossing hours are given in.
 TIME_ZONE = "Asia/Shanghai"
 # Real moments (when someone acted: the console's log, clock moves, an event's wall time) are shown on

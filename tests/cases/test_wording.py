@@ -77,3 +77,26 @@ def test_a_sentence_cut_to_fit_its_column_ends_at_a_word():
     assert cut == "Topped up the work: property may not …" and len(cut) <= 40
     assert clip("x" * 50, 10) == "x" * 9 + "…"  # one long word: cut inside it, and said so
     assert clip(text, len(text)) == text
+
+
+def test_django_s_own_displays_write_a_moment_as_the_pages_do(desk):
+    """The admin's lists and view pages wrote "2 Mar 1959, 9 a.m." (en-gb's format) beside pages writing
+    "2 Mar 1959 09:00": one way to write a moment, on every page."""
+    import datetime as dt
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import formats, timezone
+
+    from cases.models import ClockMove
+    from cases.wording import short_date
+
+    moment = timezone.make_aware(dt.datetime(1959, 3, 2, 9, 0))
+    assert formats.localize(moment) == short_date(moment, time=True) == "2 Mar 1959 09:00"
+    assert formats.localize(moment.time()) == "09:00"
+    ClockMove.objects.create(exercise=desk.exercise, from_time=moment, to_time=moment + dt.timedelta(days=2),
+                             actor=desk.user("teacher"))
+    client = Client()
+    client.force_login(desk.user("teacher"))
+    listing = client.get(reverse("admin:cases_clockmove_changelist")).content.decode()
+    assert "2 Mar 1959 09:00" in listing and "4 Mar 1959 09:00" in listing and "a.m." not in listing
