@@ -169,6 +169,8 @@ class SafeListAdmin(admin.ModelAdmin):
     # list may still open one of them from a case of their exercise (the scoped queryset answers 404 for any
     # other), so that no link on the case page ends in a refusal. The list, add and change stay refused.
     student_opens_linked_records = False
+    # Each change's time on the room's clock, not in the simulation's Beijing time (a case's page has its own).
+    object_history_template = "admin/cases/object_history.html"
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         hidden = hidden_from(request, self.model) and not (obj is not None and self.student_opens_linked_records)

@@ -143,3 +143,24 @@ def test_a_wrong_zone_name_stops_the_start_with_one_line_not_a_traceback(tmp_pat
     assert done.stderr.strip() == (
         "Border Desk cannot start: BORDER_DESK_WALL_TIME_ZONE='Europe/Londn' names no time zone. Give one such as "
         "Europe/London, America/New_York or Asia/Seoul, or leave it unset to use this computer's own.")
+
+
+@override_settings(WALL_TIME_ZONE="Europe/London")
+def test_the_admin_s_history_pages_give_each_change_s_time_on_the_room_s_clock(desk):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import MarriageCase
+
+    case = MarriageCase.objects.filter(exercise=desk.exercise).first()
+    for obj in (desk.exercise, case):
+        entry = LogEntry.objects.create(user=desk.user("teacher"), content_type=ContentType.objects.get_for_model(obj),
+                                        object_id=str(obj.pk), object_repr=str(obj)[:200], action_flag=CHANGE,
+                                        change_message="Walk")
+        LogEntry.objects.filter(pk=entry.pk).update(action_time=MOMENT)
+    client = _teacher_client(desk)
+    for url in (reverse("admin:cases_exercise_history", args=[desk.exercise.pk]),
+                reverse("admin:cases_marriagecase_history", args=[case.pk])):
+        page = client.get(url).content.decode()
+        assert "7 Dec 2026 12:10:30" in page and BEIJING not in page, url
+        assert "Wall time (Europe/London)" in page, url
