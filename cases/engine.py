@@ -186,6 +186,11 @@ def all_transitions(model: type[Case]) -> list[Transition]:
     return _TRANSITIONS[model]
 
 
+def step_named(model: type[Case], name: str) -> StepMeta | None:
+    """Return what the step ``name`` of a case model declares (office, rules, label), or None if it has none."""
+    return next((meta_of(t) for t in all_transitions(model) if t.name == name), None)
+
+
 def transitions_from(case: Case, state: str | None = None) -> list[Transition]:
     """Return the transitions leaving ``state`` (default: the case's) that fit the case's variant."""
     state = case.state if state is None else state

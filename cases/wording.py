@@ -57,6 +57,7 @@ def clip(text: str, limit: int) -> str:
     words = head.rsplit(" ", 1)[0].rstrip(" ,;:(—-") if " " in head else ""
     return f"{words} …" if words else f"{head}…"  # one word longer than the limit is cut inside it
 
+
 def short_date(moment: dt.date, *, time: bool = False) -> str:
     """Return ``moment`` as a sentence writes it, "1 Sep 1959" (with ``time``, "1 Sep 1959 09:00").
 

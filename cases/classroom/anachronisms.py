@@ -55,7 +55,7 @@ def _case_fields(kind: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def _step_rules(kind: str, step: Any) -> tuple[str, ...]:
     """Return the rules a case entry's step requires (declared with ``requires=``)."""
-    from cases.engine import all_transitions, meta_of
+    from cases.engine import step_named
     from cases.procedures import get_procedure
 
     name = step if isinstance(step, str) else step.get("step", "")
@@ -63,10 +63,8 @@ def _step_rules(kind: str, step: Any) -> tuple[str, ...]:
         model = get_procedure(kind).model
     except (KeyError, LookupError):
         return ()
-    for t in all_transitions(model):
-        if t.name == name:
-            return meta_of(t).requires
-    return ()
+    meta = step_named(model, name)
+    return meta.requires if meta is not None else ()
 
 
 def _cited_problems(text: str, on: dt.date) -> list[str]:

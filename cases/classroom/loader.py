@@ -28,7 +28,7 @@ from cases.classroom.packs import (
     parse_date,
 )
 from cases.classroom.seeding import Built, SeedContext, Seeder, builder_for, number, seeder_for
-from cases.engine import all_transitions, meta_of
+from cases.engine import step_named
 from cases.errors import ApplicationError
 from cases.models import (
     Case,
@@ -58,7 +58,8 @@ def _step_label(kind: str, name: str) -> str:
     """Return the label a step of procedure ``kind`` is shown by (its name in the pack, if it has none)."""
     from cases.procedures import get_procedure
 
-    return next((meta_of(t).label for t in all_transitions(get_procedure(kind).model) if t.name == name), name)
+    meta = step_named(get_procedure(kind).model, name)
+    return meta.label if meta is not None else name
 
 
 def seed_entry(ctx: SeedContext, pack: Pack | None, path: PathT, entry: dict[str, Any],

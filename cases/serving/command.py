@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cases.serving.options import add_serving_arguments, sayer
+from cases.serving.options import Sayer, add_serving_arguments
 from cases.serving.run import acquire, plan, serve
 
 
@@ -31,7 +31,7 @@ class ServingCommand(BaseCommand):
         lock = acquire(settings.DATA_DIR)
         try:
             p = plan(addr=options["addr"], room=options["room"] is not None, room_address=options["room"] or None)
-            code = serve(p=p, celery=not options["no_celery"], say=sayer(self.stdout), lock=lock,
+            code = serve(p=p, celery=not options["no_celery"], say=Sayer(self.stdout), lock=lock,
                          before=self.prepare)
         finally:
             lock.release()

@@ -43,8 +43,3 @@ class Sayer:
         except (UnicodeEncodeError, LookupError):
             return False
         return True
-
-
-def sayer(stdout: Any) -> Sayer:
-    """Return the :class:`Sayer` of ``stdout``."""
-    return Sayer(stdout)

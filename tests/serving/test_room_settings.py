@@ -154,7 +154,7 @@ def test_a_window_that_cannot_draw_the_qr_code_still_gets_every_line(tmp_path, s
     block characters: the start must not fail on them, and the join address and the QR file still show."""
     import io
 
-    from cases.serving.options import sayer
+    from cases.serving.options import Sayer
     from cases.serving.run import Plan, announce
 
     settings.DATA_DIR = tmp_path
@@ -162,7 +162,7 @@ def test_a_window_that_cannot_draw_the_qr_code_still_gets_every_line(tmp_path, s
     stream = io.TextIOWrapper(raw, encoding="cp1252")
     plan = Plan(bind="192.168.1.20", port=8000, room=True, url="http://192.168.1.20:8000/admin/",
                 allowed_hosts=["192.168.1.20"], trusted_origins=["http://192.168.1.20:8000"])
-    announce(plan, sayer(stream))
+    announce(plan, Sayer(stream))
     stream.flush()
     text = raw.getvalue().decode("cp1252")
     assert "    http://192.168.1.20:8000/admin/" in text
