@@ -101,6 +101,11 @@ def has_dprk_papers(case: MarriageCase) -> bool:
     return bool(case.dprk_approval_ref and case.passport_number)
 
 
+# The pre-1958 route's provincial stage (MAR-0): D2 names only the Central Committee.
+VIA_PROVINCE = ("D2 says only that many localities asked the Central Committee for approval; the provincial "
+                "committee on the way up is an assumption.")
+
+
 class MarriageCase(Case):
     """A Chinese man's application to marry a Korean woman."""
 
@@ -162,17 +167,20 @@ class MarriageCase(Case):
     # --- Pre-1958: referral to the Central Committee (MAR-0) ------------------------------------
 
     @step(source=S.FILED, target=S.PROVINCE_REVIEW, office=K.WORK_UNIT, rules=["MAR-0"], variants=PRE1958,
-          label="Forward the application up to the province", guards=[two_copies])
+          label="Forward the application up to the province", guards=[two_copies],
+          assumption=VIA_PROVINCE)
     def forward_to_province(self) -> None:
-        """Refer the case upwards, as every locality did before D2 (MAR-0)."""
+        """Refer the case upwards, as many localities did before D2 (MAR-0)."""
 
     @step(source=S.PROVINCE_REVIEW, target=S.CENTRE_REVIEW, office=K.PROVINCIAL_COMMITTEE, rules=["MAR-0"],
-          variants=PRE1958, label="Refer to the Central Committee")
+          variants=PRE1958, label="Refer to the Central Committee",
+          assumption=VIA_PROVINCE)
     def refer_to_centre(self) -> None:
         """Send the papers on to the Centre (MAR-0)."""
 
     @step(source=S.PROVINCE_REVIEW, target=S.FILED, office=K.PROVINCIAL_COMMITTEE, rules=["MAR-0"],
-          variants=PRE1958, label="Send back: the man must apply again", reason_required=True)
+          variants=PRE1958, label="Send back: the man must apply again", reason_required=True,
+          assumption=VIA_PROVINCE)
     def return_to_unit(self, *, reason: str) -> None:
         """Return the papers; the man files a fresh application (MAR-0's repeated applications)."""
         self.reason = reason

@@ -77,8 +77,9 @@ DOCUMENTS: dict[str, Document] = {
         _archived("D2", "Ministry of the Interior notification on marriages with Korean women", dt.date(1958, 10, 18),
                   "Hubei Prov. Archives SZ67-01-0540"),
         _archived("R1959", "MFA summary report on the organised relocation", dt.date(1959, 12, 10),
-                  "PRC FMA 118-00777-01", effective=dt.date(1959, 1, 1),
-                  note="Reports the relocation of 1959; applied from the start of that year (assumption)."),
+                  "PRC FMA 118-00777-01", effective=dt.date(1959, 1, 18),
+                  note="Reports the relocation the State Council instructed on 18 Jan 1959 (carried out February "
+                  "to April); applied from that instruction. Its own proposals (§3) are dated 10 Dec 1959."),
         _archived("E1961", "Cable from the Chinese Embassy in the DPRK", dt.date(1961, 12, 2), "PRC FMA 118-01026-07",
                   effective=dt.date(1960, 1, 1),
                   note="Reception stations since the first half of 1960 (the cable's 'last year'); the project "
@@ -167,6 +168,11 @@ _BEFORE_D1 = ("the sources do not say what applied before D1 (17 Dec 1957); the 
 _BEFORE_D2 = ("D2 (18 Oct 1958) is the first document to state it; the sources say of the earlier procedure only "
               "that cases went up to the Central Committee, so the project applies it to that procedure too "
               "(assumption).")
+_RET_BEFORE_D1 = ("before D1 (17 Dec 1957) ART reports the joint minutes of 8 Jun 1955 (crossers caught without "
+                  "criminal intent handed back, the others tried or handed back) and the meeting of 5 Dec 1957 that "
+                  "let the DPRK keep those who wished to stay; the project applies D1's principles from the start of "
+                  "the period, which those records support only in part (assumption).")
+_R1959_PROPOSAL = "R1959 §3 proposes this on 10 Dec 1959, for the State Council's approval"
 _D9_BACK = ("D9 describes the permit procedure as practised in September 1963; the project applies it from the "
             "permit's introduction on 8 June 1955 (assumption: the 1955 records themselves are not in the sources).")
 _D4_BACK = ("D4 reports this practice in 1961; the project applies it from the permit's introduction "
@@ -176,7 +182,11 @@ _D4_BACK = ("D4 reports this practice in 1961; the project applies it from the p
 def _rows() -> list[RuleDates]:
     rows = [RuleDates("MAR-0", "D2", PERIOD_START, documented=_D["D2"].effective,
                       assumed_before="the referral to the Centre predates D2; since when the sources do not say "
-                      "(assumption: the whole period before 18 Oct 1958).")]
+                      "(assumption: the whole period before 18 Oct 1958).",
+                      assumed_from=_D["D2"].effective,
+                      assumed_after="D2 moved the decision to the work unit on 18 Oct 1958. A case still on the "
+                      "referral is either one filed before (how those were finished the sources do not say: "
+                      "assumption) or a counterfactual for comparison.")]
     rows += [RuleDates(f"MAR-{n}", "D2", PERIOD_START, documented=_D["D2"].effective, assumed_before=_BEFORE_D2)
              for n in range(1, 10)]
     rows += [
@@ -189,7 +199,11 @@ def _rows() -> list[RuleDates]:
         RuleDates("AUT-5", "D7", _D["D7"].effective),
         RuleDates("AUT-6", "D8", _D["D8"].effective),
         RuleDates("AUT-7", "D8", _D["D8"].effective),
-        RuleDates("AUT-8", "MPS1958", _D["MPS1958"].effective),
+        RuleDates("AUT-8", "MPS1958", _D["MPS1958"].effective, documented=_D["R1959"].date,
+                  assumed_before=f"{_R1959_PROPOSAL}, for departures after it under the MPS provisions of "
+                  "8 Jun 1958 (which are not in the sources); the 1959 relocation itself was settled under the "
+                  "State Council's provisions (R1959 §1). The project asks for the settlement earlier too "
+                  "(assumption)."),
         RuleDates("AUT-9", "D11", D11_EFFECTIVE),
         RuleDates("AUT-10", "D11", D11_EFFECTIVE),
         RuleDates("AUT-11", "D4", PERIOD_START, documented=_D["D4"].effective,
@@ -215,19 +229,28 @@ def _rows() -> list[RuleDates]:
                   assumed_after="D10 replaced the 1955 records and says nothing of an age limit; the project keeps "
                   "the 1953 limit of 18 (assumption)."),
         RuleDates("PER-12", "D4", PERMIT_FROM, documented=_D["D4"].effective, assumed_before=_D4_BACK),
-        RuleDates("RET-1", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_BEFORE_D1),
-        RuleDates("RET-2", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_BEFORE_D1),
-        RuleDates("RET-3", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_BEFORE_D1),
+        RuleDates("RET-1", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_RET_BEFORE_D1),
+        RuleDates("RET-2", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_RET_BEFORE_D1),
+        RuleDates("RET-3", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_RET_BEFORE_D1),
         RuleDates("RET-8", "D7", _D["D7"].effective),
         RuleDates("RET-9", "MFA1961", _D["PRACTICE1961"].effective, end=_D["D7"].effective, replaced_by="D7",
                   documented=_D["MFA1961"].effective,
                   assumed_before="the 1961 practice regime (from 1 Jan 1961, as D6 describes the year) carries the "
                   "Embassy line; the MFA cable ART quotes for it is dated 9 Aug 1961, so applying it earlier in "
                   "1961 is an assumption."),
-        RuleDates("RET-10", "D5", _D["D5"].effective, end=_D["D7"].effective, replaced_by="D7"),
-        RuleDates("RET-11", "R1959", _D["R1959"].effective),
+        RuleDates("RET-10", "D5", _D["D5"].effective, end=_D["D7"].effective, replaced_by="D7",
+                  documented=_D["D5"].date,
+                  assumed_before="D5 (10 May 1961) reports Liaoning's help for intercepted crossers, and the Jilin "
+                  "committee's order to persuade returners firmly is of 25 Nov 1961 (ART); the project applies both "
+                  "from the start of 1961, as the year's practice (assumption)."),
+        RuleDates("RET-11", "R1959", _D["R1959"].effective, documented=_D["R1959"].date,
+                  assumed_before=f"{_R1959_PROPOSAL}; the project asks for the certification letter from the "
+                  "relocation on (assumption)."),
         RuleDates("RET-12", "D11", D11_EFFECTIVE),
-        RuleDates("RET-13", "E1961", _D["E1961"].effective),
+        RuleDates("RET-13", "E1961", _D["E1961"].effective, documented=_D["E1961"].date,
+                  assumed_before="E1961 (2 Dec 1961) says the stations were set up once crossings, begun in the "
+                  "first half of 1960, grew (D5 mentions them in May 1961), and reports the 15-day quarantine as "
+                  "recent; the project runs the whole reception from 1 Jan 1960 (assumption)."),
         RuleDates("OTH-1", "D11", D11_EFFECTIVE),
         RuleDates("OTH-2", "D11", D11_EFFECTIVE),
         RuleDates("OTH-3", "D10", D10_EFFECTIVE),

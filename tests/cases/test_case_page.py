@@ -215,3 +215,12 @@ def test_a_step_with_an_overlong_text_is_refused_and_changes_nothing():
     assert fresh.state == "reported" and fresh.events.count() == events and fresh.identity_details == ""
     client.post(url, {**data, "record_identity-identity_details": "H" * TEXT_MAX_LENGTH})
     assert CrosserCase.objects.get(pk=case.pk).state != "reported"  # the longest allowed passes
+
+
+def test_the_case_page_tells_the_student_the_people_are_invented(desk):
+    """Students see the people and local units of a pack on the case page: it says they are fictional
+    (the printed debrief and the period documents said so; the page a student works on did not)."""
+    html = page_of(desk, "workunit", zhang(desk))
+    note = re.search(r'<p class="bd-source" id="bd-fictional">(.*?)</p>', html, re.S)
+    assert note and "fictional" in note.group(1) and "unless a source names them" in note.group(1)
+    assert html.index('id="bd-timeline"') < note.start()

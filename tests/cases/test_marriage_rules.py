@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cases.choices import Occupation, OfficeKind
+from cases.engine import step_named
 from cases.errors import ApplicationError
 from cases.models import MarriageCase
 from cases.services.marriage import marriage_file
@@ -181,3 +182,10 @@ def test_mar_9_illegal_crosser_repatriated_or_allowed_in_special_circumstances(d
     soldier = file_case(desk, occupation=Occupation.MILITARY, woman_crossed_illegally=True)
     with pytest.raises(ApplicationError, match="MAR-1"):
         take(desk, soldier, "approve_special_circumstances", "countypsb", reason="x")
+
+
+def test_mar0_the_provincial_stage_of_the_old_referral_is_marked_an_assumption():
+    """D2 says only that many localities asked the Central Committee: the province on the way is invented."""
+    for name in ("forward_to_province", "refer_to_centre", "return_to_unit"):
+        meta = step_named(MarriageCase, name)
+        assert meta is not None and "assumption" in meta.assumption and "many localities" in meta.assumption

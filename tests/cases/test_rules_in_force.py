@@ -97,10 +97,47 @@ def test_rules_applied_outside_their_documents_say_why():
     for row in RULE_DATES.values():
         if row.start < row.vouched_from:
             assert "assumption" in row.assumed_before, row.rule
-            assert row.note(row.start) and not row.note(row.vouched_from)
+            assert row.note(row.start)
+            if row.assumed_from is None or row.assumed_from > row.vouched_from:
+                assert not row.note(row.vouched_from), row.rule
     per11 = RULE_DATES["PER-11"]
     assert per11.note(dt.date(1964, 6, 8)) == ""
     assert "assumption" in per11.note(dt.date(1964, 6, 9))
+
+
+@pytest.mark.parametrize(("rule_id", "before", "documented", "says"), [
+    # R1959 §3 is a proposal of 10 Dec 1959: earlier use of its certification letter and settlement is assumed.
+    ("RET-11", dt.date(1959, 6, 1), dt.date(1959, 12, 10), "10 Dec 1959"),
+    ("AUT-8", dt.date(1959, 3, 2), dt.date(1959, 12, 10), "State Council's provisions"),
+    # E1961 (2 Dec 1961) reports the stations as set up once crossings grew, the quarantine as recent.
+    ("RET-13", dt.date(1960, 6, 1), dt.date(1961, 12, 2), "first half of 1960"),
+    # D5 is of 10 May 1961; the Jilin order ART quotes of 25 Nov 1961.
+    ("RET-10", dt.date(1961, 2, 1), dt.date(1961, 5, 10), "25 Nov 1961"),
+    # ART reports the June 1955 minutes and the December 1957 meeting before D1.
+    ("RET-1", dt.date(1956, 1, 1), dt.date(1957, 12, 17), "8 Jun 1955"),
+    ("RET-2", dt.date(1956, 1, 1), dt.date(1957, 12, 17), "ART"),
+])
+def test_rules_used_before_their_documents_date_tell_the_student_so(rule_id, before, documented, says):
+    """A rule applied before the document that states it shows a note saying so, citing what the sources give."""
+    row = RULE_DATES[rule_id]
+    assert row.vouched_from == documented
+    note = row.note(before)
+    assert says in note and "assumption" in note
+    assert row.note(documented) == ""
+
+
+def test_the_relocation_starts_with_the_state_council_instruction_of_18_january_1959():
+    """AUT-12: R1959 reports the State Council's instruction of 18 Jan 1959; not in force before it."""
+    assert not in_force("AUT-12", dt.date(1959, 1, 17))
+    assert in_force("AUT-12", dt.date(1959, 1, 18))
+
+
+def test_the_pre_1958_referral_after_d2_is_marked_for_the_student():
+    """MAR-0 after 18 Oct 1958: the referral D2 replaced is shown as a leftover case or a counterfactual."""
+    row = RULE_DATES["MAR-0"]
+    assert row.note(dt.date(1958, 10, 17)).startswith("MAR-0 before 18 Oct 1958")
+    after = row.note(dt.date(1959, 3, 2))
+    assert "counterfactual" in after and "assumption" in after
 
 
 def test_the_date_table_is_ordered_by_date_and_cites_every_source():
