@@ -27,6 +27,14 @@ def test_authorization_letter_prints(desk):
     _check(case, "letter", case.letter_number, case.applicant.name, "AUT-1")
 
 
+def test_authorization_letter_names_no_issuer_the_sources_do_not(desk):
+    """D6 and D7 say the letters came from the DPRK; the letter printed "Ministry of Internal Affairs" as issuer."""
+    case = AuthorizationCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+    html = render_document(case, "letter")
+    assert "Ministry of Internal Affairs" not in html
+    assert "not which body issued it" in html and "fictional" in html
+
+
 def test_meeting_notice_prints(desk):
     """MEET-1/MEET-2: the notice gives time, place and subject."""
     case = MeetingCase.objects.filter(exercise=desk.exercise).order_by("id").first()
