@@ -225,9 +225,10 @@ def _rows() -> list[RuleDates]:
         RuleDates("PER-10", "D10", PERMIT_FROM, documented=D10_EFFECTIVE,
                   assumed_before="before D10 a crossing without a valid permit is treated as illegal too "
                   "(assumption)."),
-        RuleDates("PER-11", "ART-1953", _D["ART-1953"].effective, assumed_from=D10_EFFECTIVE,
-                  assumed_after="D10 replaced the 1955 records and says nothing of an age limit; the project keeps "
-                  "the 1953 limit of 18 (assumption)."),
+        RuleDates("PER-11", "ART-1953", _D["ART-1953"].effective, assumed_from=PERMIT_FROM,
+                  assumed_after="ART gives the age limit of 18 for the 1953 travel documents; the border permit of "
+                  "1955 (D9 dates it from 8 Jun 1955; ART has a new transit system from 1 Jul 1955) and D10, which "
+                  "replaced the 1955 records, say nothing of age. The project keeps the limit (assumption)."),
         RuleDates("PER-12", "D4", PERMIT_FROM, documented=_D["D4"].effective, assumed_before=_D4_BACK),
         RuleDates("RET-1", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_RET_BEFORE_D1),
         RuleDates("RET-2", "D1", PERIOD_START, documented=_D["D1"].effective, assumed_before=_RET_BEFORE_D1),

@@ -100,8 +100,9 @@ def test_rules_applied_outside_their_documents_say_why():
             assert row.note(row.start)
             if row.assumed_from is None or row.assumed_from > row.vouched_from:
                 assert not row.note(row.vouched_from), row.rule
-    per11 = RULE_DATES["PER-11"]
-    assert per11.note(dt.date(1964, 6, 8)) == ""
+    per11 = RULE_DATES["PER-11"]  # the 1953 age limit, kept for the 1955 permit and after D10
+    assert per11.note(dt.date(1955, 6, 7)) == ""
+    assert "assumption" in per11.note(dt.date(1955, 6, 8)) and "1 Jul 1955" in per11.note(dt.date(1955, 6, 8))
     assert "assumption" in per11.note(dt.date(1964, 6, 9))
 
 

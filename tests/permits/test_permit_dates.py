@@ -169,16 +169,17 @@ def test_per8_no_crossing_hours_before_the_protocol_and_hours_from_it(helong):
         cross_at_night(helong, late)
 
 
-def test_per11_the_age_rule_after_the_protocol_is_shown_as_an_assumption(helong):
-    """PER-11: the 1953 age limit of 18 is kept after D10 only as a marked assumption, shown on the station's step."""
+def test_per11_the_age_rule_for_the_1955_permit_is_shown_as_an_assumption(helong):
+    """PER-11: the 1953 age limit of 18 is kept for the 1955 permit, before and after D10, only as a marked
+    assumption shown on the station's step (the sources give the limit for the 1953 travel documents alone)."""
     helong.set_clock(BEFORE_D10)
     early = resident_application(helong, "Age Rule Before")
     notes = next(o for o in step_options(early, helong.user("nanping")) if o.name == "issue_at_station").dated_notes
-    assert not any(n.startswith("PER-11") for n in notes)
+    assert any(n.startswith("PER-11 after 8 Jun 1955") and "assumption" in n for n in notes)
     helong.set_clock(D10_DAY)
     late = resident_application(helong, "Age Rule After")
     notes = next(o for o in step_options(late, helong.user("nanping")) if o.name == "forward_to_county").dated_notes
-    assert any(n.startswith("PER-11 after 9 Jun 1964") and "assumption" in n for n in notes)
+    assert any(n.startswith("PER-11 after 8 Jun 1955") and "assumption" in n for n in notes)
 
 
 def _case_summary(helong, case: PermitCase, login: str) -> str:
