@@ -26,6 +26,7 @@ from cases.admin.refresh import (
     unchanged,
     wants_fragment,
 )
+from cases.admin.scope import hidden_from
 from cases.classroom.autopilot import autopilot_on
 from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
@@ -530,9 +531,21 @@ index_or_inbox = admin.site.admin_view(_index_or_inbox)
 # --- Documents -----------------------------------------------------------------------------------
 
 
+def _case_for_documents(request: HttpRequest, case_id: int) -> Case:
+    """Return the case whose documents the user may read: of their exercise, and of a procedure their office is in.
+
+    The same refusal as the case's own page (``SafeListAdmin``): a student whose office has no part in
+    the procedure is refused (403), so its papers are no more readable than its page.
+    """
+    case = get_object_or_404(scope_to_user(Case.objects.all(), request.user), pk=case_id)
+    if hidden_from(request, case.procedure.model):
+        raise PermissionDenied("This case's procedure is not one your office takes part in.")
+    return case
+
+
 def document(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
     """Show a printable period document of a case (``?format=pdf`` for the PDF)."""
-    case = get_object_or_404(scope_to_user(Case.objects.all(), request.user), pk=case_id)
+    case = _case_for_documents(request, case_id)
     try:
         if request.GET.get("format") == "pdf":
             response = HttpResponse(render_pdf(case, slug), content_type="application/pdf")
@@ -545,7 +558,7 @@ def document(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
 
 def documents_list(request: HttpRequest, case_id: int) -> HttpResponse:
     """List the printable documents of a case."""
-    case = get_object_or_404(scope_to_user(Case.objects.all(), request.user), pk=case_id)
+    case = _case_for_documents(request, case_id)
     opts = case.procedure.model._meta
     return _render(request, "admin/classroom/documents.html", {
         "title": f"Documents of {case.reference}", "case": case, "docs": documents_for(case),
