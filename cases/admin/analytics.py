@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from cases.analytics.dashboard import dashboard_page, debrief_charts, debrief_page
 from cases.analytics.export import FORMATS, stream
 from cases.analytics.registry import RUNNERS
+from cases.engine import is_facilitator
 from cases.input import db_id
 from cases.models import Exercise, Membership
 from cases.regimes import REGIME_CHOICES
@@ -96,8 +97,18 @@ class ExerciseAnalyticsMixin:
             raise Http404("No such exercise.")
         return get_object_or_404(self.get_queryset(request), pk=object_id)  # type: ignore[attr-defined]
 
+    def _may_export(self, request: HttpRequest, exercise: Exercise) -> bool:
+        """Return whether the user may download the event log: its teacher (or a superuser), not a student.
+
+        The log names every office's cases, actors and notes; a student sees only their office's cases
+        (the dashboard and debrief they may read give counts, not cases).
+        """
+        user = request.user
+        return bool(user.is_superuser or is_facilitator(user, exercise.pk))
+
     def _page(self, request: HttpRequest, exercise: Exercise, template: str, title: str,
               data: dict[str, Any]) -> TemplateResponse:
+        exports = self._may_export(request, exercise)
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": Exercise._meta,
@@ -107,8 +118,8 @@ class ExerciseAnalyticsMixin:
             "debrief_url": reverse("admin:cases_exercise_debrief", args=[exercise.pk]),
             "print_url": reverse("admin:cases_exercise_debrief_print", args=[exercise.pk]),
             "pdf_url": reverse("admin:cases_exercise_debrief_pdf", args=[exercise.pk]),
-            "csv_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "csv"]),
-            "xes_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "xes"]),
+            "csv_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "csv"]) if exports else "",
+            "xes_url": reverse("admin:cases_exercise_events", args=[exercise.pk, "xes"]) if exports else "",
             **data,
         }
         return TemplateResponse(request, template, context)
@@ -163,6 +174,8 @@ class ExerciseAnalyticsMixin:
         if fmt not in FORMATS:
             raise Http404("Choose csv or xes.")
         exercise = self._exercise(request, object_id)
+        if not self._may_export(request, exercise):
+            raise PermissionDenied("Only the teacher running this exercise downloads its event log.")
         chunks, content_type = stream(exercise, fmt)
         response = StreamingHttpResponse(chunks, content_type=f"{content_type}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="exercise-{exercise.pk}-events.{fmt}"'

@@ -119,6 +119,19 @@ def test_event_log_downloads_from_the_dashboard(desk):
     assert client.get(reverse("admin:cases_exercise_events", args=[exercise.pk, "pdf"])).status_code == 404
 
 
+def test_the_event_log_is_the_teachers_not_a_students(desk):
+    """The CSV and XES logs name every office's cases, actors and notes: a student, who sees only the
+    cases of the procedures their office takes part in, gets neither them nor a link to them."""
+    student = client_for(desk, "workunit")
+    for fmt in ("csv", "xes"):
+        assert student.get(reverse("admin:cases_exercise_events", args=[desk.exercise.pk, fmt])).status_code == 403
+    page = student.get(reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk])).content.decode()
+    assert reverse("admin:cases_exercise_events", args=[desk.exercise.pk, "csv"]) not in page
+    teacher = client_for(desk, "teacher")
+    page = teacher.get(reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk])).content.decode()
+    assert reverse("admin:cases_exercise_events", args=[desk.exercise.pk, "csv"]) in page
+
+
 def test_a_student_sees_the_dashboard_of_their_own_exercise_only(desk, other_desk):
     mine = client_for(desk, "workunit")
     assert mine.get(reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk])).status_code == 200
