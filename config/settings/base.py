@@ -224,8 +224,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusals_in_one_line": {"()": "config.log_filters.RefusalsInOneLine"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]},
         "errors": {"class": "logging.handlers.RotatingFileHandler", "filename": str(DATA_DIR / "logs" / "errors.log"),
                    "maxBytes": 2_000_000, "backupCount": 3, "level": "ERROR", "formatter": "plain",
                    "delay": True},
