@@ -179,8 +179,9 @@ def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: li
             password = _new_password()
             # Numbered after the students already seated, so a second batch does not repeat "Student 1".
             display = names[i] if names else f"Student {taken + i + 1}"
-            first, _, last = display.partition(" ")
-            user = user_model(username=username, first_name=first[:150], last_name=last[:150], is_staff=True)
+            # The whole name as the "first name": the admin greets a user by it (``get_short_name``), and a
+            # name's first word is the family name as often as not ("Li Wei", "Kim Min-ji").
+            user = user_model(username=username, first_name=display[:150], last_name="", is_staff=True)
             user.password = class_password_hash(password)  # generated and random: config/hashers.py
             user.save()
             grant_student(user)

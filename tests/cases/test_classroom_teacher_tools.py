@@ -8,6 +8,7 @@ import pytest
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from cases.classroom.loader import load_pack
@@ -376,3 +377,15 @@ def exercise_start():
     import datetime as dt
 
     return dt.datetime(1958, 9, 1, 9, tzinfo=dt.UTC)
+
+
+def test_a_student_is_greeted_by_their_whole_name_not_its_first_word(exercise):
+    """The admin greets a user by the short name: "Li Wei" read "WELCOME, LI." (his family name)."""
+    made = students_create(exercise=exercise, actor=None, names=["Li Wei", "Kim Min-ji"])
+    for login in made:
+        user = get_user_model().objects.get(username=login.username)
+        assert user.get_short_name() == login.display_name and user.get_full_name() == login.display_name
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=made[0].username))
+    page = client.get(reverse("classroom:inbox"), follow=True).content.decode()
+    assert "<strong>Li Wei</strong>" in page

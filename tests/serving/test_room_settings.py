@@ -106,6 +106,8 @@ def test_the_join_page_shows_the_url_and_qr_to_the_teacher_only(desk, monkeypatc
     page = teacher.get("/admin/classroom/join/").content.decode()
     assert "http://192.168.1.20:8000/admin/" in page
     assert '<div id="bd-join-qr" style="display:inline-block"><svg' in page
+    # The login and password are on the login slip; the role card carries neither (it sent students there).
+    assert "login slip" in page and "role card" not in page
     student = Client()
     student.force_login(desk.user("workunit"))
     assert student.get("/admin/classroom/join/").status_code == 403
