@@ -101,7 +101,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "title": "Classroom",
         "packs": packs, "broken": broken, "can_load": can_load(request.user),
         "exercises": [(e, can_run(request.user, e)) for e in exercises],
-        "loads": Job.objects.filter(requested_by=request.user)[:5] if request.user.is_authenticated else [],
+        # The pack loads alone: time moves and comparisons are jobs too, with no name and their own pages.
+        "loads": Job.objects.filter(requested_by=request.user, kind=JobKind.LOAD)[:5]
+        if request.user.is_authenticated else [],
     })
 
 

@@ -389,3 +389,15 @@ def test_a_student_is_greeted_by_their_whole_name_not_its_first_word(exercise):
     client.force_login(get_user_model().objects.get(username=made[0].username))
     page = client.get(reverse("classroom:inbox"), follow=True).content.decode()
     assert "<strong>Li Wei</strong>" in page
+
+
+def test_recent_loads_lists_the_teachers_pack_loads_only(client, teacher, django_capture_on_commit_callbacks):
+    """A fast-forward is a job too: the Classroom page listed it as a nameless load whose link said "No such file"."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("classroom:load_start"), {"slug": "marriage-1958", "name": "Listed", "students": "5"})
+    load = Job.objects.get(name="Listed")
+    moved = Job.objects.create(kind=JobKind.TIME_MOVE, exercise=load.exercise, requested_by=teacher,
+                               status=JobStatus.DONE, total=1)
+    page = client.get(reverse("classroom:home")).content.decode()
+    assert reverse("classroom:load_progress", args=[load.pk]) in page and ">Listed</a>" in page
+    assert reverse("classroom:load_progress", args=[moved.pk]) not in page
