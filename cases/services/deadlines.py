@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
+from cases.engine import transitions_from
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
 from cases.services.bulk import case_bulk_transition, instances_from_rows
@@ -60,9 +61,30 @@ def _fmt(when: dt.datetime) -> str:
 # --- Handlers: deadline actions that are not procedure steps -------------------------------------
 
 
+def _watched_state_left(deadline: Deadline, case: Case) -> bool:
+    """Return whether the case has left the state (or stay) a reminder or escalation watches."""
+    if deadline.action == "escalate":
+        return case.state != deadline.watch_state or bool(deadline.set_at and case.state_since > deadline.set_at)
+    return bool(deadline.watch_state) and case.state != deadline.watch_state
+
+
+def deadline_moved_past(deadline: Deadline, case: Case) -> bool:
+    """Return whether a pending deadline will lapse when it falls due: the case has moved past what it waits for.
+
+    A reminder or escalation lapses once the case leaves the state it watches (its handler refuses); a
+    step lapses once the case's state no longer offers it (the step service refuses). Either way the sweep
+    marks it cancelled only when it falls due; the case page says so before.
+    """
+    if deadline.status != DeadlineStatus.PENDING:
+        return False
+    if deadline.action in HANDLERS:
+        return _watched_state_left(deadline, case)
+    return deadline.action not in {t.name for t in transitions_from(case)}
+
+
 def _handle_remind(deadline: Deadline, case: Case) -> str:
     """Record a reminder on the case timeline (used by MEET-1 consent reminders), unless it moved on first."""
-    if deadline.watch_state and case.state != deadline.watch_state:
+    if _watched_state_left(deadline, case):
         raise ApplicationError("The case moved on before the reminder fell due.")
     CaseEvent.objects.create(
         case=case,
@@ -80,7 +102,7 @@ def _handle_remind(deadline: Deadline, case: Case) -> str:
 
 def _handle_escalate(deadline: Deadline, case: Case) -> str:
     """Flag a case that has waited too long at one office, unless it moved on meanwhile."""
-    if case.state != deadline.watch_state or (deadline.set_at and case.state_since > deadline.set_at):
+    if _watched_state_left(deadline, case):
         raise ApplicationError("The case moved on before the escalation fell due.")
     Case.objects.filter(pk=case.pk).update(escalated_at=deadline.due_at)
     waited = (deadline.due_at - case.state_since).days

@@ -12,9 +12,10 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from cases.models import Exercise, MarriageCase
+from cases.models import Exercise, MarriageCase, MeetingCase
 from cases.rules import get_rule
 from cases.templatetags.bd_ui import rule_short
+from tests.conftest import take
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,19 @@ def test_the_case_page_tells_the_student_the_people_are_invented(desk):
     note = re.search(r'<p class="bd-source" id="bd-fictional">(.*?)</p>', html, re.S)
     assert note and "fictional" in note.group(1) and "unless a source names them" in note.group(1)
     assert html.index('id="bd-timeline"') < note.start()
+
+
+def test_a_deadline_the_case_has_moved_past_says_it_will_lapse(desk):
+    """After the DPRK side consented to a meeting, its page still called the consent deadline and the
+    reminders "Pending" (the sweep marks them cancelled only when they fall due)."""
+    case = MeetingCase.objects.filter(exercise=desk.exercise, state="requested").order_by("id").first()
+    client = Client()
+    client.force_login(desk.user("dprksafety"))
+    url = reverse("admin:cases_meetingcase_change", args=[case.pk])
+    before = client.get(url).content.decode()
+    assert "Lapses when due" not in before and ">Pending<" in before
+    take(desk, case, "consent_kp", "dprksafety")
+    after = client.get(url).content.decode()
+    deadlines = after[after.index("<h2 style=\"margin-top:12px\">Deadlines</h2>"):]
+    assert deadlines.count("Lapses when due: the case has moved on") == case.deadlines.count() == 3
+    assert ">Pending<" not in deadlines
