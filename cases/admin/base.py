@@ -21,7 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms import modelform_factory
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import lazy
@@ -257,6 +257,28 @@ class ExerciseScopedAdmin(SafeListAdmin):
         return field
 
 
+def _refused_key(case: Case) -> str:
+    return f"bd-refused-step-{case.pk}"
+
+
+def _keep_refused_step(request: HttpRequest, case: Case, step_name: str) -> None:
+    """Keep what was typed into a refused step's form for the case page the refusal redirects to (once)."""
+    prefix = f"{step_name}-"
+    typed = [(key, values) for key, values in request.POST.lists() if key.startswith(prefix)]
+    request.session[_refused_key(case)] = {"step": step_name, "typed": typed}
+
+
+def _refused_step(request: HttpRequest, case: Case) -> tuple[str, QueryDict] | None:
+    """Return the step refused on this case a moment ago and what was typed into it, and forget them."""
+    kept = request.session.pop(_refused_key(case), None) if hasattr(request, "session") else None
+    if not isinstance(kept, dict) or not isinstance(kept.get("step"), str):
+        return None
+    typed = QueryDict(mutable=True)
+    for key, values in kept.get("typed", []):
+        typed.setlist(str(key), [str(v) for v in values])
+    return kept["step"], typed
+
+
 def step_form_class(model: type[Case], option: StepOption) -> type[forms.Form]:
     """Build the form a step needs: its declared fields (from the model), a reason, a note."""
     meta = option.meta
@@ -437,15 +459,28 @@ class CaseAdmin(ReadOnlyAdmin):
         ]
 
     def case_context(self, request: HttpRequest, case: Case) -> dict[str, Any]:
-        """Build what the case page shows above the fields."""
+        """Build what the case page shows above the fields.
+
+        A step refused a moment ago comes back as it was typed, its errors beside its fields
+        (:func:`_keep_refused_step`): the student corrects it instead of typing it all again.
+        """
         options = step_options(case, request.user)
         model = type(case)
+        refused = _refused_step(request, case)
         steps = []
         for option in options:
+            form_class = step_form_class(model, option)
+            if not option.enabled:
+                form = None
+            elif refused is not None and refused[0] == option.name:
+                form = form_class(refused[1], prefix=option.name)
+                form.is_valid()  # the errors beside the fields (a service refusal has none: the values stay)
+            else:
+                form = form_class(prefix=option.name)
             steps.append(
                 {
                     "option": option,
-                    "form": step_form_class(model, option)(prefix=option.name) if option.enabled else None,
+                    "form": form,
                     "url": reverse(
                         f"admin:{self.opts.app_label}_{self.opts.model_name}_step", args=[case.pk, option.name]
                     ),
@@ -512,6 +547,7 @@ class CaseAdmin(ReadOnlyAdmin):
                     for f, e in form.errors.items()
                 )
                 messages.error(request, f"'{option.meta.label}' was not taken: {errors}")
+                _keep_refused_step(request, case, step_name)
                 return HttpResponseRedirect(change_url)
             data = {f: form.cleaned_data[f] for f in option.meta.fields}
             if option.meta.reason_required:
@@ -522,6 +558,8 @@ class CaseAdmin(ReadOnlyAdmin):
             updated = case_transition(case=case, transition=step_name, actor=request.user, note=note, data=data)
         except ApplicationError as exc:
             messages.error(request, exc.message)
+            if option is not None and option.enabled:
+                _keep_refused_step(request, case, step_name)
         else:
             messages.success(
                 request, f"Done: {option.meta.label if option else step_name}. Now: {updated.state_label()}."

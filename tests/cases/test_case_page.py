@@ -12,8 +12,9 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from cases.models import Exercise, MarriageCase, MeetingCase
+from cases.models import CorpseCase, Exercise, MarriageCase, MeetingCase
 from cases.rules import get_rule
+from cases.selectors import step_options
 from cases.templatetags.bd_ui import rule_short
 from tests.conftest import take
 
@@ -241,3 +242,25 @@ def test_a_deadline_the_case_has_moved_past_says_it_will_lapse(desk):
     deadlines = after[after.index("<h2 style=\"margin-top:12px\">Deadlines</h2>"):]
     assert deadlines.count("Lapses when due: the case has moved on") == case.deadlines.count() == 3
     assert ">Pending<" not in deadlines
+
+
+def test_a_refused_step_comes_back_as_it_was_typed_with_the_error_beside_the_field(desk):
+    """A step refused for a missing field came back empty, the error only in a banner: the student typed
+    it all again. The page now keeps what was typed, once, with the error at the field."""
+    user = desk.user("countypsb")
+    case = CorpseCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+    option = next(o for o in step_options(case, user) if o.name == "record_investigation")
+    assert option.enabled
+    client = Client()
+    client.force_login(user)
+    step_url = reverse("admin:cases_corpsecase_step", args=[case.pk, option.name])
+    change_url = reverse("admin:cases_corpsecase_change", args=[case.pk])
+    state = case.state
+    typed = "Drowned near the bridge, typed before the refusal"
+    response = client.post(step_url, {f"{option.name}-cause_of_death": typed})  # the nationality finding left out
+    assert response.status_code == 302 and response["Location"] == change_url
+    assert CorpseCase.objects.get(pk=case.pk).state == state  # nothing changed
+    html = client.get(change_url).content.decode()
+    assert typed in html
+    assert 'class="errorlist' in html  # beside the empty field, not only in the banner
+    assert typed not in client.get(change_url).content.decode()  # once
