@@ -233,6 +233,15 @@ class ExerciseScopedAdmin(SafeListAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return scope_to_user(super().get_queryset(request), request.user, self.exercise_path)
 
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
+        """Say truthfully why a row is not shown: Django's "doesn't exist. Perhaps it was deleted?" was said of
+        rows that exist in another office's procedure or another exercise."""
+        key = unquote(object_id)
+        self.message_user(request, f"No {opts.verbose_name} with ID “{key}” is open to you here: it belongs "
+                                   "to another exercise, or to a procedure your office takes no part in, or there "
+                                   "is none.", messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
+
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         return bound_integer_field(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
 

@@ -35,3 +35,12 @@ def test_a_student_outside_the_procedure_reads_neither_the_case_nor_its_document
     member = _client(desk, "borderrep")  # the border representative proposes meetings (MEET-1)
     assert member.get(reverse("classroom:documents", args=[case.pk])).status_code == 200
     assert case.reference in member.get(reverse("classroom:document", args=[case.pk, slugs[0]])).content.decode()
+
+
+def test_a_case_outside_the_students_procedures_is_not_said_to_be_deleted(desk):
+    """The All cases page answered a meeting's id with Django's "doesn't exist. Perhaps it was deleted?"."""
+    case = MeetingCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+    page = _client(desk, "workunit").get(reverse("admin:cases_caseproxy_change", args=[case.pk]), follow=True)
+    text = page.content.decode()
+    assert "Perhaps it was deleted" not in text and "is open to you here" in text
+    assert case.title not in text
