@@ -1,5 +1,6 @@
 """Meetings of representatives (MEET-1 ... MEET-5): case pages whose steps call the services,
-representatives and entry permits (read-only: services write them)."""
+representatives and entry permits (read-only lists: a permit is issued by the permit step on the meeting's
+page, which ``meeting_entry_permits_issue`` takes with the permit row)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,23 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
-from cases.admin.base import ReadOnlyAdmin, StateFilter
+from cases.admin.base import ReadOnlyAdmin, StateFilter, step_form_class
 from cases.admin.filing import ServiceFilingAdmin
 from cases.choices import OfficeKind, Side
+from cases.errors import ApplicationError
+from cases.input import db_id
 from cases.models import Case, EntryPermit, MeetingCase, MeetingKind, Membership, Representative
-from cases.services.meeting import meeting_request
+from cases.models.meeting import PERMIT_STEPS
+from cases.selectors import step_options
+from cases.services.meeting import meeting_entry_permits_issue, meeting_request
 
 REQUESTING_OFFICES = (OfficeKind.BORDER_REPRESENTATIVE, OfficeKind.DPRK_SAFETY)
 
@@ -27,6 +35,7 @@ FIELDSETS = (
                                            "subject", "emergency", "emergency_agreed", "requested_by",
                                            "counterpart")}),
     ("Venue and chair (MEET-3)", {"fields": ("host_side", "chair")}),
+    ("Entry permits (MEET-5)", {"fields": ("entry_permit_number", "entry_permits_issued")}),
     ("Resolution (MEET-4)", {"fields": ("resolution", "approved_cn_at", "approved_kp_at", "effective_from",
                                         "reason")}),
 )
@@ -81,6 +90,46 @@ class MeetingCaseAdmin(ServiceFilingAdmin):
 
     def filed_message(self, obj: Any) -> str:
         return f"Requested {obj.reference}; the other side must consent before the date."
+
+    @admin.display(description="permits issued")
+    def entry_permits_issued(self, obj: MeetingCase) -> str:
+        permits = [f"{p.number} for {p.representative.name}, signed by {p.issued_by}"
+                   for p in obj.entry_permits.select_related("representative")]
+        return "; ".join(permits) or "-"
+
+    def step_view(self, request: HttpRequest, object_id: str, step_name: str) -> HttpResponse:
+        """Take a permit step through the service that also writes the permit (MEET-5); other steps as usual.
+
+        As the base page does: the service decides (office, state, guards, input), whatever the page showed.
+        """
+        if step_name not in PERMIT_STEPS or request.method != "POST":
+            return super().step_view(request, object_id, step_name)
+        case = get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
+        option = next((o for o in step_options(case, request.user) if o.name == step_name), None)
+        number, note = "", ""
+        if option is not None and option.enabled:
+            form = step_form_class(type(case), option)(request.POST, prefix=step_name)
+            if not form.is_valid():
+                errors = "; ".join(
+                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
+                    for f, e in form.errors.items()
+                )
+                messages.error(request, f"'{option.meta.label}' was not taken: {errors}")
+                return HttpResponseRedirect(change_url)
+            number = form.cleaned_data["entry_permit_number"]
+            note = form.cleaned_data.get("note", "")
+        try:
+            updated = meeting_entry_permits_issue(meeting=case, actor=request.user, entry_permit_number=number,
+                                                  note=note, transition=step_name)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Done: {option.meta.label if option else step_name}. "
+                                      f"Entry permit {updated.entry_permit_number} issued (MEET-5).")
+        return HttpResponseRedirect(change_url)
 
 
 @admin.register(Representative)

@@ -5,8 +5,9 @@ Representatives (D10 Art. 7): per side one Chief and one Deputy Chief Representa
 level and Representatives at county/city level; the Deputy acts when the Chief cannot (Art. 8(2)).
 A meeting request goes to the other side, which consents before the date or the request lapses
 (MEET-1, a deadline with reminders); notice periods are checked when it is filed (MEET-2); the venue
-alternates and the host chairs (MEET-3); visitors carry entry permits (MEET-5); a resolution takes
-effect after both sides' senior approval, from mutual notification (MEET-4).
+alternates and the host chairs (MEET-3); visitors carry entry permits (MEET-5), issued as a step of the
+agreed meeting by the office D10 Art. 9(4) names; a resolution takes effect after both sides' senior
+approval, from mutual notification (MEET-4).
 
 Assumptions (the sources are silent): on the Chinese side the border representative office plays
 every level of representative and the Ministry of Public Security gives senior approval, issues the
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from cases.choices import OfficeKind, Side
 from cases.engine import DeadlineSpec, guard, step
+from cases.errors import ApplicationError
 from cases.models.case import Case, DeadlineKind
 from cases.models.exercise import Exercise
 from cases.wording import short_date
@@ -126,6 +128,11 @@ class MeetingState(models.TextChoices):
 
 
 S = MeetingState
+# MEET-5: whose permit the minister signs; a county Representative's is the Chief Representative's.
+SENIOR_RANKS = (RepresentativeRank.CHIEF, RepresentativeRank.DEPUTY_CHIEF)
+# The steps that issue a visitor's entry permit (MEET-5); cases/services/meeting.py takes them with the permit row.
+PERMIT_STEPS = ("issue_permit_kp", "issue_permit_cn_minister", "issue_permit_cn_chief")
+PERMIT_NUMBER_MAX = 40
 CN_ASKS = ("cn_cn", "cn_kp")  # variant = requesting side _ host side
 KP_ASKS = ("kp_cn", "kp_kp")
 CN_HOSTS = ("cn_cn", "kp_cn")
@@ -150,6 +157,26 @@ def meeting_day_reached(case: MeetingCase) -> bool:
 @guard("MEET-5: the visiting representatives need entry permits for the other side's territory.")
 def visitors_hold_permits(case: MeetingCase) -> bool:
     return not case.visitors_without_permit()
+
+
+@guard("MEET-5: the visiting representative already holds an entry permit for this meeting, or none is needed "
+       "(ministry representatives are not in MEET-5).")
+def visitor_needs_permit(case: MeetingCase) -> bool:
+    return bool(case.visitors_without_permit())
+
+
+@guard("MEET-5: the Minister of Public Security signs the permits of visiting Chief and Deputy Chief "
+       "Representatives; this meeting's Chinese visitor is a county Representative, whose permit comes from the "
+       "Chief Representative.")
+def visitor_is_chief_or_deputy(case: MeetingCase) -> bool:
+    return not any(r.rank == RepresentativeRank.REPRESENTATIVE for r in case.visitors())
+
+
+@guard("MEET-5: the Chief Representative signs the permits of visiting county Representatives; this meeting's "
+       "Chinese visitor is a Chief or Deputy Chief Representative, whose permit comes from the Minister of Public "
+       "Security.")
+def visitor_is_county_representative(case: MeetingCase) -> bool:
+    return not any(r.rank in SENIOR_RANKS for r in case.visitors())
 
 
 @guard("MEET-4: the resolution takes effect only after senior approval on both sides.")
@@ -185,6 +212,10 @@ class MeetingCase(Case):
     approved_kp_at = models.DateTimeField("approved by the DPRK side (simulated)", null=True, blank=True)
     effective_from = models.DateTimeField("in effect from (simulated)", null=True, blank=True)
     reason = models.TextField("reason given", blank=True)
+    entry_permit_number = models.CharField(
+        "entry permit number", max_length=PERMIT_NUMBER_MAX, blank=True,
+        help_text="MEET-5: the visiting representative's permit to enter the host side's territory.",
+    )
 
     class Meta:
         verbose_name = "meeting of representatives"
@@ -195,8 +226,14 @@ class MeetingCase(Case):
         return [r for r in (self.requested_by, self.counterpart) if r.side != self.host_side]
 
     def visitors_without_permit(self) -> list[Representative]:
-        """Return visiting Chief, Deputy or county Representatives with no entry permit for this meeting."""
+        """Return visiting Chief, Deputy or county Representatives with no entry permit for this meeting.
+
+        One side's representative visits (the two participants are of opposite sides, MEET-3): the permit
+        step records his permit's number on the case; a permit row written for him counts as well.
+        """
         needing = [r for r in self.visitors() if r.rank != RepresentativeRank.MINISTRY]
+        if self.entry_permit_number:
+            return []
         if not needing or self.pk is None:
             return needing
         held = set(self.entry_permits.values_list("representative_id", flat=True))
@@ -262,6 +299,50 @@ class MeetingCase(Case):
           guards=[meeting_day_reached, visitors_hold_permits])
     def hold_in_kp(self) -> None:
         """Hold the meeting on the DPRK side, chaired by the DPRK representative (MEET-3, MEET-5)."""
+
+    # --- MEET-5 (D10 Art. 9(4)): the visitor's entry permit, from the office that signs it --------------
+    # Steps of the agreed meeting that leave its state as it is: the meeting still waits for its date. They
+    # come after the hold steps, so that once the permit is issued the host is the office the case waits for.
+
+    def _record_permit(self, entry_permit_number: str) -> None:
+        """Record the permit's number on the case; refuse a number the permit could not carry (MEET-5)."""
+        if not isinstance(entry_permit_number, str):
+            raise ApplicationError("MEET-5: give the entry permit's number as text.", rules=("MEET-5",))
+        number = entry_permit_number.strip()
+        if len(number) > PERMIT_NUMBER_MAX:
+            raise ApplicationError(
+                f"MEET-5: an entry permit number has at most {PERMIT_NUMBER_MAX} characters.", rules=("MEET-5",)
+            )
+        self.entry_permit_number = number
+
+    @step(source=S.CONSENTED, target=S.CONSENTED, office=K.DPRK_SAFETY, rules=["MEET-5"], variants=CN_HOSTS,
+          label="Issue the visiting DPRK representative's entry permit", fields=["entry_permit_number"],
+          guards=[visitor_needs_permit],
+          assumption="D10 Art. 9(4) names the two ministers and the Chief Representative without saying whose "
+                     "permit is whose; as MEET-5 reads it, the visitor's own side signs: the DPRK Minister of Social "
+                     "Safety for a Chief or Deputy Chief, the DPRK Chief Representative for a county Representative. "
+                     "The Social Safety Ministry office plays both; the permit is issued once the meeting is agreed.")
+    def issue_permit_kp(self, *, entry_permit_number: str) -> None:
+        """Issue the visiting DPRK representative's permit to enter China for the meeting (MEET-5)."""
+        self._record_permit(entry_permit_number)
+
+    @step(source=S.CONSENTED, target=S.CONSENTED, office=K.MPS, rules=["MEET-5"], variants=KP_HOSTS,
+          label="Issue the visiting Chinese Chief Representative's entry permit (Minister of Public Security)",
+          fields=["entry_permit_number"], guards=[visitor_needs_permit, visitor_is_chief_or_deputy],
+          assumption="The Ministry of Public Security office acts for the Minister, who signs the permit of a "
+                     "Chief or Deputy Chief Representative (D10 Art. 9(4)); issued once the meeting is agreed.")
+    def issue_permit_cn_minister(self, *, entry_permit_number: str) -> None:
+        """Issue the visiting Chinese Chief or Deputy Chief Representative's permit to enter the DPRK (MEET-5)."""
+        self._record_permit(entry_permit_number)
+
+    @step(source=S.CONSENTED, target=S.CONSENTED, office=K.BORDER_REPRESENTATIVE, rules=["MEET-5"],
+          variants=KP_HOSTS, label="Issue the visiting Chinese Representative's entry permit (Chief Representative)",
+          fields=["entry_permit_number"], guards=[visitor_needs_permit, visitor_is_county_representative],
+          assumption="The border representative office plays the Chinese Chief Representative, who signs a county "
+                     "Representative's permit (D10 Art. 9(4)); issued once the meeting is agreed.")
+    def issue_permit_cn_chief(self, *, entry_permit_number: str) -> None:
+        """Issue the visiting Chinese county Representative's permit to enter the DPRK (MEET-5)."""
+        self._record_permit(entry_permit_number)
 
     @step(source=S.HELD, target=S.ADOPTED, office=K.BORDER_REPRESENTATIVE, rules=["MEET-3", "MEET-4"],
           variants=CN_HOSTS, label="Record the resolution (Chinese chair)", fields=["resolution"])

@@ -1,8 +1,9 @@
 """Meeting services: appoint representatives (D10 Art. 7), ask for a meeting (MEET-1 ... MEET-3),
 issue entry permits (MEET-5) and read whether a resolution is in force (MEET-4).
 
-Steps after the request (consent, holding, resolution, approvals, notification) go through
-``case_transition`` like every procedure's.
+Steps after the request (consent, the permits, holding, resolution, approvals, notification) go through
+``case_transition`` like every procedure's; the permit step through ``meeting_entry_permits_issue``,
+which takes it and writes the permit row in one transaction.
 """
 
 from __future__ import annotations
@@ -25,8 +26,17 @@ from cases.models import (
     Representative,
     RepresentativeRank,
 )
-from cases.models.meeting import LEVEL_RANKS, NOTICE_TEXT, SENIOR_OFFICE, SIDE_OFFICE, notice_deadline
-from cases.services.steps import case_open
+from cases.models.meeting import (
+    LEVEL_RANKS,
+    NOTICE_TEXT,
+    PERMIT_NUMBER_MAX,
+    PERMIT_STEPS,
+    SENIOR_OFFICE,
+    SENIOR_RANKS,
+    SIDE_OFFICE,
+    notice_deadline,
+)
+from cases.services.steps import case_open, case_transition
 from cases.wording import clip, in_sentence, sentence_start, short_date, with_article
 
 SIDE_NAME = {Side.CHINA: "Chinese", Side.DPRK: "DPRK"}
@@ -178,15 +188,98 @@ def meeting_request(
     )
 
 
+def _permit_issuer(meeting: MeetingCase, representative: Representative) -> tuple[str, Representative | None]:
+    """Return who signs ``representative``'s entry permit, as text, and the representative who does (MEET-5).
+
+    A Chief or Deputy Chief Representative's permit is their minister's; a county Representative's their
+    side's Chief Representative's (the Deputy when the Chief cannot act, D10 Art. 8(2)).
+    """
+    side = representative.side
+    if representative.rank in SENIOR_RANKS:
+        return MINISTER[side], None
+    if representative.rank == RepresentativeRank.REPRESENTATIVE:
+        issuer = representative_acting(exercise=meeting.exercise, side=side, kind=MeetingKind.CHIEF)
+        return f"{issuer.name}, {issuer.get_rank_display()}", issuer
+    raise ApplicationError("MEET-5 covers the border representatives; ministry representatives are not in it.")
+
+
+def permit_step(meeting: MeetingCase) -> str | None:
+    """Return the step that issues this meeting's visitor's entry permit, or None if nobody needs one (MEET-5).
+
+    The visitor is the side that does not host (MEET-3). The DPRK side's one office signs for its minister and
+    its Chief Representative alike; on the Chinese side the ministry signs for a Chief or Deputy Chief, the
+    border representative office (the Chief Representative) for a county Representative.
+    """
+    visitors = [r for r in meeting.visitors() if r.rank != RepresentativeRank.MINISTRY]
+    if not visitors:
+        return None
+    if meeting.host_side == Side.CHINA:
+        return "issue_permit_kp"
+    return "issue_permit_cn_minister" if visitors[0].rank in SENIOR_RANKS else "issue_permit_cn_chief"
+
+
+def meeting_entry_permits_issue(
+    *,
+    meeting: MeetingCase,
+    actor: Any,
+    entry_permit_number: str,
+    note: str = "",
+    transition: str | None = None,
+    at: dt.datetime | None = None,
+) -> MeetingCase:
+    """Issue the visiting representatives' entry permits for an agreed meeting (MEET-5, D10 Art. 9(4)).
+
+    The permit step (``permit_step``) goes through ``case_transition``, which checks on the server that
+    ``actor`` holds the office that signs the permit, that the meeting is agreed and still needs it, and
+    the number; its event is the permit's audit row. In the same transaction each visitor gets an
+    ``EntryPermit`` naming who signed it. ``actor`` None is the system (the autopilot playing an office no
+    student holds), which may date the step ``at`` its own time. ``transition`` names the permit step a page
+    asked for (default: this meeting's, ``permit_step``); the step's own checks then decide.
+    """
+    try:
+        fresh = MeetingCase.objects.select_related("exercise", "requested_by", "counterpart").get(pk=meeting.pk)
+    except MeetingCase.DoesNotExist as exc:
+        raise ApplicationError("This meeting no longer exists.") from exc
+    if transition is not None and transition not in PERMIT_STEPS:
+        raise ApplicationError(f"{transition!r} is not a step that issues entry permits (MEET-5).")
+    transition = transition or permit_step(fresh)
+    if transition is None:
+        raise ApplicationError(
+            "MEET-5: nobody visiting this meeting needs an entry permit (ministry representatives are not in it).",
+            rules=("MEET-5",),
+        )
+    system = actor is None
+    with transaction.atomic():
+        visitors = fresh.visitors_without_permit()
+        case: MeetingCase = case_transition(  # type: ignore[assignment]
+            case=fresh, transition=transition, actor=actor, note=note, system=system, at=at if system else None,
+            data={"entry_permit_number": entry_permit_number},
+        )
+        # One visitor per meeting (the participants are of opposite sides); any further one gets a numbered copy.
+        for index, rep in enumerate(visitors):
+            issued_by, issuer = _permit_issuer(case, rep)
+            number = case.entry_permit_number if index == 0 else f"{case.entry_permit_number}/{index + 1}"
+            try:
+                with transaction.atomic():
+                    EntryPermit.objects.create(
+                        meeting=case, representative=rep, issued_by=issued_by, issuer=issuer,
+                        number=number[:PERMIT_NUMBER_MAX], issued_at=case.state_since,
+                    )
+            except IntegrityError as exc:
+                raise ApplicationError(f"MEET-5: {rep.name} already holds a permit for this meeting.") from exc
+    return case
+
+
 def meeting_permit_issue(
     *, meeting: MeetingCase, representative: Representative, actor: Any, number: str
 ) -> EntryPermit:
-    """Issue a visiting representative's entry permit for the meeting (MEET-5).
+    """Issue one visiting representative's entry permit for the meeting (MEET-5): the permit step for him.
 
     A Chief or Deputy Chief Representative's permit comes from their minister; a Representative's from
     their side's Chief Representative (the Deputy when the Chief cannot act). ``actor`` None is the system.
+    The checks here name the representative; ``meeting_entry_permits_issue`` takes the step itself.
     """
-    meeting = MeetingCase.objects.select_related("exercise").get(pk=meeting.pk)
+    meeting = MeetingCase.objects.select_related("exercise", "requested_by", "counterpart").get(pk=meeting.pk)
     if not number.strip():
         raise ApplicationError("MEET-5: give the permit's number.")
     if representative.pk not in (meeting.requested_by_id, meeting.counterpart_id):
@@ -195,19 +288,14 @@ def meeting_permit_issue(
         raise ApplicationError(
             f"MEET-5: {representative.name} meets on their own side's territory and needs no entry permit."
         )
-    if meeting.state not in (MeetingState.REQUESTED, MeetingState.CONSENTED):
-        raise ApplicationError("MEET-5: permits are issued before the meeting is held.")
-    side = representative.side
-    issuer: Representative | None = None
-    if representative.rank in (RepresentativeRank.CHIEF, RepresentativeRank.DEPUTY_CHIEF):
-        office_kind = SENIOR_OFFICE[side]
-        issued_by = MINISTER[side]
-    elif representative.rank == RepresentativeRank.REPRESENTATIVE:
-        office_kind = SIDE_OFFICE[side]
-        issuer = representative_acting(exercise=meeting.exercise, side=side, kind=MeetingKind.CHIEF)
-        issued_by = f"{issuer.name}, {issuer.get_rank_display()}"
-    else:
-        raise ApplicationError("MEET-5 covers the border representatives; ministry representatives are not in it.")
+    if meeting.state != MeetingState.CONSENTED:
+        raise ApplicationError(
+            "MEET-5: permits are issued for an agreed meeting: once the other side has consented (MEET-1) and "
+            "before the meeting is held."
+        )
+    issued_by, _issuer = _permit_issuer(meeting, representative)
+    office_kind = SENIOR_OFFICE[representative.side] if representative.rank in SENIOR_RANKS \
+        else SIDE_OFFICE[representative.side]
     # ``actor`` None is the system (the autopilot playing an office no student holds).
     if actor is not None and acting_office(actor, meeting, office_kind) is None:
         raise ApplicationError(
@@ -215,18 +303,10 @@ def meeting_permit_issue(
             "you do not hold that office in this exercise.",
             rules=("MEET-5",),
         )
-    try:
-        with transaction.atomic():
-            return EntryPermit.objects.create(
-                meeting=meeting,
-                representative=representative,
-                issued_by=issued_by,
-                issuer=issuer,
-                number=number.strip()[:40],
-                issued_at=meeting.exercise.clock,
-            )
-    except IntegrityError as exc:
-        raise ApplicationError(f"MEET-5: {representative.name} already holds a permit for this meeting.") from exc
+    if representative not in meeting.visitors_without_permit():
+        raise ApplicationError(f"MEET-5: {representative.name} already holds a permit for this meeting.")
+    meeting_entry_permits_issue(meeting=meeting, actor=actor, entry_permit_number=number)
+    return EntryPermit.objects.get(meeting=meeting, representative=representative)
 
 
 def meeting_resolution_in_force(*, meeting: MeetingCase, on: dt.datetime) -> bool:

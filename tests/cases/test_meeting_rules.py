@@ -253,11 +253,46 @@ def test_meet_5_visitors_need_permits_from_the_right_authority(sides):
 
 
 def test_meet_5_a_chiefs_permit_is_the_ministers(sides):
-    """MEET-5: the border representative office cannot issue a Chief's permit."""
+    """MEET-5: the border representative office cannot issue a Chief's permit; the permit is for an agreed
+    meeting (MEET-1), so none is issued before the other side consents."""
     case = sides.ask(days=35, side=KP)  # first meeting: hosted by the DPRK, so the Chinese Chief visits
+    with pytest.raises(ApplicationError, match="permits are issued for an agreed meeting"):
+        meeting_permit_issue(meeting=case, representative=sides.cn_chief, actor=sides.mps_user, number="C-9")
+    sides.step(case, "consent_cn", sides.cn_rep_user)
     with pytest.raises(ApplicationError, match="PRC Minister of Public Security"):
         meeting_permit_issue(meeting=case, representative=sides.cn_chief, actor=sides.cn_rep_user, number="C-9")
     assert meeting_permit_issue(meeting=case, representative=sides.cn_chief, actor=sides.mps_user, number="C-9")
+
+
+def test_meet_5_the_ministry_takes_the_permit_step_for_a_visiting_chief(sides):
+    """MEET-5 as a step: for a Chief Representatives' meeting in the DPRK the ministry (for the Minister of
+    Public Security) issues the Chinese Chief's permit; the Chief Representative's step is not for him."""
+    case = sides.ask(days=35, side=KP)
+    case = sides.step(case, "consent_cn", sides.cn_rep_user)
+    assert case.next_office.kind == OfficeKind.MPS
+    with pytest.raises(ApplicationError, match="MEET-5: the Chief Representative signs the permits of visiting county"):
+        sides.step(case, "issue_permit_cn_chief", sides.cn_rep_user, entry_permit_number="C-1")
+    with pytest.raises(ApplicationError, match=r"Only .* \(MEET-5\)"):
+        sides.step(case, "issue_permit_cn_minister", sides.cn_rep_user, entry_permit_number="C-1")
+    case = sides.step(case, "issue_permit_cn_minister", sides.mps_user, entry_permit_number="C-1")
+    assert case.state == "consented" and case.entry_permit_number == "C-1" and not case.visitors_without_permit()
+    assert case.next_office.kind == OfficeKind.DPRK_SAFETY  # the host holds it on the date
+    clock_write(exercise=sides.exercise, actor=None, days=35)
+    assert sides.step(case, "hold_in_kp", sides.kp_user).state == "held"
+
+
+def test_meet_5_ministry_representatives_need_no_permit_step(sides):
+    """MEET-5 covers the border representatives only: a ministries' meeting is held without a permit."""
+    case = sides.ask(kind=MeetingKind.MINISTRY, days=62)
+    case = sides.step(case, "consent_kp", sides.kp_user)
+    with pytest.raises(ApplicationError, match="none is needed"):
+        sides.step(case, "issue_permit_kp", sides.kp_user, entry_permit_number="K-1")
+    from cases.services.meeting import meeting_entry_permits_issue
+
+    with pytest.raises(ApplicationError, match="nobody visiting this meeting needs an entry permit"):
+        meeting_entry_permits_issue(meeting=case, actor=sides.kp_user, entry_permit_number="K-1")
+    clock_write(exercise=sides.exercise, actor=None, days=62)
+    assert sides.step(case, "hold_in_cn", sides.cn_rep_user).state == "held"
 
 
 def test_meeting_case_page_shows_steps_for_the_other_side(sides):

@@ -2,8 +2,9 @@
 
 The other side answers a request before its date (MEET-1): it consents at the regime's rate, or
 proposes another date (declining this request and asking for the new date itself, with the notice of
-MEET-2 and the venue alternating as MEET-3 says), or declines. Before the date the visitors' entry
-permits are issued through the meeting service (MEET-5); on the date the host holds and chairs the
+MEET-2 and the venue alternating as MEET-3 says), or declines. Before the date the office that signs the
+visitor's entry permit takes the meeting's permit step, through the service that also writes the permit
+(MEET-5); on the date the host holds and chairs the
 meeting and records a resolution (MEET-3), which both senior authorities approve and which takes
 effect from mutual notification (MEET-4). Answers and the meeting follow the calendar
 (``AutoStep.after``), approvals the offices' processing times. Rates: ``params["meeting"]``, assumptions.
@@ -45,13 +46,13 @@ def _propose_other_date(decline: str, days: int) -> Callable[[Case, dt.datetime]
 
 
 def _issue_permits(case: Case, at: dt.datetime) -> None:
-    """Issue each visitor's entry permit through the meeting service (MEET-5)."""
-    from cases.services.meeting import meeting_permit_issue
+    """Take the meeting's permit step through the service that writes the permit row with it (MEET-5)."""
+    from cases.services.meeting import meeting_entry_permits_issue
 
     meeting: Any = case
-    for rep in meeting.visitors_without_permit():
-        meeting_permit_issue(meeting=meeting, representative=rep, actor=None,
-                             number=f"EP-{meeting.reference.removeprefix('MEET-')}-{rep.pk}")
+    visitor = meeting.visitors_without_permit()[0]
+    meeting_entry_permits_issue(meeting=meeting, actor=None, at=at, note="Autopilot",
+                                entry_permit_number=f"EP-{meeting.reference.removeprefix('MEET-')}-{visitor.pk}")
 
 
 def meeting_policy(case: Case, params: dict[str, Any], rng: random.Random) -> AutoStep | None:
@@ -87,10 +88,12 @@ def meeting_policy(case: Case, params: dict[str, Any], rng: random.Random) -> Au
                             perform=_propose_other_date(decline, int(p.get("other_date_days", 14))))
         return pick(decline, data={"reason": SYSTEM_REASON}, after=after)
     if state == "consented":
-        if m.visitors_without_permit():  # MEET-5: permits before the meeting, half-way to the date
-            after = max(to_date / 2, clock - m.state_since)
-            return AutoStep("issue_entry_permits", note="Autopilot: entry permits issued (MEET-5)", after=after,
-                            perform=_issue_permits)
+        # MEET-5: the visitor's permit before the meeting, half-way to the date, by the office that signs it
+        # (the permit step; its row is written with it, so the step is taken through the service).
+        for name in ("issue_permit_kp", "issue_permit_cn_minister", "issue_permit_cn_chief"):
+            if name in possible:
+                after = max(to_date / 2, clock - m.state_since)
+                return AutoStep(name, note="Autopilot", after=after, perform=_issue_permits)
         # MEET-3: held on its date, a few hours in (assumption: the morning of the day).
         return pick("hold_in_cn", "hold_in_kp", after=max(to_date, clock - m.state_since) + dt.timedelta(hours=2))
     if state == "held":  # MEET-3, MEET-4: the chair records the resolution the same day
