@@ -14,7 +14,7 @@ importing the layers that define them (the classroom, the analytics), so it can 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,10 @@ APPROVED = "approved"
 REFUSED = "refused"
 WITHDRAWN = "withdrawn"
 OUTCOMES = (APPROVED, REFUSED, WITHDRAWN)
+# What each bucket is called when a procedure names it no other way: the words follow "closed as" on the
+# pages ("46 closed as approved"). The buckets are positions, not verdicts: a procedure whose cases are not
+# applications (crossers, corpses, permits once issued) names its own (``OutcomeSpec.labels``).
+DEFAULT_OUTCOME_LABELS = {APPROVED: "approved", REFUSED: "refused", WITHDRAWN: "withdrawn or unused"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,14 @@ class FunnelStage:
 
 @dataclass(frozen=True)
 class OutcomeSpec:
-    """A procedure's closing states by outcome, and its funnel."""
+    """A procedure's closing states in three buckets, what it calls each bucket, and its funnel.
+
+    The buckets keep their historical codes (``approved``, ``refused``, ``withdrawn``: the figures and the
+    cumulative flow count by them) but mean, for every procedure: the ordinary end of the procedure (granted,
+    done, sent back as the rules intend); refused or ended against the rules' intent (a holder not back); and
+    closed otherwise (withdrawn, lapsed, left to stay). ``labels`` says in the procedure's own words what
+    each bucket holds; every page words the procedure's figures with them ("closed as <label>").
+    """
 
     approved: frozenset[str] = frozenset()
     refused: frozenset[str] = frozenset()
@@ -54,6 +65,21 @@ class OutcomeSpec:
     # settlement and departure) still counts the approval.
     funnel: tuple[FunnelStage, ...] = field(default=())
     note: str = ""
+    # Per bucket (``APPROVED``...) the words that follow "closed as"; a bucket not named keeps its default.
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.labels) - set(OUTCOMES))
+        if unknown:
+            raise ValueError(f"OutcomeSpec labels name no bucket: {', '.join(unknown)} (the buckets: {OUTCOMES})")
+
+    def bucket(self, outcome: str) -> frozenset[str]:
+        """Return the closing states of one bucket."""
+        return {APPROVED: self.approved, REFUSED: self.refused, WITHDRAWN: self.withdrawn}[outcome]
+
+    def label(self, outcome: str) -> str:
+        """Return what this procedure calls a bucket ("holder back, on time or late"; default "approved")."""
+        return self.labels.get(outcome) or DEFAULT_OUTCOME_LABELS[outcome]
 
     def states(self) -> set[str]:
         """Return every state the spec names (for the system checks)."""

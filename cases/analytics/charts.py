@@ -108,12 +108,15 @@ def _render(chart: Any) -> str:
     return svg.replace('class="pygal-chart"', 'class="pygal-chart bd-chart" role="img"', 1)
 
 
-def series_label(name: str, *, with_procedure: bool = True) -> str:
+def series_label(name: str, *, with_procedure: bool = True, outcome_labels: dict[str, str] | None = None) -> str:
     """Return the human label of a series name the analytics use.
 
-    Outcomes ("approved") read "Closed: approved"; open states ("authorization: letter_issued") read
+    Outcomes ("approved") read "Closed: approved", or as ``outcome_labels`` words them for the procedures
+    in the chart ("Closed: returned or sent home"); open states ("authorization: letter_issued") read
     as the procedure's verbose name and the state's label; regime codes read as the regime's label.
     """
+    if outcome_labels and name in outcome_labels:
+        return outcome_labels[name]
     if name in OUTCOME_LABELS:
         return OUTCOME_LABELS[name]
     if name == OTHER_OPEN:
@@ -209,18 +212,21 @@ def funnel_chart(stages: list[tuple[str, int]], *, width: int = 640, basis: str 
     return _render(chart)
 
 
-def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int = 340) -> str:
+def cumulative_flow_chart(cfd: CumulativeFlow, *, width: int = 900, height: int = 340,
+                          outcome_labels: dict[str, str] | None = None) -> str:
     """Return a stacked-area cumulative-flow chart: closed outcomes at the bottom, then the open states.
 
     The top edge is the number of cases filed so far. The legend names every band as a person reads
-    it and gives the number in it at the end of the run.
+    it and gives the number in it at the end of the run; ``outcome_labels`` words the closed bands for the
+    procedures in the chart (``figures.closed_shares``), else they read "Closed: approved"...
     """
     if not cfd.times or not any(cfd.total(i) for i in range(len(cfd.times))):
         return '<p class="bd-empty">Nothing filed yet.</p>'
     bands = [b for b in cfd.bands if any(cfd.counts[b])]
     kinds = {b.split(": ", 1)[0] for b in bands if ": " in b}
     with_procedure = len(kinds) > 1  # one procedure: its name on every band says nothing
-    labels = [f"{series_label(band, with_procedure=with_procedure)} ({cfd.counts[band][-1]})" for band in bands]
+    labels = [f"{series_label(band, with_procedure=with_procedure, outcome_labels=outcome_labels)} "
+              f"({cfd.counts[band][-1]})" for band in bands]
     chart = pygal.StackedLine(**_config(
         width=width, height=height + 26 * len(bands), fill=True, show_dots=False,
         **_bottom_legend(len(bands), 1 if with_procedure else legend_columns(labels, width)), include_x_axis=True,

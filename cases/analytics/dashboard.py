@@ -9,7 +9,14 @@ from django.template.defaultfilters import pluralize
 
 from cases.analytics import metrics as m
 from cases.analytics.charts import bar_chart, cumulative_flow_chart, funnel_chart, week_columns
-from cases.analytics.figures import OF_FILED, authorization_funnel, closed_shares, decision_shares
+from cases.analytics.figures import (
+    OF_FILED,
+    authorization_funnel,
+    closed_shares,
+    closed_shares_by_kind,
+    closing_rate,
+    decision_shares,
+)
 from cases.analytics.history import FIGURES, YANBIAN_1961, Figure
 from cases.analytics.live import live_read
 from cases.analytics.metrics import Source
@@ -114,10 +121,11 @@ def dashboard_data(exercise: Exercise, log: Source | None = None) -> dict[str, A
     if log is None:
         return live_read(exercise, lambda summary: dashboard_data(exercise, summary))
     out = m.outcomes(log)
-    shares = closed_shares(log)
+    shares = closed_shares(log, metrics=m)
     little = m.littles_law(log)
     steps = m.time_in_step(log)
     weeks = m.throughput_by_week(log)
+    weekly = m.mean_weekly_throughput(log)
     return {
         "log": log,
         "open": m.open_count(log),
@@ -129,7 +137,9 @@ def dashboard_data(exercise: Exercise, log: Source | None = None) -> dict[str, A
         "withdrawn_rate": shares[m.WITHDRAWN].rate,
         "outcomes": out,
         "closed_shares": shares,
-        "weekly_throughput": m.mean_weekly_throughput(log),
+        "weekly_throughput": weekly,
+        # As printed: a unit (week, month, year) and enough digits that one closing is never "0.0".
+        "closing_rate": closing_rate(weekly),
         "little": little,
         "wip_office_chart": bar_chart([(o, n) for o, n in m.wip_by_office(log)]),
         "wip_states": [
@@ -138,7 +148,8 @@ def dashboard_data(exercise: Exercise, log: Source | None = None) -> dict[str, A
         "steps": step_rows(steps),
         "throughput_chart": week_columns(_periods(weeks)),
         "oldest": [(c, state_label(c.kind, c.state), w) for c, w in m.oldest_waiting(log, 10)],
-        "cfd_chart": cumulative_flow_chart(m.cumulative_flow(log)),
+        "cfd_chart": cumulative_flow_chart(m.cumulative_flow(log), outcome_labels={
+            o: f"Closed: {s.name}" for o, s in shares.items()}),
         "funnels": funnels(log),
         "diagrams": queue_diagrams(log),
     }
@@ -277,7 +288,10 @@ def debrief_data(exercise: Exercise | None, log: Source | None = None) -> dict[s
         "closed": out.closed,
         "open": m.open_count(log),
         "outcomes": out,
-        "closed_shares": closed_shares(log),
+        "closed_shares": closed_shares(log, metrics=m),
+        # Each procedure's closings in its own words (shown when the class ran more than one).
+        "closed_by_kind": [(procedure_label(k), list(shares.values()))
+                           for k, shares in closed_shares_by_kind(log, metrics=m).items()],
         "bottleneck": neck,
         "bottleneck_label": state_label(neck.kind, neck.state) if neck else "",
         "rules": [get_rule(r) for r in rule_ids],

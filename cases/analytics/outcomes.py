@@ -1,17 +1,28 @@
-"""How each procedure's cases end: approved, refused or withdrawn, and the stages of its funnel.
+"""How each procedure's cases end, in three buckets, what each procedure calls them, and its funnel.
 
 Each procedure's outcome states are part of its registration (``outcomes=`` of
-:func:`cases.procedures.register_procedure`). A procedure that registers none gets a default read from
-its terminal states' names and labels (``refused``, ``repatriated``, ``withdrawn``, ``unused``...).
+:func:`cases.procedures.register_procedure`), with the words it uses for each bucket (a permit's first is
+"holder back, on time or late", a crosser's "returned or sent home"). A procedure that registers none gets a
+default read from its terminal states' names and labels (``refused``, ``repatriated``, ``withdrawn``,
+``unused``...) and the default words (approved, refused, withdrawn or unused).
 """
 
 from __future__ import annotations
 
-from cases.procedures import APPROVED, OUTCOMES, REFUSED, WITHDRAWN, FunnelStage, OutcomeSpec, find_procedure
+from cases.procedures import (
+    APPROVED,
+    DEFAULT_OUTCOME_LABELS,
+    OUTCOMES,
+    REFUSED,
+    WITHDRAWN,
+    FunnelStage,
+    OutcomeSpec,
+    find_procedure,
+)
 
 OPEN = "open"
-__all__ = ["APPROVED", "OPEN", "OUTCOMES", "REFUSED", "WITHDRAWN", "FunnelStage", "OutcomeSpec", "classify",
-           "classify_words", "funnel_stages", "outcome_spec"]
+__all__ = ["APPROVED", "DEFAULT_OUTCOME_LABELS", "OPEN", "OUTCOMES", "REFUSED", "WITHDRAWN", "FunnelStage",
+           "OutcomeSpec", "classify", "classify_words", "funnel_stages", "outcome_label", "outcome_spec"]
 
 # Words in a terminal state's code or label that say how the case ended. Checked in this order:
 # "not approved" must count as refused before anything could read "approved" in it.
@@ -45,6 +56,11 @@ def outcome_spec(kind: str) -> OutcomeSpec:
     )
 
 
+def outcome_label(kind: str, outcome: str) -> str:
+    """Return what procedure ``kind`` calls one bucket (the words after "closed as")."""
+    return outcome_spec(kind).label(outcome)
+
+
 def classify(kind: str, state: str) -> str:
     """Return how a case of ``kind`` that closed in ``state`` ended: approved, refused or withdrawn."""
     spec = outcome_spec(kind)
@@ -57,13 +73,9 @@ def classify(kind: str, state: str) -> str:
 
 
 def funnel_stages(kind: str) -> tuple[FunnelStage, ...]:
-    """Return the funnel of ``kind``: its registered stages, or filed -> closed approved / refused."""
+    """Return the funnel of ``kind``: its registered stages, or filed -> closed by bucket, in its own words."""
     spec = outcome_spec(kind)
     if spec.funnel:
         return spec.funnel
-    return (
-        FunnelStage("Filed", filed=True),
-        FunnelStage("Closed: approved", outcome=APPROVED),
-        FunnelStage("Closed: refused", outcome=REFUSED),
-        FunnelStage("Closed: withdrawn", outcome=WITHDRAWN),
-    )
+    return (FunnelStage("Filed", filed=True),
+            *(FunnelStage(f"Closed: {spec.label(o)}", outcome=o) for o in OUTCOMES))

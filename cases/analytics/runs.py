@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from cases.analytics import metrics as m
 from cases.analytics.log import Log
+from cases.analytics.outcomes import DEFAULT_OUTCOME_LABELS, outcome_label
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class RunSummary:
     funnel: list[tuple[str, int]]
     open_series: list[int]  # open cases at each sample time (queue growth)
     bottleneck: str
+    # What the procedure calls each outcome bucket (OutcomeSpec.labels): the rows say it in its words.
+    names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OUTCOME_LABELS))
 
     def rows(self) -> list[tuple[str, str]]:
         def f(x: float | None) -> str:
@@ -108,9 +111,9 @@ class RunSummary:
         out = [
             ("cases filed", str(self.filed)),
             ("closed", str(self.closed)),
-            ("approved (closed)", str(self.approved)),
-            ("refused (closed)", str(self.refused)),
-            ("withdrawn / unused", str(self.withdrawn)),
+            (f"{self.names[m.APPROVED]} (closed)", str(self.approved)),
+            (f"{self.names[m.REFUSED]} (closed)", str(self.refused)),
+            (f"{self.names[m.WITHDRAWN]} (closed)", str(self.withdrawn)),
             ("still open at the end", str(self.open_at_end)),
             ("largest queue (open cases)", str(self.peak_open)),
             ("median days to close", f(self.median_days)),
@@ -138,6 +141,7 @@ def summarize(result: RunResult, kind: str, points: int = 26) -> RunSummary:
         median_days=m.percentile(closed_days, 50), p90_days=m.percentile(closed_days, 90),
         little=m.littles_law(log), funnel=m.funnel(log, kind), open_series=series,
         bottleneck=f"{held[0][0]} ({held[0][1]:.0f} case-days)" if held else "",
+        names={o: outcome_label(kind, o) for o in m.OUTCOMES},
     )
 
 

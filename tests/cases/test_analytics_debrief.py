@@ -249,7 +249,7 @@ def test_both_pages_label_every_share_with_its_base(marriage_class):
     found = re.search(r'<div id="bd-approved"><b>([^<]+)</b><span>([^<]+)</span>', board)
     assert found is not None
     assert found.groups() == (shares["approved"].pct,
-                                 f"approved, of closed cases ({shares['approved'].n} of {shares['approved'].of})")
+                                 f"closed as approved ({shares['approved'].n} of {shares['approved'].of} closed cases)")
     assert "of all cases filed)" in board  # the funnel's shares
     debrief = client.get(reverse("admin:cases_exercise_debrief", args=[exercise.pk])).content.decode()
     approved = shares["approved"]
