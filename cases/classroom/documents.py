@@ -27,6 +27,7 @@ from cases.errors import ApplicationError
 from cases.models import Case, MarriageCase
 from cases.models.marriage import MarriageState
 from cases.rules import get_rule
+from cases.rules.in_force import rule_notes
 
 Context = Callable[[Case], dict[str, Any]]
 
@@ -162,7 +163,10 @@ def render_document(case: Case, slug: str, *, pdf: bool = False) -> str:
     """Render a document of the case as HTML (for the screen/printer, or for the PDF converter)."""
     specific = case.specific()
     spec = get_document(specific, slug)
-    return render_to_string(spec.template, {**spec.context(specific), "title": spec.title, "pdf": pdf,
+    context = spec.context(specific)
+    # What the dates of its rules mean for this case (PER-9 before D10 is an assumption), as on the case page.
+    notes = rule_notes(specific, [r.id for r in context.get("rules", [])])
+    return render_to_string(spec.template, {**context, "rule_notes": notes, "title": spec.title, "pdf": pdf,
                                             "doc_slug": spec.slug})
 
 

@@ -86,3 +86,18 @@ def test_per1_per7_before_the_protocol_the_documents_page_lists_only_the_papers_
     case_transition(case=case, transition="issue_at_station", actor=helong.user("nanping"))
     page = station.get(reverse("classroom:documents", args=[case.pk])).content.decode()
     assert reverse("classroom:document", args=[case.pk, "border-permit"]) in page and "Not printable now" not in page
+
+
+def test_a_1963_permit_says_which_of_its_rules_are_applied_before_their_document(helong):
+    """The permit printed on 10 Sep 1963 cited PER-9 and PER-12 from the 1964 Protocol (D10) without the note
+    the case page gives: before D10 they are applied as assumptions."""
+    from cases.classroom.documents import render_document
+    from cases.services.steps import case_transition
+    from tests.permits.test_permit_dates import BEFORE_D10, resident_application
+
+    helong.set_clock(BEFORE_D10)
+    case = case_transition(case=resident_application(helong, "Printed Before The Protocol"),
+                           transition="issue_at_station", actor=helong.user("nanping"))
+    printed = render_document(case, "border-permit")
+    assert "PER-9" in printed
+    assert "Dates: " in printed and "PER-9 before 9 Jun 1964" in printed and "assumption" in printed
