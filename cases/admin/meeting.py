@@ -8,22 +8,16 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.admin.base import ReadOnlyAdmin, StateFilter, step_form_class
+from cases.admin.base import ReadOnlyAdmin, StateFilter
 from cases.admin.filing import ServiceFilingAdmin
 from cases.choices import OfficeKind, Side
-from cases.errors import ApplicationError
-from cases.input import db_id
 from cases.models import Case, EntryPermit, MeetingCase, MeetingKind, Membership, Representative
 from cases.models.meeting import PERMIT_STEPS
-from cases.selectors import step_options
 from cases.services.meeting import meeting_entry_permits_issue, meeting_request
 
 REQUESTING_OFFICES = (OfficeKind.BORDER_REPRESENTATIVE, OfficeKind.DPRK_SAFETY)
@@ -97,40 +91,14 @@ class MeetingCaseAdmin(ServiceFilingAdmin):
                    for p in obj.entry_permits.select_related("representative")]
         return "; ".join(permits) or "-"
 
-    def step_view(self, request: HttpRequest, object_id: str, step_name: str) -> HttpResponse:
-        """Take a permit step through the service that also writes the permit (MEET-5); other steps as usual.
-
-        As the base page does: the service decides (office, state, guards, input), whatever the page showed.
-        """
-        if step_name not in PERMIT_STEPS or request.method != "POST":
-            return super().step_view(request, object_id, step_name)
-        case = get_object_or_404(self.get_queryset(request), pk=db_id(object_id) or -1)
-        if not self.has_view_permission(request, case):
-            raise PermissionDenied
-        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[case.pk])
-        option = next((o for o in step_options(case, request.user) if o.name == step_name), None)
-        number, note = "", ""
-        if option is not None and option.enabled:
-            form = step_form_class(type(case), option)(request.POST, prefix=step_name)
-            if not form.is_valid():
-                errors = "; ".join(
-                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-                    for f, e in form.errors.items()
-                )
-                messages.error(request, f"'{option.meta.label}' was not taken: {errors}")
-                return HttpResponseRedirect(change_url)
-            number = form.cleaned_data["entry_permit_number"]
-            note = form.cleaned_data.get("note", "")
-        try:
-            updated = meeting_entry_permits_issue(meeting=case, actor=request.user, entry_permit_number=number,
-                                                  note=note, transition=step_name)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"Done: {option.meta.label if option else step_name}. "
-                                      f"Entry permit {updated.entry_permit_number} issued (MEET-5).")
-        return HttpResponseRedirect(change_url)
-
+    def take_step(self, request: HttpRequest, case: Case, step_name: str, *, note: str,
+                  data: dict[str, Any]) -> Case:
+        """A permit step goes through the service that also writes the visitors' permits (MEET-5)."""
+        if step_name not in PERMIT_STEPS:
+            return super().take_step(request, case, step_name, note=note, data=data)
+        return meeting_entry_permits_issue(meeting=case, actor=request.user,  # type: ignore[arg-type]
+                                           entry_permit_number=data.get("entry_permit_number", ""),
+                                           note=note, transition=step_name)
 
 @admin.register(Representative)
 class RepresentativeAdmin(ReadOnlyAdmin):
