@@ -17,6 +17,9 @@ FILES_UNDER = {
     # PER-5: a commune without a station takes permit applications through its special personnel
     # (permits/services/permit.py, the filing office).
     ("commune", "PER-5"),
+    # MEET-2: a side's representatives ask for a meeting with the notice its rank needs (cases/services/meeting.py).
+    ("border_representative", "MEET-2"),
+    ("dprk_safety", "MEET-2"),
 }
 
 
