@@ -204,6 +204,7 @@ class AuthorizationCase(Case):
     """A person's application to go to the DPRK, normally on an authorization letter (AUT-1)."""
 
     PROCEDURE_KIND = "authorization"
+    VARIANT_LABELS = dict(Purpose.choices)
     REFERENCE_PREFIX = "AUT"
     State = AuthorizationState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {}

@@ -71,6 +71,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # exercise's single office of that kind.
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {}
     PROCEDURE_KIND: ClassVar[str] = ""
+    # What each of the procedure's variants (``variant``) means, in words a student reads on the case page.
+    VARIANT_LABELS: ClassVar[dict[str, str]] = {}
 
     class Meta:
         ordering = ["-filed_at", "-id"]
@@ -85,6 +87,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    @property
+    def variant_label(self) -> str:
+        """Return the case's variant in words (its code only when the procedure names none)."""
+        return self.VARIANT_LABELS.get(self.variant, self.variant.replace("_", " "))
 
     @property
     def state_fields(self) -> tuple[models.Field, ...]:

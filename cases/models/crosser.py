@@ -251,6 +251,7 @@ class CrosserCase(Case):
     """A person who crossed, or tried to cross, the border without valid papers."""
 
     PROCEDURE_KIND = "crosser"
+    VARIANT_LABELS = dict(CrossingDirection.choices)
     REFERENCE_PREFIX = "RET"
     State = CrosserState
 

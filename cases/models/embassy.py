@@ -85,6 +85,7 @@ class EmbassyCase(Case):
     """A matter a Chinese citizen in the DPRK brings to the Embassy."""
 
     PROCEDURE_KIND = "embassy"
+    VARIANT_LABELS = dict(EmbassyMatter.choices)
     REFERENCE_PREFIX = "EMB"
     State = EmbassyState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.COMMUNE: "former_commune"}

@@ -110,6 +110,8 @@ class MarriageCase(Case):
     """A Chinese man's application to marry a Korean woman."""
 
     PROCEDURE_KIND = "marriage"
+    VARIANT_LABELS = {"pre1958": "Pre-1958 referral up to the Central Committee (MAR-0)",
+                      "1958": "October 1958 notification: the work unit decides (D2)"}
     REFERENCE_PREFIX = "MAR"
     State = MarriageState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.WORK_UNIT: "work_unit"}

@@ -188,6 +188,10 @@ class MeetingCase(Case):
     """A request for a meeting between the two sides' representatives, and its resolution."""
 
     PROCEDURE_KIND = "meeting"
+    VARIANT_LABELS = {"cn_cn": "asked by the Chinese side, held in China",
+                      "cn_kp": "asked by the Chinese side, held in the DPRK",
+                      "kp_cn": "asked by the DPRK side, held in China",
+                      "kp_kp": "asked by the DPRK side, held in the DPRK"}
     REFERENCE_PREFIX = "MEET"
     State = MeetingState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {}

@@ -246,6 +246,7 @@ class PermitCase(Case):
     """An application for the Sino-Korean Border Resident Border Crossing Permit, and its use (PER-1)."""
 
     PROCEDURE_KIND = "permit"
+    VARIANT_LABELS = dict(ApplicantCategory.choices)
     REFERENCE_PREFIX = "PER"
     State = PermitState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.BORDER_STATION: "filing_office", K.COUNTY_PSB: "county_bureau"}

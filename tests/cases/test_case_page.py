@@ -264,3 +264,23 @@ def test_a_refused_step_comes_back_as_it_was_typed_with_the_error_beside_the_fie
     assert typed in html
     assert 'class="errorlist' in html  # beside the empty field, not only in the banner
     assert typed not in client.get(change_url).content.decode()  # once
+
+
+def test_every_variant_a_step_names_has_words_for_the_case_page():
+    """The case page said "procedure: cn_cn" and "procedure: inbound": every variant is named in words."""
+    from cases.engine import all_transitions, meta_of
+    from cases.procedures import all_procedures
+
+    for procedure in all_procedures():
+        model = procedure.model
+        variants = {v for t in all_transitions(model) for v in (meta_of(t).variants or ())}
+        unnamed = sorted(v for v in variants if v not in model.VARIANT_LABELS)
+        assert unnamed == [], (procedure.kind, unnamed)
+
+
+def test_the_case_page_names_the_variant_in_words(desk):
+    case = MeetingCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+    client = Client()
+    client.force_login(desk.user("borderrep"))
+    html = client.get(reverse("admin:cases_meetingcase_change", args=[case.pk])).content.decode()
+    assert f"procedure: {case.variant_label}" in html and f"procedure: {case.variant}<" not in html
