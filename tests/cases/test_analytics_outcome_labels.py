@@ -232,3 +232,11 @@ def test_the_dashboard_shows_one_closing_in_a_long_run_as_a_non_zero_rate():
     board = dash.dashboard_data(None, b.log(now=7 * 30))  # type: ignore[arg-type]
     assert board["weekly_throughput"] == pytest.approx(1 / 31)
     assert (board["closing_rate"].value, board["closing_rate"].unit) == ("0.14", "closed per simulated month")
+
+
+def test_the_projector_words_the_closed_cases_as_the_dashboard_does(permits_class):
+    """The projector still said "approved (of closed)" and printed the weekly rate to one decimal."""
+    helong, client = permits_class
+    page = client.get(reverse("classroom:projector", args=[helong.exercise.pk])).content.decode()
+    assert "approved (of closed)" not in page
+    assert "holder back, on time or late" in page and 'id="pj-rate"' in page
