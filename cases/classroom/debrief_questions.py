@@ -16,9 +16,12 @@ PLACEHOLDERS: dict[str, str] = {
     "filed": "cases filed in the run (a number)",
     "closed": "cases closed (a number)",
     "open": "cases still open (a number)",
-    "approved_of_closed": "cases closed as approved, with their share of the closed cases",
-    "refused_of_closed": "cases closed as refused, with their share of the closed cases",
-    "withdrawn_of_closed": "cases closed as withdrawn or unused, with their share of the closed cases",
+    "approved_of_closed": ("cases closed the first way (approved, holder back, returned: in each procedure's own "
+                           "words), with their share of the closed cases"),
+    "refused_of_closed": ("cases closed the second way (refused, not returned, repatriated: in each procedure's "
+                          "own words), with their share of the closed cases"),
+    "withdrawn_of_closed": ("cases closed as withdrawn, unused or lapsed (in each procedure's own words), with "
+                            "their share of the closed cases"),
     "bottleneck_office": "the office whose waiting cases have waited longest in all",
     "bottleneck_step": "the step where they wait (label and procedure)",
     "bottleneck_waiting": "how many wait there, their median age so far and the oldest",
