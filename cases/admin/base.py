@@ -478,14 +478,13 @@ class CaseAdmin(ReadOnlyAdmin):
         refused = _refused_step(request, case)
         steps = []
         for option in options:
-            form_class = step_form_class(model, option)
             if not option.enabled:
                 form = None
             elif refused is not None and refused[0] == option.name:
-                form = form_class(refused[1], prefix=option.name)
+                form = step_form_class(model, option)(refused[1], prefix=option.name)
                 form.is_valid()  # the errors beside the fields (a service refusal has none: the values stay)
             else:
-                form = form_class(prefix=option.name)
+                form = step_form_class(model, option)(prefix=option.name)
             steps.append(
                 {
                     "option": option,
