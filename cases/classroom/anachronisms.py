@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from cases.classroom.packs import Pack, PackProblem, parse_date
-from cases.regimes import get_regime
+from cases.regimes import get_regime, superseded_by
 from cases.rules.in_force import (
     DOCUMENTS,
     RULE_DATES,
@@ -38,6 +38,10 @@ def _regime_problem(code: str, on: dt.date) -> str:
     if regime_from(code) > on:
         return (f"{regime.label} ({regime.citation}) comes into force on {short_date(regime.effective)}, after "
                 f"{short_date(on)}; mark the pack or the event 'counterfactual: true' if it is a what-if.")
+    if by := superseded_by(regime, on):
+        # The console would offer it as "counterfactual only" and refuse a switch back to it (regime_switch).
+        return (f"{regime.label} ({regime.citation}) was replaced on {short_date(by.effective)} by the {by.label}, "
+                f"before {short_date(on)}; start under the {by.label}, or mark the pack 'counterfactual: true'.")
     return ""
 
 

@@ -114,3 +114,13 @@ def test_a_historical_switch_marked_counterfactual_does_not_make_a_what_if(tmp_p
   - {at: 1963-09-01, kind: seed_cases, label: Early, cases: [{kind: meeting}]}
 """, start="1963-01-10", regime="1962_correction"))
     assert [p.field for p in found] == ["events[1].cases[0].kind"]
+
+
+def test_a_pack_starting_under_a_regime_already_replaced_is_caught(tmp_path):
+    """authorization-1961 started on 1 Nov 1960 under the 1957 line, which the October 1958 notification had
+    replaced: the console offered its own regime as "counterfactual only" and refused a switch back to it."""
+    found = pack_anachronisms(pack(tmp_path, start="1960-11-01", regime="1957_lenient"))
+    assert [p.field for p in found] == ["regime"]
+    assert "replaced on 18 Oct 1958" in found[0].message
+    assert pack_anachronisms(pack(tmp_path, start="1960-11-01", regime="1958_marriage")) == []
+    assert pack_anachronisms(pack(tmp_path, "counterfactual: true\n", start="1960-11-01", regime="1957_lenient")) == []
