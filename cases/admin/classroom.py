@@ -9,11 +9,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.admin.projector import projector
@@ -107,6 +108,10 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+# A second "Load" of the same name this soon after the first finished is the same click sent twice.
+RESUBMIT_WINDOW = dt.timedelta(minutes=2)
+
+
 @require_POST
 def load_start(request: HttpRequest) -> HttpResponse:
     """Queue the loading of a pack and go to its progress page."""
@@ -123,6 +128,10 @@ def load_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, exercise_name_problem(name))
         return HttpResponseRedirect(reverse("classroom:home"))
     if Exercise.objects.filter(name=name).exists():
+        mine = Job.objects.filter(kind=JobKind.LOAD, name=name, requested_by=request.user, status=JobStatus.DONE,
+                                  exercise__name=name, updated_at__gte=timezone.now() - RESUBMIT_WINDOW).first()
+        if mine is not None:  # the same click sent twice, the first load already done: go where it went
+            return HttpResponseRedirect(reverse("classroom:load_progress", args=[mine.pk]))
         messages.error(request, f"An exercise called {name!r} exists already; choose another name.")
         return HttpResponseRedirect(reverse("classroom:home"))
     if not pack.available:
@@ -132,10 +141,18 @@ def load_start(request: HttpRequest) -> HttpResponse:
     if why := pack.class_size_problem(students):
         messages.error(request, why)
         return HttpResponseRedirect(reverse("classroom:home"))
-    with transaction.atomic():
-        load = Job.objects.create(slug=slug, name=name, requested_by=request.user, total=pack.size(int(students)),
-                                  params={"students": int(students)})
-        transaction.on_commit(lambda: dispatch_job(load.pk))
+    try:
+        with transaction.atomic():
+            load = Job.objects.create(slug=slug, name=name, requested_by=request.user,
+                                      total=pack.size(int(students)), params={"students": int(students)})
+            transaction.on_commit(lambda: dispatch_job(load.pk))
+    except IntegrityError:  # the same name is being loaded (a double click, a second tab, a colleague)
+        live = Job.objects.filter(kind=JobKind.LOAD, name=name,
+                                  status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+        if live is not None and live.requested_by_id == request.user.pk:
+            return HttpResponseRedirect(reverse("classroom:load_progress", args=[live.pk]))
+        messages.error(request, f"An exercise called {name!r} is being loaded already; choose another name.")
+        return HttpResponseRedirect(reverse("classroom:home"))
     return HttpResponseRedirect(reverse("classroom:load_progress", args=[load.pk]))
 
 

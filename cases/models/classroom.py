@@ -96,6 +96,14 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One load of a name at a time: a double click on "Load" made a second job that failed on the
+            # name the first had just taken (the classroom page sends the second click to the first's page).
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(kind="load", status__in=["queued", "running"]),
+                name="job_one_live_load_per_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         what = f"{self.slug} -> {self.name}" if self.kind == JobKind.LOAD else self.get_kind_display()

@@ -401,3 +401,23 @@ def test_recent_loads_lists_the_teachers_pack_loads_only(client, teacher, django
     page = client.get(reverse("classroom:home")).content.decode()
     assert reverse("classroom:load_progress", args=[load.pk]) in page and ">Listed</a>" in page
     assert reverse("classroom:load_progress", args=[moved.pk]) not in page
+
+
+def test_a_double_click_on_load_runs_one_load_and_both_clicks_follow_it(client, teacher,
+                                                                        django_capture_on_commit_callbacks):
+    """A double click on "Load this scenario" made a second load that failed on the name the first had taken,
+    and the browser landed on its "Failed" page, with no way to the console."""
+    form = {"slug": "marriage-1958", "name": "Double click", "students": "5"}
+    first = client.post(reverse("classroom:load_start"), form)  # queued: the worker has not run it yet
+    second = client.post(reverse("classroom:load_start"), form)
+    load = Job.objects.get(kind=JobKind.LOAD, name="Double click")  # one job only
+    progress = reverse("classroom:load_progress", args=[load.pk])
+    assert first["Location"] == progress and second["Location"] == progress
+    Job.objects.filter(pk=load.pk).update(status=JobStatus.FAILED)  # a failed load frees the name
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("classroom:load_start"), form)
+    done = Job.objects.filter(kind=JobKind.LOAD, name="Double click").exclude(pk=load.pk).get()
+    assert done.status == JobStatus.DONE and again["Location"] == reverse("classroom:load_progress", args=[done.pk])
+    late = client.post(reverse("classroom:load_start"), form)  # the second click after the load finished
+    assert late["Location"] == reverse("classroom:load_progress", args=[done.pk])
+    assert Exercise.objects.filter(name="Double click").count() == 1
