@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from cases.errors import ApplicationError
 from cases.models import Case, MarriageCase
-from cases.models.marriage import MarriageState
+from cases.models.marriage import PRE1958, MarriageState
 from cases.rules import get_rule
 from cases.rules.in_force import rule_notes
 
@@ -95,18 +95,21 @@ def _event_time(case: Case, step: Callable[..., Any]) -> dt.datetime | None:
 
 
 def marriage_application(case: Case) -> dict[str, Any]:
-    """Build the two copies of the marriage application (MAR-4), with the unit's decision if taken."""
-    approved = _event_time(case, MarriageCase.leader_approve) or _event_time(case, MarriageCase.central_approve)
+    """Build the two copies of the marriage application (MAR-4), with the decision if taken: the unit leader's
+    (MAR-3), or on the pre-1958 referral the Central Committee's (MAR-0), which examines no answers at the unit."""
+    referral = case.variant in PRE1958
+    approved = _event_time(case, MarriageCase.central_approve if referral else MarriageCase.leader_approve)
     return {
         **base_context(case),
         "man": case.man, "woman": case.woman, "unit": case.work_unit,  # type: ignore[attr-defined]
-        "approved": approved,
+        "approved": approved, "referral": referral,
+        "decider": "the CCP Central Committee (the referral, MAR-0)" if referral else "the unit leader (MAR-3)",
         "copies": [
             ("Copy 1", "Returned to the applicant after approval, for the woman's application in the DPRK "
                        "(MAR-4, MAR-5)"),
             ("Copy 2", "To the Ministry of Foreign Affairs Beijing Office, for the Embassy in Pyongyang (MAR-5)"),
         ],
-        "rules": [get_rule(r) for r in ("MAR-3", "MAR-4", "MAR-5")],
+        "rules": [get_rule(r) for r in (("MAR-0",) if referral else ("MAR-3",)) + ("MAR-4", "MAR-5")],
     }
 
 

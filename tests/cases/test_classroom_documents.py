@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cases.classroom.documents import documents_for, render_document, render_pdf
-from cases.models import AuthorizationCase, MeetingCase
+from cases.models import AuthorizationCase, MarriageCase, MeetingCase
+from tests.conftest import take
 from tests.permits.conftest import Helong, bj
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,18 @@ def test_authorization_letter_only_for_a_case_with_a_letter(desk):
         without = AuthorizationCase(exercise=desk.exercise, applicant=case.applicant, variant="family_join",
                                     reference="AUT-TEST-0001")
     assert "letter" not in [d.slug for d in documents_for(without)]
+
+
+def test_the_pre_1958_application_shows_the_central_committees_decision(desk):
+    """MAR-0: Li Dongshan's printed form said "Decision of the unit leader: Approved" and cited MAR-3, with a
+    unit examination never made on that route."""
+    case = MarriageCase.objects.get(exercise=desk.exercise, variant="pre1958")
+    for step, login in (("forward_to_province", "workunit"), ("refer_to_centre", "province"),
+                        ("central_approve", "centre")):
+        case = take(desk, case, step, login)
+    html = render_document(case, "application")
+    assert "Decision of the CCP Central Committee (the referral, MAR-0)</th><td>Approved on" in html
+    assert "unit leader" not in html and "Examination (truthful" not in html
+    assert "MAR-0:" in html and "MAR-3:" not in html
+    zhang = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
+    assert "Decision of the unit leader (MAR-3)" in render_document(zhang, "application")
