@@ -84,6 +84,11 @@ class ExerciseAnalyticsMixin:
             *super().get_urls(),  # type: ignore[misc]
         ]
 
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        exercise = context.get("original")
+        context["may_export"] = exercise is not None and self._may_export(request, exercise)
+        return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
+
     @admin.display(description="Analytics")
     def analytics_links(self, obj: Exercise) -> str:
         return format_html(

@@ -186,6 +186,12 @@ class SafeListAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not hidden_from(request, self.model) and super().has_delete_permission(request, obj)
 
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        # A student may open a record linked from a case page but not its list: the page's "Close" (to the
+        # list, a 403) leads back to the student's desk instead (templates/admin/submit_line.html).
+        context["list_hidden"] = hidden_from(request, self.model)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """Refuse, with a message, a filter by a number no database could hold (SQLite's OverflowError was a 500)."""
         bad = [key for key, values in request.GET.lists() if key not in (PAGE_VAR, SEARCH_VAR)

@@ -222,3 +222,19 @@ def test_an_empty_exercise_has_a_dashboard_and_a_debrief(desk):
         assert page.status_code == 200
     assert b"No case is waiting" in client.get(reverse("admin:cases_exercise_debrief", args=[empty.pk])).content
     assert client.get(reverse("admin:cases_exercise_dashboard", args=["x1"])).status_code == 404
+
+
+def test_a_students_exercise_page_has_no_link_that_ends_in_a_refusal(desk):
+    """The exercise page (linked from a case page) offered a student "Event log (XES)" and "Close" to the list
+    of exercises, both refused (403)."""
+    student = client_for(desk, "workunit")
+    page = student.get(reverse("admin:cases_exercise_change", args=[desk.exercise.pk])).content.decode()
+    assert reverse("admin:cases_exercise_events", args=[desk.exercise.pk, "xes"]) not in page
+    assert f'href="{reverse("admin:cases_exercise_changelist")}"' not in page and "Back to my desk" in page
+    office = desk.exercise.offices.order_by("id").first()  # an office's page, linked from a case page too
+    page = student.get(reverse("admin:cases_office_change", args=[office.pk])).content.decode()
+    assert f'href="{reverse("admin:cases_office_changelist")}"' not in page and "Back to my desk" in page
+    teacher = client_for(desk, "teacher")
+    page = teacher.get(reverse("admin:cases_exercise_change", args=[desk.exercise.pk])).content.decode()
+    assert reverse("admin:cases_exercise_events", args=[desk.exercise.pk, "xes"]) in page
+    assert "Back to my desk" not in page and f'href="{reverse("admin:cases_exercise_changelist")}"' in page
