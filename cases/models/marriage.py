@@ -17,6 +17,7 @@ from cases.choices import RESTRICTED_OCCUPATIONS, Nationality, Occupation, Offic
 from cases.engine import guard, step
 from cases.models.case import Case
 from cases.models.exercise import Office, Person
+from cases.wording import short_date
 
 K = OfficeKind
 PRE1958 = ("pre1958",)
@@ -150,6 +151,25 @@ class MarriageCase(Case):
 
     class Meta:
         verbose_name = "marriage case"
+
+    @property
+    def counterfactual_label(self) -> str:
+        """Say so when an application filed after D2 (18 Oct 1958) still goes up the pre-1958 referral (MAR-0).
+
+        Filed before D2, such a case only finishes on its old route (an assumption the step notes give);
+        filed on or after it, it is a what-if for comparison, and its page says so at the top.
+        """
+        label = super().counterfactual_label
+        if label or self.variant not in PRE1958 or self.filed_at is None:
+            return label
+        from cases.rules.in_force import DOCUMENTS, calendar_date
+
+        replaced = DOCUMENTS["D2"].effective
+        if calendar_date(self.filed_at) < replaced:
+            return ""
+        return (f"COUNTERFACTUAL: this application, filed on {short_date(calendar_date(self.filed_at))}, goes up "
+                f"the pre-1958 referral to the Central Committee (MAR-0), which D2 had replaced on "
+                f"{short_date(replaced)}; it is run for comparison with the work unit's route.")
 
     # --- Special case: the woman already crossed illegally (MAR-9) ------------------------------
 

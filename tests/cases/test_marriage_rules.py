@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from cases.choices import Occupation, OfficeKind
 from cases.engine import step_named
 from cases.errors import ApplicationError
-from cases.models import MarriageCase
+from cases.models import Exercise, MarriageCase
 from cases.services.marriage import marriage_file
 from tests.cases.marriage_helpers import (
     TAIL_TO_REGISTERED,
@@ -189,3 +191,19 @@ def test_mar0_the_provincial_stage_of_the_old_referral_is_marked_an_assumption()
     for name in ("forward_to_province", "refer_to_centre", "return_to_unit"):
         meta = step_named(MarriageCase, name)
         assert meta is not None and "assumption" in meta.assumption and "many localities" in meta.assumption
+
+
+def test_mar0_an_application_filed_after_d2_on_the_old_referral_is_marked_counterfactual(desk):
+    """The demo's Li Dongshan (filed 2 Mar 1959 on the pre-1958 referral) was marked only in a note at the foot
+    of the timeline; his case page now says at the top that it is a counterfactual."""
+    Exercise.objects.filter(pk=desk.exercise.pk).update(counterfactual=False)  # a historical run, as the demo's
+    li = MarriageCase.objects.get(exercise=desk.exercise, variant="pre1958")
+    assert li.counterfactual_label.startswith("COUNTERFACTUAL: this application, filed on 2 Mar 1959")
+    zhang = MarriageCase.objects.get(exercise=desk.exercise, man__name="Zhang Wenhai")
+    assert zhang.counterfactual_label == ""
+    li.filed_at = li.filed_at.replace(year=1958, month=9)  # filed before D2: it only finishes on its old route
+    assert li.counterfactual_label == ""
+    client = Client()
+    client.force_login(desk.user("workunit"))
+    page = client.get(reverse("admin:cases_marriagecase_change", args=[li.pk])).content.decode()
+    assert 'id="bd-counterfactual">COUNTERFACTUAL: this application' in page
