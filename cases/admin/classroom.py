@@ -48,6 +48,7 @@ from cases.classroom.students import (
     students_create,
 )
 from cases.classroom.tasks import dispatch_job
+from cases.classroom.timekeeping import fast_forward_days_check, time_move_check
 from cases.classroom.timeline import (
     EVENT_KINDS,
     event_kind_name,
@@ -312,6 +313,10 @@ def _console_time_move(request: HttpRequest, exercise: Exercise) -> HttpResponse
         else:
             params["days"] = (days_to_a_year_on(seen) if action == "year"
                               else _int(request.POST.get("days"), "The number of days"))
+            fast_forward_days_check(params["days"])
+        # Refused here, as the move itself would refuse it, before anything is queued.
+        time_move_check(exercise, days=params.get("days"),
+                        to=dt.date.fromisoformat(params["to"]) if "to" in params else None, seen_clock=seen)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(console_url)

@@ -33,6 +33,31 @@ logger = logging.getLogger(__name__)
 FAST_FORWARD_MAX_DAYS = 3660
 
 
+def time_move_check(exercise: Exercise, *, days: int | None = None, to: dt.date | dt.datetime | None = None,
+                    seen_clock: dt.datetime | None = None) -> dt.datetime:
+    """Refuse what a time move of ``exercise`` as it stands would refuse; return where it would take the clock.
+
+    :func:`time_move` asks it under the row lock; a page asks it first, so that a move that cannot be made
+    is refused before anything is queued: the page shown with another clock, a paused exercise, a move
+    backwards, of nothing, or beyond the end of the simulation (:func:`cases.services.clock.clock_target`).
+    """
+    if seen_clock is not None and seen_clock != exercise.clock:
+        now = timezone.localtime(exercise.clock)
+        raise ApplicationError(
+            f"The clock has moved since this page was shown (it is now {short_date(now, time=True)}); nothing was "
+            "done. Look at the clock again before moving time on."
+        )
+    if exercise.paused:
+        raise ApplicationError("The exercise is paused: resume it before moving time on.")
+    return clock_target(exercise.clock, days=days, to=to)
+
+
+def fast_forward_days_check(days: Any) -> None:
+    """Refuse a number of days :func:`fast_forward` does not take (1 to 3660, a whole number)."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1 or days > FAST_FORWARD_MAX_DAYS:
+        raise ApplicationError(f"Move the clock on by 1 to {FAST_FORWARD_MAX_DAYS} days (a whole number).")
+
+
 def time_move(
     *,
     exercise: Exercise,
@@ -59,15 +84,7 @@ def time_move(
             locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
         except Exercise.DoesNotExist as exc:
             raise ApplicationError("This exercise no longer exists.") from exc
-        if seen_clock is not None and seen_clock != locked.clock:
-            now = timezone.localtime(locked.clock)
-            raise ApplicationError(
-                f"The clock has moved since this page was shown (it is now {short_date(now, time=True)}); nothing was "
-                "done. Look at the clock again before moving time on."
-            )
-        if locked.paused:
-            raise ApplicationError("The exercise is paused: resume it before moving time on.")
-        target = clock_target(locked.clock, days=days, to=to)
+        target = time_move_check(locked, days=days, to=to, seen_clock=seen_clock)
         report = RunReport(clock_from=locked.clock)
         pilot = autopilot_on(locked)
         if pilot:
@@ -119,8 +136,7 @@ def fast_forward(*, exercise: Exercise, actor: Any, days: int, seen_clock: dt.da
                  source: str = ClockMoveSource.SERVICE,
                  progress: Callable[[dt.datetime], None] | None = None) -> RunReport:
     """Move the exercise on by ``days`` (1 to 3660) simulated days: :func:`time_move` by days."""
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1 or days > FAST_FORWARD_MAX_DAYS:
-        raise ApplicationError(f"Move the clock on by 1 to {FAST_FORWARD_MAX_DAYS} days (a whole number).")
+    fast_forward_days_check(days)
     return time_move(exercise=exercise, actor=actor, days=days, seen_clock=seen_clock, source=source,
                      progress=progress)
 

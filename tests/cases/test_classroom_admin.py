@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.classroom.loader import load_pack
 from cases.classroom.students import parse_names, students_create
-from cases.models import Case, Exercise, MarriageCase, Membership, ScenarioLoad, TimedEvent
+from cases.models import Case, Exercise, Job, JobKind, MarriageCase, Membership, ScenarioLoad, TimedEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -356,3 +356,25 @@ def test_a_year_from_a_leap_day_lands_on_the_28th():
     assert days_to_a_year_on(timezone.make_aware(dt.datetime(1960, 2, 29, 9, 0))) == 365
     assert days_to_a_year_on(timezone.make_aware(dt.datetime(1963, 3, 1, 9, 0))) == 366
     assert days_to_a_year_on(timezone.make_aware(dt.datetime(1963, 1, 1, 9, 0))) == 365
+
+
+@pytest.mark.parametrize("form", [
+    {"action": "advance", "days": "0"}, {"action": "advance", "days": "-5"}, {"action": "advance", "days": "99999"},
+    {"action": "to_date", "date": "1957-01-01"}, {"action": "to_date", "date": "1975-01-01"},
+])
+def test_a_time_move_that_cannot_be_made_is_refused_before_anything_is_queued(client, exercise, form):
+    """A move of 0, -5 or 99999 days, or to a date before the clock or after 1970, opened a job page that said
+    "Failed" (the teachers' guide says such a move is refused before anything happens)."""
+    jobs = Job.objects.filter(kind=JobKind.TIME_MOVE).count()
+    response = move(client, exercise, follow=True, **form)
+    assert Job.objects.filter(kind=JobKind.TIME_MOVE).count() == jobs  # nothing queued
+    assert response.redirect_chain[-1][0] == reverse("classroom:console", args=[exercise.pk])
+    assert 'class="error"' in response.content.decode()
+
+
+def test_a_move_from_a_page_shown_with_another_clock_is_refused_before_it_is_queued(client, exercise):
+    url = reverse("classroom:console", args=[exercise.pk])
+    jobs = Job.objects.filter(kind=JobKind.TIME_MOVE).count()
+    page = client.post(url, {"action": "year", "seen_clock": "1958-08-01T01:00:00+00:00"}, follow=True)
+    assert Job.objects.filter(kind=JobKind.TIME_MOVE).count() == jobs
+    assert "The clock has moved since this page was shown" in page.content.decode()
