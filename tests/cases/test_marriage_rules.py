@@ -207,3 +207,15 @@ def test_mar0_an_application_filed_after_d2_on_the_old_referral_is_marked_counte
     client.force_login(desk.user("workunit"))
     page = client.get(reverse("admin:cases_marriagecase_change", args=[li.pk])).content.decode()
     assert 'id="bd-counterfactual">COUNTERFACTUAL: this application' in page
+
+
+def test_a_stale_step_says_which_office_may_act_now(desk):
+    """Two students had the case open; after one forwarded it, the other's click said "Possible now: Refer to
+    the Central Committee, Send back ...", the province's steps, as if they were the student's own."""
+    li = MarriageCase.objects.get(exercise=desk.exercise, variant="pre1958")
+    li = take(desk, li, "forward_to_province", "workunit")
+    with pytest.raises(ApplicationError) as refused:
+        take(desk, li, "forward_to_province", "workunit")
+    message = refused.value.message
+    assert "Refer to the Central Committee (Provincial party / revolutionary committee)" in message
+    assert "someone may have taken a step meanwhile" in message
