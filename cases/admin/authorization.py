@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from cases.admin.base import CaseAdmin, StateFilter
-from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
+from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin, variant_filter
 from cases.engine import is_facilitator
 from cases.errors import ApplicationError
 from cases.models import AuthorizationCase, Case, Exercise, Membership, RelocationQuota
@@ -62,9 +62,10 @@ class AuthorizationCaseAdmin(ServiceFilingAdmin):
     The add page issues a letter as the DPRK office, through ``authorization_issue_letter`` (AUT-1).
     """
 
-    list_display = ("reference", "title", "variant", "regime", "state_display", "next_office", "next_rules_display",
-                    "waiting_since")
-    list_filter = ("exercise", "variant", "regime", StateFilter, "next_office")
+    list_display = ("reference", "title", "variant_shown", "regime", "state_display", "next_office",
+                    "next_rules_display", "waiting_since")
+    list_filter = ("exercise", variant_filter(list(AuthorizationCase.VARIANT_LABELS.items())), "regime", StateFilter,
+                   "next_office")
     search_fields = ("reference", "title", "applicant__name", "letter_number")
     filing_title = "Issue an authorization letter (DPRK side, AUT-1)"
     filing_fields = ["exercise", "applicant", "letter_number", "inviting_relative", "reason_for_travel",

@@ -410,6 +410,11 @@ class CaseAdmin(ReadOnlyAdmin):
 
     show_full_result_count = False  # one count per page view is enough at a province's scale
 
+    @admin.display(description="procedure", ordering="variant")
+    def variant_shown(self, obj: Case) -> str:
+        """The case's variant in words (``Case.variant_label``), not its code."""
+        return obj.variant_label
+
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["state_since", "id"]
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
 from cases.admin.base import StateFilter
-from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin
+from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin, variant_filter
 from cases.choices import OfficeKind
 from cases.errors import ApplicationError
 from cases.input import db_id
@@ -55,9 +55,9 @@ class PermitCaseAdmin(ServiceFilingAdmin):
     """Border resident crossing permits (PER-1 ... PER-12): the application taken at the station (PER-3, PER-5)."""
 
     change_form_template = "admin/permits/permitcase/change_form.html"
-    list_display = ("reference", "title", "variant", "state_display", "permit_number", "expires_at", "next_office",
-                    "next_rules_display", "waiting_since")
-    list_filter = ("exercise", "variant", StateFilter, "next_office")
+    list_display = ("reference", "title", "variant_shown", "state_display", "permit_number", "expires_at",
+                    "next_office", "next_rules_display", "waiting_since")
+    list_filter = ("exercise", variant_filter(list(PermitCase.VARIANT_LABELS.items())), StateFilter, "next_office")
     search_fields = ("reference", "title", "permit_number", "applicant__name")
     filing_fields = ["exercise", "applicant", "category", "purpose", "home_county", "destination_county",
                      "crossing_point", "filing_office", "county_bureau"]

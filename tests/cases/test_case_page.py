@@ -284,3 +284,12 @@ def test_the_case_page_names_the_variant_in_words(desk):
     client.force_login(desk.user("borderrep"))
     html = client.get(reverse("admin:cases_meetingcase_change", args=[case.pk])).content.decode()
     assert f"procedure: {case.variant_label}" in html and f"procedure: {case.variant}<" not in html
+
+
+def test_the_letter_list_names_the_purpose_in_words_column_and_filter(desk):
+    """The authorization case list showed the purpose code "settle" in its column and its filter."""
+    client = Client()
+    client.force_login(desk.user("teacher"))
+    page = client.get(reverse("admin:cases_authorizationcase_changelist")).content.decode()
+    assert "Move to the DPRK (settle, join its construction)" in page
+    assert "<td class=\"field-variant_shown\">settle</td>" not in page
