@@ -306,7 +306,9 @@ def debrief_data(exercise: Exercise | None, log: Source | None = None) -> dict[s
         "comparisons": compare_with_history(log),
         "model_assumptions": _yanbian_assumptions() if "authorization" in kinds else [],
         # Figures about the procedures this class ran first, then the rest of PROCEDURES.md's list.
-        "figures": sorted(FIGURES, key=lambda f: not (set(f.kinds) & kinds)),
+        # The sources' figures for the procedures this class ran (a marriage class saw Yanbian's letters and
+        # Jilin's crossers, with nothing on marriages: the sources give no marriage figures).
+        "figures": [f for f in FIGURES if set(f.kinds) & kinds],
         "diagrams": queue_diagrams(log),
     }
 

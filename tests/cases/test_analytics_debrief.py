@@ -256,3 +256,14 @@ def test_both_pages_label_every_share_with_its_base(marriage_class):
     assert f"<b>{approved.n}</b><span>closed as approved ({approved.pct} of closed cases)" in debrief
     printed = client.get(reverse("admin:cases_exercise_debrief_print", args=[exercise.pk])).content.decode()
     assert "of all cases filed)" in printed and "closed as approved (" in printed
+
+
+def test_the_debrief_sets_beside_the_class_only_the_sources_figures_for_what_it_ran():
+    """A marriage class's debrief listed Yanbian's letters and Jilin's crossers, with nothing on marriages."""
+    b = LogBuilder()
+    b.case("M1", "marriage", [(0, "filed", "W"), (3, "examination", "W")], next_office="W")
+    marriages = dash.debrief_data(None, b.log(now=10))  # type: ignore[arg-type]
+    assert marriages["figures"] == []
+    letters = dash.debrief_data(None, authorization_log())  # type: ignore[arg-type]
+    assert [f.key for f in letters["figures"]][:1] == ["yanbian_1961"]
+    assert all("authorization" in f.kinds for f in letters["figures"])
