@@ -8,8 +8,8 @@ D2 = "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540"
 register(
     Rule(
         "MAR-0",
-        "Before October 1958 every such marriage was referred up to the Central Committee; papers went "
-        "back and forth and applicants had to apply again and again. D2 hands approval to the man's "
+        "Before October 1958 many localities referred such marriages up to the Central Committee; papers "
+        "went back and forth and some applicants applied several times. D2 hands approval to the man's "
         "work unit.",
         f"{D2}, covering notice",
     ),
