@@ -218,8 +218,7 @@ def plan_step(case: Case, transition: str, data: dict[str, Any]) -> StepPlan:
         # gone on to another office (the plan is shared by every actor, so it names offices, not "yours").
         possible = "; ".join(f"{meta_of(t).label} ({_office_kind_label(meta_of(t).office)})"
                              for t in options.values()) or "none (the case is closed)"
-        message = (f"That step cannot be taken while the case is at '{case.state_label()}' (someone may have "
-                   f"taken a step meanwhile). Possible now: {possible}.")
+        message = f"That step cannot be taken while the case is at '{case.state_label()}'. Possible now: {possible}."
         return StepPlan(None, None, {}, not_possible=(message, ()))
     t = options[transition]
     meta = meta_of(t)

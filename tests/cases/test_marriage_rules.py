@@ -218,4 +218,3 @@ def test_a_stale_step_says_which_office_may_act_now(desk):
         take(desk, li, "forward_to_province", "workunit")
     message = refused.value.message
     assert "Refer to the Central Committee (Provincial party / revolutionary committee)" in message
-    assert "someone may have taken a step meanwhile" in message
