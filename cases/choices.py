@@ -33,6 +33,14 @@ class OfficeKind(models.TextChoices):
     DPRK_LABOUR = "dprk_labour", "DPRK Labour Bureau"
 
 
+def office_kind_label(kind: str) -> str:
+    """Return the name of an office kind ("Provincial party / revolutionary committee"), or the code if unknown."""
+    try:
+        return str(OfficeKind(kind).label)
+    except ValueError:
+        return kind
+
+
 DPRK_OFFICE_KINDS = frozenset(
     {
         OfficeKind.DPRK_SPA,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.templatetags.static import static
 
-from cases.choices import OfficeKind
+from cases.choices import OfficeKind, office_kind_label
 from cases.engine import all_transitions, meta_of
 
 if TYPE_CHECKING:
@@ -84,11 +84,7 @@ def office_label(kind: str) -> str:
     """Return an office's name short enough for an arrow (its label without the bracketed detail)."""
     if kind in SHORT_OFFICE:
         return SHORT_OFFICE[OfficeKind(kind)]
-    try:
-        label = str(OfficeKind(kind).label)
-    except ValueError:
-        return kind
-    return label.split(" (", 1)[0]
+    return office_kind_label(kind).split(" (", 1)[0]
 
 
 def queue_fill(count: int, largest: int) -> str:

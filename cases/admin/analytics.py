@@ -23,10 +23,10 @@ from django.utils.html import format_html
 from cases.analytics.dashboard import dashboard_page, debrief_charts, debrief_page
 from cases.analytics.export import FORMATS, stream
 from cases.analytics.registry import RUNNERS
-from cases.engine import is_facilitator
 from cases.input import db_id
 from cases.models import Exercise, Membership
 from cases.regimes import REGIME_CHOICES
+from cases.selectors import can_run
 
 
 def _svg_uri(svg: str) -> str:
@@ -86,7 +86,7 @@ class ExerciseAnalyticsMixin:
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         exercise = context.get("original")
-        context["may_export"] = exercise is not None and self._may_export(request, exercise)
+        context["may_export"] = exercise is not None and can_run(request.user, exercise)
         return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
 
     @admin.display(description="Analytics")
@@ -102,18 +102,11 @@ class ExerciseAnalyticsMixin:
             raise Http404("No such exercise.")
         return get_object_or_404(self.get_queryset(request), pk=object_id)  # type: ignore[attr-defined]
 
-    def _may_export(self, request: HttpRequest, exercise: Exercise) -> bool:
-        """Return whether the user may download the event log: its teacher (or a superuser), not a student.
-
-        The log names every office's cases, actors and notes; a student sees only their office's cases
-        (the dashboard and debrief they may read give counts, not cases).
-        """
-        user = request.user
-        return bool(user.is_superuser or is_facilitator(user, exercise.pk))
-
     def _page(self, request: HttpRequest, exercise: Exercise, template: str, title: str,
               data: dict[str, Any]) -> TemplateResponse:
-        exports = self._may_export(request, exercise)
+        # The event log names every office's cases, actors and notes: its teacher's (``can_run``), not a
+        # student's, who sees only their office's procedures (the counts here are for all).
+        exports = can_run(request.user, exercise)
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": Exercise._meta,
@@ -179,7 +172,7 @@ class ExerciseAnalyticsMixin:
         if fmt not in FORMATS:
             raise Http404("Choose csv or xes.")
         exercise = self._exercise(request, object_id)
-        if not self._may_export(request, exercise):
+        if not can_run(request.user, exercise):
             raise PermissionDenied("Only the teacher running this exercise downloads its event log.")
         chunks, content_type = stream(exercise, fmt)
         response = StreamingHttpResponse(chunks, content_type=f"{content_type}; charset=utf-8")

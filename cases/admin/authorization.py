@@ -64,7 +64,7 @@ class AuthorizationCaseAdmin(ServiceFilingAdmin):
 
     list_display = ("reference", "title", "variant_shown", "regime", "state_display", "next_office",
                     "next_rules_display", "waiting_since")
-    list_filter = ("exercise", variant_filter(list(AuthorizationCase.VARIANT_LABELS.items())), "regime", StateFilter,
+    list_filter = ("exercise", variant_filter(AuthorizationCase), "regime", StateFilter,
                    "next_office")
     search_fields = ("reference", "title", "applicant__name", "letter_number")
     filing_title = "Issue an authorization letter (DPRK side, AUT-1)"

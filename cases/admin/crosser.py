@@ -20,7 +20,7 @@ from cases.services.crosser import crosser_report
 class CrosserCaseAdmin(ServiceFilingAdmin):
     """Illegal crossers: identity, disaster exemption, crime check, handover or stay."""
 
-    list_filter = ("exercise", variant_filter(CrossingDirection.choices, "direction"), StateFilter, "next_office")
+    list_filter = ("exercise", variant_filter(CrosserCase, "direction"), StateFilter, "next_office")
     filing_fields = ["exercise", "person", "source", "source_reference", "crossing_place", "returned_from_dprk",
                      "settled_by_dprk", "wants_to_return"]
     fieldsets = (

@@ -19,7 +19,7 @@ from cases.services.embassy import embassy_case_open
 class EmbassyCaseAdmin(ServiceFilingAdmin):
     """Emigrant passports, renunciations and returns to settle property."""
 
-    list_filter = ("exercise", variant_filter(EmbassyMatter.choices, "matter"), StateFilter, "next_office")
+    list_filter = ("exercise", variant_filter(EmbassyCase, "matter"), StateFilter, "next_office")
     filing_fields = ["exercise", "person", "crosser_case", "papers_held", "dprk_consent_ref", "former_commune",
                      "property_description"]
     fieldsets = (

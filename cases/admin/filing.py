@@ -31,14 +31,14 @@ class _DryRun(Exception):
     """Raised to roll back the validating service call."""
 
 
-def variant_filter(choices: list[tuple[str, str]], title: str = "procedure") -> type[admin.SimpleListFilter]:
-    """Build a list filter over ``Case.variant`` from fixed choices (no scan for distinct values)."""
+def variant_filter(model: type[Case], title: str = "procedure") -> type[admin.SimpleListFilter]:
+    """Build a list filter over ``Case.variant`` from the procedure's ``VARIANT_LABELS`` (no scan for values)."""
 
     class VariantFilter(admin.SimpleListFilter):
         parameter_name = "variant"
 
         def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-            return [(str(v), str(label)) for v, label in choices]
+            return [(str(v), str(label)) for v, label in model.VARIANT_LABELS.items()]
 
         def queryset(self, request: HttpRequest, queryset: Any) -> Any:
             return queryset.filter(variant=self.value()) if self.value() else queryset

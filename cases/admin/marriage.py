@@ -13,15 +13,14 @@ from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin, variant_filter
 from cases.models import Case, MarriageCase
 from cases.services.marriage import marriage_file
 
-VARIANTS = [("", "As the exercise's regime says"), ("1958", "1958 procedure (D2)"),
-            ("pre1958", "Pre-1958 referral to the Centre (MAR-0)")]
+VARIANTS = [("", "As the exercise's regime says"), *MarriageCase.VARIANT_LABELS.items()]
 
 
 @admin.register(MarriageCase)
 class MarriageCaseAdmin(ServiceFilingAdmin):
     """Marriage of a Chinese man and a Korean woman (MAR-0 ... MAR-9): the application form of D2 §4."""
 
-    list_filter = ("exercise", variant_filter([v for v in VARIANTS if v[0]]), StateFilter, "next_office")
+    list_filter = ("exercise", variant_filter(MarriageCase), StateFilter, "next_office")
     filing_fields = ["exercise", "man", "woman", "work_unit", "copies", "woman_crossed_illegally",
                      "woman_has_work_in_dprk", "man_can_find_work_in_dprk"]
     fieldsets = (

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django_fsm import ConcurrentTransition, Transition, TransitionNotAllowed
 
-from cases.choices import OfficeKind
+from cases.choices import office_kind_label
 from cases.engine import StepMeta, acting_office, meta_of, next_step, transitions_from, unmet_guards
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, EventKind, Exercise, Office
@@ -196,13 +196,6 @@ def _options(case: Case) -> dict[str, Transition]:
     return found
 
 
-def _office_kind_label(kind: str) -> str:
-    try:
-        return str(OfficeKind(kind).label)
-    except ValueError:
-        return kind
-
-
 def plan_step(case: Case, transition: str, data: dict[str, Any]) -> StepPlan:
     """Return the plan of ``transition`` with ``data`` for cases of ``case``'s model, state and variant.
 
@@ -216,7 +209,7 @@ def plan_step(case: Case, transition: str, data: dict[str, Any]) -> StepPlan:
             return StepPlan(None, None, {}, not_possible=(message, ()))
         # Each with the office that takes it: a student who pressed a stale button sees that the case has
         # gone on to another office (the plan is shared by every actor, so it names offices, not "yours").
-        possible = "; ".join(f"{meta_of(t).label} ({_office_kind_label(meta_of(t).office)})"
+        possible = "; ".join(f"{meta_of(t).label} ({office_kind_label(meta_of(t).office)})"
                              for t in options.values()) or "none (the case is closed)"
         message = f"That step cannot be taken while the case is at '{case.state_label()}'. Possible now: {possible}."
         return StepPlan(None, None, {}, not_possible=(message, ()))

@@ -57,7 +57,7 @@ class PermitCaseAdmin(ServiceFilingAdmin):
     change_form_template = "admin/permits/permitcase/change_form.html"
     list_display = ("reference", "title", "variant_shown", "state_display", "permit_number", "expires_at",
                     "next_office", "next_rules_display", "waiting_since")
-    list_filter = ("exercise", variant_filter(list(PermitCase.VARIANT_LABELS.items())), StateFilter, "next_office")
+    list_filter = ("exercise", variant_filter(PermitCase), StateFilter, "next_office")
     search_fields = ("reference", "title", "permit_number", "applicant__name")
     filing_fields = ["exercise", "applicant", "category", "purpose", "home_county", "destination_county",
                      "crossing_point", "filing_office", "county_bureau"]
