@@ -200,13 +200,21 @@ class Pack:
         return int(self.data.get("class_sizes", {}).get("max", CLASS_MAX))
 
     def role_seats(self) -> list[str]:
-        """Return the office key of every student seat, in the order students fill them (roles times seats)."""
-        return [str(r["office"]) for r in self.data["roles"] for _seat in range(int(r.get("seats", 1)))]
+        """Return the office key of every student seat, in the order students fill them.
+
+        One seat of each role first, in the pack's order of roles, then each role's second seat, and so
+        on: a small class holds as many different offices as it has students (three students play
+        three offices, not three clerks of one), and the busiest office's extra seats fill once every
+        role has its student (the teacher's guide, "Sizing the class").
+        """
+        counts = [(str(r["office"]), int(r.get("seats", 1))) for r in self.data["roles"]]
+        return [office for round_ in range(max((n for _o, n in counts), default=0))
+                for office, n in counts if n > round_]
 
     def seats_for(self, students: int) -> Counter[str]:
         """Return how many of ``students`` sit in each office: seats filled in order, then round again.
 
-        The same order as :func:`cases.classroom.students.students_create` seats them.
+        The same order as :func:`cases.classroom.students.students_create` seats them (:meth:`role_seats`).
         """
         slots = self.role_seats()
         return Counter(slots[i % len(slots)] for i in range(students)) if slots else Counter()

@@ -138,12 +138,7 @@ def role_slots(exercise: Exercise) -> list[Office]:
     pack, ctx = pack_context(exercise)
     if pack is None:
         return list(exercise.offices.order_by("side", "id"))
-    slots: list[Office] = []
-    for role in pack.data["roles"]:
-        office = ctx.offices.get(role["office"])
-        if office is not None:
-            slots += [office] * int(role.get("seats", 1))
-    return slots
+    return [ctx.offices[key] for key in pack.role_seats() if key in ctx.offices]
 
 
 def students_create(*, exercise: Exercise, actor: Any, count: int = 0, names: list[str] | None = None,

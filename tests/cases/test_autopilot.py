@@ -50,7 +50,8 @@ def test_a_year_closes_every_marriage_case_under_mar_rules():
 
 def test_pre1958_cases_take_longer_than_d2_cases():
     """MAR-0: the referral to the Centre is slower than the 1958 work-unit decision (regime params)."""
-    exercise = load_pack("marriage-1958", name="Compare")
+    # A class of ten: the work unit's second seat gives enough old-route applications for a median.
+    exercise = load_pack("marriage-1958", name="Compare", students=10)
     fast_forward(exercise=exercise, actor=None, days=730)  # two years: the old route's last cases close too
     def span(c: Case) -> float:
         return (c.closed_at - c.filed_at).days
