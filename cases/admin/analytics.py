@@ -1,7 +1,8 @@
 """The exercise's analytics pages in the admin: dashboard, debrief, event-log download.
 
 Mixed into ``ExerciseAdmin`` so that any admin built on it (the clock page's subclass too) has them.
-Everyone who can see the exercise may read them; the teacher shows them on the projector.
+They are the teacher's (``can_run``): they name every office's oldest cases and people and show every
+office's queue, and a student sees nothing of another office; the teacher shows them on the projector.
 """
 
 from __future__ import annotations
@@ -102,6 +103,14 @@ class ExerciseAnalyticsMixin:
             raise Http404("No such exercise.")
         return get_object_or_404(self.get_queryset(request), pk=object_id)  # type: ignore[attr-defined]
 
+    def _run_exercise(self, request: HttpRequest, object_id: str) -> Exercise:
+        """Return the exercise for its teacher's analytics pages; refuse anyone else (a student) with 403."""
+        exercise = self._exercise(request, object_id)
+        if not can_run(request.user, exercise):
+            raise PermissionDenied("The dashboard and the debrief are for the teacher running this exercise, "
+                                   "who shows them to the class.")
+        return exercise
+
     def _page(self, request: HttpRequest, exercise: Exercise, template: str, title: str,
               data: dict[str, Any]) -> TemplateResponse:
         # The event log names every office's cases, actors and notes: its teacher's (``can_run``), not a
@@ -124,13 +133,13 @@ class ExerciseAnalyticsMixin:
 
     def dashboard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show the exercise's queues, waits, flow, outcomes and funnel."""
-        exercise = self._exercise(request, object_id)
+        exercise = self._run_exercise(request, object_id)
         return self._page(request, exercise, "admin/cases/exercise_dashboard.html",
                           f"Dashboard: {exercise.name}", dashboard_page(exercise))
 
     def debrief_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show what happened in this class beside the historical figures."""
-        exercise = self._exercise(request, object_id)
+        exercise = self._run_exercise(request, object_id)
         return self._page(request, exercise, "admin/cases/exercise_debrief.html",
                           f"Debrief: {exercise.name}", debrief_page(exercise))
 
@@ -146,7 +155,7 @@ class ExerciseAnalyticsMixin:
 
     def debrief_print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show the debrief as an A4 page to print and hand out (no admin chrome; the same charts)."""
-        exercise = self._exercise(request, object_id)
+        exercise = self._run_exercise(request, object_id)
         return TemplateResponse(request, "admin/cases/exercise_debrief_print.html",
                                 self._print_context(exercise, pdf=False))
 
@@ -155,7 +164,7 @@ class ExerciseAnalyticsMixin:
         from cases.classroom.documents import html_to_pdf
         from cases.errors import ApplicationError
 
-        exercise = self._exercise(request, object_id)
+        exercise = self._run_exercise(request, object_id)
         html = render_to_string("admin/cases/exercise_debrief_print.html", self._print_context(exercise, pdf=True),
                                 request=request)
         try:

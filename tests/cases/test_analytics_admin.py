@@ -132,9 +132,21 @@ def test_the_event_log_is_the_teachers_not_a_students(desk):
     assert reverse("admin:cases_exercise_events", args=[desk.exercise.pk, "csv"]) in page
 
 
-def test_a_student_sees_the_dashboard_of_their_own_exercise_only(desk, other_desk):
+ANALYTICS_PAGES = ["cases_exercise_dashboard", "cases_exercise_debrief", "cases_exercise_debrief_print",
+                   "cases_exercise_debrief_pdf"]
+
+
+def test_the_dashboard_and_debrief_are_the_teachers_not_a_students(desk, other_desk):
+    """They list every office's oldest cases by reference and the people's names, and every office's queue:
+    a student sees nothing of another office, so the teacher shows them on the projector instead."""
+    exercise = class_with_history(desk)
     mine = client_for(desk, "workunit")
-    assert mine.get(reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk])).status_code == 200
+    teacher = client_for(desk, "teacher")
+    for name in ANALYTICS_PAGES:
+        refused = mine.get(reverse(f"admin:{name}", args=[exercise.pk]))
+        assert refused.status_code == 403, name
+        assert "teacher" in refused.content.decode()
+        assert teacher.get(reverse(f"admin:{name}", args=[exercise.pk])).status_code == 200, name
     assert mine.get(reverse("admin:cases_exercise_dashboard", args=[other_desk.exercise.pk])).status_code == 404
     assert mine.get(reverse("admin:cases_exercise_events", args=[other_desk.exercise.pk, "csv"])).status_code == 404
 
