@@ -304,7 +304,9 @@ def _console_time_move(request: HttpRequest, exercise: Exercise) -> HttpResponse
     action = request.POST.get("action", "")
     try:
         seen = _seen_clock(request)
-        params: dict[str, Any] = {"seen_clock": seen.isoformat(), "source": ClockMoveSource.CONSOLE}
+        params: dict[str, Any] = {"seen_clock": seen.isoformat(), "source": ClockMoveSource.CONSOLE,
+                                  # The year's fast-forward may let the autopilot play the students' offices too.
+                                  "every_office": request.POST.get("every_office") == "on"}
         if action == "to_date":
             try:
                 params["to"] = dt.date.fromisoformat(request.POST.get("date", "")).isoformat()

@@ -55,8 +55,11 @@ def autopilot_on(exercise: Exercise) -> bool:
 
 def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report: RunReport,
                   max_steps: int | None = None, source: str = "service",
-                  progress: Callable[[dt.datetime], None] | None = None) -> RunReport:
+                  progress: Callable[[dt.datetime], None] | None = None, every_office: bool = False) -> RunReport:
     """Play the unstaffed offices up to ``until`` (simulated), moving the clock as it goes; fill ``report``.
+
+    ``every_office`` plays the offices students hold too (the teacher's year-long fast-forward after the
+    class has played: the queues then build and drain as the regime would have them).
 
     The autopilot's part of a time move: :func:`cases.classroom.timekeeping.time_move` checks and
     claims the move and calls this; nothing else should. Each office acts on a case its processing
@@ -68,7 +71,7 @@ def autopilot_fly(*, exercise: Exercise, until: dt.datetime, actor: Any, report:
     """
     scenario = ExerciseScenario.objects.filter(exercise=exercise).first()
     seed = scenario.seed if scenario else exercise.pk
-    pilot = Pilot(exercise, seed, actor, report)
+    pilot = Pilot(exercise, seed, actor, report, every_office=every_office)
     pilot.clock_source = source  # its clock moves are recorded as made from the entry point that asked
     _fly(pilot, until, max_steps, progress)
     if exercise.clock < until and not exercise.paused:

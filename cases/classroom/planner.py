@@ -128,13 +128,15 @@ class _Plan:
 class Pilot:
     """One run: the plan of every open case in a heap by due time, re-planned only where something changed."""
 
-    def __init__(self, exercise: Exercise, seed: int, actor: Any, report: RunReport) -> None:
+    def __init__(self, exercise: Exercise, seed: int, actor: Any, report: RunReport, *,
+                 every_office: bool = False) -> None:
         self.exercise = exercise
         self.seed = seed
         self.actor = actor
         self.report = report
         self.clock_source = "service"  # the ClockMoveSource of the time move this run belongs to
-        self.staffed = staffed_office_ids(exercise)
+        # The offices it leaves alone: those a student holds, or none when the teacher lets it play them all.
+        self.staffed = set() if every_office else staffed_office_ids(exercise)
         offices = list(Office.objects.filter(exercise=exercise))
         self.office_rows = Case.offices_by_kind(exercise.pk, offices)
         self.offices = {o.pk: o for o in offices}

@@ -74,6 +74,7 @@ def _time_move(job: Job) -> None:
     params = job.params
     seen = dt.datetime.fromisoformat(params["seen_clock"]) if params.get("seen_clock") else None
     source = params.get("source", "service")
+    every_office = params.get("every_office") is True
     days = int(params["days"]) if params.get("days") is not None else None
     to = dt.date.fromisoformat(params["to"]) if days is None else None
     start = exercise.clock
@@ -91,13 +92,14 @@ def _time_move(job: Job) -> None:
 
         if days is not None:
             run = fast_forward(exercise=exercise, actor=job.requested_by, days=days, seen_clock=seen,
-                               source=source, progress=progress)
+                               source=source, progress=progress, every_office=every_office)
         else:
             assert to is not None
             run = time_move(exercise=exercise, actor=job.requested_by, to=to, seen_clock=seen, source=source,
-                            progress=progress)
+                            progress=progress, every_office=every_office)
     assert run.clock_from is not None and run.clock_to is not None
-    job_finish(job.pk, message=time_move_summary(exercise, run), done=100, total=100, result={
+    summary = time_move_summary(exercise, run, every_office=every_office)
+    job_finish(job.pk, message=summary, done=100, total=100, result={
         "from": run.clock_from.isoformat(), "to": run.clock_to.isoformat(), "steps": run.steps,
         "stuck": run.stuck[:20]})
 

@@ -69,6 +69,7 @@ def time_move(
     note: str = "",
     max_steps: int | None = None,
     progress: Callable[[dt.datetime], None] | None = None,
+    every_office: bool = False,
 ) -> RunReport:
     """Move the exercise's time forward by ``days`` or to ``to``; return what happened on the way.
 
@@ -77,6 +78,7 @@ def time_move(
     Refused too: a paused exercise, a move backwards or beyond the end of the simulation. An event of
     the pack that pauses the exercise stops the clock at it (that is not a refusal).
     ``progress`` is told the clock as the autopilot moves it on (the job's progress; it writes nothing here).
+    ``every_office`` lets the autopilot play the offices students hold as well (when it is on).
     """
     exercise_actor_check(exercise=exercise, actor=actor, doing="move its time")
     with transaction.atomic():
@@ -89,7 +91,7 @@ def time_move(
         pilot = autopilot_on(locked)
         if pilot:
             autopilot_fly(exercise=locked, until=target, actor=actor, report=report, max_steps=max_steps,
-                          source=source, progress=progress)
+                          source=source, progress=progress, every_office=every_office)
         else:
             _walk_clock(exercise=locked, actor=actor, to=target, source=source,
                         note=note or "Clock moved (autopilot off)")
@@ -97,23 +99,26 @@ def time_move(
         report.clock_to = locked.clock
         exercise_event_record(
             exercise=locked, actor=actor, kind=ExerciseEventKind.CLOCK_MOVE,
-            summary=_summary(report, pilot, note),
+            summary=_summary(report, pilot, note, every_office=pilot and every_office),
             data={"from": report.clock_from.isoformat(), "to": locked.clock.isoformat(),
-                  "asked": target.isoformat(), "source": source, "autopilot": pilot, "steps": report.steps},
+                  "asked": target.isoformat(), "source": source, "autopilot": pilot, "steps": report.steps,
+                  "every_office": pilot and every_office},
         )
     exercise.refresh_from_db()
     return report
 
 
-def _summary(report: RunReport, pilot: bool, note: str) -> str:
+def _summary(report: RunReport, pilot: bool, note: str, *, every_office: bool = False) -> str:
     assert report.clock_from is not None and report.clock_to is not None
     text = (f"Clock {short_date(timezone.localtime(report.clock_from))} -> "
             f"{short_date(timezone.localtime(report.clock_to))}")
     text += f"; autopilot took {report.steps} step(s)" if pilot else " (autopilot off)"
+    if every_office:
+        text += " for every office, the students' too"
     return f"{text}. {note}".strip()
 
 
-def time_move_summary(exercise: Exercise, report: RunReport) -> str:
+def time_move_summary(exercise: Exercise, report: RunReport, *, every_office: bool = False) -> str:
     """Say what a move did: where the clock is, what the autopilot did, and which cases wait for students."""
     from cases.classroom.planner import staffed_office_ids
     from cases.models import Case
@@ -121,8 +126,9 @@ def time_move_summary(exercise: Exercise, report: RunReport) -> str:
     assert report.clock_to is not None
     if not autopilot_on(exercise):
         return f"Clock now {short_date(timezone.localtime(report.clock_to))} (autopilot off)."
+    played = "for every office, the students' too" if every_office else "for the offices without students"
     text = (f"Clock now {short_date(timezone.localtime(report.clock_to))}; the autopilot took {report.steps} step(s) "
-            f"for the offices without students.")
+            f"{played}.")
     waiting = Case.objects.filter(exercise=exercise, closed_at__isnull=True,
                                   next_office_id__in=staffed_office_ids(exercise)).count()
     if waiting:
@@ -134,11 +140,11 @@ def time_move_summary(exercise: Exercise, report: RunReport) -> str:
 
 def fast_forward(*, exercise: Exercise, actor: Any, days: int, seen_clock: dt.datetime | None = None,
                  source: str = ClockMoveSource.SERVICE,
-                 progress: Callable[[dt.datetime], None] | None = None) -> RunReport:
+                 progress: Callable[[dt.datetime], None] | None = None, every_office: bool = False) -> RunReport:
     """Move the exercise on by ``days`` (1 to 3660) simulated days: :func:`time_move` by days."""
     fast_forward_days_check(days)
     return time_move(exercise=exercise, actor=actor, days=days, seen_clock=seen_clock, source=source,
-                     progress=progress)
+                     progress=progress, every_office=every_office)
 
 
 def time_pace_tick(*, now: dt.datetime | None = None) -> list[RunReport]:

@@ -8,7 +8,18 @@ from django.urls import reverse
 
 from cases.classroom.loader import load_pack
 from cases.classroom.students import parse_names, students_create
-from cases.models import Case, Exercise, Job, JobKind, MarriageCase, Membership, ScenarioLoad, TimedEvent
+from cases.models import (
+    Case,
+    CaseEvent,
+    Exercise,
+    ExerciseEvent,
+    Job,
+    JobKind,
+    MarriageCase,
+    Membership,
+    ScenarioLoad,
+    TimedEvent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -378,3 +389,26 @@ def test_a_move_from_a_page_shown_with_another_clock_is_refused_before_it_is_que
     page = client.post(url, {"action": "year", "seen_clock": "1958-08-01T01:00:00+00:00"}, follow=True)
     assert Job.objects.filter(kind=JobKind.TIME_MOVE).count() == jobs
     assert "The clock has moved since this page was shown" in page.content.decode()
+
+
+def test_a_years_fast_forward_may_let_the_autopilot_play_the_students_offices_too(client, exercise):
+    """Three students hold the offices with work: a plain year's fast-forward leaves every case at them, so the
+    debrief would have nothing to show; ticked, the autopilot plays their offices too and the queues drain."""
+    students_create(exercise=exercise, actor=None, count=3)
+    held = set(Membership.objects.filter(exercise=exercise, office__isnull=False).values_list("office_id", flat=True))
+
+    def student_steps() -> int:
+        return CaseEvent.objects.filter(exercise=exercise, note="Autopilot", office_id__in=held).count()
+
+    url = reverse("classroom:console", args=[exercise.pk])
+    assert 'id="cr-every-office"' in client.get(url).content.decode()
+    exercise.refresh_from_db()
+    page = client.post(url, {"action": "year", "seen_clock": exercise.clock.isoformat()}, follow=True).content.decode()
+    assert student_steps() == 0 and "for the offices without students" in page
+    exercise.refresh_from_db()
+    page = client.post(url, {"action": "year", "seen_clock": exercise.clock.isoformat(), "every_office": "on"},
+                       follow=True).content.decode()
+    assert student_steps() > 0
+    assert "for every office, the students&#x27; too" in page
+    move = ExerciseEvent.objects.filter(exercise=exercise, kind="clock_move").order_by("-pk").first()
+    assert move.data["every_office"] is True and "the students' too" in move.summary
