@@ -270,6 +270,8 @@ def debrief_data(exercise: Exercise | None, log: Source | None = None) -> dict[s
         story.append(_longest_sentence(longest))
         if neck is None:  # nothing waits now: cite the rules of the slowest step instead
             rule_ids = rules_of_run(exercise, log, rules_for_state(longest.kind, longest.state))
+    # The step whose rules are listed, named: the story tells the bottleneck, then the longest step.
+    rules_step = labels.get("bottleneck_step") or labels.get("longest_step", "")
     held = m.case_days_by_office(log)
     total = sum(v for _o, v in held)
     if held and total:
@@ -295,6 +297,7 @@ def debrief_data(exercise: Exercise | None, log: Source | None = None) -> dict[s
         "bottleneck": neck,
         "bottleneck_label": state_label(neck.kind, neck.state) if neck else "",
         "rules": [get_rule(r) for r in rule_ids],
+        "rules_step": rules_step,
         "rules_not_in_force": not_in_force,  # cited by the waiting cases, but dated outside the run
         # What the run's steps actually cited; a rule outside its dates was applied as an assumption.
         "applied_rules": [(get_rule(r), r in in_window) for r in applied],

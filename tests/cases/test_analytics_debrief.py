@@ -8,8 +8,10 @@ import io
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.analytics import dashboard as dash
 from cases.analytics import figures
@@ -203,7 +205,7 @@ def test_the_printable_debrief_has_the_debrief_pages_permissions(desk, other_des
     student = Client()
     student.force_login(desk.user("workunit"))
     for name in ("cases_exercise_debrief_print", "cases_exercise_debrief_pdf"):
-        assert student.get(reverse(f"admin:{name}", args=[desk.exercise.pk])).status_code == 200
+        assert student.get(reverse(f"admin:{name}", args=[desk.exercise.pk])).status_code == 403  # the teacher's
         assert student.get(reverse(f"admin:{name}", args=[other_desk.exercise.pk])).status_code == 404
         assert student.get(reverse(f"admin:{name}", args=["x1"])).status_code == 404
     anonymous = Client().get(reverse("admin:cases_exercise_debrief_pdf", args=[desk.exercise.pk]))
@@ -267,3 +269,19 @@ def test_the_debrief_sets_beside_the_class_only_the_sources_figures_for_what_it_
     letters = dash.debrief_data(None, authorization_log())  # type: ignore[arg-type]
     assert [f.key for f in letters["figures"]][:1] == ["yanbian_1961"]
     assert all("authorization" in f.kinds for f in letters["figures"])
+
+
+def test_the_rules_heading_names_the_step_they_govern():
+    """The story names the bottleneck, then the longest step; the rules listed after it are the bottleneck's, and
+    the heading said only "that step", read as the longest one (a class saw MAR-0...MAR-3 under the copy's step)."""
+    b = LogBuilder()
+    # The copy's step took long and is over; three applications wait at the work unit now.
+    b.case("A", "marriage", [(0, "filed", "W"), (2, "china_approved", "W"), (80, "visa_issued", "E")], closed=True)
+    for i in range(3):
+        b.case(f"W{i}", "marriage", [(50 + i, "filed", "W")], next_office="W", next_rules="MAR-3")
+    data = dash.debrief_data(None, b.log(now=60))  # type: ignore[arg-type]
+    assert data["bottleneck"].state == "filed" and data["rules"]
+    assert data["rules_step"] == "\u201cApplication filed with the work unit (two copies)\u201d (Marriage case)"
+    assert "Approved in China" in " ".join(data["story"])  # the longest step is told after the bottleneck
+    html = render_to_string("admin/cases/debrief_content.html", data)
+    assert f"The rules that govern {escape(data['rules_step'])} (in force during this run)" in html
