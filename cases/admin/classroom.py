@@ -4,6 +4,7 @@ role cards, the student inbox, and printable documents. Every write goes through
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django import forms
@@ -36,7 +37,6 @@ from cases.classroom.reset import exercise_contents, exercise_delete, exercise_r
 from cases.classroom.role_policy import policy_lines, scheduled_switches
 from cases.classroom.students import (
     MAX_CSV_BYTES,
-    StudentBatch,
     StudentLogin,
     decode_csv,
     membership_assign,
@@ -78,6 +78,7 @@ from cases.selectors import can_load, can_run, case_counts, inbox_page, is_stude
 from cases.services.clock import days_to_a_year_on
 from cases.services.exercise import autopilot_set, exercise_join, exercise_pause, exercise_resume
 from cases.serving.views import room_join_url
+from cases.wording import person_name
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> TemplateResponse:
@@ -400,10 +401,44 @@ def _students_page(request: HttpRequest, exercise: Exercise, form: StudentsForm,
     })
 
 
+# The slips of the last batch (or password reset), kept in the teacher's session so that the page they
+# are shown on is a GET: a reload shows them again instead of creating the students (or resetting) twice.
+SLIPS_KEY = "bd-slips"
+SLIPS_KEPT = dt.timedelta(hours=1)
+
+
+def _keep_slips(request: HttpRequest, exercise: Exercise, slips: list[StudentLogin]) -> HttpResponse:
+    """Keep ``slips`` for the page that shows them; redirect to it (Post/Redirect/Get)."""
+    token = secrets.token_urlsafe(9)
+    request.session[SLIPS_KEY] = {"exercise": exercise.pk, "token": token, "at": timezone.now().isoformat(),
+                                  "logins": [[s.membership_id, s.password] for s in slips]}
+    return HttpResponseRedirect(f"{reverse('classroom:students', args=[exercise.pk])}?batch={token}")
+
+
+def _kept_slips(request: HttpRequest, exercise: Exercise) -> list[StudentLogin]:
+    """Return the slips kept for the ``batch`` this page was redirected to ([] for any other page or batch)."""
+    kept = request.session.get(SLIPS_KEY)
+    token = request.GET.get("batch", "")
+    if not isinstance(kept, dict) or not token or kept.get("token") != token or kept.get("exercise") != exercise.pk:
+        return []
+    try:
+        fresh = timezone.now() - dt.datetime.fromisoformat(kept["at"]) < SLIPS_KEPT
+    except (KeyError, TypeError, ValueError):
+        fresh = False
+    if not fresh:
+        del request.session[SLIPS_KEY]
+        return []
+    passwords = {int(pk): str(password) for pk, password in kept.get("logins", [])}
+    seats = Membership.objects.filter(exercise=exercise, pk__in=list(passwords)).select_related("user", "office")
+    by_pk = {m.pk: m for m in seats}
+    return [StudentLogin(m.user.get_username(), passwords[pk], person_name(m.user), m.office, m.pk)
+            for pk in passwords if (m := by_pk.get(pk)) is not None and m.office is not None]
+
+
 def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    """Create student logins in bulk and show their slips once (passwords are not stored readable)."""
+    """Create student logins in bulk; show their slips on the page the form redirects to (passwords kept an hour
+    in the teacher's session for a reload, not stored readable anywhere else)."""
     exercise = _exercise_for_teacher(request, exercise_id)
-    created = StudentBatch()
     form = StudentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["names"] or ""
@@ -420,14 +455,16 @@ def students(request: HttpRequest, exercise_id: int) -> HttpResponse:
                 messages.warning(request, "The new seats' starting work from the pack was not all filed: the rules "
                                           "now in force no longer allow " + "; ".join(created.unfiled)
                                           + ". Those students get work as new cases reach their office.")
-            # An empty form under the slips: a second batch must not repeat the first batch's count.
-            form = StudentsForm()
-    return _students_page(request, exercise, form, created)
+            messages.success(request, f"Created {len(created)} student login(s): print their slips now.")
+            return _keep_slips(request, exercise, list(created))
+    # Under the slips, an empty form: a second batch must not repeat the first batch's count.
+    return _students_page(request, exercise, form if request.method == "POST" else StudentsForm(),
+                          _kept_slips(request, exercise))
 
 
 @require_POST
 def student_password(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    """Reset one student's password and show their slip with the new one (once)."""
+    """Reset one student's password; show their slip with the new one on the page this redirects to."""
     exercise = _exercise_for_teacher(request, exercise_id)
     membership_id = db_id(request.POST.get("membership"))
     try:
@@ -437,8 +474,8 @@ def student_password(request: HttpRequest, exercise_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("classroom:students", args=[exercise.pk]))
-    messages.success(request, f"New password for {slip.display_name}: print the slip now, it is shown only once.")
-    return _students_page(request, exercise, StudentsForm(), [slip])
+    messages.success(request, f"New password for {slip.display_name}: print the slip now.")
+    return _keep_slips(request, exercise, [slip])
 
 
 def slips(request: HttpRequest, exercise_id: int) -> HttpResponse:

@@ -72,7 +72,8 @@ def events(exercise: Exercise, kind: str) -> int:
 
 
 def test_students_page_shows_one_slip_per_created_student_with_password_office_and_address(client, exercise):
-    response = client.post(reverse("classroom:students", args=[exercise.pk]), {"names": "Anna Li\nBo Kim"})
+    response = client.post(reverse("classroom:students", args=[exercise.pk]), {"names": "Anna Li\nBo Kim"},
+                           follow=True)
     page = response.content.decode()
     for s in response.context["created"]:
         slip = page.split(f'data-login="{s.username}"', 1)[1].split("</dl>", 1)[0]
@@ -98,7 +99,7 @@ def test_later_slips_say_the_password_is_no_longer_known(client, exercise, login
 def test_password_reset_gives_a_new_password_and_a_slip_for_that_student_only(client, exercise, logins):
     anna = logins[0]
     response = client.post(reverse("classroom:student_password", args=[exercise.pk]),
-                           {"membership": anna.membership_id})
+                           {"membership": anna.membership_id}, follow=True)
     assert response.status_code == 200
     [slip] = response.context["slips"]
     assert slip.username == anna.username and slip.password and slip.password != anna.password
@@ -157,7 +158,7 @@ def test_password_reset_opens_a_login_locked_by_wrong_tries(client, exercise, lo
         phone.post("/admin/login/", {"username": bo.username, "password": "wrong"})
     assert phone.post("/admin/login/", {"username": anna.username, "password": anna.password}).status_code == 429
     response = client.post(reverse("classroom:student_password", args=[exercise.pk]),
-                           {"membership": anna.membership_id})
+                           {"membership": anna.membership_id}, follow=True)
     [slip] = response.context["slips"]
     assert phone.post("/admin/login/", {"username": anna.username, "password": slip.password}).status_code == 302
     # Only that student's lock is lifted.
@@ -421,3 +422,26 @@ def test_a_double_click_on_load_runs_one_load_and_both_clicks_follow_it(client, 
     late = client.post(reverse("classroom:load_start"), form)  # the second click after the load finished
     assert late["Location"] == reverse("classroom:load_progress", args=[done.pk])
     assert Exercise.objects.filter(name="Double click").count() == 1
+
+
+def test_reloading_the_slips_page_neither_creates_the_students_again_nor_resets_again(client, exercise):
+    """The form redirects to the page showing the slips: a reload (F5) shows the same slips, and changes nothing."""
+    url = reverse("classroom:students", args=[exercise.pk])
+    posted = client.post(url, {"names": "Reload Test"})
+    assert posted.status_code == 302 and "?batch=" in posted["Location"]
+    first = client.get(posted["Location"])
+    [made] = first.context["slips"]
+    for _reload in range(2):
+        again = client.get(posted["Location"])
+        assert [(s.username, s.password) for s in again.context["slips"]] == [(made.username, made.password)]
+    assert User.objects.filter(first_name="Reload Test").count() == 1
+    assert client.get(url).context["slips"] == []  # the plain page shows no password
+    assert client.get(f"{url}?batch=forged").context["slips"] == []
+    # A password reset the same way: a reload shows the new slip and the password stays the one printed.
+    reset = client.post(reverse("classroom:student_password", args=[exercise.pk]), {"membership": made.membership_id})
+    assert reset.status_code == 302
+    [slip] = client.get(reset["Location"]).context["slips"]
+    [slip_again] = client.get(reset["Location"]).context["slips"]
+    assert slip.password == slip_again.password != made.password
+    assert User.objects.get(username=made.username).check_password(slip.password)
+    assert events(exercise, ExerciseEventKind.PASSWORD_RESET) == 1
