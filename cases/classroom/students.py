@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
 import secrets
@@ -25,6 +26,7 @@ from cases.models import Exercise, ExerciseEventKind, Membership, Office
 from cases.permissions import grant_student
 from cases.procedures import all_procedures
 from cases.rules import Rule, get_rule
+from cases.rules.in_force import exercise_rule_date, in_force
 from cases.services.exercise_events import exercise_actor_check, exercise_event_record
 from cases.wording import person_name
 from config.hashers import class_password_hash
@@ -268,8 +270,13 @@ class RoleCard:
     rules: list[Rule] = field(default_factory=list)
 
 
-def decisions_of(office_kind: str, kinds: set[str] | None = None) -> list[Decision]:
-    """Return every step an office of this kind takes, across the registered procedures (or ``kinds`` only)."""
+def decisions_of(office_kind: str, kinds: set[str] | None = None, on: dt.date | None = None) -> list[Decision]:
+    """Return every step an office of this kind takes, across the registered procedures (or ``kinds`` only).
+
+    With ``on`` (the date the exercise's rules are read on), only the steps possible on that date: a step whose
+    ``requires`` rules are not all in force is left out (the station's own permit issue after the 1964 Protocol),
+    and a step cites its dated rules only while in force (as :meth:`StepMeta.rules_for` does on a case).
+    """
     out = []
     for proc in all_procedures():
         if kinds is not None and proc.kind not in kinds:
@@ -278,9 +285,28 @@ def decisions_of(office_kind: str, kinds: set[str] | None = None) -> list[Decisi
             meta = meta_of(t)
             if meta.office != office_kind:
                 continue
+            if on is not None and not all(in_force(r, on) for r in meta.requires):
+                continue
             if any(d.label == meta.label and d.procedure == proc.label for d in out):
                 continue  # a step declared from several source states appears once
-            out.append(Decision(proc.label, meta.label, [get_rule(r) for r in meta.all_rules], meta.assumption))
+            rules = meta.all_rules
+            if on is not None and meta.dated_rules:
+                dated = tuple(r for r in meta.dated_rules if r not in meta.rules and in_force(r, on))
+                rules = meta.rules + dated if meta.rules or dated else meta.dated_rules
+            out.append(Decision(proc.label, meta.label, [get_rule(r) for r in rules], meta.assumption))
+    return out
+
+
+def office_rules_of(office_kind: str, kinds: set[str] | None = None, on: dt.date | None = None) -> list[Rule]:
+    """Return the rules that bind an office of this kind with no step of its own (a procedure's ``OFFICE_RULES``:
+    the commune's introduction letters, PER-4), only those in force on ``on`` when given."""
+    out = []
+    for proc in all_procedures():
+        if kinds is not None and proc.kind not in kinds:
+            continue
+        for r in getattr(proc.model, "OFFICE_RULES", {}).get(office_kind, ()):
+            if on is None or in_force(r, on):
+                out.append(get_rule(r))
     return out
 
 
@@ -310,14 +336,17 @@ def role_cards(exercise: Exercise) -> list[RoleCard]:
     # any kind a case of the exercise has (cases that a step opens in another procedure), so that the
     # marriage pack's county bureau card does not list the permit and authorization steps.
     kinds = played_kinds(exercise)
+    on = exercise_rule_date(exercise)  # the steps and rules in force on the exercise's date (a what-if: its regime's)
     cards = []
     for office in exercise.offices.order_by("side", "id"):
         role = roles.get(office.pk, {})
-        decisions = decisions_of(office.kind, kinds)
+        decisions = decisions_of(office.kind, kinds, on)
         rules: dict[str, Rule] = {}
         for d in decisions:
             for r in d.rules:
                 rules.setdefault(r.id, r)
+        for r in office_rules_of(office.kind, kinds, on):
+            rules.setdefault(r.id, r)
         cards.append(RoleCard(
             office=office,
             title=role.get("title", office.get_kind_display()),

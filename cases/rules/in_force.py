@@ -175,6 +175,9 @@ _RET_BEFORE_D1 = ("before D1 (17 Dec 1957) ART reports the joint minutes of 8 Ju
 _R1959_PROPOSAL = "R1959 §3 proposes this on 10 Dec 1959, for the State Council's approval"
 _D9_BACK = ("D9 describes the permit procedure as practised in September 1963; the project applies it from the "
             "permit's introduction on 8 June 1955 (assumption: the 1955 records themselves are not in the sources).")
+_D9_AFTER_D10 = ("D10 Art. 10 ends the 1955 records whose permit procedure D9 describes, and Art. 3(3) names neither "
+                 "the letters nor where one applies; the project keeps D9's letters and has the station (or the "
+                 "commune's special personnel) take the application for the county/city bureau (assumption).")
 _D4_BACK = ("D4 reports this practice in 1961; the project applies it from the permit's introduction "
             "(assumption).")
 
@@ -212,11 +215,21 @@ def _rows() -> list[RuleDates]:
         RuleDates("AUT-12", "R1959", _D["R1959"].effective, end=dt.date(1960, 1, 1), replaced_by="the end of the 1959 "
                   "relocation (R1959 reports one organised campaign)"),
         RuleDates("PER-1", "J1955", PERMIT_FROM),
-        RuleDates("PER-2", "J1955", PERMIT_FROM),
+        RuleDates("PER-2", "J1955", PERMIT_FROM, assumed_from=D10_EFFECTIVE,
+                  assumed_after="D10 Art. 6 defines the border region as the municipalities and counties near the "
+                  "border, each side telling the other promptly of changes, and names none; the project keeps D9's "
+                  "nine Jilin cities and counties (assumption)."),
         RuleDates("PER-3", "D9", PERMIT_FROM, documented=_D["D9"].date, assumed_before=_D9_BACK),
-        RuleDates("PER-4", "D9", PERMIT_FROM, documented=_D["D9"].date, assumed_before=_D9_BACK),
-        RuleDates("PER-5", "D9", PERMIT_FROM, documented=_D["D9"].date, assumed_before=_D9_BACK),
-        RuleDates("PER-6", "D9", PERMIT_FROM, documented=_D["D9"].date, assumed_before=_D9_BACK),
+        RuleDates("PER-4", "D9", PERMIT_FROM, documented=_D["D9"].date, assumed_before=_D9_BACK,
+                  assumed_from=D10_EFFECTIVE, assumed_after=_D9_AFTER_D10),
+        # The station's own issue ends with the 1955 records (D10 Art. 10): the county/city bureau issues the
+        # transit pass (Art. 3(3), PER-7). A station that still takes applications does so on PER-4's assumption.
+        RuleDates("PER-5", "D9", PERMIT_FROM, end=D10_EFFECTIVE, replaced_by="D10 Art. 3(3) (PER-7) and Art. 10",
+                  documented=_D["D9"].date, assumed_before=_D9_BACK),
+        RuleDates("PER-6", "D9", PERMIT_FROM, documented=_D["D9"].date, assumed_before=_D9_BACK,
+                  assumed_from=D10_EFFECTIVE,
+                  assumed_after="D10 Art. 10 ends the 1955 records whose procedure D9 describes, and D10 says nothing "
+                  "of state employees crossing for private reasons; the project keeps both approvals (assumption)."),
         RuleDates("PER-7", "D10", D10_EFFECTIVE),
         RuleDates("PER-8", "D10", D10_EFFECTIVE),
         RuleDates("PER-9", "D10", PERMIT_FROM, documented=D10_EFFECTIVE,

@@ -10,9 +10,11 @@ D10 = "D10, 9 Jun 1964, PRC MFA 106-01434-04"
 register(
     Rule("PER-1", "The Jilin border region uses a single permit, the \"Sino-Korean Border Resident Border "
          "Crossing Permit\", in use on both sides since 8 June 1955.", f"{D9} §1-3"),
+    # D10 Art. 6 (the region as the municipalities and counties near the border, changes notified) comes in by
+    # date: the note of PER-2's row in cases/rules/in_force.py, shown from 9 Jun 1964 (not a 1963 citation).
     Rule("PER-2", "The permit is valid only inside the two sides' border region. In Jilin that is nine cities and "
-         "counties (Yanji City, Hunjiang City, Yanji County, Helong, Hunchun, Wangqing, Antu, Changbai, Ji'an); "
-         "each side tells the other when the region changes.", f"{D9} §2; {D10} Art. 6"),
+         "counties (Yanji City, Hunjiang City, Yanji County, Helong, Hunchun, Wangqing, Antu, Changbai, Ji'an).",
+         f"{D9} §2"),
     Rule("PER-3", "Who may hold it: border residents, Korean nationals lawfully living in the region, state "
          "employees above commune level who live there, for journeys that are not work.", f"{D9} §2"),
     Rule("PER-4", "Documents: a Chinese applicant brings letters of introduction from the Korean relatives and from "
@@ -36,6 +38,7 @@ register(
     Rule("PER-11", "Under the 1953 rules residents of 18 or over could get travel documents to visit relatives and "
          "friends, go to school, see a doctor, or attend weddings and funerals.",
          "ART (July 1953 regulations on Chinese and Korean border transit)"),
+    # D10 Art. 3(3)'s one-month pass is PER-7's, cited beside PER-12 from 9 Jun 1964 (cites_while_in_force).
     Rule("PER-12", "The holder must be back by the pass's expiry; one who is not is overdue and followed up.",
-         f"D4 §4; {D10} Art. 3(3)"),
+         "D4 §4, 9 May 1961, PRC MFA 118-01026-04"),
 )

@@ -250,6 +250,16 @@ class PermitCase(Case):
     REFERENCE_PREFIX = "PER"
     State = PermitState
     OFFICE_FIELDS: ClassVar[dict[str, str]] = {K.BORDER_STATION: "filing_office", K.COUNTY_PSB: "county_bureau"}
+    # Offices the rules bind that take no step of their own here (the role cards list these rules, each only on a
+    # date it is in force): the commune writes its members' introduction letters (PER-4) and, where it has no
+    # station, its special personnel take the application (PER-5); the unit's personnel or protection department
+    # writes the employee's letter (PER-6); the DPRK inspection body admits holders at the agreed point (PER-9),
+    # in set hours from the 1964 Protocol (PER-8).
+    OFFICE_RULES: ClassVar[dict[str, tuple[str, ...]]] = {
+        K.COMMUNE: ("PER-4", "PER-5"),
+        K.WORK_UNIT: ("PER-6",),
+        K.DPRK_INSPECTION: ("PER-9", "PER-8"),
+    }
 
     applicant = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="permit_cases")
     category = models.CharField(max_length=20, choices=ApplicantCategory.choices)
@@ -335,21 +345,23 @@ class PermitCase(Case):
     # --- The station takes the application (PER-3, PER-4, PER-5, PER-11) -----------------------
 
     @step(source=S.FILED, target=S.COUNTY_REVIEW, office=K.BORDER_STATION,
-          rules=["PER-4", "PER-5", "PER-11", "PER-2"], label="Documents complete: forward to the county/city bureau",
+          rules=["PER-4", "PER-11", "PER-2"], cites_while_in_force=["PER-5", "PER-7"],
+          label="Documents complete: forward to the county/city bureau",
           guards=[documents_complete, applicant_of_age, purpose_allowed, within_border_region, county_issues],
           requires=["PER-1"])
     def forward_to_county(self) -> None:
-        """Pass a complete application on to the county/city public security bureau (PER-4, PER-5, PER-11).
+        """Pass a complete application on to the county/city public security bureau (PER-4, PER-5, PER-7, PER-11).
 
         Residents and Korean nationals go to the county only from the 1964 Protocol (PER-7); state employees
-        always need the county/city police and border defence (PER-6, D9 §4).
+        always need the county/city police and border defence (PER-6, D9 §4). The step cites the station's
+        PER-5 (D9 §4) until D10 ends it and the county's PER-7 (D10 Art. 3(3)) from then on.
         """
 
     @step(source=S.FILED, target=S.ISSUED, office=K.BORDER_STATION,
           rules=["PER-5", "PER-1", "PER-4", "PER-11", "PER-2"],
           variants=PRIVATE, label="Issue the border resident permit at the station",
           guards=[documents_complete, applicant_of_age, purpose_allowed, within_border_region, protocol_not_in_force],
-          requires=["PER-1"], assumption=PRE_PROTOCOL_VALIDITY)
+          requires=["PER-1", "PER-5"], assumption=PRE_PROTOCOL_VALIDITY)
     def issue_at_station(self) -> None:
         """Issue PER-1's permit at the station, as D9 §4 describes before the Protocol (PER-5); validity assumed."""
         self._issue(PermitKind.BORDER_PERMIT, PRE_PROTOCOL_VALIDITY_MONTHS)
