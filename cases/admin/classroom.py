@@ -252,7 +252,8 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "pack": pack, "pack_size": pack_size,
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "autopilot": autopilot_on(exercise),
-        "regime": get_regime(exercise.regime),
+        # The regime and what it means for each procedure played (a letters class reads the letters' line).
+        "regime": get_regime(exercise.regime).card(exercise),
         # Offered as the switch judges them: by the calendar date, not a counterfactual regime's own date.
         "regimes": regime_choices_on(calendar_date(exercise.clock)), "queues": office_queues(exercise),
         "pending": [(e, event_kind_name(e.kind))

@@ -33,6 +33,7 @@ from cases.engine import DeadlineSpec, guard, step
 from cases.errors import ApplicationError
 from cases.models.case import Case, DeadlineKind
 from cases.models.exercise import Person
+from cases.regimes import Regime
 from cases.regimes.authorization import DOCUMENTS, AuthorizationPolicy
 from cases.wording import short_date
 
@@ -105,6 +106,17 @@ def policy_of(case: AuthorizationCase) -> AuthorizationPolicy:
     return case.regime_obj.param("authorization")
 
 
+# The sources never name the papers a letter holder brought. D1 §4 approves "justified" applications; D6 and D7
+# call the 1961 examination too strict. The project asks under every line for the commune or work-unit
+# introduction letter, and under the 1961 practice also for the relatives' letter and a political clearance,
+# after the papers D9 §4 lists for the border permit in 1963 (cases/regimes/authorization.py, DOCUMENTS).
+PAPERS_ASSUMED = (
+    "Which papers a letter holder brought, the sources do not say: the commune or work-unit introduction letter "
+    "(every line) and the relatives' letter and political clearance (the 1961 practice only, AUT-3) are "
+    "assumptions, after the papers D9 §4 lists for the border permit in 1963."
+)
+
+
 # --- Guards (names must not shadow model fields) ------------------------------------------------
 
 
@@ -123,7 +135,8 @@ def bound_elsewhere(case: AuthorizationCase) -> bool:
     return case.destination != Destination.DPRK
 
 
-@guard("The regime in force demands papers that are missing; request them first.")
+@guard("Papers the line in force asks for are missing (which papers is an assumption: the sources name none for "
+       "letter holders); ask for them first.")
 def papers_complete(case: AuthorizationCase) -> bool:
     return not case.missing_documents()
 
@@ -254,6 +267,12 @@ class AuthorizationCase(Case):
     # --- Helpers read by guards, deadlines and services -----------------------------------------
 
     @property
+    def regime_obj(self) -> Regime:
+        """Return the case's regime as the letters' pages name it: the line it carries for authorization letters
+        (the October 1958 regime is D2's, on marriages; for letters it carries D1's 1957 line)."""
+        return super().regime_obj.for_procedure(self.PROCEDURE_KIND)
+
+    @property
     def policy(self) -> AuthorizationPolicy:
         return policy_of(self)
 
@@ -346,15 +365,18 @@ class AuthorizationCase(Case):
 
     # --- Examination (AUT-2, AUT-3, the papers of the regime) ----------------------------------
 
+    # The papers are the line's (AUT-2 examines a "justified" application, D1 §4); the 1961 practice asked for
+    # more (AUT-3, cited first while D6's 1961 is in force). Which papers, the sources never say: PAPERS_ASSUMED.
+    # AUT-2 is dated from the period's start (assumption before D1), so a step always cites one of the two.
     @step(source=[S.EXAMINATION, S.EXAMINATION_OVERDUE], target=S.DOCUMENTS_REQUESTED, office=K.COUNTY_PSB,
-          rules=["AUT-3"], label="Ask for the missing papers", guards=[papers_incomplete], reason_required=True,
-          variants=list(TO_DPRK))
+          rules=[], cites_while_in_force=["AUT-3", "AUT-2"], label="Ask for the missing papers",
+          guards=[papers_incomplete], reason_required=True, assumption=PAPERS_ASSUMED, variants=list(TO_DPRK))
     def request_documents(self, *, reason: str) -> None:
-        """Send the applicant away for the papers the regime demands (AUT-3's restrictive practice)."""
+        """Send the applicant away for the papers the line in force asks for (AUT-2; more under AUT-3 in 1961)."""
         self.reason = reason
 
-    @step(source=S.DOCUMENTS_REQUESTED, target=S.EXAMINATION, office=K.COUNTY_PSB, rules=["AUT-3"],
-          label="Record the papers brought",
+    @step(source=S.DOCUMENTS_REQUESTED, target=S.EXAMINATION, office=K.COUNTY_PSB, rules=[],
+          cites_while_in_force=["AUT-3", "AUT-2"], label="Record the papers brought", assumption=PAPERS_ASSUMED,
           fields=["has_commune_introduction", "has_relative_letter", "has_political_clearance"], variants=list(TO_DPRK))
     def supply_documents(
         self, *, has_commune_introduction: bool, has_relative_letter: bool, has_political_clearance: bool
@@ -365,11 +387,16 @@ class AuthorizationCase(Case):
         self.has_political_clearance = bool(has_political_clearance)
 
     @step(source=[S.EXAMINATION, S.EXAMINATION_OVERDUE], target=S.DECISION, office=K.COUNTY_PSB,
-          rules=["AUT-2"], cites_while_in_force=["AUT-9"], label="Record the examination",
+          rules=["AUT-2"], cites_while_in_force=["AUT-9", "AUT-3"], label="Record the examination",
           guards=[bound_for_dprk, papers_complete],
           fields=["political_issue", "pending_case"], variants=list(TO_DPRK))
     def record_examination(self, *, political_issue: bool, pending_case: bool) -> None:
-        """Record whether a political issue or a pending civil or criminal case was found (AUT-2)."""
+        """Record whether a political issue or a pending civil or criminal case was found (AUT-2).
+
+        D1's grounds are what every line examines (D1 was never revoked: D6 and D7 say it was applied too
+        strictly). The step also cites, while D6's 1961 is in force, the too strict 1961 practice it was made
+        under (AUT-3), and from 1970 the provincial review that follows for a return (AUT-9).
+        """
         self.political_issue = bool(political_issue)
         self.pending_case = bool(pending_case)
 

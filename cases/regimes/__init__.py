@@ -15,13 +15,24 @@ run on the 1957 principles of D1.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from cases.regimes.authorization import AUGUST_1963, CORRECTION_1962, LENIENT_1957, STATE_COUNCIL_1970, STRICT_1961
+from cases.regimes.authorization import (
+    AUGUST_1963,
+    CORRECTION_1962,
+    LENIENT_1957,
+    LENIENT_BEFORE_D1,
+    STATE_COUNCIL_1970,
+    STRICT_1961,
+    AuthorizationPolicy,
+)
 from cases.regimes.returns import PRACTICE_1961, PROTOCOL_1964, TELEGRAM_1962
 from cases.regimes.returns import STATE_COUNCIL_1970 as STATE_COUNCIL_1970_RET
 from cases.wording import short_date
+
+if TYPE_CHECKING:
+    from cases.models import Exercise
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,98 @@ class Regime:
         """Return a parameter of this regime."""
         return self.params.get(name, default)
 
+    def line_for(self, kind: str) -> ProcedureLine | None:
+        """Return what this regime means for one procedure (its line, document and gist), or None if it sets none.
+
+        A regime is named after the document of one procedure (the October 1958 regime after D2, on marriages;
+        the 1957 line after D1, on letters and crossers); the other procedures run on the line it carries for
+        them, whose document is another.
+        """
+        if kind == "authorization":
+            policy = self.param("authorization")
+            if isinstance(policy, AuthorizationPolicy) and policy.label:
+                return ProcedureLine(kind, policy.label, policy.citation, policy.line, policy.rules)
+        if kind == "marriage":
+            return MARRIAGE_LINES.get(str(self.param("marriage_variant", "1958")))
+        if kind == "crosser":
+            from cases.regimes.returns import returns_policy
+
+            returns = returns_policy(self)
+            return ProcedureLine(kind, returns.line, ", ".join(returns.rules), f"{returns.line}.", returns.rules)
+        return None
+
+    def for_procedure(self, kind: str) -> Regime:
+        """Return this regime as one procedure's pages name it: the same code, date and parameters, with the label,
+        citation and summary of the line it carries for ``kind`` (itself when it sets none)."""
+        key = (self.code, kind)
+        if (found := _FOR_PROCEDURE.get(key)) is None or found[0] is not self:
+            line = self.line_for(kind)
+            view = self if line is None else replace(self, label=line.label, citation=line.citation,
+                                                     summary=line.summary)
+            found = _FOR_PROCEDURE[key] = (self, view)
+        return found[1]
+
+    def card(self, exercise: Exercise) -> RegimeCard:
+        """Return the console's Regime card: this regime and its line for each procedure the exercise plays."""
+        from cases.classroom.students import played_kinds
+        from cases.procedures import find_procedure
+
+        kinds = played_kinds(exercise)
+        if kinds is None:
+            kinds = set(exercise.cases.order_by().values_list("kind", flat=True).distinct())
+        lines = []
+        for kind in sorted(kinds):
+            if (line := self.line_for(kind)) is not None:
+                proc = find_procedure(kind)
+                lines.append((str(proc.label) if proc else kind, line))
+        return RegimeCard(self, tuple(lines))
+
+
+# (regime code, procedure) -> (the regime, its view for the procedure): guards read case.regime_obj often.
+_FOR_PROCEDURE: dict[tuple[str, str], tuple[Regime, Regime]] = {}
+
+
+@dataclass(frozen=True)
+class ProcedureLine:
+    """What a regime means for one procedure: the line's name, its document, its gist and its rules."""
+
+    kind: str
+    label: str
+    citation: str
+    summary: str
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegimeCard:
+    """The console's Regime card: the regime (what the switch names) and its line for each procedure played."""
+
+    regime: Regime
+    lines: tuple[tuple[str, ProcedureLine], ...]
+
+    @property
+    def code(self) -> str:
+        return self.regime.code
+
+    @property
+    def label(self) -> str:
+        return self.regime.label
+
+
+# MAR-0 ... MAR-3: D2 (18 Oct 1958) moved approval to the man's work unit; before it, many localities referred
+# each case up to the Central Committee (D2's own account of the earlier practice; its dates are an assumption).
+MARRIAGE_LINES: dict[str, ProcedureLine] = {
+    "pre1958": ProcedureLine(
+        "marriage", "Referral to the Central Committee (before D2)",
+        "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540, on the practice it replaced (MAR-0; since when, an "
+        "assumption)",
+        "Each marriage application goes up to the Central Committee; papers go back and forth for a long time.",
+        ("MAR-0",)),
+    "1958": ProcedureLine(
+        "marriage", "October 1958 Interior notification", "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540",
+        "Marriage approval moves down to the man's work unit.", ("MAR-1", "MAR-2", "MAR-3")),
+}
+
 
 REGIMES: dict[str, Regime] = {
     r.code: r
@@ -51,7 +154,7 @@ REGIMES: dict[str, Regime] = {
             "(assumption)",
             "Border permits in use from 8 June 1955; marriages with Korean women referred to the Centre; letters "
             "examined leniently (the 1957 line, an assumption before 17 Dec 1957).",
-            {"marriage_variant": "pre1958", "authorization": LENIENT_1957},
+            {"marriage_variant": "pre1958", "authorization": LENIENT_BEFORE_D1},
         ),
         Regime(
             "1957_lenient",

@@ -12,7 +12,7 @@ escalation deadlines, and a teacher may change them here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Documents a regime may demand beyond the authorization letter itself. The sources do not list
 # them; these mirror the papers D9 §4 names for border permits (commune and relatives' introduction
@@ -30,6 +30,11 @@ class AuthorizationPolicy:
 
     line: str  # which line of policy this is, shown in the admin
     rules: tuple[str, ...]
+    # The line's name and its document, shown for the letters wherever the regime is named (the console's
+    # Regime card, an AUT case page): a regime is named after one procedure's document (the October 1958
+    # regime after D2, on marriages), which says nothing of letters.
+    label: str = ""
+    citation: str = ""
     # Office kind that decides an ordinary application, and one that decides a Korean national's
     # return home (AUT-9: from 1970 the provincial revolutionary committee).
     decider: str = "county_psb"
@@ -63,6 +68,8 @@ class AuthorizationPolicy:
 LENIENT_1957 = AuthorizationPolicy(
     line="Approve leniently; refuse only for a political issue or a pending case (D1 §4).",
     rules=("AUT-2",),
+    label="1957 lenient line",
+    citation="D1 §4, 17 Dec 1957, PRC MFA 118-01026-01",
     examination_days=10,
     escalate_after_days=30,
     refusal_rate=0.1,
@@ -72,6 +79,8 @@ STRICT_1961 = AuthorizationPolicy(
     line="Too strict, overly restrictive and slow (D6, D7); modelled (an assumption) as more papers, refusal "
     "on any ground and property kept back.",
     rules=("AUT-3",),
+    label="1961 strict practice",
+    citation="D6, 23 Mar 1962, PRC MFA 118-01025-02 (describing 1961)",
     required_documents=("commune_introduction", "relative_letter", "political_clearance"),
     refuse_only_for_grounds=False,
     property_may_travel=False,
@@ -85,6 +94,8 @@ STRICT_1961 = AuthorizationPolicy(
 CORRECTION_1962 = AuthorizationPolicy(
     line="Be significantly more lenient; process letter holders at once and let property go (D6, D7 §3).",
     rules=("AUT-4", "AUT-5"),
+    label="24 March 1962 correction",
+    citation="D7 §3-4, 24 Mar 1962, PRC MFA 118-01025-02 (after D6, 23 Mar 1962)",
     property_may_travel=True,
     family_may_follow=True,
     cadre_relatives_prompt=True,
@@ -98,6 +109,8 @@ AUGUST_1963 = AuthorizationPolicy(
     line="Allow ethnic Koreans with ties to move, approve every Korean national's return; expedite KPA "
     "officers' families (D8 §2-3).",
     rules=("AUT-6", "AUT-7", "AUT-5"),
+    label="August 1963 instructions",
+    citation="D8 §2-3, 8 Aug 1963, PRC MFA 118-01784-01; D7 §4b",
     family_may_follow=True,
     cadre_relatives_prompt=True,
     kpa_family_expedited=True,
@@ -112,6 +125,8 @@ STATE_COUNCIL_1970 = AuthorizationPolicy(
     line="Provincial revolutionary committee approves Korean nationals' returns; capitalist destinations "
     "refused and the insistent reported (D11 §7-8).",
     rules=("AUT-9", "AUT-10"),
+    label="1970 State Council opinions",
+    citation="D11 §7-8, 19 Aug 1970, Hebei Prov. Archives 1057-2-1",
     return_home_decider="provincial_committee",
     family_may_follow=True,
     cadre_relatives_prompt=True,
@@ -121,4 +136,13 @@ STATE_COUNCIL_1970 = AuthorizationPolicy(
     escalate_after_days=30,
     refusal_rate=0.1,
     application_rate=0.8,
+)
+
+# Before D1 (17 Dec 1957) the sources give no rule for these applications; ART reports that China approved the
+# Koreans' requests to return at once in May 1954 and consented in August 1955, and that in April 1957 the MFA
+# told the provinces it would not stop them. The project applies D1's line then (assumption), and says so.
+LENIENT_BEFORE_D1 = replace(
+    LENIENT_1957,
+    citation="D1 §4, 17 Dec 1957, applied before its date (assumption: ART reports requests to return approved "
+    "at once in 1954-1957)",
 )

@@ -18,6 +18,10 @@ from typing import Any
 from cases.classroom.policy_base import AutoStep, generic_policy, open_steps
 from cases.models import Case
 
+# The step cites the line in force (AUT-2; AUT-3 in 1961): the note names no rule of its own, so a request
+# in 1960 does not read as the 1961 practice. Which papers, the sources never say.
+PAPERS_MISSING = "Papers missing (which papers is an assumption: the sources name none for letter holders)."
+
 
 class RunnerUnavailable(RuntimeError):
     """The runner needs a procedure this tree does not have yet."""
@@ -129,7 +133,7 @@ def autopilot_decision(case: Any, rng: random.Random) -> tuple[str, dict[str, An
             wanted = [("record_letter_unused", {})]
     elif s in ("examination", "examination_overdue"):
         issue = rng.random() < model.grounds_share
-        wanted = [("approve_expedited", {}), ("request_documents", {"reason": "AUT-3: papers missing."}),
+        wanted = [("approve_expedited", {}), ("request_documents", {"reason": PAPERS_MISSING}),
                   ("record_examination", {"political_issue": issue, "pending_case": False}),
                   ("refuse_destination", {"reason": reason})]
     elif s == "documents_requested":
