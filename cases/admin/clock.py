@@ -65,9 +65,14 @@ class ExerciseClockAdmin(ExerciseAdmin):
     list_display = (*ExerciseAdmin.list_display, "pace_days_per_minute", "clock_link")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        """Set the clock when creating an exercise; afterwards only the clock page moves it."""
+        """Set the clock, regime and pause when creating an exercise; afterwards only their services change them.
+
+        The clock page (or the console) moves the clock and sets the pace; the console pauses and resumes and
+        switches the regime (its counterfactual flag with it), each recorded in the exercise's history.
+        """
         fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "clock", "pace_days_per_minute") if obj is not None else fields
+        later = ("clock", "pace_days_per_minute", "regime", "counterfactual", "paused")
+        return (*fields, *later) if obj is not None else fields
 
     def get_urls(self) -> list[Any]:
         return [

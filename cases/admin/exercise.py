@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from cases.admin.analytics import ExerciseAnalyticsMixin
 from cases.admin.base import ExerciseScopedAdmin, ReadOnlyAdmin, WallTimeShown
@@ -16,6 +19,10 @@ class ExerciseAdmin(RuleDatesMixin, ExerciseAnalyticsMixin, ExerciseScopedAdmin)
     list_display = ("name", "clock", "regime", "paused", "analytics_links")
     exercise_path = "id"
     search_fields = ("name",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """No: the console deletes an exercise (its cases, log and the logins made for it), after confirming."""
+        return False
 
 
 @admin.register(Office)

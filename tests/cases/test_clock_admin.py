@@ -88,3 +88,21 @@ def test_exercise_change_form_cannot_set_the_clock_back(desk):
     add = teacher.get(reverse("admin:cases_exercise_add"))
     assert add.status_code == 200 and b'name="clock' in add.content
     assert Exercise.objects.get(pk=desk.exercise.pk).clock == start
+
+
+def test_the_exercise_form_changes_nothing_the_console_does_through_its_services(desk):
+    """Pausing, the regime and the counterfactual flag go through the console's services (recorded in its history);
+    the admin's change form saved them straight into the row, unrecorded. Deleting is the console's too: the admin's
+    delete action ended in a permission error about case events."""
+    teacher = client_for(desk, "teacher")
+    url = reverse("admin:cases_exercise_change", args=[desk.exercise.pk])
+    page = teacher.get(url).content.decode()
+    for name in ("paused", "regime", "counterfactual", "clock"):
+        assert f'name="{name}"' not in page, name
+    before = Exercise.objects.filter(pk=desk.exercise.pk).values("paused", "regime", "counterfactual").get()
+    teacher.post(url, {"name": desk.exercise.name, "description": "", "paused": "on", "regime": "1961_strict",
+                       "counterfactual": "on"})
+    assert Exercise.objects.filter(pk=desk.exercise.pk).values("paused", "regime", "counterfactual").get() == before
+    listing = teacher.get(reverse("admin:cases_exercise_changelist")).content.decode()
+    assert "delete_selected" not in listing
+    assert teacher.get(reverse("admin:cases_exercise_delete", args=[desk.exercise.pk])).status_code == 403
