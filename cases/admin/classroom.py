@@ -34,7 +34,7 @@ from cases.classroom.controls import regime_switch
 from cases.classroom.documents import documents_for, documents_pending, render_document, render_pdf
 from cases.classroom.packs import all_packs, exercise_name_problem, pack_listing
 from cases.classroom.reset import exercise_contents, exercise_delete, exercise_reset
-from cases.classroom.role_policy import policy_lines, scheduled_switches
+from cases.classroom.role_policy import policy_lines, regime_card, scheduled_switches
 from cases.classroom.students import (
     MAX_CSV_BYTES,
     StudentLogin,
@@ -253,7 +253,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "title": f"Console: {exercise.name}",
         "exercise": exercise, "scenario": scenario, "autopilot": autopilot_on(exercise),
         # The regime and what it means for each procedure played (a letters class reads the letters' line).
-        "regime": get_regime(exercise.regime).card(exercise),
+        "regime": regime_card(exercise),
         # Offered as the switch judges them: by the calendar date, not a counterfactual regime's own date.
         "regimes": regime_choices_on(calendar_date(exercise.clock)), "queues": office_queues(exercise),
         "pending": [(e, event_kind_name(e.kind))

@@ -53,6 +53,7 @@ from cases.classroom.policies.authorization import (
     CALIBRATED_1961,
     CORRECTION_1962,
     MODELS,
+    PAPERS_MISSING,
     AutModel,
     RunnerUnavailable,
     autopilot_decision,
@@ -389,7 +390,7 @@ def _replay_step(s: PlannedStep, all_papers: dict[str, bool], model: AutModel) -
         # the papers a regime may demand came with the application.
         return "receive_application", {k: not s.papers_missing for k in all_papers}
     if s.target == "documents_requested":
-        return "request_documents", {"reason": "AUT-3: papers missing."}
+        return "request_documents", {"reason": PAPERS_MISSING}
     if s.target == "examination":
         return "supply_documents", dict(all_papers)
     if s.target == "decision":

@@ -43,4 +43,6 @@ def regime_switch_summary(*, exercise: Exercise, regime: str, migrate_running: b
     exercise.refresh_from_db()
     label = get_regime(result.new).label
     prefix = "COUNTERFACTUAL RUN. " if result.counterfactual else ""
-    return f"{prefix}{label}: {result.migrated} running case(s) moved, {result.kept} kept their rules."
+    kept = (f"{result.kept} kept the old regime's settings (a rule dated by its document still begins or ends "
+            "on its date for them)" if result.kept else "0 kept the old regime's settings")
+    return f"{prefix}{label}: {result.migrated} running case(s) moved, {kept}."

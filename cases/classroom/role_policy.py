@@ -14,17 +14,8 @@ from dataclasses import dataclass, field
 
 from cases.models import Exercise, TimedEventStatus
 from cases.procedures import find_procedure
-from cases.regimes import Regime, get_regime
-from cases.regimes.authorization import AuthorizationPolicy
-from cases.regimes.returns import returns_policy
+from cases.regimes import Regime, RegimeCard, get_regime
 from cases.rules.in_force import RULE_DATES, exercise_rule_date, regime_from
-
-MARRIAGE_LINES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "pre1958": ("Referral to the Centre: each application goes up the hierarchy to the Central Committee, "
-                "which decides; the papers go back and forth.", ("MAR-0",)),
-    "1958": ("The man's work unit decides: restricted posts refused, ordinary staff first dissuaded, then "
-             "the unit leader approves.", ("MAR-1", "MAR-2", "MAR-3")),
-}
 
 
 @dataclass(frozen=True)
@@ -48,16 +39,27 @@ class ScheduledSwitch:
 
 
 def _line_of(kind: str, regime: Regime) -> tuple[str, tuple[str, ...]]:
-    if kind == "marriage":
-        return MARRIAGE_LINES.get(str(regime.param("marriage_variant", "1958")), MARRIAGE_LINES["1958"])
-    if kind == "authorization":
-        policy = regime.param("authorization")
-        if isinstance(policy, AuthorizationPolicy):
-            return policy.line, policy.rules
-    if kind == "crosser":
-        returns = returns_policy(regime)
-        return f"{returns.line}.", returns.rules
-    return f"{regime.label}: {regime.summary}", ()
+    """Return the gist and rules of the line ``regime`` carries for ``kind`` (:meth:`Regime.line_for`)."""
+    line = regime.line_for(kind)
+    if line is None:
+        return f"{regime.label}: {regime.summary}", ()
+    return f"{line.label}: {line.summary}", line.rules
+
+
+def regime_card(exercise: Exercise, regime: Regime | None = None) -> RegimeCard:
+    """Return the console's Regime card: the regime (what a switch names) and its line for each procedure played."""
+    from cases.classroom.students import played_kinds
+
+    regime = regime or get_regime(exercise.regime)
+    kinds = played_kinds(exercise)
+    if kinds is None:
+        kinds = set(exercise.cases.order_by().values_list("kind", flat=True).distinct())
+    lines = []
+    for kind in sorted(kinds):
+        if (line := regime.line_for(kind)) is not None:
+            proc = find_procedure(kind)
+            lines.append((str(proc.label) if proc else kind, line))
+    return RegimeCard(regime, tuple(lines))
 
 
 def policy_lines(exercise: Exercise, kinds: set[str] | None = None, regime_code: str | None = None) -> list[PolicyLine]:
@@ -71,7 +73,10 @@ def policy_lines(exercise: Exercise, kinds: set[str] | None = None, regime_code:
         proc = find_procedure(kind)
         line, rules = _line_of(kind, regime)
         dated = [RULE_DATES[r] for r in rules if r in RULE_DATES]
-        since = max((d.start for d in dated), default=regime_from(regime.code))
+        # A rule is applied from its document's date once that date is passed; before it, from the day the
+        # project starts applying it (an assumption, which its note says).
+        since = max((d.vouched_from if on >= d.vouched_from else d.start for d in dated),
+                    default=regime_from(regime.code))
         notes = tuple(dict.fromkeys(n for d in dated if (n := d.note(on))))
         out.append(PolicyLine(proc.label if proc else kind, line, rules, since, notes))
     return out

@@ -33,7 +33,6 @@ from cases.engine import DeadlineSpec, guard, step
 from cases.errors import ApplicationError
 from cases.models.case import Case, DeadlineKind
 from cases.models.exercise import Person
-from cases.regimes import Regime
 from cases.regimes.authorization import DOCUMENTS, AuthorizationPolicy
 from cases.wording import short_date
 
@@ -265,12 +264,6 @@ class AuthorizationCase(Case):
         verbose_name = "authorization letter case"
 
     # --- Helpers read by guards, deadlines and services -----------------------------------------
-
-    @property
-    def regime_obj(self) -> Regime:
-        """Return the case's regime as the letters' pages name it: the line it carries for authorization letters
-        (the October 1958 regime is D2's, on marriages; for letters it carries D1's 1957 line)."""
-        return super().regime_obj.for_procedure(self.PROCEDURE_KIND)
 
     @property
     def policy(self) -> AuthorizationPolicy:

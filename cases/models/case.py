@@ -108,7 +108,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @property
     def regime_obj(self) -> Regime:
-        return get_regime(self.regime)
+        """Return the case's regime as its procedure's pages name it: the line it carries for this procedure
+        (the October 1958 regime is D2's, on marriages; for letters it carries D1's 1957 line), same parameters."""
+        return get_regime(self.regime).for_procedure(self.kind or getattr(self, "PROCEDURE_KIND", ""))
 
     @property
     def counterfactual_label(self) -> str:

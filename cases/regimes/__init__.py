@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cases.regimes.authorization import (
     AUGUST_1963,
@@ -30,9 +30,6 @@ from cases.regimes.authorization import (
 from cases.regimes.returns import PRACTICE_1961, PROTOCOL_1964, TELEGRAM_1962
 from cases.regimes.returns import STATE_COUNCIL_1970 as STATE_COUNCIL_1970_RET
 from cases.wording import short_date
-
-if TYPE_CHECKING:
-    from cases.models import Exercise
 
 
 @dataclass(frozen=True)
@@ -81,21 +78,6 @@ class Regime:
             found = _FOR_PROCEDURE[key] = (self, view)
         return found[1]
 
-    def card(self, exercise: Exercise) -> RegimeCard:
-        """Return the console's Regime card: this regime and its line for each procedure the exercise plays."""
-        from cases.classroom.students import played_kinds
-        from cases.procedures import find_procedure
-
-        kinds = played_kinds(exercise)
-        if kinds is None:
-            kinds = set(exercise.cases.order_by().values_list("kind", flat=True).distinct())
-        lines = []
-        for kind in sorted(kinds):
-            if (line := self.line_for(kind)) is not None:
-                proc = find_procedure(kind)
-                lines.append((str(proc.label) if proc else kind, line))
-        return RegimeCard(self, tuple(lines))
-
 
 # (regime code, procedure) -> (the regime, its view for the procedure): guards read case.regime_obj often.
 _FOR_PROCEDURE: dict[tuple[str, str], tuple[Regime, Regime]] = {}
@@ -139,7 +121,8 @@ MARRIAGE_LINES: dict[str, ProcedureLine] = {
         ("MAR-0",)),
     "1958": ProcedureLine(
         "marriage", "October 1958 Interior notification", "D2, 18 Oct 1958, Hubei Prov. Archives SZ67-01-0540",
-        "Marriage approval moves down to the man's work unit.", ("MAR-1", "MAR-2", "MAR-3")),
+        "Marriage approval moves down to the man's work unit, which decides: restricted posts refused, ordinary "
+        "staff first dissuaded, then the unit leader approves.", ("MAR-1", "MAR-2", "MAR-3")),
 }
 
 

@@ -70,9 +70,6 @@ def test_marriage_pack_regime_card_names_the_referral_not_the_letters(teacher):
     assert "Approve applications to go to the DPRK leniently" not in card
 
 
-@pytest.mark.xfail(strict=True, reason="cases/classroom/role_policy.py (outside this change) dates a line by "
-                   "RuleDates.start, the day the project first applies the rule (1 Jan 1955 for AUT-2, an assumption "
-                   "before D1), not by the document's date once it vouches for it (RuleDates.vouched_from)")
 def test_aut_role_card_dates_the_1957_line_by_d1(teacher):
     """AUT-2: the role card's letters line is applied from D1's date, 17 Dec 1957 (not the period's start)."""
     exercise = load_pack("authorization-1961", name="Lishu", actor=teacher)

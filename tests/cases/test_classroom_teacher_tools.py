@@ -349,11 +349,11 @@ def test_console_history_names_the_teacher(client, teacher, exercise):
 def test_role_card_names_the_pre_1958_referral_not_the_letters_line(client, exercise):
     page = client.get(reverse("classroom:role_cards", args=[exercise.pk])).content.decode()
     assert "Policy in force: 1957 lenient line" not in page
-    assert "Referral to the Centre" in page and "MAR-0 before 18 Oct 1958" in page
+    assert "Referral to the Central Committee" in page and "MAR-0 before 18 Oct 1958" in page
     assert "From 18 Oct 1958 (scheduled in this exercise)" in page
     fast_forward(exercise=exercise, actor=None, days=60)  # past D2: the work unit decides
     page = client.get(reverse("classroom:role_cards", args=[exercise.pk])).content.decode()
-    assert "The man&#x27;s work unit decides" in page and "Referral to the Centre" not in page
+    assert "work unit, which decides" in page and "Referral to the Central Committee" not in page
 
 
 def test_load_progress_of_a_finished_load_opens_the_console(client, teacher, django_capture_on_commit_callbacks):

@@ -36,7 +36,7 @@ def test_per7_the_protocol_switch_says_what_it_did_to_the_running_cases():
         station = {o.name: o for o in step_options(case, None)}
         if not event.data["migrated"]:  # "kept its rules": the 1963 station issue must still be there
             assert not station["issue_at_station"].blocked_by, (switch.result, event.label)
-    assert " 0 kept their rules" in switch.result
+    assert " 0 kept the old regime's settings" in switch.result
 
 
 def test_per7_after_the_protocol_the_forward_cites_the_county_pass_not_the_station_issue(helong):
