@@ -69,7 +69,8 @@ def man_is_unit_staff(case: MarriageCase) -> bool:
 
 @guard("MAR-2: staff of organisations, schools, factories and contract groups must first be dissuaded.")
 def man_needs_no_dissuasion(case: MarriageCase) -> bool:
-    return case.man.occupation not in RESTRICTED_OCCUPATIONS | {Occupation.UNIT_STAFF}
+    # A restricted post is MAR-1's (man_post_not_restricted), not a want of dissuasion.
+    return case.man.occupation != Occupation.UNIT_STAFF
 
 
 @guard("MAR-3: the unit leader may approve only after the examination found the man truthful.")
@@ -240,7 +241,8 @@ class MarriageCase(Case):
         """Start dissuading a staff member of an ordinary unit (MAR-2)."""
 
     @step(source=S.FILED, target=S.EXAMINATION, office=K.WORK_UNIT, rules=["MAR-3", "MAR-2", "MAR-1"],
-          variants=D1958, label="Examine the application", guards=[two_copies, man_needs_no_dissuasion],
+          variants=D1958, label="Examine the application",
+          guards=[two_copies, man_post_not_restricted, man_needs_no_dissuasion],
           assumption="Men outside the categories of D2 §1-2 (peasants, others) go straight to examination.")
     def begin_examination(self) -> None:
         """Take up the application of a man D2 does not ask to dissuade (MAR-3)."""

@@ -63,6 +63,22 @@ def test_mar_1_restricted_posts_are_refused_and_cannot_be_examined(desk, occupat
     assert case.state == "refused" and case.closed_at is not None
 
 
+@pytest.mark.parametrize("occupation", [Occupation.MILITARY, Occupation.DIPLOMATIC, Occupation.VITAL])
+def test_mar_1_an_examination_refused_for_a_restricted_post_cites_mar_1_not_mar_2(desk, occupation):
+    """MAR-1: the soldier's examination was refused with MAR-2's "must first be dissuaded": his post is the reason."""
+    case = file_case(desk, occupation=occupation)
+    with pytest.raises(ApplicationError) as refused:
+        take(desk, case, "begin_examination", "workunit")
+    assert refused.value.message.startswith("MAR-1") and "MAR-2" not in refused.value.message
+
+
+def test_mar_2_unit_staff_examination_refused_until_dissuaded_cites_mar_2(desk):
+    case = file_case(desk, occupation=Occupation.UNIT_STAFF)
+    with pytest.raises(ApplicationError) as refused:
+        take(desk, case, "begin_examination", "workunit")
+    assert refused.value.message.startswith("MAR-2") and "MAR-1" not in refused.value.message
+
+
 def test_mar_1_ordinary_staff_cannot_be_refused_as_restricted(desk):
     """MAR-1: the outright refusal applies only to the restricted posts."""
     case = file_case(desk, occupation=Occupation.UNIT_STAFF)
