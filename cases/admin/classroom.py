@@ -40,6 +40,7 @@ from cases.classroom.students import (
     StudentLogin,
     decode_csv,
     membership_assign,
+    named_student,
     parse_names,
     played_kinds,
     role_cards,
@@ -373,7 +374,7 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
         m = membership_assign(exercise=exercise, actor=user,
                               membership_id=_int(request.POST.get("membership"), "Student"),
                               office_id=_int(request.POST.get("office"), "Office"))
-        return f"{m.user.username} now holds {m.office}."
+        return f"{named_student(m.user)} now holds {m.office}."
     raise ApplicationError("Unknown console action.")
 
 

@@ -232,6 +232,12 @@ def student_password_reset(*, exercise: Exercise, actor: Any, membership_id: int
                         membership.office, membership.pk)
 
 
+def named_student(user: Any) -> str:
+    """Name a student in the console's messages and history: their name, and the login when it is another."""
+    name, login = person_name(user), user.get_username()
+    return name if name == login else f"{name} ({login})"
+
+
 def membership_assign(*, exercise: Exercise, actor: Any, membership_id: int, office_id: int) -> Membership:
     """Move a student to another office of the same exercise."""
     exercise_actor_check(exercise=exercise, actor=actor, doing="assign its offices")
@@ -245,7 +251,7 @@ def membership_assign(*, exercise: Exercise, actor: Any, membership_id: int, off
         membership.office = office
         membership.save(update_fields=["office"])
         exercise_event_record(exercise=exercise, actor=actor, kind=ExerciseEventKind.MEMBERSHIP_ASSIGN,
-                              summary=f"{membership.user.get_username()} moved from {was} to {office}.",
+                              summary=f"{named_student(membership.user)} moved from {was} to {office}.",
                               data={"membership": membership.pk, "from": was.pk if was else None, "to": office.pk})
     return membership
 

@@ -445,3 +445,15 @@ def test_reloading_the_slips_page_neither_creates_the_students_again_nor_resets_
     assert slip.password == slip_again.password != made.password
     assert User.objects.get(username=made.username).check_password(slip.password)
     assert events(exercise, ExerciseEventKind.PASSWORD_RESET) == 1
+
+
+def test_moving_a_student_names_them_in_the_message_and_the_history(client, exercise):
+    """The console said "Marriage-before-and-02 now holds …": the login, where the teacher knows the student's name."""
+    [anna] = students_create(exercise=exercise, actor=None, names=["Anna Li"])
+    office = exercise.offices.get(kind="county_psb")
+    page = client.post(reverse("classroom:console", args=[exercise.pk]),
+                       {"action": "assign", "membership": anna.membership_id, "office": office.pk},
+                       follow=True).content.decode()
+    assert f"Anna Li ({anna.username}) now holds {office.name}" in page
+    summary = ExerciseEvent.objects.filter(exercise=exercise).order_by("-pk").first().summary
+    assert summary.startswith(f"Anna Li ({anna.username}) moved from ")
