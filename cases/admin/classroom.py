@@ -618,7 +618,11 @@ def document(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
             return response
         return HttpResponse(render_document(case, slug))
     except ApplicationError as exc:
-        raise Http404(exc.message) from exc
+        # Not there (404), and the case's list of documents says why: not issued yet, and when it prints.
+        messages.error(request, exc.message)
+        response = documents_list(request, case_id)
+        response.status_code = 404
+        return response
 
 
 def documents_list(request: HttpRequest, case_id: int) -> HttpResponse:

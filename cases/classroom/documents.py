@@ -159,7 +159,11 @@ def get_document(case: Case, slug: str) -> DocumentSpec:
     for spec in documents_for(case):
         if spec.slug == slug:
             return spec
-    raise ApplicationError(f"{case.reference} has no printable document {slug!r} at this stage.")
+    for spec in documents_pending(case):
+        if spec.slug == slug:
+            when = f": it prints {spec.when}" if spec.when else ""
+            raise ApplicationError(f"The {spec.title} of {case.reference} is not printable yet{when}.")
+    raise ApplicationError(f"{case.reference} has no printable document called {slug[:40]!r}.")
 
 
 def render_document(case: Case, slug: str, *, pdf: bool = False) -> str:

@@ -143,7 +143,10 @@ def test_print_page_only_for_an_issued_permit_of_ones_own_exercise(helong, desk)
     """PER-7: the printable permit exists once the pass is issued, and only for the exercise's members."""
     case = helong.case_of("Pak Yong-nam")
     police = _login(helong, "helongpsb")
-    assert police.get(reverse("classroom:document", args=[case.pk, "transit-pass"])).status_code == 404
+    early = police.get(reverse("classroom:document", args=[case.pk, "transit-pass"]))
+    assert early.status_code == 404
+    # The case's documents page, saying the pass is not issued yet and when it prints (not "no such page").
+    assert f"of {case.reference} is not printable yet: it prints" in early.content.decode()
     issued = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
     url = reverse("classroom:document", args=[issued.pk, "transit-pass"])
     assert police.get(url).status_code == 200
