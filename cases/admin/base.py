@@ -521,6 +521,8 @@ class CaseAdmin(ReadOnlyAdmin):
             "page_rules": page_rules,
             "steps": steps,
             "my_steps": [s for s in steps if s["option"].allowed],
+            # What a pause holds back: the steps the office could take now, its guards met.
+            "my_open_steps": [s for s in steps if s["option"].allowed and not s["option"].blocked_by],
             "other_steps": [s for s in steps if not s["option"].allowed],
             "events": events,
             "deadlines": [(d, deadline_moved_past(d, case)) for d in case.deadlines.all()],

@@ -72,6 +72,10 @@ def test_paused_exercise_shows_no_step_buttons_and_a_banner(desk):
     assert 'id="bd-paused-steps"' in html and 'id="bd-paused-banner"' in html
     assert "/step/" not in html and 'name="take_' not in html
     assert "Try to dissuade him" in html  # what the office may do once it resumes is still said
+    # Only the steps it could take: Zhang is ordinary staff, so neither the MAR-1 refusal nor the examination.
+    after = html.split('id="bd-after-pause">', 1)[1].split("</p>", 1)[0]
+    assert "Try to dissuade him" in after and "Examine the application" not in after
+    assert "Refuse: restricted post" not in after
 
 
 def test_server_refuses_a_step_while_paused_and_changes_nothing(desk):
