@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.choices import Nationality, Occupation, Sex
-from cases.models import Deadline, DeadlineStatus, Person
+from cases.models import Deadline, DeadlineStatus, Exercise, Person
 from cases.services.steps import case_transition
 from permits.models import Crossing, DocumentKind, IllegalCrossingRecord, PermitCase
 from permits.services.crossing import crossing_record
@@ -251,3 +251,7 @@ def test_per4_per9_the_papers_panel_offers_each_form_only_to_the_office_that_may
         assert "Crossings are recorded by Helong Border Defence, Deputy Representative (PER-9)." in html
     # The teacher acts for any office: both forms at their states.
     assert _login(helong, "teacher").get(change_url).context["crossing_form"] is not None
+    # While the exercise is paused the page says so instead of offering a form the server refuses (PER-9).
+    Exercise.objects.filter(pk=helong.exercise.pk).update(paused=True)
+    html = defence.get(change_url).content.decode()
+    assert 'name="record_crossing"' not in html and 'id="bd-paused-crossings"' in html
