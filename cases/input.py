@@ -1,4 +1,4 @@
-"""Reading numbers that come from a request: ids and page numbers as a database can hold them."""
+"""Reading what comes from a request: ids and page numbers as a database can hold them, a form's errors in words."""
 
 from __future__ import annotations
 
@@ -18,3 +18,20 @@ def db_id(value: Any) -> int | None:
         return None
     number = int(text)
     return number if number <= INT64 else None
+
+
+def form_errors_text(form: Any) -> str:
+    """Return a form's errors as one sentence a student reads: each field by its label, not its name.
+
+    "Issued by: This field is required." (not "issued_by: …"); errors of the whole form come without a label.
+    """
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(str(e) for e in errors)
+        field = form.fields.get(name)
+        if field is None:
+            parts.append(text)
+            continue
+        label = str(field.label) if field.label else name.replace("_", " ").capitalize()
+        parts.append(f"{label}: {text}")
+    return "; ".join(parts)

@@ -39,7 +39,7 @@ from cases.admin.paging import (
 from cases.admin.scope import hidden_from, student_view
 from cases.diagram import procedure_svg
 from cases.errors import ApplicationError
-from cases.input import db_id
+from cases.input import db_id, form_errors_text
 from cases.models import Case, Exercise
 from cases.rules import get_rule
 from cases.rules.in_force import rule_date_notes
@@ -568,11 +568,7 @@ class CaseAdmin(ReadOnlyAdmin):
         if option is not None and option.enabled:
             form = step_form_class(type(case), option)(request.POST, prefix=step_name)
             if not form.is_valid():
-                errors = "; ".join(
-                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-                    for f, e in form.errors.items()
-                )
-                messages.error(request, f"'{option.meta.label}' was not taken: {errors}")
+                messages.error(request, f"'{option.meta.label}' was not taken: {form_errors_text(form)}")
                 _keep_refused_step(request, case, step_name)
                 return HttpResponseRedirect(change_url)
             data = {f: form.cleaned_data[f] for f in option.meta.fields}

@@ -58,7 +58,7 @@ from cases.classroom.timeline import (
     timed_event_inject,
 )
 from cases.errors import ApplicationError
-from cases.input import db_id
+from cases.input import db_id, form_errors_text
 from cases.models import (
     Case,
     ClockMoveSource,
@@ -224,7 +224,8 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 
 
 class InjectForm(forms.Form):
-    kind = forms.ChoiceField(choices=list(EVENT_KINDS.items()))
+    # Not "new cases": the form cannot say which cases arrive (a pack's timed events list them).
+    kind = forms.ChoiceField(choices=[(k, v) for k, v in EVENT_KINDS.items() if k != "seed_cases"])
     label = forms.CharField(max_length=200, label="Headline")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     source = forms.CharField(max_length=200, required=False, help_text="Cite the source of news you read out.")
@@ -353,7 +354,7 @@ def _console_action(request: HttpRequest, exercise: Exercise) -> str:
     if action == "inject":
         form = InjectForm(request.POST)
         if not form.is_valid():
-            raise ApplicationError("Inject: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            raise ApplicationError(f"Nothing was injected: {form_errors_text(form)}")
         d = form.cleaned_data
         payload = {"text": d["text"], "source": d["source"]}
         if d["regime"]:

@@ -130,6 +130,10 @@ def timed_event_inject(*, exercise: Exercise, actor: Any, kind: str, label: str,
         raise ApplicationError("Give the event a headline the students will read.")
     if kind == "switch_regime" and not (payload or {}).get("regime"):
         raise ApplicationError("A regime switch needs the regime to put in force.")
+    if kind == "seed_cases" and not (payload or {}).get("cases"):
+        # "0 new case(s) filed" under a headline every student reads: say which cases, or inject news instead.
+        raise ApplicationError("New cases need the cases that arrive (a pack's timed event lists them); nothing "
+                               "was injected. To tell the class, inject news.")
     with transaction.atomic():
         ex = Exercise.objects.select_for_update().get(pk=exercise.pk)
         event = TimedEvent(exercise=ex, at=ex.clock, kind=kind, label=label.strip()[:200], payload=payload or {})

@@ -14,7 +14,7 @@ from cases.admin.base import StateFilter
 from cases.admin.filing import CASE_FIELDS, ServiceFilingAdmin, variant_filter
 from cases.choices import OfficeKind
 from cases.errors import ApplicationError
-from cases.input import db_id
+from cases.input import db_id, form_errors_text
 from cases.models import Case, Office
 from cases.wording import in_sentence
 from permits.classroom import permit_document_slug
@@ -145,8 +145,7 @@ class PermitCaseAdmin(ServiceFilingAdmin):
         case = self._case(request, object_id)
         form = DocumentForm(request.POST, prefix="doc")
         if not form.is_valid():
-            messages.error(request, "The document was not recorded: " + "; ".join(
-                f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+            messages.error(request, f"The document was not recorded: {form_errors_text(form)}")
         else:
             try:
                 doc = permit_document_add(case=case, kind=form.cleaned_data["kind"], actor=request.user,
@@ -165,8 +164,7 @@ class PermitCaseAdmin(ServiceFilingAdmin):
         case = self._case(request, object_id)
         form = CaseCrossingForm(request.POST, prefix="crossing")
         if not form.is_valid():
-            messages.error(request, "The crossing was not recorded: " + "; ".join(
-                f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+            messages.error(request, f"The crossing was not recorded: {form_errors_text(form)}")
             return HttpResponseRedirect(self._url("change", case))
         data = form.cleaned_data
         try:

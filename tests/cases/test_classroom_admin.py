@@ -412,3 +412,21 @@ def test_a_years_fast_forward_may_let_the_autopilot_play_the_students_offices_to
     assert "for every office, the students&#x27; too" in page
     move = ExerciseEvent.objects.filter(exercise=exercise, kind="clock_move").order_by("-pk").first()
     assert move.data["every_office"] is True and "the students' too" in move.summary
+
+
+def test_injecting_new_cases_without_cases_or_without_a_headline_is_refused_in_plain_words(client, exercise):
+    """'Injected: Test seed_cases. 0 new case(s) filed.' showed an empty headline to every student; a missing
+    headline came back as 'Inject: label: This field is required.' (the field's name, not its label)."""
+    from cases.classroom.timeline import timed_event_inject
+    from cases.errors import ApplicationError
+
+    url = reverse("classroom:console", args=[exercise.pk])
+    assert 'value="seed_cases"' not in client.get(url).content.decode().split('name="kind"', 1)[1].split("</select>")[0]
+    before = TimedEvent.objects.filter(exercise=exercise).count()
+    page = client.post(url, {"action": "inject", "kind": "seed_cases", "label": "Test"}, follow=True).content.decode()
+    assert "Select a valid choice" in page and "Nothing was injected: Kind:" in page
+    with pytest.raises(ApplicationError, match="New cases need the cases that arrive"):
+        timed_event_inject(exercise=exercise, actor=None, kind="seed_cases", label="Test", payload={})
+    page = client.post(url, {"action": "inject", "kind": "announce", "label": ""}, follow=True).content.decode()
+    assert "Nothing was injected: Headline: This field is required." in page
+    assert TimedEvent.objects.filter(exercise=exercise).count() == before
