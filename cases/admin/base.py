@@ -44,7 +44,7 @@ from cases.models import Case, Exercise
 from cases.rules import get_rule
 from cases.rules.in_force import rule_date_notes
 from cases.selectors import StepOption, case_timeline, held_office_ids, next_rules_now, scope_to_user, step_options
-from cases.services.deadlines import deadline_moved_past
+from cases.services.deadlines import deadline_action_label, deadline_moved_past
 from cases.services.steps import case_transition
 from cases.wording import short_date, wall_clock
 
@@ -525,7 +525,8 @@ class CaseAdmin(ReadOnlyAdmin):
             "my_open_steps": [s for s in steps if s["option"].allowed and not s["option"].blocked_by],
             "other_steps": [s for s in steps if not s["option"].allowed],
             "events": events,
-            "deadlines": [(d, deadline_moved_past(d, case)) for d in case.deadlines.all()],
+            "deadlines": [(d, deadline_moved_past(d, case), deadline_action_label(d, type(case)))
+                          for d in case.deadlines.all()],
             "diagram": mark_safe(procedure_svg(case)),
             "regime": case.regime_obj,
         }

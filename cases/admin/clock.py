@@ -27,6 +27,7 @@ from cases.errors import ApplicationError
 from cases.input import db_id
 from cases.models import ClockMove, ClockMoveSource, Deadline, DeadlineStatus, Exercise
 from cases.services.clock import clock_set_pace
+from cases.services.deadlines import deadline_action_label
 from cases.wording import short_date
 
 
@@ -152,9 +153,9 @@ class ExerciseClockAdmin(ExerciseAdmin):
             "advance_form": advance_form,
             "pace_form": pace_form,
             "moves": ClockMove.objects.filter(exercise=exercise).select_related("actor")[:20],
-            "upcoming": Deadline.objects.filter(exercise=exercise, status=DeadlineStatus.PENDING)
-            .select_related("case")
-            .order_by("due_at", "id")[:20],
+            "upcoming": [(d, deadline_action_label(d, d.case.procedure.model))
+                         for d in Deadline.objects.filter(exercise=exercise, status=DeadlineStatus.PENDING)
+                         .select_related("case").order_by("due_at", "id")[:20]],
             "overdue_pending": Deadline.objects.filter(
                 exercise=exercise, status=DeadlineStatus.PENDING, due_at__lte=exercise.clock
             ).count(),

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
-from cases.engine import transitions_from
+from cases.engine import step_named, transitions_from
 from cases.errors import ApplicationError
 from cases.models import Case, CaseEvent, Deadline, DeadlineKind, DeadlineStatus, EventKind, Exercise
 from cases.services.bulk import case_bulk_transition, instances_from_rows
@@ -124,6 +124,16 @@ HANDLERS: dict[str, Callable[[Deadline, Case], str]] = {
     "remind": _handle_remind,
     "escalate": _handle_escalate,
 }
+# What each handler does, as a page says it (a deadline that fires a step is named by the step's label).
+HANDLER_LABELS = {"remind": "A reminder to the office", "escalate": "Flags the wait as escalated"}
+
+
+def deadline_action_label(deadline: Deadline, model: type[Case]) -> str:
+    """Return what the deadline does when it fires, in words: the step's label, or the handler's."""
+    if deadline.action in HANDLER_LABELS:
+        return HANDLER_LABELS[deadline.action]
+    meta = step_named(model, deadline.action)
+    return meta.label if meta is not None else deadline.action
 
 
 # --- Setting deadlines that no state entry sets ---------------------------------------------------

@@ -297,3 +297,20 @@ def test_the_letter_list_names_the_purpose_in_words_column_and_filter(desk):
     page = client.get(reverse("admin:cases_authorizationcase_changelist")).content.decode()
     assert "Move to the DPRK (settle, join its construction)" in page
     assert "<td class=\"field-variant_shown\">settle</td>" not in page
+
+
+def test_a_deadline_says_what_it_fires_in_words_not_the_steps_code_name(desk):
+    """The Fires column read "lapse" and "remind" (a transition's and a handler's code names)."""
+    case = MeetingCase.objects.filter(exercise=desk.exercise, state="requested").order_by("id").first()
+    client = Client()
+    client.force_login(desk.user("dprksafety"))
+    page = client.get(reverse("admin:cases_meetingcase_change", args=[case.pk])).content.decode()
+    fires = re.findall(r'data-label="Fires">([^<]*)<', page)
+    assert fires and "A reminder to the office" in fires
+    assert not any(re.fullmatch(r"[a-z_]+", f) for f in fires), fires
+    clock = client.get(reverse("admin:cases_exercise_clock", args=[desk.exercise.pk]))
+    assert clock.status_code in (200, 403)  # the teacher's page; a student is refused
+    teacher = Client()
+    teacher.force_login(desk.user("teacher"))
+    rows = teacher.get(reverse("admin:cases_exercise_clock", args=[desk.exercise.pk])).content.decode()
+    assert ">remind<" not in rows and ">lapse<" not in rows

@@ -32,7 +32,7 @@ def test_teacher_advances_the_clock_from_the_admin_and_backwards_is_refused(desk
     )
     page = teacher.get(url)
     assert page.status_code == 200 and b"Advance the clock" in page.content
-    assert b"refuse_restricted_post" in page.content
+    assert b"Refuse: restricted post" in page.content  # the step it fires, by its label
     start = desk.exercise.clock
     with django_capture_on_commit_callbacks(execute=True):
         response = teacher.post(url, {"advance-seen_clock": seen(desk), "advance-days": "5",
