@@ -183,7 +183,7 @@ def test_latecomers_after_the_packs_regime_switch_are_seated_and_told_what_work_
     assert exercise.regime != get_pack(slug).data["regime"]  # the pack's switch has fired
     seated, cases = Membership.objects.filter(exercise=exercise).count(), Case.objects.filter(exercise=exercise).count()
     client.force_login(teacher)
-    response = client.post(reverse("classroom:students", args=[exercise.pk]), {"count": "10"})
+    response = client.post(reverse("classroom:students", args=[exercise.pk]), {"count": "10"}, follow=True)
     assert response.status_code == 200 and len(response.context["created"]) == 10
     assert Membership.objects.filter(exercise=exercise).count() == seated + 10
     warned = [str(m) for m in response.context["messages"] if "was not all filed" in str(m)]
