@@ -138,7 +138,7 @@ def meeting_request(
         days = (scheduled_for - now).days
         if not emergency:
             raise ApplicationError(
-                f"MEET-2: {with_article(in_sentence(MeetingKind(kind).label))} needs {NOTICE_TEXT[kind]}' notice; "
+                f"MEET-2: {with_article(in_sentence(MeetingKind(kind).label))} needs {NOTICE_TEXT[kind]}; "
                 f"{short_date(timezone.localtime(scheduled_for))} is only {days} day(s) away. Set it on or after "
                 f"{short_date(timezone.localtime(earliest))}, or mark it an emergency agreed by both sides.",
                 rules=("MEET-2",),
@@ -158,9 +158,9 @@ def meeting_request(
     for rep, side in ((requested_by, requesting_side), (counterpart, other)):
         if rep.exercise_id != exercise.pk or rep.side != side or rep.rank not in levels:
             raise ApplicationError(
-                f"{sentence_start(with_article(in_sentence(MeetingKind(kind).label)))} is between "
-                f"{' / '.join(RepresentativeRank(r).label for r in levels)}s; {rep} does not fit on the "
-                f"{SIDE_NAME[side]} side."
+                f"{sentence_start(with_article(in_sentence(MeetingKind(kind).label)))} is held between "
+                f"representatives of the rank {' or '.join(RepresentativeRank(r).label for r in levels)}; {rep} "
+                f"does not fit on the {SIDE_NAME[side]} side."
             )
         if not rep.available:
             raise ApplicationError(f"{rep} cannot act now; D10 Art. 8(2): the Deputy takes charge.")

@@ -101,7 +101,7 @@ def test_one_chief_and_one_deputy_per_side_and_the_deputy_acts_when_the_chief_ca
 
 def test_meet_2_chief_representatives_with_20_days_notice_refused_35_days_goes_through(sides):
     """MEET-2: one month's notice between Chief Representatives."""
-    with pytest.raises(ApplicationError, match=r"MEET-2: .*one month' notice") as exc:
+    with pytest.raises(ApplicationError, match=r"MEET-2: .*one month's notice") as exc:
         sides.ask(days=20)
     assert exc.value.rules == ("MEET-2",)
     assert not MeetingCase.objects.exists()
