@@ -81,11 +81,11 @@ NOTICE: dict[str, tuple[int, int]] = {
     MeetingKind.CONFERENCE: (0, 15),
     MeetingKind.MEETING: (0, 3),
 }
-NOTICE_TEXT: dict[str, str] = {  # the notice each kind needs, as a sentence says it
-    MeetingKind.MINISTRY: "two months' notice",
-    MeetingKind.CHIEF: "one month's notice",
-    MeetingKind.CONFERENCE: "15 days' notice",
-    MeetingKind.MEETING: "3 days' notice",
+NOTICE_TEXT: dict[str, str] = {
+    MeetingKind.MINISTRY: "two months",
+    MeetingKind.CHIEF: "one month",
+    MeetingKind.CONFERENCE: "15 days",
+    MeetingKind.MEETING: "3 days",
 }
 # Which ranks meet at each kind of meeting.
 LEVEL_RANKS: dict[str, tuple[str, ...]] = {

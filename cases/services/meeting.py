@@ -101,6 +101,12 @@ def _next_host(exercise: Exercise, requesting_side: str) -> str:
     return requesting_side if last is None else _other(last)
 
 
+def _notice(kind: str) -> str:
+    """Return the notice a kind of meeting needs as a sentence says it ("one month's notice", "15 days' notice")."""
+    period = NOTICE_TEXT[kind]
+    return f"{period}' notice" if period.endswith("s") else f"{period}'s notice"
+
+
 def meeting_request(
     *,
     exercise: Exercise,
@@ -138,7 +144,7 @@ def meeting_request(
         days = (scheduled_for - now).days
         if not emergency:
             raise ApplicationError(
-                f"MEET-2: {with_article(in_sentence(MeetingKind(kind).label))} needs {NOTICE_TEXT[kind]}; "
+                f"MEET-2: {with_article(in_sentence(MeetingKind(kind).label))} needs {_notice(kind)}; "
                 f"{short_date(timezone.localtime(scheduled_for))} is only {days} day(s) away. Set it on or after "
                 f"{short_date(timezone.localtime(earliest))}, or mark it an emergency agreed by both sides.",
                 rules=("MEET-2",),
