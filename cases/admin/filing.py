@@ -215,4 +215,4 @@ class ServiceAddAdmin(ServiceAddMixin, ReadOnlyAdmin):
     """An add page for a row that is not a case (a crossing, a region change), saved by its service."""
 
 
-CASE_FIELDS = ("reference", "exercise", "variant", "regime", "filed_at", "state_since", "closed_at")
+CASE_FIELDS = ("reference", "exercise", "variant_shown", "regime", "filed_at", "state_since", "closed_at")

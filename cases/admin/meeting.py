@@ -24,7 +24,7 @@ REQUESTING_OFFICES = (OfficeKind.BORDER_REPRESENTATIVE, OfficeKind.DPRK_SAFETY)
 
 
 FIELDSETS = (
-    ("Case", {"fields": ("reference", "exercise", "variant", "regime", "filed_at", "state_since", "closed_at")}),
+    ("Case", {"fields": ("reference", "exercise", "variant_shown", "regime", "filed_at", "state_since", "closed_at")}),
     ("Request (MEET-1, MEET-2)", {"fields": ("meeting_kind", "requesting_side", "scheduled_for", "place",
                                            "subject", "emergency", "emergency_agreed", "requested_by",
                                            "counterpart")}),

@@ -314,3 +314,13 @@ def test_a_deadline_says_what_it_fires_in_words_not_the_steps_code_name(desk):
     teacher.force_login(desk.user("teacher"))
     rows = teacher.get(reverse("admin:cases_exercise_clock", args=[desk.exercise.pk])).content.decode()
     assert ">remind<" not in rows and ">lapse<" not in rows
+
+
+def test_a_case_page_names_its_variant_in_words(desk):
+    """The meeting's page read "Variant: kp_kp" (the code); it says the variant as the lists do."""
+    case = MeetingCase.objects.filter(exercise=desk.exercise).order_by("id").first()
+    client = Client()
+    client.force_login(desk.user("teacher"))
+    page = client.get(reverse("admin:cases_meetingcase_change", args=[case.pk])).content.decode()
+    assert case.variant_label in page and case.variant_label != case.variant
+    assert f">{case.variant}<" not in page
