@@ -69,6 +69,12 @@ def short_date(moment: dt.date, *, time: bool = False) -> str:
     return f"{text} {moment:%H:%M}" if time else text
 
 
+def wall_date(moment: dt.datetime) -> dt.date:
+    """Return the day a real moment falls on by the room's clock (``settings.WALL_TIME_ZONE``): the date a page
+    printed now says, which Beijing time (the simulation's zone) may put a day ahead or behind."""
+    return moment.astimezone(zoneinfo.ZoneInfo(settings.WALL_TIME_ZONE)).date()
+
+
 def wall_clock(moment: dt.datetime) -> str:
     """Return a real moment (when someone acted) as the room's clock reads it: "7 Dec 2026 12:10:30".
 

@@ -28,6 +28,7 @@ from cases.input import db_id
 from cases.models import Exercise, Membership
 from cases.regimes import REGIME_CHOICES
 from cases.selectors import can_run
+from cases.wording import wall_date
 
 
 def _svg_uri(svg: str) -> str:
@@ -151,7 +152,7 @@ class ExerciseAnalyticsMixin:
             data["charts"] = [(title, _svg_uri(svg)) for title, svg in data["charts"]]
         scenario = getattr(exercise, "scenario", None)  # the pack it was loaded from, if any
         return {**data, "exercise": exercise, "title": f"Debrief: {exercise.name}", "print": True, "pdf": pdf,
-                "printed": timezone.now(), "scenario_title": scenario.title if scenario else ""}
+                "printed": wall_date(timezone.now()), "scenario_title": scenario.title if scenario else ""}
 
     def debrief_print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Show the debrief as an A4 page to print and hand out (no admin chrome; the same charts)."""

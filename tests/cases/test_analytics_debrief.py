@@ -285,3 +285,20 @@ def test_the_rules_heading_names_the_step_they_govern():
     assert "Approved in China" in " ".join(data["story"])  # the longest step is told after the bottleneck
     html = render_to_string("admin/cases/debrief_content.html", data)
     assert f"The rules that govern {escape(data['rules_step'])} (in force during this run)" in html
+
+
+def test_the_printed_debrief_is_dated_by_the_rooms_clock_not_beijing_time(desk, settings):
+    """At 23:06 UTC on 7 Dec in a room on UTC the debrief said "printed 8 Dec" (Beijing time)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.WALL_TIME_ZONE = "UTC"
+    late = dt.datetime(2026, 12, 7, 23, 6, tzinfo=dt.UTC)
+    teacher = Client()
+    teacher.force_login(desk.user("teacher"))
+    from unittest import mock
+
+    with mock.patch.object(timezone, "now", return_value=late):
+        page = teacher.get(reverse("admin:cases_exercise_debrief_print", args=[desk.exercise.pk])).content.decode()
+    assert "printed 7 Dec 2026" in page
