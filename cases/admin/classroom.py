@@ -578,6 +578,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "facilitating": [m.exercise for m in memberships if m.is_facilitator and m.exercise in shown],
         "all_cases_url": reverse("admin:cases_caseproxy_changelist"),
         "refresh_url": refresh_url(request, version), "poll_seconds": POLL_SECONDS,
+        # The live part says when an exercise is paused (and when it resumes): no second notice above it.
+        "pause_told_live": True,
     }
     if wants_fragment(request):
         return TemplateResponse(request, "admin/classroom/inbox_live.html", context)

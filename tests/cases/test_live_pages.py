@@ -201,7 +201,9 @@ def test_the_inbox_shows_the_pause_and_its_refresh_carries_it(client, two_classe
     client.force_login(_student(exercise))
     assert 'id="cr-inbox-paused"' not in client.get(reverse("classroom:inbox")).content.decode()
     exercise_pause(exercise=exercise, actor=_teacher(exercise))
-    assert 'id="cr-inbox-paused"' in client.get(reverse("classroom:inbox")).content.decode()
+    page = client.get(reverse("classroom:inbox")).content.decode()
+    assert 'id="cr-inbox-paused"' in page
+    assert 'id="bd-paused-banner"' not in page  # said once (the live line), not twice
 
 
 # --- The projector view ---------------------------------------------------------------------------------
