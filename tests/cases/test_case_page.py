@@ -105,7 +105,9 @@ def test_pause_banner_on_every_admin_page_only_while_paused(desk, other_desk, ur
     assert 'id="bd-paused-banner"' not in client.get(url, follow=True).content.decode()
     Exercise.objects.filter(pk=desk.exercise.pk).update(paused=True)
     html = client.get(url, follow=True).content.decode()
-    assert 'id="bd-paused-banner"' in html and desk.exercise.name in html
+    # One notice on every page: the banner, or on the students' inbox its live line (which clears on resuming).
+    notices = [n for n in ('id="bd-paused-banner"', 'id="cr-inbox-paused"') if n in html]
+    assert len(notices) == 1 and desk.exercise.name in html
 
 
 def test_admin_pages_name_a_favicon_that_is_served(desk):
