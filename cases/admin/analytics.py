@@ -150,6 +150,10 @@ class ExerciseAnalyticsMixin:
         data["charts"] = debrief_charts(dashboard_page(exercise))
         if pdf:  # xhtml2pdf draws an SVG image (through svglib), not inline SVG
             data["charts"] = [(title, _svg_uri(svg)) for title, svg in data["charts"]]
+            # The big figures, three to a row of a table: the PDF cut off those beyond the page's width.
+            figures = [(data["filed"], "cases filed"), (data["closed"], "closed"), (data["open"], "still open"),
+                       *((s.n, f"{s.label} ({s.pct} {s.basis})") for s in data["closed_shares"].values())]
+            data["big_rows"] = [figures[i:i + 3] for i in range(0, len(figures), 3)]
         scenario = getattr(exercise, "scenario", None)  # the pack it was loaded from, if any
         return {**data, "exercise": exercise, "title": f"Debrief: {exercise.name}", "print": True, "pdf": pdf,
                 "printed": wall_date(timezone.now()), "scenario_title": scenario.title if scenario else ""}
