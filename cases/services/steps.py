@@ -179,6 +179,9 @@ class StepPlan:
     meta: StepMeta | None
     kwargs: dict[str, Any]
     not_possible: tuple[str, tuple[str, ...]] | None = None
+    # Not from this state: the state's label and the steps possible there, each with the office kind taking it
+    # (named per case, by the case's own office of that kind, when the refusal is raised).
+    stale: tuple[str, tuple[tuple[str, str], ...]] | None = None
     incomplete: tuple[str, tuple[str, ...]] | None = None
     # The step's permission is the office check itself (engine.step): asked once, for the office it finds.
     own_check: bool = False
@@ -209,10 +212,8 @@ def plan_step(case: Case, transition: str, data: dict[str, Any]) -> StepPlan:
             return StepPlan(None, None, {}, not_possible=(message, ()))
         # Each with the office that takes it: a student who pressed a stale button sees that the case has
         # gone on to another office (the plan is shared by every actor, so it names offices, not "yours").
-        possible = "; ".join(f"{meta_of(t).label} ({office_kind_label(meta_of(t).office)})"
-                             for t in options.values()) or "none (the case is closed)"
-        message = f"That step cannot be taken while the case is at '{case.state_label()}'. Possible now: {possible}."
-        return StepPlan(None, None, {}, not_possible=(message, ()))
+        steps = tuple((meta_of(t).label, meta_of(t).office) for t in options.values())
+        return StepPlan(None, None, {}, stale=(case.state_label(), steps))
     t = options[transition]
     meta = meta_of(t)
     own_check = getattr(t.permission, "office_kind", None) == meta.office
@@ -240,6 +241,8 @@ def check_step(case: Case, plan: StepPlan, *, actor: Any, system: bool, guards: 
         raise ApplicationError("The exercise is paused by the teacher; no step can be taken now.")
     if plan.not_possible is not None:
         raise ApplicationError(plan.not_possible[0], rules=plan.not_possible[1])
+    if plan.stale is not None:
+        raise ApplicationError(_stale_message(case, *plan.stale))
     t, meta = plan.transition, plan.meta
     assert t is not None and meta is not None
     office = case.office_for(meta.office)
@@ -264,6 +267,16 @@ def check_step(case: Case, plan: StepPlan, *, actor: Any, system: bool, guards: 
         if failed:
             raise ApplicationError(" ".join(failed), rules=meta.rules)
     return PreparedStep(t, meta, plan.kwargs, office)
+
+
+def _stale_message(case: Case, state_label: str, steps: tuple[tuple[str, str], ...]) -> str:
+    """Say that the step is not one of the case's state, and which offices (this exercise's) may act now."""
+    def office(kind: str) -> str:
+        found = case.office_for(kind)
+        return found.name if found is not None else office_kind_label(kind)
+
+    possible = "; ".join(f"{label} ({office(kind)})" for label, kind in steps) or "none (the case is closed)"
+    return f"That step cannot be taken while the case is at '{state_label}'. Possible now: {possible}."
 
 
 def guard_refusal(case: Case, step: PreparedStep) -> ApplicationError:
