@@ -24,7 +24,9 @@ from cases.analytics.metrics import CumulativeFlow
 from cases.analytics.outcomes import APPROVED, REFUSED, WITHDRAWN
 from cases.wording import short_date
 
-PALETTE = ("#2e7d32", "#c62828", "#9e9e9e", "#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#558b2f",
+# Bands side by side must be told apart on a projector: no two colours closer than 60 in RGB (an olive beside
+# the green of "approved", a crimson beside the red of "refused" were not).
+PALETTE = ("#2e7d32", "#c62828", "#9e9e9e", "#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#f06292", "#42a5f5",
            "#4e342e", "#283593", "#f9a825")
 BLUE, GREEN, RED = PALETTE[3], PALETTE[0], PALETTE[1]
 

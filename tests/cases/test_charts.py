@@ -152,3 +152,17 @@ def test_every_legend_entry_is_inside_the_chart(n):
     for svg in charts:
         height, entries = _legend_bottoms(svg)
         assert entries and all(bottom <= height for _text, bottom in entries), (height, entries)
+
+
+def test_no_two_chart_colours_are_hard_to_tell_apart():
+    """'Closed: approved' (dark green) and a band in olive green read as one colour on a projector."""
+    import itertools
+
+    from cases.analytics.charts import PALETTE
+
+    def rgb(colour: str) -> tuple[int, ...]:
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    close = [(a, b) for a, b in itertools.combinations(PALETTE, 2)
+             if sum((x - y) ** 2 for x, y in zip(rgb(a), rgb(b), strict=True)) ** 0.5 < 60]
+    assert not close and len(set(PALETTE)) == len(PALETTE)
