@@ -73,6 +73,8 @@ def test_home_lists_packs_and_unavailable_ones_say_why(client, teacher):
 
     page = client.get(reverse("classroom:home")).content.decode()
     assert "Marriage before and after 1958" in page
+    # The README and the guide send the teacher to "Classroom -> Students join here".
+    assert f'href="{reverse("classroom_join")}" id="cr-home-join">Students join here' in page
     for pack in all_packs():
         block = page.split(f'data-pack="{pack.slug}"', 1)[1].split("data-pack=", 1)[0]
         if pack.available:

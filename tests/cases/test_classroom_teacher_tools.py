@@ -81,6 +81,9 @@ def test_students_page_shows_one_slip_per_created_student_with_password_office_a
         assert f'bd-login bd-nowrap cr-username">{s.username}<' in slip  # a login is never broken (white-space: nowrap)
         assert "http://testserver/admin/" in slip  # on this computer: the address the page is served at
     assert "white-space: nowrap" in page and "@media print" in page
+    # Resetting a password logs the student out and voids the slip in their hand: the button asks first.
+    assert 'data-confirm="Give Anna Li a new password? The old one stops working at once' in page
+    assert 'onsubmit="return confirm(this.dataset.confirm)"' in page
 
 
 def test_slip_shows_classroom_modes_join_url(client, exercise, logins, monkeypatch):
