@@ -109,8 +109,11 @@ class PermitCaseAdmin(ServiceFilingAdmin):
         still_missing = set(missing)
         doc_form.fields["kind"].choices = [(k, DocumentKind(k).label) for k in REQUIRED_DOCUMENTS.get(case.variant, ())
                                            if DocumentKind(k).label in still_missing]
+        # The crossing due next: out while the permit is unused, back once the holder is abroad (or overdue).
+        due = Direction.EXIT if case.state == "issued" else Direction.RETURN
         crossing_form = CaseCrossingForm(prefix="crossing", initial={"point": case.crossing_point_id,
-                                                                     "destination": case.destination_county_id})
+                                                                     "destination": case.destination_county_id,
+                                                                     "direction": due})
         # Each form only for who may use it (the services' own checks); others are told who records.
         documents_open = case.state == "filed" and bool(still_missing)
         crossings_open = case.state in ("issued", "abroad", "overdue")

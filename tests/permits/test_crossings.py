@@ -243,3 +243,18 @@ def test_per10_the_returns_procedure_takes_up_an_illegal_crossing_record(helong)
     assert "PER-10" in crosser.specific().source_reference
     with pytest.raises(ApplicationError, match="already taken up"):
         illegal_crossing_take_up(record=record, actor=helong.user("nanping"))
+
+
+def test_per9_the_crossing_form_offers_the_crossing_due_next(helong):
+    """Once the holder had gone out, the form still offered "Out of China": the return is what is due."""
+    from django.test import Client
+    from django.urls import reverse
+
+    case = helong.issue_pass(at=bj(1964, 9, 10, 9, 0))
+    client = Client()
+    client.force_login(helong.user("defence"))
+    url = reverse("admin:permits_permitcase_change", args=[case.pk])
+    assert client.get(url).context["crossing_form"]["direction"].value() == "exit"
+    cross(helong, case)
+    assert helong.refresh(case).state == "abroad"
+    assert client.get(url).context["crossing_form"]["direction"].value() == "return"
