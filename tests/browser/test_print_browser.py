@@ -66,7 +66,7 @@ def test_role_cards_name_the_pre_1958_referral_of_the_marriage_pack(chromium, li
     first = " ".join(pdf_pages(t)[0].split())
     # The pack is about the pre-1958 referral (MAR-0): the card names that line, not the letters' 1957 line,
     # with the D2 switch the pack schedules.
-    assert "Referral to the Centre" in first and "MAR-0" in first
+    assert "Referral to the Central Committee" in first and "MAR-0" in first
     assert "1957 lenient line" not in first
     assert "From 18 Oct 1958 (scheduled in this exercise): October 1958 notification in force" in first
     ctx.close()
