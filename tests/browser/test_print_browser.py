@@ -103,7 +103,11 @@ def test_login_slips_print_several_to_a_page_logins_whole_no_buttons(chromium, l
 
     # Reset one student's password: their slip alone, with a new password that logs in.
     row = t.locator("#cr-student-list tr", has_text="Student Number3")
-    row.locator("input[type=submit]").click()
+    asked: list[str] = []
+    t.once("dialog", lambda d: (asked.append(d.message), d.accept()))  # the button asks first
+    with t.expect_navigation():
+        row.locator("input[type=submit]").click()
+    assert asked and asked[0].startswith("Give Student Number3 a new password?")
     t.wait_for_selector("#bd-slips")
     assert t.locator(".bd-slip").count() == 1
     new = t.locator(".bd-slip .bd-pass").inner_text().strip()
