@@ -167,11 +167,16 @@ class ExerciseClockAdmin(ExerciseAdmin):
 class DeadlineAdmin(ReadOnlyAdmin):
     """Every deadline: due (simulated), status and what fires; the sweep alone changes them."""
 
-    list_display = ("due_at", "case", "kind", "action", "status", "fired_at", "rules", "note")
+    list_display = ("due_at", "case", "kind", "fires", "status", "fired_at", "rules", "note")
     list_filter = ("exercise", "status", "kind")
     list_select_related = ("case",)
     search_fields = ("case__reference", "action", "note")
     date_hierarchy = "due_at"
+
+    @admin.display(description="fires", ordering="action")
+    def fires(self, obj: Deadline) -> str:
+        """What the deadline does when it fires, in words (the step's label), as the case page says it."""
+        return deadline_action_label(obj, obj.case.procedure.model)
 
 
 @admin.register(ClockMove)

@@ -242,6 +242,8 @@ def test_a_students_exercise_page_has_no_link_that_ends_in_a_refusal(desk):
     student = client_for(desk, "workunit")
     page = student.get(reverse("admin:cases_exercise_change", args=[desk.exercise.pk])).content.decode()
     assert reverse("admin:cases_exercise_events", args=[desk.exercise.pk, "xes"]) not in page
+    for name in ANALYTICS_PAGES:  # the teacher's (403 to a student): no button to them either
+        assert reverse(f"admin:{name}", args=[desk.exercise.pk]) not in page, name
     assert f'href="{reverse("admin:cases_exercise_changelist")}"' not in page and "Back to my desk" in page
     office = desk.exercise.offices.order_by("id").first()  # an office's page, linked from a case page too
     page = student.get(reverse("admin:cases_office_change", args=[office.pk])).content.decode()
@@ -249,4 +251,5 @@ def test_a_students_exercise_page_has_no_link_that_ends_in_a_refusal(desk):
     teacher = client_for(desk, "teacher")
     page = teacher.get(reverse("admin:cases_exercise_change", args=[desk.exercise.pk])).content.decode()
     assert reverse("admin:cases_exercise_events", args=[desk.exercise.pk, "xes"]) in page
+    assert reverse("admin:cases_exercise_dashboard", args=[desk.exercise.pk]) in page
     assert "Back to my desk" not in page and f'href="{reverse("admin:cases_exercise_changelist")}"' in page

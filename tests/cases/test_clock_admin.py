@@ -73,7 +73,9 @@ def test_deadlines_are_listed_read_only(desk):
         due_at=desk.exercise.clock + dt.timedelta(days=2), action="refuse_restricted_post",
     )
     teacher = client_for(desk, "teacher")
-    assert teacher.get(reverse("admin:cases_deadline_changelist")).status_code == 200
+    listing = teacher.get(reverse("admin:cases_deadline_changelist"))
+    assert listing.status_code == 200
+    assert "Refuse: restricted post" in listing.content.decode()  # what it fires, in words, as on the case page
     page = teacher.get(reverse("admin:cases_deadline_change", args=[d.pk]))
     assert page.status_code == 200 and b"Save" not in page.content
     case_page = teacher.get(reverse("admin:cases_marriagecase_change", args=[case.pk]))
