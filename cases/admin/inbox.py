@@ -32,8 +32,8 @@ class KindFilter(admin.SimpleListFilter):
 class InboxAdmin(CaseAdmin):
     """Every case kind together; a case opens on its own procedure's page."""
 
-    list_display = ("reference_link", "title", "kind", "state_display", "next_office", "next_rules_display",
-                    "waiting_since")
+    list_display = ("reference_link", "title", "procedure_shown", "state_display", "next_office",
+                    "next_rules_display", "waiting_since")
     list_display_links = None
     list_filter = ("exercise", KindFilter, StateFilter, "next_office")
 
@@ -42,6 +42,11 @@ class InboxAdmin(CaseAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("cases.view_case")
+
+    @admin.display(description="procedure", ordering="kind")
+    def procedure_shown(self, obj: Case) -> str:
+        """The case's procedure by its name ("Illegal crosser case"), not its code ("crosser")."""
+        return obj.procedure.label
 
     @admin.display(description="reference", ordering="reference")
     def reference_link(self, obj: Case) -> str:

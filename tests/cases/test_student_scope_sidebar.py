@@ -114,6 +114,7 @@ def test_the_all_cases_list_shows_a_student_only_the_procedures_of_their_sidebar
     authorization = Case.objects.filter(exercise=desk.exercise, kind="authorization").first()
     assert authorization.reference in page  # the border station acts in authorizations
     assert marriage.reference not in page  # and takes no step in a marriage
+    assert ">Authorization letter case<" in page and ">authorization<" not in page  # its name, not its code
 
 
 def test_the_teacher_still_sees_every_procedure_and_the_classroom_models(marriage):
