@@ -98,7 +98,12 @@ class StepMeta:
             return self.rules
         from cases.rules.in_force import case_in_force
 
-        dated = tuple(r for r in self.dated_rules if r not in self.rules and case_in_force(case, r))
+        return self.rules_where(lambda r: case_in_force(case, r))
+
+    def rules_where(self, in_force: Callable[[str], bool]) -> tuple[str, ...]:
+        """Return the rules the step cites where ``in_force`` says which dated rules hold (a case's date, a role
+        card's day): its own, then each dated one in force; all the dated ones when that leaves nothing."""
+        dated = tuple(r for r in self.dated_rules if r not in self.rules and in_force(r))
         return self.rules + dated if self.rules or dated else self.dated_rules
 
 

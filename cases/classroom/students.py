@@ -295,10 +295,7 @@ def decisions_of(office_kind: str, kinds: set[str] | None = None, on: dt.date | 
                 continue
             if any(d.label == meta.label and d.procedure == proc.label for d in out):
                 continue  # a step declared from several source states appears once
-            rules = meta.all_rules
-            if on is not None and meta.dated_rules:
-                dated = tuple(r for r in meta.dated_rules if r not in meta.rules and in_force(r, on))
-                rules = meta.rules + dated if meta.rules or dated else meta.dated_rules
+            rules = meta.all_rules if on is None else meta.rules_where(lambda r: in_force(r, on))
             out.append(Decision(proc.label, meta.label, [get_rule(r) for r in rules], meta.assumption))
     return out
 
